@@ -1,0 +1,72 @@
+import http from 'http';
+import { AddressInfo } from 'net';
+import Koa from 'koa';
+import { startSystem } from '../src/system';
+import { loadConfig } from '../src/config';
+import { silentLogger } from '../src/logger';
+import { WeComEmulator } from '../src/sandbox';
+import { BenchResult } from './types';
+
+// autocannon ships no types.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<{ requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number }>;
+
+async function load(url: string, requests: Array<{ method: string; path: string; body: string; headers: Record<string, string> }>, seconds: number) {
+  let i = 0;
+  return autocannon({
+    url,
+    connections: 20,
+    duration: seconds,
+    requests: [
+      {
+        setupRequest: (req: Record<string, unknown>) => {
+          const r = requests[i++ % requests.length];
+          return { ...req, method: r.method, path: r.path, body: r.body, headers: r.headers };
+        },
+      },
+    ],
+  });
+}
+
+/**
+ * Encrypted callbacks posted to the running server on loopback (verify, decrypt, dedupe,
+ * persist, answer), beside a bare Koa handler answering 200 in the same run.
+ */
+export async function benchCallbacks(dbUrl: string, seconds = 8): Promise<BenchResult[]> {
+  const bare = new Koa();
+  bare.use((ctx) => {
+    ctx.status = 200;
+    ctx.body = '';
+  });
+  const bareServer = http.createServer(bare.callback());
+  await new Promise<void>((r) => bareServer.listen(0, '127.0.0.1', r));
+  const bareUrl = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}`;
+
+  const config = loadConfig({ DATABASE_URL: dbUrl, LOG_LEVEL: 'silent' });
+  const sys = await startSystem({ config, log: silentLogger, port: 0, workers: false });
+  const emu = sys.emulator as WeComEmulator;
+  const corp = sys.config.wecom!;
+  const bodies = [] as Array<{ method: string; path: string; body: string; headers: Record<string, string> }>;
+  for (let n = 0; n < 50_000; n++) {
+    const xml = `<xml><ToUserName><![CDATA[${corp.corpId}]]></ToUserName><FromUserName><![CDATA[bench${n % 200}]]></FromUserName><CreateTime>1764140000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[压测消息 ${n}]]></Content><MsgId>${9000000000000000000n + BigInt(n) + BigInt(Date.now()) * 100000n}</MsgId><AgentID>${corp.agentId}</AgentID></xml>`;
+    const b = emu.buildCallback(xml);
+    bodies.push({ method: 'POST', path: `/wecom/callback?${new URLSearchParams(b.query)}`, body: b.body, headers: { 'content-type': 'text/xml' } });
+  }
+  const base = await load(bareUrl, bodies, seconds);
+  const rssBefore = process.memoryUsage().rss;
+  const res = await load(sys.url, bodies, seconds);
+  const rss = process.memoryUsage().rss;
+  await sys.close();
+  await new Promise((r) => bareServer.close(r));
+  return [
+    {
+      name: 'callbacks/s (encrypted, persisted)',
+      value: res.requests.average,
+      unit: 'req/s',
+      baseline: base.requests.average,
+      ratio: res.requests.average / base.requests.average,
+      target: '>= 1000/s, p99 < 50 ms, RSS < 200 MB',
+      extra: { p50ms: res.latency.p50, p99ms: res.latency.p99, baselineP99ms: base.latency.p99, non2xx: res.non2xx, errors: res.errors, rssMB: Math.round(rss / 2 ** 20), rssBeforeMB: Math.round(rssBefore / 2 ** 20) },
+    },
+  ];
+}

@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+import { BenchResult } from './types';
+import { benchCallbacks } from './callbacks.bench';
+import { benchCalendar } from './calendar.bench';
+
+/**
+ * `npm run bench`: every figure beside a baseline from the same run. BENCH_DATABASE_URL
+ * picks the database (default: MariaDB on 127.0.0.1 when reachable is not assumed; SQLite).
+ */
+async function main() {
+  const db = process.env.BENCH_DATABASE_URL || `sqlite:${require('os').tmpdir()}/nocert-bench-${process.pid}.sqlite`;
+  const only = process.argv[2];
+  const results: BenchResult[] = [];
+  if (!only || only === 'calendar') {
+    const c = await benchCalendar();
+    results.push({ name: 'deadline computations/s', value: c.opsPerSec, unit: 'ops/s', baseline: c.baselineOpsPerSec, ratio: c.ratio, target: '>= 1,000,000/s' });
+  }
+  if (!only || only === 'callbacks') results.push(...(await benchCallbacks(db)));
+  for (const r of results) console.log(JSON.stringify(r));
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,10 @@
+/** One benchmark figure: always reported beside a baseline measured in the same run. */
+export interface BenchResult {
+  name: string;
+  value: number;
+  unit: string;
+  baseline: number;
+  ratio: number;
+  target?: string;
+  extra?: Record<string, unknown>;
+}

@@ -1,0 +1,17 @@
+/**
+ * Every button / menu key prefix a card can carry. A key is `<action>:<argument>`.
+ * The dispatcher refuses to start when an action here has no handler (Bolt-style).
+ */
+export const CARD_ACTIONS = [] as const;
+
+export type CardAction = (typeof CARD_ACTIONS)[number];
+
+export function cardKey(action: CardAction | string, arg: string | number): string {
+  return `${action}:${arg}`;
+}
+
+export function parseCardKey(key: string): { action: string; arg: string } | null {
+  const i = key.indexOf(':');
+  if (i <= 0) return null;
+  return { action: key.slice(0, i), arg: key.slice(i + 1) };
+}

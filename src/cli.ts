@@ -1,0 +1,138 @@
+import 'reflect-metadata';
+import { parseArgs } from 'util';
+import { DataSource } from 'typeorm';
+import { loadConfig, ConfigError, Config } from './config';
+import { openDataSource } from './db/data-source';
+import { createApiKey } from './http/auth';
+import { CalendarStore } from './calendar/store';
+import { computeDeadline, formatInZone, parseInstant, DeadlineCategory } from './calendar';
+import { AppError } from './errors';
+import { CallbackDispatcher } from './wecom/dispatcher';
+import { createLogger } from './logger';
+import { MODULES } from './modules';
+import { ModuleDeps } from './module';
+import { runSweep } from './sweep';
+import { Unit } from '../entities';
+
+const USAGE = `用法:
+  nocert migrate
+  nocert scheduler run [--now ISO-8601]
+  nocert calendar due --category digital|paper|historical --from ISO-8601
+  nocert directory import FILE
+  nocert apikey create --name TEXT [--unit CODE]`;
+
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+const stdio: Io = { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) };
+
+async function withDb<T>(config: Config, fn: (ds: DataSource) => Promise<T>, migrate = true): Promise<T> {
+  const ds = await openDataSource(config.databaseUrl);
+  try {
+    if (migrate) await ds.runMigrations({ transaction: 'each' });
+    return await fn(ds);
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/** Module deps without a server: for one-shot commands (sweeps). */
+function headlessDeps(config: Config, ds: DataSource, now: Date): ModuleDeps {
+  const calendar = new CalendarStore({ dataSource: ds, tz: config.officeTz, officeHours: config.officeHours });
+  return {
+    dataSource: ds,
+    dispatcher: new CallbackDispatcher(),
+    config,
+    calendar: () => calendar.get(),
+    log: createLogger('silent'),
+    now: () => now,
+    wecomUserId: async () => {
+      throw new AppError('bad_request', 'no WeCom login from the command line');
+    },
+  };
+}
+
+/** Runs one command; returns the exit code (0 ok, 1 failed, 2 usage). */
+export async function run(argv: string[], env: Record<string, string | undefined> = process.env, io: Io = stdio): Promise<number> {
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      for (const l of e.problems) io.err(`配置错误 ${l}`);
+      return 2;
+    }
+    throw e;
+  }
+  const [cmd, sub, ...rest] = argv;
+  try {
+    if (cmd === 'migrate') {
+      const n = await withDb(config, async (ds) => (await ds.runMigrations({ transaction: 'each' })).length, false);
+      io.out(`已应用 ${n} 个迁移`);
+      return 0;
+    }
+    if (cmd === 'calendar' && sub === 'due') {
+      const { values } = parseArgs({ args: rest, options: { category: { type: 'string' }, from: { type: 'string' } } });
+      const category = values.category as DeadlineCategory | undefined;
+      if (!category || !['digital', 'paper', 'historical'].includes(category) || !values.from) {
+        io.err('需要 --category digital|paper|historical 和 --from ISO-8601');
+        return 2;
+      }
+      const cal = await withDb(config, (ds) => new CalendarStore({ dataSource: ds, tz: config.officeTz, officeHours: config.officeHours }).get());
+      const due = computeDeadline(cal, category, parseInstant(values.from, cal));
+      io.out(formatInZone(cal, due.dueAt));
+      return 0;
+    }
+    if (cmd === 'scheduler' && sub === 'run') {
+      const { values } = parseArgs({ args: rest, options: { now: { type: 'string' } } });
+      const now = values.now ? parseInstant(values.now, config.officeTz) : new Date();
+      await withDb(config, async (ds) => {
+        const deps = headlessDeps(config, ds, now);
+        const jobs = MODULES.flatMap((m) => m.register(deps).jobs ?? []);
+        await runSweep(jobs, now, (line) => io.out(JSON.stringify(line)));
+      });
+      return 0;
+    }
+    if (cmd === 'apikey' && sub === 'create') {
+      const { values } = parseArgs({ args: rest, options: { name: { type: 'string' }, unit: { type: 'string' } } });
+      if (!values.name) {
+        io.err('需要 --name TEXT');
+        return 2;
+      }
+      const key = await withDb(config, async (ds) => {
+        if (values.unit && !(await ds.getRepository(Unit).findOneBy({ code: values.unit }))) throw new AppError('unit_not_found', `unknown unit ${values.unit}`);
+        return createApiKey(ds, values.name!, values.unit ?? null, new Date());
+      });
+      io.out(key);
+      return 0;
+    }
+    if (cmd === 'directory' && sub === 'import') {
+      const file = rest[0];
+      if (!file) {
+        io.err('需要文件路径: nocert directory import FILE');
+        return 2;
+      }
+      const { importDirectory } = await import('./directory/import');
+      const r = await withDb(config, (ds) => importDirectory(ds, file, new Date()));
+      io.out(`已导入 ${r.units} 个单位、${r.staff} 名人员`);
+      return 0;
+    }
+    io.err(USAGE);
+    return 2;
+  } catch (e) {
+    if (e instanceof AppError) {
+      io.err(`错误 ${e.code}: ${e.message}`);
+      const details = e.details as Array<{ row?: number; message?: string }> | undefined;
+      if (Array.isArray(details)) for (const d of details) io.err(`  第 ${d.row ?? '?'} 行: ${d.message ?? JSON.stringify(d)}`);
+      return 1;
+    }
+    io.err(`错误: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  run(process.argv.slice(2)).then((code) => process.exit(code));
+}

@@ -1,0 +1,69 @@
+/**
+ * Application errors carry a stable code; one HTTP middleware maps codes to statuses
+ * and the JSON body `{"error": {"code", "message"}}` (CONTRACT.md).
+ */
+export const ERROR_STATUS = {
+  // transport / callback
+  wecom_signature_invalid: 401,
+  wecom_decrypt_failed: 400,
+  wecom_corp_mismatch: 403,
+  wecom_agent_mismatch: 403,
+  wecom_xml_invalid: 400,
+  wecom_body_too_large: 413,
+  wecom_body_empty: 400,
+  wecom_api_error: 502,
+  // generic
+  bad_request: 400,
+  validation_failed: 422,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  internal: 500,
+  not_ready: 503,
+  // calendar
+  deadline_calendar_missing_year: 422,
+  calendar_invalid: 422,
+  // directory
+  unit_not_found: 404,
+  staff_not_found: 404,
+  unit_no_liaison: 422,
+  directory_import_invalid: 422,
+  // verification
+  verification_not_found: 404,
+  verification_conflict: 409,
+  verification_invalid_state: 409,
+  verification_not_owner: 403,
+  verification_reason_required: 422,
+  id_number_invalid: 422,
+  idempotency_conflict: 409,
+  // complaints
+  complaint_not_found: 404,
+  complaint_invalid_state: 409,
+  complaint_extension_refused: 409,
+  // exemptions
+  exemption_not_found: 404,
+  exemption_conflict: 409,
+  exemption_invalid_state: 409,
+  exemption_import_invalid: 422,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details?: unknown;
+  constructor(code: ErrorCode, message: string, opts: { details?: unknown; cause?: unknown } = {}) {
+    super(message, opts.cause !== undefined ? { cause: opts.cause } : undefined);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+    this.details = opts.details;
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}

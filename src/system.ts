@@ -1,0 +1,207 @@
+import http from 'http';
+import crypto from 'crypto';
+import { AddressInfo } from 'net';
+import Koa from 'koa';
+import { DataSource } from 'typeorm';
+import { Config, WeComSettings } from './config';
+import { openDataSource } from './db/data-source';
+import { createLogger, Logger } from './logger';
+import { Metrics } from './metrics';
+import { createApp } from './http/app';
+import { callbackRouter } from './http/callback-router';
+import { CallbackDispatcher } from './wecom/dispatcher';
+import { Inbox } from './wecom/inbox';
+import { WeComClient } from './wecom/client';
+import { DbTokenProvider } from './wecom/token-cache';
+import { Pacer } from './wecom/pacer';
+import { OutboxDispatcher } from './wecom/outbox';
+import { CalendarStore } from './calendar/store';
+import { WeComEmulator } from './sandbox';
+import { MODULES } from './modules';
+import { ModuleDeps, Job } from './module';
+import { OutboxMessage } from '../entities';
+import { AppError } from './errors';
+import { CARD_ACTIONS } from '../cards/keys';
+
+export interface SystemOptions {
+  config: Config;
+  /** An open DataSource (tests share one); otherwise opened from config.databaseUrl. */
+  dataSource?: DataSource;
+  log?: Logger;
+  now?: () => Date;
+  /** Run the background workers (outbox, inbox recovery, scheduler). Tests drive them by hand. */
+  workers?: boolean;
+  /** Port override (0 = random). */
+  port?: number;
+}
+
+export interface System {
+  url: string;
+  config: Config;
+  app: Koa;
+  server: http.Server;
+  dataSource: DataSource;
+  dispatcher: CallbackDispatcher;
+  inbox: Inbox;
+  outbox: OutboxDispatcher;
+  client: WeComClient;
+  calendar: CalendarStore;
+  metrics: Metrics;
+  log: Logger;
+  jobs: Job[];
+  deps: ModuleDeps;
+  /** The in-process WeCom emulator in sandbox mode, else null. */
+  emulator: WeComEmulator | null;
+  emulatorUrl: string | null;
+  /** Processes everything pending: inbox rows, then the outbox (tests and the CLI). */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Sandbox mode makes its own WeCom credentials at start (no secret has a default). */
+export function sandboxCredentials(): Omit<WeComSettings, 'apiBase'> {
+  return {
+    corpId: `wwsandbox${crypto.randomBytes(4).toString('hex')}`,
+    agentId: 1000002,
+    secret: crypto.randomBytes(24).toString('base64url'),
+    kfSecret: crypto.randomBytes(24).toString('base64url'),
+    token: crypto.randomBytes(12).toString('hex'),
+    aesKey: crypto.randomBytes(32).toString('base64').slice(0, 43),
+  };
+}
+
+/** The composition root's body: config -> DataSource -> WeCom client -> app -> workers. */
+export async function startSystem(opts: SystemOptions): Promise<System> {
+  const config = opts.config;
+  const log = opts.log ?? createLogger(config.logLevel);
+  const now = opts.now ?? (() => new Date());
+  const metrics = new Metrics({ defaults: opts.workers !== false && !opts.dataSource });
+  const dataSource = opts.dataSource ?? (await openDataSource(config.databaseUrl));
+  const ownsDataSource = !opts.dataSource;
+  if (ownsDataSource) await dataSource.runMigrations({ transaction: 'each' });
+
+  let emulator: WeComEmulator | null = null;
+  let wecom = config.wecom;
+  if (!wecom) {
+    const creds = sandboxCredentials();
+    emulator = new WeComEmulator({
+      corpId: creds.corpId,
+      agentId: creds.agentId,
+      secret: creds.secret,
+      kfSecret: creds.kfSecret,
+      token: creds.token,
+      encodingAESKey: creds.aesKey,
+      kfAccounts: ['wkSANDBOXKF'],
+    });
+    const base = await emulator.listen(0);
+    wecom = { ...creds, apiBase: base };
+  }
+  const settings = wecom;
+
+  const dispatcher = new CallbackDispatcher();
+  const calendar = new CalendarStore({ dataSource, tz: config.officeTz, officeHours: config.officeHours });
+  const clientRef: { c: WeComClient | null } = { c: null };
+  const deps: ModuleDeps = {
+    dataSource,
+    dispatcher,
+    config: { ...config, wecom: settings },
+    calendar: () => calendar.get(),
+    log,
+    now,
+    wecomUserId: async (code) => (await clientRef.c!.getUserInfo(code)).userid,
+  };
+  const parts = MODULES.map((m) => ({ name: m.name, ...m.register(deps) }));
+  dispatcher.assertComplete(CARD_ACTIONS);
+
+  const tokens = new DbTokenProvider({ dataSource, apiBase: settings.apiBase, corpId: settings.corpId, secrets: { app: settings.secret, kf: settings.kfSecret }, instanceId: config.instanceId, now });
+  const client = new WeComClient({ apiBase: settings.apiBase, corpId: settings.corpId, agentId: settings.agentId, tokens, logger: log, metrics: metrics.wecomSink() });
+  clientRef.c = client;
+  const pacer = new Pacer({ dataSource, now });
+  const outbox = new OutboxDispatcher({ dataSource, client, pacer, instanceId: config.instanceId, now, logger: log, metrics: metrics.wecomSink() });
+  const inbox = new Inbox({ dataSource, dispatcher, log, metrics, now, instanceId: config.instanceId });
+
+  let accepting = true;
+  const app = createApp({
+    dataSource,
+    log,
+    metrics,
+    publicRouters: [
+      callbackRouter({ keys: () => ({ token: settings.token, aesKey: settings.aesKey, corpId: settings.corpId, agentId: settings.agentId }), inbox, metrics, log, accepting: () => accepting }),
+      ...parts.flatMap((p) => p.publicRouters ?? []),
+    ],
+    apiRouters: parts.flatMap((p) => p.apiRouters ?? []),
+    ready: async () => {
+      if (await dataSource.showMigrations()) throw new AppError('not_ready', 'migrations pending');
+    },
+    beforeScrape: async () => {
+      const row = await dataSource
+        .getRepository(OutboxMessage)
+        .createQueryBuilder('o')
+        .select('COUNT(*)', 'n')
+        .addSelect('MIN(o.created_at)', 'oldest')
+        .where('o.status IN (:...st)', { st: ['pending', 'sending'] })
+        .getRawOne<{ n: string | number; oldest: string | Date | null }>();
+      metrics.outboxDepth.set(Number(row?.n ?? 0));
+      const oldest = row?.oldest ? new Date(row.oldest instanceof Date ? row.oldest : `${String(row.oldest).replace(' ', 'T')}Z`) : null;
+      metrics.outboxAge.set(oldest ? Math.max(0, (now().getTime() - oldest.getTime()) / 1000) : 0);
+    },
+  });
+  const server = http.createServer(app.callback());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? config.port, resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  if (emulator) emulator.setCallbackUrl(`${url}/wecom/callback`);
+
+  for (const p of parts) if (p.seedDemo && emulator) await p.seedDemo();
+  const jobs = parts.flatMap((p) => p.jobs ?? []);
+
+  if (opts.workers !== false) {
+    outbox.start(1000);
+    inbox.start(5000);
+  }
+
+  const system: System = {
+    url,
+    config: deps.config,
+    app,
+    server,
+    dataSource,
+    dispatcher,
+    inbox,
+    outbox,
+    client,
+    calendar,
+    metrics,
+    log,
+    jobs,
+    deps,
+    emulator,
+    emulatorUrl: emulator ? settings.apiBase : null,
+    async settle() {
+      for (let i = 0; i < 10; i++) {
+        await inbox.drain();
+        await inbox.recover(0);
+        const r = await outbox.runOnce();
+        if (!r.sent && !r.failed) {
+          await inbox.drain();
+          const again = await outbox.runOnce();
+          if (!again.sent && !again.failed) return;
+        }
+      }
+    },
+    async close() {
+      // Graceful: stop taking callbacks, finish in-flight work, release claims, then close.
+      accepting = false;
+      await new Promise<void>((r) => server.close(() => r()));
+      server.closeAllConnections?.();
+      await inbox.stop();
+      await outbox.stop();
+      if (emulator) await emulator.close();
+      if (ownsDataSource) await dataSource.destroy();
+    },
+  };
+  return system;
+}

@@ -1,0 +1,120 @@
+import crypto from 'crypto';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { decrypt, getSignature } from '@wecom/crypto';
+import { AppError } from '../errors';
+
+/** Everything needed to verify callbacks of one self-built app (WECOM.md §1). */
+export interface CallbackKeys {
+  token: string;
+  aesKey: string;
+  corpId: string;
+  agentId: number;
+}
+
+export const MAX_CALLBACK_BYTES = 256 * 1024;
+
+/** Decrypted callback fields; every value kept as a string (MsgId is 64-bit). */
+export type CallbackFields = Record<string, string | Record<string, unknown> | undefined>;
+
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false,
+  processEntities: false,
+  htmlEntities: false,
+  trimValues: false,
+  ignoreDeclaration: true,
+  allowBooleanAttributes: false,
+});
+
+/** Parses WeCom XML: no DTDs, no entities (XXE and billion-laughs are refused outright). */
+export function parseXml(xml: string): Record<string, unknown> {
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new AppError('wecom_xml_invalid', 'XML with a DOCTYPE or entity declaration is refused');
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) throw new AppError('wecom_xml_invalid', `malformed XML: ${valid.err.msg}`);
+  const doc = parser.parse(xml) as Record<string, unknown>;
+  const root = doc.xml;
+  if (!root || typeof root !== 'object') throw new AppError('wecom_xml_invalid', 'XML root element must be <xml>');
+  return root as Record<string, unknown>;
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const ba = Buffer.from(a);
+  const bb = Buffer.from(b);
+  // Compare equal-length buffers only; a length mismatch still costs one comparison.
+  if (ba.length !== bb.length) {
+    crypto.timingSafeEqual(bb, bb);
+    return false;
+  }
+  return crypto.timingSafeEqual(ba, bb);
+}
+
+export function verifySignature(keys: Pick<CallbackKeys, 'token'>, q: { msg_signature?: string; timestamp?: string; nonce?: string }, encrypted: string): void {
+  if (!q.msg_signature || !q.timestamp || !q.nonce) throw new AppError('wecom_signature_invalid', 'msg_signature, timestamp and nonce are required');
+  const expected = getSignature(keys.token, q.timestamp, q.nonce, encrypted);
+  if (!safeEqual(expected, q.msg_signature)) throw new AppError('wecom_signature_invalid', 'signature does not match');
+}
+
+/** Decrypts and checks receiveid: @wecom/crypto returns it as `id` without checking it. */
+export function decryptFor(keys: Pick<CallbackKeys, 'aesKey' | 'corpId'>, encrypted: string): string {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encrypted) || encrypted.length % 4 !== 0) {
+    throw new AppError('wecom_decrypt_failed', 'Encrypt is not base64');
+  }
+  let out: { message: string; id: string };
+  try {
+    out = decrypt(keys.aesKey, encrypted);
+  } catch (e) {
+    throw new AppError('wecom_decrypt_failed', 'Encrypt could not be decrypted', { cause: e });
+  }
+  if (out.id !== keys.corpId) throw new AppError('wecom_corp_mismatch', 'receiveid is not our CorpID');
+  return out.message;
+}
+
+/** GET URL verification: answers the decrypted echostr. */
+export function verifyUrl(keys: CallbackKeys, q: Record<string, string | undefined>): string {
+  const echostr = q.echostr;
+  if (!echostr) throw new AppError('bad_request', 'echostr is required');
+  verifySignature(keys, q, echostr);
+  return decryptFor(keys, echostr);
+}
+
+export interface OpenedCallback {
+  fields: CallbackFields;
+  kind: string;
+  dedupeKey: string;
+}
+
+/** The whole POST check: outer XML -> signature -> decrypt -> receiveid -> inner XML -> AgentID. */
+export function openCallback(keys: CallbackKeys, q: Record<string, string | undefined>, body: string): OpenedCallback {
+  if (!body.trim()) throw new AppError('wecom_body_empty', 'empty callback body');
+  const outer = parseXml(body);
+  const encrypted = outer.Encrypt;
+  if (typeof encrypted !== 'string' || !encrypted) throw new AppError('wecom_xml_invalid', 'Encrypt is missing');
+  verifySignature(keys, q, encrypted);
+  const plain = decryptFor(keys, encrypted);
+  const fields = parseXml(plain) as CallbackFields;
+  const agent = fields.AgentID;
+  // kf_msg_or_event may arrive without an AgentID; an app message for another agent is refused.
+  if (typeof agent === 'string' && agent.trim() !== '' && agent.trim() !== String(keys.agentId)) {
+    throw new AppError('wecom_agent_mismatch', 'callback for another AgentID');
+  }
+  return { fields, kind: kindOf(fields), dedupeKey: dedupeKeyOf(fields) };
+}
+
+export function kindOf(f: CallbackFields): string {
+  const t = String(f.MsgType ?? '');
+  if (t === 'event') return String(f.Event ?? 'event');
+  return t || 'unknown';
+}
+
+/**
+ * Dedupe key for WeCom's retries (WECOM.md §1): MsgId for messages; for events
+ * CreateTime+AgentID+FromUserName+Event+EventKey, plus TaskId/ResponseCode for card clicks
+ * and Token for kf events. Hashed to fit the column.
+ */
+export function dedupeKeyOf(f: CallbackFields): string {
+  const s = (k: string) => (typeof f[k] === 'string' ? (f[k] as string) : '');
+  const raw = s('MsgId')
+    ? `msg:${s('MsgId')}`
+    : ['evt', s('CreateTime'), s('AgentID'), s('FromUserName'), s('Event'), s('EventKey'), s('TaskId'), s('ResponseCode'), s('Token'), s('OpenKfId')].join('|');
+  return crypto.createHash('sha256').update(raw).digest('hex');
+}

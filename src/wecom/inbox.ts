@@ -1,0 +1,163 @@
+import { DataSource } from 'typeorm';
+import { InboxEvent } from '../../entities';
+import { inTransaction, isUniqueViolation } from '../db/tx';
+import { OpenedCallback, CallbackFields } from './callback';
+import { CallbackDispatcher } from './dispatcher';
+import { Logger } from '../logger';
+import { Metrics } from '../metrics';
+
+export interface InboxDeps {
+  dataSource: DataSource;
+  dispatcher: CallbackDispatcher;
+  log: Logger;
+  metrics?: Metrics;
+  now?: () => Date;
+  instanceId: string;
+  maxAttempts?: number;
+  claimMs?: number;
+}
+
+/**
+ * The persisted inbox: a callback is stored before WeCom gets its 200, so an answered
+ * callback survives a crash; processing happens after the answer, in the handler's own
+ * transaction together with marking the row done (exactly once).
+ */
+export class Inbox {
+  private readonly now: () => Date;
+  private readonly maxAttempts: number;
+  private readonly claimMs: number;
+  /** Per-sender chains keep one person's messages in order within this instance. */
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly inflight = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(private readonly deps: InboxDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.maxAttempts = deps.maxAttempts ?? 5;
+    this.claimMs = deps.claimMs ?? 60_000;
+  }
+
+  /** Stores the callback. A duplicate (WeCom's retry or a replay) is reported, not stored. */
+  async accept(cb: OpenedCallback): Promise<{ id: number; duplicate: boolean }> {
+    const repo = this.deps.dataSource.getRepository(InboxEvent);
+    try {
+      const row = await repo.save(
+        repo.create({
+          dedupeKey: cb.dedupeKey,
+          kind: cb.kind.slice(0, 40),
+          payload: JSON.stringify(cb.fields),
+          status: 'received',
+          attempts: 0,
+          receivedAt: this.now(),
+          processedAt: null,
+          claimedBy: null,
+          claimedUntil: null,
+          lastError: null,
+        }),
+      );
+      return { id: row.id, duplicate: false };
+    } catch (e) {
+      if (isUniqueViolation(e)) {
+        const existing = await repo.findOne({ where: { dedupeKey: cb.dedupeKey } });
+        return { id: existing?.id ?? 0, duplicate: true };
+      }
+      throw e;
+    }
+  }
+
+  /** Processes a stored row after the answer; ordered per sender within this instance. */
+  schedule(id: number, senderKey: string): void {
+    if (this.stopped) return; // recovery on another instance (or the next start) picks it up
+    const prev = this.chains.get(senderKey) ?? Promise.resolve();
+    const next: Promise<void> = prev.then(async () => { await this.process(id); }).catch((e) => this.deps.log.error({ err: String(e), inboxId: id }, 'inbox processing failed'));
+    this.chains.set(senderKey, next);
+    this.inflight.add(next);
+    void next.finally(() => {
+      this.inflight.delete(next);
+      if (this.chains.get(senderKey) === next) this.chains.delete(senderKey);
+    });
+  }
+
+  /** Claims the row, dispatches it in a transaction that also marks it done. */
+  async process(id: number): Promise<'done' | 'skipped' | 'failed' | 'retry'> {
+    const ds = this.deps.dataSource;
+    const now = this.now();
+    const claimed = await ds
+      .createQueryBuilder()
+      .update(InboxEvent)
+      .set({ claimedBy: this.deps.instanceId, claimedUntil: new Date(now.getTime() + this.claimMs) })
+      .where('id = :id AND status = :st AND (claimed_until IS NULL OR claimed_until < :now)', { id, st: 'received', now })
+      .execute();
+    if (!claimed.affected) return 'skipped';
+    const row = await ds.getRepository(InboxEvent).findOneByOrFail({ id });
+    const fields = JSON.parse(row.payload) as CallbackFields;
+    const log = this.deps.log.child({ inboxId: id, kind: row.kind });
+    try {
+      const outcome = await inTransaction(ds, async (manager) => {
+        const o = await this.deps.dispatcher.dispatch(fields, { manager, now, inboxId: id, log });
+        await manager.update(InboxEvent, { id }, { status: 'done', processedAt: now, claimedBy: null, claimedUntil: null, attempts: row.attempts + 1 });
+        return o;
+      });
+      this.deps.metrics?.callbacks.inc({ type: row.kind, outcome });
+      return 'done';
+    } catch (e) {
+      const attempts = row.attempts + 1;
+      const failed = attempts >= this.maxAttempts;
+      const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      await ds
+        .getRepository(InboxEvent)
+        .update({ id }, { attempts, lastError: message.slice(0, 500), status: failed ? 'failed' : 'received', claimedBy: null, claimedUntil: null });
+      this.deps.metrics?.callbacks.inc({ type: row.kind, outcome: failed ? 'failed' : 'error' });
+      log.error({ err: message, attempts }, failed ? 'callback failed for good' : 'callback handler error, will retry');
+      return failed ? 'failed' : 'retry';
+    }
+  }
+
+  /** Picks up rows answered but not processed (a crash, a database hiccup, another instance). */
+  async recover(olderThanMs = 5_000, limit = 100): Promise<number> {
+    const cutoff = new Date(this.now().getTime() - olderThanMs);
+    const rows = await this.deps.dataSource
+      .getRepository(InboxEvent)
+      .createQueryBuilder('i')
+      .select(['i.id', 'i.payload'])
+      .where('i.status = :st AND i.received_at < :cutoff AND (i.claimed_until IS NULL OR i.claimed_until < :now)', { st: 'received', cutoff, now: this.now() })
+      .orderBy('i.id', 'ASC')
+      .limit(limit)
+      .getMany();
+    let n = 0;
+    for (const r of rows) if ((await this.process(r.id)) === 'done') n++;
+    return n;
+  }
+
+  start(intervalMs = 5_000): void {
+    this.stopped = false;
+    const tick = async () => {
+      try {
+        await this.recover();
+      } catch (e) {
+        this.deps.log.warn({ err: String(e) }, 'inbox recovery failed');
+      }
+      if (!this.stopped) this.timer = setTimeout(tick, intervalMs);
+    };
+    this.timer = setTimeout(tick, intervalMs);
+  }
+
+  /** Graceful stop: no new work; in-flight processing finishes. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await Promise.allSettled([...this.inflight]);
+  }
+
+  /** Resolves when everything scheduled so far has been processed (tests, shutdown). */
+  async drain(): Promise<void> {
+    while (this.inflight.size) await Promise.allSettled([...this.inflight]);
+  }
+}
+
+export function senderKeyOf(f: CallbackFields): string {
+  const from = typeof f.FromUserName === 'string' ? f.FromUserName : '';
+  const kf = typeof f.OpenKfId === 'string' ? f.OpenKfId : '';
+  return from ? `u:${from}` : kf ? `kf:${kf}` : 'other';
+}

@@ -1,0 +1,77 @@
+import { WeComEmulator } from '../../src/sandbox';
+import { startSystem, System } from '../../src/system';
+import { loadConfig } from '../../src/config';
+import { silentLogger } from '../../src/logger';
+import { testDataSource, clearTables } from './db';
+import { freshWeComKeys } from './keys';
+
+export interface Harness {
+  sys: System;
+  emu: WeComEmulator;
+  /** The clock both the system and the emulator read; move it with `clock.set()`. */
+  clock: { now: Date; set(d: Date | string): void; advance(ms: number): void };
+  keys: ReturnType<typeof freshWeComKeys>;
+  close(): Promise<void>;
+  reset(): Promise<void>;
+}
+
+/**
+ * The real server on a random port, wired to a WeCom emulator over HTTP, on the shared
+ * test database. Workers are off: tests call `sys.settle()` to process the inbox and send
+ * the outbox, so every step is deterministic.
+ */
+export async function startHarness(opts: { members?: Array<{ userid: string; name: string }>; kfAccounts?: string[]; start?: string; env?: Record<string, string> } = {}): Promise<Harness> {
+  const keys = freshWeComKeys();
+  const clock = {
+    now: new Date(opts.start ?? '2026-11-26T09:00:00+08:00'),
+    set(d: Date | string) {
+      this.now = new Date(d);
+    },
+    advance(ms: number) {
+      this.now = new Date(this.now.getTime() + ms);
+    },
+  };
+  const emu = new WeComEmulator({
+    corpId: keys.corpId,
+    agentId: keys.agentId,
+    secret: keys.secret,
+    kfSecret: keys.kfSecret,
+    token: keys.token,
+    encodingAESKey: keys.aesKey,
+    members: opts.members,
+    kfAccounts: opts.kfAccounts ?? ['wkTESTKF'],
+    robotKeys: ['robotkey1'],
+    now: () => clock.now.getTime(),
+  });
+  const apiBase = await emu.listen(0);
+  const dataSource = await testDataSource();
+  const config = loadConfig({
+    WECOM_CORP_ID: keys.corpId,
+    WECOM_AGENT_ID: String(keys.agentId),
+    WECOM_SECRET: keys.secret,
+    WECOM_KF_SECRET: keys.kfSecret,
+    WECOM_TOKEN: keys.token,
+    WECOM_AES_KEY: keys.aesKey,
+    WECOM_API_BASE: apiBase,
+    PUBLIC_URL: 'http://nocert.test',
+    LOG_LEVEL: 'silent',
+    ...opts.env,
+  });
+  const sys = await startSystem({ config, dataSource, log: silentLogger, now: () => clock.now, workers: false, port: 0 });
+  emu.setCallbackUrl(`${sys.url}/wecom/callback`);
+  return {
+    sys,
+    emu,
+    clock,
+    keys,
+    async close() {
+      await sys.close();
+      await emu.close();
+    },
+    async reset() {
+      await sys.inbox.drain();
+      await clearTables(dataSource);
+      sys.calendar.invalidate();
+    },
+  };
+}
