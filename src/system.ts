@@ -117,7 +117,19 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   const client = new WeComClient({ apiBase: settings.apiBase, corpId: settings.corpId, agentId: settings.agentId, tokens, logger: log, metrics: metrics.wecomSink() });
   clientRef.c = client;
   const pacer = new Pacer({ dataSource, now });
-  const outbox = new OutboxDispatcher({ dataSource, client, pacer, instanceId: config.instanceId, now, logger: log, metrics: metrics.wecomSink() });
+  const outbox = new OutboxDispatcher({
+    dataSource,
+    client,
+    pacer,
+    instanceId: config.instanceId,
+    now,
+    logger: log,
+    metrics: metrics.wecomSink(),
+    // Robot webhook keys stay out of the database: rows name the robot, not its address.
+    robots: config.officeRobotWebhook ? { office: config.officeRobotWebhook } : {},
+    // WeCom's own dedupe covers a resend after a crash; 30 min keeps repeated identical texts (help) deliverable.
+    duplicateCheckSeconds: 1800,
+  });
   const inbox = new Inbox({ dataSource, dispatcher, log, metrics, now, instanceId: config.instanceId });
 
   let accepting = true;

@@ -1,21 +1,44 @@
+import { AsyncLocalStorage } from 'async_hooks';
 import { DataSource, EntityManager, SelectQueryBuilder, ObjectLiteral } from 'typeorm';
-
-/**
- * Runs fn in one transaction. On SQLite there is a single writer: transactions from this
- * process are queued here, so two async flows never interleave inside one connection.
- */
-const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
 
 export function isSqlite(ds: DataSource): boolean {
   return ds.options.type === 'better-sqlite3';
 }
 
-export async function inTransaction<T>(ds: DataSource, fn: (m: EntityManager) => Promise<T>): Promise<T> {
-  if (!isSqlite(ds)) return ds.transaction(fn);
-  const prev = sqliteQueues.get(ds) ?? Promise.resolve();
-  const run = prev.catch(() => undefined).then(() => ds.transaction(fn));
-  sqliteQueues.set(ds, run.catch(() => undefined));
+/**
+ * SQLite has one writer and TypeORM's better-sqlite3 driver one connection: a write issued
+ * while another flow's transaction is open would silently join (and roll back with) that
+ * transaction, and better-sqlite3 blocks the event loop while another connection holds the
+ * write lock. So every SQLite write, and every transaction, runs through one queue per
+ * database file. The queue is re-entrant (AsyncLocalStorage): code already inside it runs
+ * directly. On MySQL/MariaDB this is a plain call; the database orders writes itself.
+ */
+const queues = new Map<string, Promise<unknown>>();
+const held = new AsyncLocalStorage<ReadonlySet<string>>();
+
+function fileOf(ds: DataSource): string {
+  const db = (ds.options as { database?: unknown }).database;
+  return typeof db === 'string' ? db : String(db);
+}
+
+export function sqliteSerial<T>(ds: DataSource, fn: () => Promise<T>): Promise<T> {
+  if (!isSqlite(ds)) return fn();
+  const file = fileOf(ds);
+  const mine = held.getStore();
+  if (mine?.has(file)) return fn();
+  const prev = queues.get(file) ?? Promise.resolve();
+  const run = prev.catch(() => undefined).then(() => held.run(new Set([...(mine ?? []), file]), fn));
+  const tail = run.catch(() => undefined);
+  queues.set(file, tail);
+  void tail.then(() => {
+    if (queues.get(file) === tail) queues.delete(file);
+  });
   return run;
+}
+
+/** Runs fn in one transaction (queued on SQLite, see sqliteSerial). */
+export function inTransaction<T>(ds: DataSource, fn: (m: EntityManager) => Promise<T>): Promise<T> {
+  return sqliteSerial(ds, () => ds.transaction(fn));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { InboxEvent } from '../../entities';
-import { inTransaction, isUniqueViolation } from '../db/tx';
+import { inTransaction, isUniqueViolation, sqliteSerial } from '../db/tx';
 import { OpenedCallback, CallbackFields } from './callback';
 import { CallbackDispatcher } from './dispatcher';
 import { Logger } from '../logger';
@@ -42,7 +42,7 @@ export class Inbox {
   async accept(cb: OpenedCallback): Promise<{ id: number; duplicate: boolean }> {
     const repo = this.deps.dataSource.getRepository(InboxEvent);
     try {
-      const row = await repo.save(
+      const row = await sqliteSerial(this.deps.dataSource, () => repo.save(
         repo.create({
           dedupeKey: cb.dedupeKey,
           kind: cb.kind.slice(0, 40),
@@ -55,7 +55,7 @@ export class Inbox {
           claimedUntil: null,
           lastError: null,
         }),
-      );
+      ));
       return { id: row.id, duplicate: false };
     } catch (e) {
       if (isUniqueViolation(e)) {
@@ -83,12 +83,14 @@ export class Inbox {
   async process(id: number): Promise<'done' | 'skipped' | 'failed' | 'retry'> {
     const ds = this.deps.dataSource;
     const now = this.now();
-    const claimed = await ds
-      .createQueryBuilder()
-      .update(InboxEvent)
-      .set({ claimedBy: this.deps.instanceId, claimedUntil: new Date(now.getTime() + this.claimMs) })
-      .where('id = :id AND status = :st AND (claimed_until IS NULL OR claimed_until < :now)', { id, st: 'received', now })
-      .execute();
+    const claimed = await sqliteSerial(ds, () =>
+      ds
+        .createQueryBuilder()
+        .update(InboxEvent)
+        .set({ claimedBy: this.deps.instanceId, claimedUntil: new Date(now.getTime() + this.claimMs) })
+        .where('id = :id AND status = :st AND (claimed_until IS NULL OR claimed_until < :now)', { id, st: 'received', now })
+        .execute(),
+    );
     if (!claimed.affected) return 'skipped';
     const row = await ds.getRepository(InboxEvent).findOneByOrFail({ id });
     const fields = JSON.parse(row.payload) as CallbackFields;
@@ -105,9 +107,9 @@ export class Inbox {
       const attempts = row.attempts + 1;
       const failed = attempts >= this.maxAttempts;
       const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-      await ds
-        .getRepository(InboxEvent)
-        .update({ id }, { attempts, lastError: message.slice(0, 500), status: failed ? 'failed' : 'received', claimedBy: null, claimedUntil: null });
+      await sqliteSerial(ds, () =>
+        ds.getRepository(InboxEvent).update({ id }, { attempts, lastError: message.slice(0, 500), status: failed ? 'failed' : 'received', claimedBy: null, claimedUntil: null }),
+      );
       this.deps.metrics?.callbacks.inc({ type: row.kind, outcome: failed ? 'failed' : 'error' });
       log.error({ err: message, attempts }, failed ? 'callback failed for good' : 'callback handler error, will retry');
       return failed ? 'failed' : 'retry';
@@ -121,7 +123,7 @@ export class Inbox {
       .getRepository(InboxEvent)
       .createQueryBuilder('i')
       .select(['i.id', 'i.payload'])
-      .where('i.status = :st AND i.received_at < :cutoff AND (i.claimed_until IS NULL OR i.claimed_until < :now)', { st: 'received', cutoff, now: this.now() })
+      .where('i.status = :st AND i.received_at <= :cutoff AND (i.claimed_until IS NULL OR i.claimed_until < :now)', { st: 'received', cutoff, now: this.now() })
       .orderBy('i.id', 'ASC')
       .limit(limit)
       .getMany();

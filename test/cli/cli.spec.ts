@@ -1,0 +1,83 @@
+import { expect } from 'chai';
+import { run } from '../../src/cli';
+import { sharedTestUrl, testDataSource, clearTables } from '../helpers/db';
+import { hashKey } from '../../src/http/auth';
+import { ApiKey, Unit } from '../../entities';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (s: string) => out.push(s), err: (s: string) => err.push(s) }, out, err };
+}
+
+describe('nocert CLI', () => {
+  const env = () => ({ DATABASE_URL: sharedTestUrl(), LOG_LEVEL: 'silent' });
+  beforeEach(async () => clearTables(await testDataSource()));
+
+  it('migrate reports that nothing is pending on a migrated database', async () => {
+    await testDataSource();
+    const c = capture();
+    expect(await run(['migrate'], env(), c.io)).to.equal(0);
+    expect(c.out).to.deep.equal(['已应用 0 个迁移']);
+  });
+
+  it('calendar due prints the deadline with the office offset (17:20 + 30 office minutes)', async () => {
+    const c = capture();
+    expect(await run(['calendar', 'due', '--category', 'digital', '--from', '2026-11-26T17:20:00+08:00'], env(), c.io)).to.equal(0);
+    expect(c.out).to.deep.equal(['2026-11-27T08:50:00+08:00']);
+    const p = capture();
+    expect(await run(['calendar', 'due', '--category', 'paper', '--from', '2026-09-30T10:00:00+08:00'], env(), p.io)).to.equal(0);
+    // National Day 2026: Oct 1-7 off; the first working day after Sep 30 is Oct 8.
+    expect(p.out).to.deep.equal(['2026-10-08T17:30:00+08:00']);
+  });
+
+  it('calendar due names the missing year', async () => {
+    const c = capture();
+    expect(await run(['calendar', 'due', '--category', 'digital', '--from', '2031-03-02T10:00:00+08:00'], env(), c.io)).to.equal(1);
+    expect(c.err[0]).to.match(/deadline_calendar_missing_year/).and.match(/2031/);
+  });
+
+  it('calendar due refuses an unknown category with usage (exit 2)', async () => {
+    const c = capture();
+    expect(await run(['calendar', 'due', '--category', 'quick', '--from', '2026-11-26T10:00:00+08:00'], env(), c.io)).to.equal(2);
+  });
+
+  it('apikey create prints a key once and stores only its hash', async () => {
+    const ds = await testDataSource();
+    const c = capture();
+    expect(await run(['apikey', 'create', '--name', '审批平台'], env(), c.io)).to.equal(0);
+    const key = c.out[0];
+    expect(key).to.match(/^nk_[A-Za-z0-9_-]{32}$/);
+    const rows = await ds.getRepository(ApiKey).find();
+    expect(rows).to.have.length(1);
+    expect(rows[0].keyHash).to.equal(hashKey(key));
+    expect(JSON.stringify(rows)).to.not.include(key);
+    expect(rows[0].unitCode).to.equal(null);
+  });
+
+  it('apikey create --unit binds the key to an existing unit and refuses an unknown one', async () => {
+    const ds = await testDataSource();
+    const now = new Date();
+    await ds.getRepository(Unit).insert({ code: 'RSJ', name: '县人力资源和社会保障局', isOffice: false, createdAt: now, updatedAt: now });
+    const ok = capture();
+    expect(await run(['apikey', 'create', '--name', '人社系统', '--unit', 'RSJ'], env(), ok.io)).to.equal(0);
+    expect((await ds.getRepository(ApiKey).findOneByOrFail({ keyHash: hashKey(ok.out[0]) })).unitCode).to.equal('RSJ');
+    const bad = capture();
+    expect(await run(['apikey', 'create', '--name', 'x', '--unit', 'NOPE'], env(), bad.io)).to.equal(1);
+    expect(bad.err[0]).to.match(/unit_not_found/);
+    expect(await ds.getRepository(ApiKey).count()).to.equal(1);
+  });
+
+  it('stops with one line per bad setting and exit code 2', async () => {
+    const c = capture();
+    expect(await run(['migrate'], { PORT: 'x', OFFICE_TZ: 'Nowhere/City' }, c.io)).to.equal(2);
+    expect(c.err).to.have.length(2);
+    expect(c.err.join('\n')).to.match(/PORT/).and.match(/OFFICE_TZ/);
+  });
+
+  it('prints usage for an unknown command', async () => {
+    const c = capture();
+    expect(await run(['frobnicate'], env(), c.io)).to.equal(2);
+    expect(c.err[0]).to.match(/用法/);
+  });
+});
