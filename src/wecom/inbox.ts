@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { InboxEvent } from '../../entities';
-import { inTransaction, isUniqueViolation, sqliteSerial } from '../db/tx';
+import { inTransaction, isSqlite, isUniqueViolation, sqliteSerial } from '../db/tx';
 import { OpenedCallback, CallbackFields } from './callback';
 import { CallbackDispatcher } from './dispatcher';
 import { Logger } from '../logger';
@@ -14,7 +14,6 @@ export interface InboxDeps {
   now?: () => Date;
   instanceId: string;
   maxAttempts?: number;
-  claimMs?: number;
 }
 
 /**
@@ -25,7 +24,6 @@ export interface InboxDeps {
 export class Inbox {
   private readonly now: () => Date;
   private readonly maxAttempts: number;
-  private readonly claimMs: number;
   /** Per-sender chains keep one person's messages in order within this instance. */
   private readonly chains = new Map<string, Promise<void>>();
   private readonly inflight = new Set<Promise<void>>();
@@ -35,14 +33,13 @@ export class Inbox {
   constructor(private readonly deps: InboxDeps) {
     this.now = deps.now ?? (() => new Date());
     this.maxAttempts = deps.maxAttempts ?? 5;
-    this.claimMs = deps.claimMs ?? 60_000;
   }
 
   /** Stores the callback. A duplicate (WeCom's retry or a replay) is reported, not stored. */
   async accept(cb: OpenedCallback): Promise<{ id: number; duplicate: boolean }> {
     const repo = this.deps.dataSource.getRepository(InboxEvent);
     try {
-      const row = await sqliteSerial(this.deps.dataSource, () => repo.save(
+      const row = await sqliteSerial(this.deps.dataSource, () => repo.insert(
         repo.create({
           dedupeKey: cb.dedupeKey,
           kind: cb.kind.slice(0, 40),
@@ -56,7 +53,7 @@ export class Inbox {
           lastError: null,
         }),
       ));
-      return { id: row.id, duplicate: false };
+      return { id: Number(row.identifiers[0].id), duplicate: false };
     } catch (e) {
       if (isUniqueViolation(e)) {
         const existing = await repo.findOne({ where: { dedupeKey: cb.dedupeKey } });
@@ -79,38 +76,40 @@ export class Inbox {
     });
   }
 
-  /** Claims the row, dispatches it in a transaction that also marks it done. */
+  /**
+   * Dispatches the row in one transaction that locks it, runs the handler and marks it done:
+   * the row lock is the claim, so two instances (or a recovery racing the first attempt)
+   * never both act on it, and a crash rolls everything back to 'received'.
+   */
   async process(id: number): Promise<'done' | 'skipped' | 'failed' | 'retry'> {
     const ds = this.deps.dataSource;
     const now = this.now();
-    const claimed = await sqliteSerial(ds, () =>
-      ds
-        .createQueryBuilder()
-        .update(InboxEvent)
-        .set({ claimedBy: this.deps.instanceId, claimedUntil: new Date(now.getTime() + this.claimMs) })
-        .where('id = :id AND status = :st AND (claimed_until IS NULL OR claimed_until < :now)', { id, st: 'received', now })
-        .execute(),
-    );
-    if (!claimed.affected) return 'skipped';
-    const row = await ds.getRepository(InboxEvent).findOneByOrFail({ id });
-    const fields = JSON.parse(row.payload) as CallbackFields;
-    const log = this.deps.log.child({ inboxId: id, kind: row.kind });
+    let kind = 'unknown';
+    const log = this.deps.log.child({ inboxId: id });
     try {
       const outcome = await inTransaction(ds, async (manager) => {
+        const qb = manager.getRepository(InboxEvent).createQueryBuilder('i').where('i.id = :id', { id });
+        const row = await (isSqlite(ds) ? qb : qb.setLock('pessimistic_write')).getOne();
+        if (!row || row.status !== 'received') return null;
+        kind = row.kind;
+        const fields = JSON.parse(row.payload) as CallbackFields;
         const o = await this.deps.dispatcher.dispatch(fields, { manager, now, inboxId: id, log });
-        await manager.update(InboxEvent, { id }, { status: 'done', processedAt: now, claimedBy: null, claimedUntil: null, attempts: row.attempts + 1 });
+        await manager.update(InboxEvent, { id }, { status: 'done', processedAt: now, attempts: row.attempts + 1, claimedBy: null, claimedUntil: null });
         return o;
       });
-      this.deps.metrics?.callbacks.inc({ type: row.kind, outcome });
+      if (outcome === null) return 'skipped';
+      this.deps.metrics?.callbacks.inc({ type: kind, outcome });
       return 'done';
     } catch (e) {
-      const attempts = row.attempts + 1;
-      const failed = attempts >= this.maxAttempts;
       const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      const repo = ds.getRepository(InboxEvent);
+      const row = await repo.findOneBy({ id });
+      const attempts = (row?.attempts ?? 0) + 1;
+      const failed = attempts >= this.maxAttempts;
       await sqliteSerial(ds, () =>
-        ds.getRepository(InboxEvent).update({ id }, { attempts, lastError: message.slice(0, 500), status: failed ? 'failed' : 'received', claimedBy: null, claimedUntil: null }),
+        repo.update({ id, status: 'received' }, { attempts, lastError: message.slice(0, 500), status: failed ? 'failed' : 'received', claimedBy: null, claimedUntil: null }),
       );
-      this.deps.metrics?.callbacks.inc({ type: row.kind, outcome: failed ? 'failed' : 'error' });
+      this.deps.metrics?.callbacks.inc({ type: row?.kind ?? kind, outcome: failed ? 'failed' : 'error' });
       log.error({ err: message, attempts }, failed ? 'callback failed for good' : 'callback handler error, will retry');
       return failed ? 'failed' : 'retry';
     }
@@ -123,7 +122,7 @@ export class Inbox {
       .getRepository(InboxEvent)
       .createQueryBuilder('i')
       .select(['i.id', 'i.payload'])
-      .where('i.status = :st AND i.received_at <= :cutoff AND (i.claimed_until IS NULL OR i.claimed_until < :now)', { st: 'received', cutoff, now: this.now() })
+      .where('i.status = :st AND i.received_at <= :cutoff', { st: 'received', cutoff })
       .orderBy('i.id', 'ASC')
       .limit(limit)
       .getMany();
