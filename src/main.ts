@@ -4,6 +4,7 @@ import { loadConfig, ConfigError } from './config';
 import { startSystem, System } from './system';
 import { createLogger } from './logger';
 import { runSweep } from './sweep';
+import { createApiKey } from './http/auth';
 
 /**
  * The one composition root (STYLE.md): config -> DataSource -> WeCom client -> app ->
@@ -46,6 +47,18 @@ export async function main(env: Record<string, string | undefined> = process.env
   }
   if (sys.emulator) {
     const e = sys.emulatorUrl;
+    // Sandbox keys are made fresh at every start (no secret has a default).
+    const officeKey = await createApiKey(sys.dataSource, 'sandbox office', null, new Date());
+    const unitKey = await createApiKey(sys.dataSource, 'sandbox GAJ', 'GAJ', new Date()).catch(() => null);
+    const example = JSON.stringify({
+      requesterUnit: 'GAJ',
+      issuerUnit: 'RSJ',
+      serviceItem: '户籍迁入',
+      certificate: '社保缴纳证明',
+      category: 'digital',
+      applicant: { name: '张三', idNumber: '11010519491231002X' },
+      question: '申请人是否在本县连续缴纳社保满12个月？',
+    });
     console.log(
       [
         `nocert 已启动（沙箱模式）：${sys.url}`,
@@ -54,6 +67,14 @@ export async function main(env: Record<string, string | undefined> = process.env
         `  模拟成员发消息：    curl -X POST ${e}/sandbox/text -H 'content-type: application/json' -d '{"userid":"liaison.rsj","content":"你好"}'`,
         `  健康检查：          ${sys.url}/healthz   就绪：${sys.url}/readyz   指标：${sys.url}/metrics`,
         `  数据库：            ${config.databaseUrl}`,
+        `  办公室 API 密钥：   ${officeKey}`,
+        ...(unitKey
+          ? [
+              `  县公安局 API 密钥： ${unitKey}`,
+              `  发起一次协查：      curl -X POST ${sys.url}/api/v1/verifications -H 'authorization: Bearer ${unitKey}' -H 'content-type: application/json' -d '${example}'`,
+              `  然后看卡片：        curl ${e}/sandbox/messages?touser=liaison.rsj`,
+            ]
+          : []),
       ].join('\n'),
     );
   } else {
