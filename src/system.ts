@@ -127,8 +127,9 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     metrics: metrics.wecomSink(),
     // Robot webhook keys stay out of the database: rows name the robot, not its address.
     robots: config.officeRobotWebhook ? { office: config.officeRobotWebhook } : {},
-    // WeCom's own dedupe covers a resend after a crash; 30 min keeps repeated identical texts (help) deliverable.
-    duplicateCheckSeconds: 1800,
+    // WeCom's duplicate check covers a resend after a crash (claims expire after 2 min); a
+    // short window keeps a repeated identical reply (help, a re-asked question) deliverable.
+    duplicateCheckSeconds: 600,
   });
   const inbox = new Inbox({ dataSource, dispatcher, log, metrics, now, instanceId: config.instanceId });
 

@@ -267,6 +267,11 @@ function randomDigits(n: number): string {
   return s;
 }
 
+/** Text as a member sees it: zero-width characters render as nothing (the raw body keeps them). */
+function asSeen(content: string): string {
+  return content.replace(/[\u200b\u200c\u2060]/g, '');
+}
+
 export class WeComEmulator {
   readonly app: Koa;
   /** Extra tries for every callback (0..2); `{retryOnFailure: true}` means three tries in all. */
@@ -885,12 +890,12 @@ export class WeComEmulator {
     if (msgtype === 'text') {
       if (!isObj(p) || !nonEmpty(p.content)) return { error: fail(44004) };
       const cut = truncateUtf8(p.content, 2048);
-      return { payload: { ...p, content: cut }, truncated: cut !== p.content };
+      return { payload: { ...p, content: asSeen(cut) }, truncated: cut !== p.content };
     }
     if (msgtype === 'markdown') {
       if (!isObj(p) || !nonEmpty(p.content)) return { error: fail(44004) };
       if (byteLength(p.content) > 2048) return { error: fail(45002) };
-      return { payload: clone(p) };
+      return { payload: { ...clone(p), content: asSeen(p.content) } };
     }
     if (msgtype === 'textcard') {
       if (!isObj(p) || !nonEmpty(p.title)) return { error: fail(41016) };

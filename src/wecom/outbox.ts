@@ -248,6 +248,22 @@ class HaltBatch extends Error {
  *  - robot, appchat: WeCom has no dedupe; a crash between WeCom's answer and our record
  *    can repeat that one group message.
  */
+/**
+ * Appends the row id in zero-width characters to text/markdown content: invisible to the
+ * reader, identical on a resend of the same row (so WeCom's duplicate check, which compares
+ * the request JSON, still drops a crash resend), different between rows (so a repeated
+ * identical reply, e.g. a re-asked question, is not dropped). Skipped when it would not fit.
+ */
+export function tagDistinct(payload: Record<string, any>, id: number): Record<string, any> {
+  const type = String(payload.msgtype);
+  if (type !== 'text' && type !== 'markdown') return payload;
+  const inner = payload[type];
+  if (!isObject(inner) || typeof inner.content !== 'string') return payload;
+  const tag = `\u2060${id.toString(2).replace(/0/g, '\u200b').replace(/1/g, '\u200c')}`;
+  if (Buffer.byteLength(inner.content) + Buffer.byteLength(tag) > 2048) return payload;
+  return { ...payload, [type]: { ...inner, content: `${inner.content}${tag}` } };
+}
+
 export class OutboxDispatcher {
   private readonly ds: DataSource;
   private readonly instanceId: string;
@@ -490,8 +506,9 @@ export class OutboxDispatcher {
     const keys = row.recipients ? row.recipients.split('|').filter(Boolean) : recipientsOf(row.channel, payload);
     switch (row.channel) {
       case 'message': {
-        // WeCom drops a resend of the same body within the interval (crash recovery).
-        const body = { ...payload, msgtype: String(payload.msgtype), enable_duplicate_check: 1 as const, duplicate_check_interval: this.dupSeconds };
+        // WeCom drops a resend of the same request JSON within the interval (crash recovery);
+        // the row's invisible tag keeps two rows with the same text both deliverable.
+        const body = { ...tagDistinct(payload, row.id), msgtype: String(payload.msgtype), enable_duplicate_check: 1 as const, duplicate_check_interval: this.dupSeconds };
         return { send: () => c.sendMessage(body) as Promise<any>, keys };
       }
       case 'update_card':

@@ -179,6 +179,22 @@ describe('wecom outbox (enqueue + dispatcher against the emulator over HTTP)', (
     expect(done.attempts).to.equal(2);
   });
 
+  it('delivers two different rows with the same text (a re-asked question) while still deduping a crash resend', async () => {
+    const a = await add({ channel: 'message', payload: text('alice', '请回复退回原因') });
+    const b = await add({ channel: 'message', payload: text('alice', '请回复退回原因') });
+    await dispatcher().runOnce();
+    const got = h.emu.delivered({ touser: 'alice' });
+    expect(got.map((d) => d.payload.content)).to.deep.equal(['请回复退回原因', '请回复退回原因']);
+    // The raw request bodies differ only by an invisible per-row tag.
+    expect(got[0].body.text.content).to.not.equal(got[1].body.text.content);
+    expect(got[0].body.text.content.startsWith('请回复退回原因')).to.equal(true);
+    await crashAfterSend(b.id);
+    h.clock.advance(60_000);
+    await dispatcher(ds2, {}, 'test-2').runOnce();
+    expect(h.emu.delivered({ touser: 'alice' })).to.have.length(2);
+    expect((await row(a.id)).status).to.equal('sent');
+  });
+
   it('after a crash, a card resent past the duplicate window answers 42014 and counts as delivered', async () => {
     const r = await add({ channel: 'message', payload: card('alice', 'task_crash') });
     await dispatcher().runOnce();
