@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { BenchResult } from './types';
 import { benchCallbacks } from './callbacks.bench';
 import { benchCalendar } from './calendar.bench';
+import { benchExemptions } from './exemptions.bench';
 
 /**
  * `npm run bench`: every figure beside a baseline from the same run. BENCH_DATABASE_URL
@@ -16,6 +17,7 @@ async function main() {
     results.push({ name: 'deadline computations/s', value: c.opsPerSec, unit: 'ops/s', baseline: c.baselineOpsPerSec, ratio: c.ratio, target: '>= 1,000,000/s' });
   }
   if (!only || only === 'callbacks') results.push(...(await benchCallbacks(db)));
+  if (!only || only === 'exemptions') results.push(...((await benchExemptions(db)) as unknown as BenchResult[]));
   for (const r of results) console.log(JSON.stringify(r));
 }
 

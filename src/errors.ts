@@ -36,6 +36,10 @@ export const ERROR_STATUS = {
   verification_invalid_state: 409,
   verification_not_owner: 403,
   verification_reason_required: 422,
+  unit_unknown: 422,
+  staff_unknown: 422,
+  list_entry_unknown: 422,
+  verification_forbidden: 403,
   id_number_invalid: 422,
   idempotency_conflict: 409,
   // complaints
@@ -47,6 +51,19 @@ export const ERROR_STATUS = {
   exemption_conflict: 409,
   exemption_invalid_state: 409,
   exemption_import_invalid: 422,
+  // deadlines, escalations, office actions (SPEC 1 Art. 10, 11)
+  escalation_not_found: 404,
+  escalation_closed: 409,
+  order_deadline_past: 422,
+  office_member_required: 403,
+  // accountability (SPEC 4)
+  accountability_case_not_found: 404,
+  accountability_invalid_state: 409,
+  accountability_conflict: 409,
+  // joint meeting (SPEC 5)
+  meeting_not_found: 404,
+  meeting_invalid_state: 409,
+  meeting_time_past: 422,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

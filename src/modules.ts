@@ -1,4 +1,12 @@
 import { Module } from './module';
+import { verificationModule } from './verification';
+import { assistantModule } from './assistant';
+import { complaintsModule } from './complaints';
+import { exemptionsModule } from './exemptions';
+import { schedulerModule } from './scheduler';
+import { accountabilityModule } from './accountability';
+import { supervisionModule } from './supervision';
+import { meetingModule } from './meeting';
 
 /** Every feature module, registered in this order by the composition root. */
-export const MODULES: Module[] = [];
+export const MODULES: Module[] = [verificationModule, complaintsModule, exemptionsModule, schedulerModule, accountabilityModule, supervisionModule, meetingModule, assistantModule];

@@ -9,7 +9,7 @@ export class Verification1764140000200 implements MigrationInterface {
     await createTable(qr, 'units', [
       col.str('code', 40, { isPrimary: true }),
       col.str('name', 100),
-      col.bool('is_office'),
+      col.bool('is_office', { default: 0 }),
       col.at('created_at'),
       col.at('updated_at'),
     ]);
@@ -20,7 +20,7 @@ export class Verification1764140000200 implements MigrationInterface {
       col.str('role', 12),
       col.str('ab', 1, { isNullable: true }),
       col.str('mobile', 20, { isNullable: true }),
-      col.bool('away'),
+      col.bool('away', { default: 0 }),
       col.str('away_until', 10, { isNullable: true }),
       col.str('trained_on', 10, { isNullable: true }),
       col.at('created_at'),
@@ -91,7 +91,7 @@ export class Verification1764140000200 implements MigrationInterface {
       col.str('task_id', 128),
       col.int('card_seq', { default: 0 }),
       col.int('card_outbox_id', { isNullable: true }),
-      col.bool('code_used'),
+      col.bool('code_used', { default: 0 }),
       col.at('closed_at', { isNullable: true }),
       col.str('outcome', 100, { isNullable: true }),
     ], [
@@ -147,7 +147,7 @@ export class Verification1764140000200 implements MigrationInterface {
       { name: 'ix_pd_reads_request', columnNames: ['request_id', 'at'] },
       { name: 'ix_pd_reads_reader', columnNames: ['reader', 'at'] },
     ]);
-    await createTable(qr, 'verification_counters', [col.str('day', 8, { isPrimary: true }), col.int('last')]);
+    await createTable(qr, 'verification_counters', [col.str('day', 8, { isPrimary: true }), col.int('last_seq')]);
     await createTable(qr, 'verification_prompts', [
       col.str('userid', 64, { isPrimary: true }),
       col.int('request_id'),

@@ -1,0 +1,44 @@
+import { cardKey } from './keys';
+import { MSG, KIND_LABEL, REASON_LABEL } from '../src/exemptions/messages';
+import type { AdjustmentKind } from '../entities/ExemptionApplication';
+
+export interface ExemptionReviewInput {
+  applicationId: number;
+  /** submittedAt in ms: a resubmission after "return" is a new round with a new card. */
+  round: number;
+  kind: AdjustmentKind;
+  unitName: string;
+  entryId: number | null;
+  reason: string;
+  causeDate: string;
+  late: boolean;
+  /** "label: value" lines describing the change (already shortened). */
+  lines: Array<{ key: string; value: string }>;
+}
+
+function clip(s: string, n: number): string {
+  const chars = [...s];
+  return chars.length <= n ? s : `${chars.slice(0, n - 1).join('')}…`;
+}
+
+/** An application awaiting the office's review (SPEC 2 Art. 10): approve, return or reject. */
+export function exemptionReviewCard(input: ExemptionReviewInput, _now: Date): Record<string, unknown> {
+  const arg = `${input.applicationId}.${input.round}`;
+  return {
+    card_type: 'button_interaction',
+    source: { desc: MSG.cardSource },
+    main_title: { title: MSG.reviewTitle, desc: clip(`${input.unitName}·${KIND_LABEL[input.kind]}`, 44) },
+    sub_title_text: clip(input.lines.map((l) => `${l.key}：${l.value}`).join('\n'), 160),
+    horizontal_content_list: [
+      { keyname: MSG.labels.kind, value: KIND_LABEL[input.kind] + (input.entryId ? ` #${input.entryId}` : '') },
+      { keyname: MSG.labels.reason, value: clip(REASON_LABEL[input.reason] ?? input.reason, 30) },
+      { keyname: MSG.labels.causeDate, value: input.late ? `${input.causeDate} ${MSG.lateMark}` : input.causeDate },
+    ],
+    task_id: `exm-review-${input.applicationId}-${input.round}`,
+    button_list: [
+      { text: MSG.reviewButtons.approve, style: 1, key: cardKey('exm_review', `${arg}.approve`) },
+      { text: MSG.reviewButtons.return, style: 2, key: cardKey('exm_review', `${arg}.return`) },
+      { text: MSG.reviewButtons.reject, style: 3, key: cardKey('exm_review', `${arg}.reject`) },
+    ],
+  };
+}

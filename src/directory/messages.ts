@@ -1,0 +1,28 @@
+/**
+ * Operator-facing text of the directory import (row-level errors printed by
+ * `nocert directory import`). English identifiers, Chinese sentences.
+ */
+export const IMPORT_TEXT = {
+  emptyFile: '文件中没有数据行',
+  noHeader: '缺少表头行',
+  unknownFormat: (ext: string) => `不支持的文件类型 ${ext}，请使用 .xlsx 或 .csv`,
+  unreadable: (why: string) => `无法读取文件：${why}`,
+  missingColumn: (name: string) => `缺少必需的列 ${name}`,
+  required: (col: string) => `${col} 不能为空`,
+  invalid: (col: string, value: string, hint: string) => `${col} 的值 "${value}" 无效：${hint}`,
+  duplicateUserid: (userid: string, firstRow: number) => `企业微信账号 ${userid} 重复（第 ${firstRow} 行已出现）`,
+  unitNameConflict: (code: string, name: string, firstRow: number) => `单位 ${code} 的名称与第 ${firstRow} 行不一致（第 ${firstRow} 行为 "${name}"）`,
+  staffFieldsWithoutUserid: '填写了人员信息但缺少企业微信账号',
+} as const;
+
+/** Hints after "invalid" (what a good value looks like). */
+export const IMPORT_HINTS = {
+  unitCode: '只能包含字母、数字、下划线、点和连字符，最多 40 个字符',
+  userid: '企业微信账号只能包含字母、数字和 _ . - @，最多 64 个字符',
+  role: '应为 联络员/代办员/成员（liaison/deputy/member）',
+  ab: '应为 A、B 或留空',
+  mobile: '应为手机号码',
+  bool: '应为 是/否',
+  date: '应为日期 YYYY-MM-DD',
+  tooLong: (n: number) => `最多 ${n} 个字符`,
+} as const;

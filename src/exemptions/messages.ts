@@ -1,0 +1,240 @@
+/**
+ * Every user-facing sentence of the exemption list (SPEC 2): labels, the chat form, the
+ * replies, reminders and the xlsx column headers. Cards take their text from here too.
+ */
+import type { AdjustmentKind } from '../../entities/ExemptionApplication';
+import type { ExemptionMethod } from '../../entities/ExemptionEntry';
+import type { DeadlineCategory } from '../calendar';
+
+export const METHOD_LABEL: Readonly<Record<ExemptionMethod, string>> = {
+  sharing: '数据共享',
+  commitment: '告知承诺',
+  verification: '部门核验',
+  other: '其他',
+};
+
+export const KIND_LABEL: Readonly<Record<AdjustmentKind, string>> = {
+  add: '新增',
+  change: '变更',
+  cancel: '取消',
+};
+
+export const CATEGORY_LABEL: Readonly<Record<DeadlineCategory, string>> = {
+  digital: '电子档案',
+  paper: '纸质档案',
+  historical: '历史档案',
+};
+
+/** Accepted spellings when reading a category from a form or a file. */
+export const CATEGORY_ALIASES: Readonly<Record<string, DeadlineCategory>> = {
+  电子: 'digital',
+  电子档案: 'digital',
+  纸质: 'paper',
+  纸质档案: 'paper',
+  历史: 'historical',
+  历史档案: 'historical',
+};
+
+export const REASON_LABEL: Readonly<Record<string, string>> = {
+  new_legal_basis: '法律法规新设证明事项',
+  data_sharing_available: '可通过数据共享获取',
+  commitment_applicable: '可实行告知承诺',
+  verification_applicable: '可由部门核验',
+  basis_amended: '设定依据修改',
+  method_changed: '免提交方式变化',
+  unit_reorganised: '机构职能调整',
+  name_changed: '事项或材料名称变化',
+  basis_repealed: '设定依据废止',
+  item_abolished: '政务服务事项取消',
+  certificate_abolished: '证明材料不再需要',
+  issuer_unavailable: '出具单位无法提供',
+};
+
+export const STATUS_LABEL: Readonly<Record<string, string>> = {
+  draft: '待申请',
+  pending: '待审核',
+  returned: '退回修改',
+  approved: '已同意',
+  rejected: '未同意',
+  withdrawn: '已撤回',
+};
+
+export const DECISION_LABEL = { approve: '同意', return: '退回修改', reject: '不同意' } as const;
+
+/** Column headers of the list workbook (import and export), in order. */
+export const XLSX = {
+  sheet: '证明事项免提交清单',
+  headers: {
+    id: '编号',
+    serviceItem: '政务服务事项',
+    certificate: '证明材料',
+    requesterUnit: '索要单位编码',
+    issuerUnit: '出具单位编码',
+    method: '免提交方式',
+    legalBasis: '设定依据',
+    defaultCategory: '默认核验类别',
+    requesterUnitName: '索要单位名称',
+    issuerUnitName: '出具单位名称',
+  },
+  title: (n: number | null, date: string): string => (n === null ? `证明事项免提交清单（草稿，${date}导出）` : `证明事项免提交清单（第${n}版，${date}发布）`),
+} as const;
+
+/** Chat words that start an application (WeCom app chat). */
+export const APPLY_TRIGGERS: readonly string[] = ['清单调整', '调整清单', '申请调整清单', '免提交清单调整', '清单调整申请'];
+/** Words that abandon the form or a pending comment. */
+export const CANCEL_WORDS: readonly string[] = ['取消', '放弃', '退出'];
+
+/** Form labels (the left side of "标签：内容"), each with the accepted spellings. */
+export const FORM_LABELS = {
+  entryId: ['条目编号', '编号', '清单编号'],
+  serviceItem: ['事项', '政务服务事项', '服务事项'],
+  certificate: ['材料', '证明材料', '证明'],
+  requesterUnit: ['索要单位'],
+  issuerUnit: ['出具单位'],
+  method: ['方式', '免提交方式'],
+  legalBasis: ['依据', '设定依据'],
+  defaultCategory: ['类别', '核验类别', '默认核验类别'],
+  reason: ['原因', '调整原因'],
+  causeDate: ['起因日期', '原因发生日期', '日期'],
+  note: ['说明', '备注'],
+} as const;
+
+function reasonChoices(kind: AdjustmentKind, reasons: readonly string[]): string {
+  return reasons.map((r) => REASON_LABEL[r]).join(' / ');
+}
+
+/** Chinese for the domain's refusals (AppError details.reason), shown in the chat. */
+const FIELD_LABEL: Readonly<Record<string, string>> = {
+  unitCode: '申请单位',
+  entryId: '条目编号',
+  causeDate: '起因日期',
+  serviceItem: '事项',
+  certificate: '材料',
+  requesterUnit: '索要单位',
+  issuerUnit: '出具单位',
+  method: '方式',
+  legalBasis: '依据',
+  defaultCategory: '类别',
+};
+
+export function refusalText(details: unknown): string {
+  const d = (details ?? {}) as Record<string, unknown>;
+  switch (d.reason) {
+    case 'unit_unknown':
+      return `找不到单位“${String(d.value)}”`;
+    case 'entry_not_found':
+      return `清单中没有编号为${String(d.entryId)}的条目`;
+    case 'entry_cancelled':
+      return `编号为${String(d.entryId)}的条目已取消`;
+    case 'entry_duplicate':
+      return `清单中已有相同的条目（编号${String(d.entryId)}）`;
+    case 'open_application':
+      return d.applicationId ? `该事项已有尚未办结的申请（申请号${String(d.applicationId)}）` : '该事项已有尚未办结的申请';
+    case 'nothing_to_change':
+      return '填写的内容与清单现状相同，没有需要变更的内容';
+    case 'reason_invalid':
+      return '调整原因与调整类型不符';
+    case 'fields_missing':
+      return `请填写：${((d.fields as string[]) ?? []).map((f) => FIELD_LABEL[f] ?? f).join('、')}`;
+    case 'cause_in_future':
+      return '起因日期不能晚于今天';
+    case 'not_own_entry':
+      return '只能申请调整本单位索要或出具证明的事项';
+    case 'not_own_unit':
+      return '只能以本单位名义申请';
+    case 'cancel_with_fields':
+      return '取消事项只需填写条目编号、原因和起因日期';
+    case 'application_state':
+    case 'application_not_found':
+      return '申请的状态已经变化，请刷新后再试';
+    case 'stale_round':
+      return '申请已重新提交，请在新的审核卡片上处理';
+    case 'comment_required':
+      return '请填写理由';
+    default:
+      return '内容有误，请检查后重试';
+  }
+}
+
+export const MSG = {
+  cardSource: '免提交清单',
+  startTitle: '证明事项清单调整申请',
+  startDesc: '请选择调整类型',
+  startSub: (unitName: string): string => `申请单位：${unitName}。请在原因发生之日起7个工作日内提出申请。`,
+  reminderTitle: '清单调整申请即将到期',
+  reminderSub: (due: string, note: string | null): string => `请在${due}前提交证明事项清单调整申请。${note ? `事由：${note}` : ''}`,
+  reminderOverdueSub: (due: string, note: string | null): string => `申请时限已于${due}届满，请尽快提交证明事项清单调整申请（将记录为逾期）。${note ? `事由：${note}` : ''}`,
+  startButtons: { add: '新增事项', change: '变更事项', cancel: '取消事项' } as Readonly<Record<AdjustmentKind, string>>,
+  form: (kind: AdjustmentKind, reasons: readonly string[]): string => {
+    const head = `请复制下面的内容，在冒号后填写，然后发送给我（发送“取消”放弃）：\n`;
+    const tail = `原因：（${reasonChoices(kind, reasons)}）\n起因日期：YYYY-MM-DD\n说明：`;
+    if (kind === 'add') {
+      return `${head}【新增事项】\n事项：\n材料：\n出具单位：（单位编码或全称）\n方式：（数据共享 / 告知承诺 / 部门核验 / 其他）\n依据：\n类别：（电子档案 / 纸质档案 / 历史档案，部门核验时填写）\n${tail}`;
+    }
+    if (kind === 'change') {
+      return `${head}【变更事项】只填写要变更的项目\n条目编号：\n事项：\n材料：\n出具单位：\n方式：\n依据：\n类别：\n${tail}`;
+    }
+    return `${head}【取消事项】\n条目编号：\n${tail}`;
+  },
+  formErrors: (errors: string[]): string => `申请内容有误，请修改后重新发送（发送“取消”放弃）：\n${errors.map((e, i) => `${i + 1}. ${e}`).join('\n')}`,
+  formUnknownLabel: (label: string): string => `不认识的项目“${label}”`,
+  formMissing: (label: string): string => `请填写“${label}”`,
+  formBadMethod: '“方式”应为：数据共享、告知承诺、部门核验或其他',
+  formBadCategory: '“类别”应为：电子档案、纸质档案或历史档案',
+  formBadReason: (choices: string): string => `“原因”应为其中之一：${choices}`,
+  formBadDate: '“起因日期”应为日期，如 2026-11-20',
+  formBadEntryId: '“条目编号”应为清单中的数字编号',
+  formNothingToChange: '请至少填写一项要变更的内容',
+  formTooLong: (label: string, max: number): string => `“${label}”不能超过${max}个字`,
+  formUnknownUnit: (v: string): string => `找不到单位“${v}”，请填写单位编码或全称`,
+  confirmTitle: '请确认清单调整申请',
+  confirmButtons: { submit: '提交申请', discard: '放弃' },
+  submitted: (id: number, late: boolean): string =>
+    `申请已提交（申请号 ${id}），请等待联席会议办公室审核。${late ? '本申请已超过7个工作日的申请时限，已如实记录。' : ''}在清单发布前，请由本单位自行选择免提交方式办理，不得要求申请人提交该证明。`,
+  submitFailed: (reason: string): string => `申请未能提交：${reason}`,
+  discarded: '已放弃本次申请。',
+  notStaff: '您不在通讯录中，无法申请调整清单，请联系联席会议办公室。',
+  staleCard: '该卡片已失效，请重新发起。',
+  grey: {
+    stale: '已失效',
+    failed: '未提交',
+    discarded: '已放弃',
+    submitted: (id: number): string => `已提交·申请号${id}`,
+    chosen: (label: string): string => `已选择：${label}`,
+  },
+  apiReviewer: '联席会议办公室',
+  reviewTitle: '清单调整申请待审核',
+  reviewButtons: { approve: '同意', return: '退回修改', reject: '不同意' },
+  reviewAsk: (decision: 'return' | 'reject'): string => `请输入${decision === 'return' ? '退回修改' : '不同意'}的理由（发送“取消”放弃）：`,
+  reviewAbandoned: '已放弃本次审核，申请仍待审核。',
+  reviewDone: (label: string, who: string): string => `已${label}·${who}`,
+  reviewAlready: (label: string): string => `已处理：${label}`,
+  reviewNotOffice: '只有联席会议办公室成员可以审核。',
+  reviewFailed: (reason: string): string => `审核未完成：${reason}`,
+  reviewRecorded: (id: number, label: string): string => `已记录：申请号 ${id} ${label}。`,
+  decisionToUnit: (id: number, submitted: string, summary: string, label: string, comment: string | null): string =>
+    `您单位${submitted}提交的清单调整申请（申请号 ${id}，${summary}）审核结果：${label}。${comment ? `意见：${comment}` : ''}${label === DECISION_LABEL.return ? '请修改后重新提交。' : ''}`,
+  publishedToUnit: (n: number, ids: number[]): string => `您单位的清单调整申请（申请号 ${ids.join('、')}）已随第${n}版证明事项免提交清单发布。`,
+  causeReminder: (due: string): string => `清单调整申请将于${due}到期，请及时提交。`,
+  publicationOverdue: (last: string | null, due: string): string =>
+    last === null ? `证明事项免提交清单尚未发布，应于${due}前发布。` : `证明事项免提交清单上次发布于${last}，已超过半年（应于${due}前再次发布），请及时发布新版本。`,
+  summary: (kind: AdjustmentKind, serviceItem: string, certificate: string): string => `${KIND_LABEL[kind]}：${serviceItem}／${certificate}`,
+  labels: {
+    unit: '申请单位',
+    kind: '调整类型',
+    entry: '条目编号',
+    reason: '原因',
+    causeDate: '起因日期',
+    due: '申请时限',
+    late: '逾期',
+    method: '方式',
+    issuer: '出具单位',
+    requester: '索要单位',
+    serviceItem: '事项',
+    certificate: '材料',
+    basis: '依据',
+    category: '类别',
+    changedMark: '（变更）',
+  },
+  lateMark: '已超时限',
+};

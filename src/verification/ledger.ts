@@ -1,0 +1,118 @@
+import ExcelJS from 'exceljs';
+import { Brackets, EntityManager, In } from 'typeorm';
+import { VerificationLedgerEntry, VerificationRequest } from '../../entities';
+import type { LedgerKind } from '../../entities/VerificationLedgerEntry';
+import { WorkingCalendar, parseInstant } from '../calendar';
+import { AppError } from '../errors';
+import { isValidDate } from '../directory/rules';
+import { summaryView, ledgerEntryView, iso } from './views';
+import { maskIdNumber, maskName } from './mask';
+import { CATEGORY_SHORT, CHANNEL_LABEL, LEDGER_KIND_LABEL, RESULT_LABEL, STATUS_LABEL } from './messages';
+
+export interface LedgerQuery {
+  /** A unit: requests it asked or answered, and its own ledger entries. Omitted: all (office). */
+  unit?: string;
+  /** Office-local dates, inclusive. */
+  from?: string;
+  to?: string;
+  kind?: LedgerKind;
+}
+
+function range(cal: WorkingCalendar, q: LedgerQuery): { from: Date | null; to: Date | null } {
+  for (const [k, v] of [['from', q.from], ['to', q.to]] as const) {
+    if (v !== undefined && !isValidDate(v)) throw new AppError('validation_failed', `${k}: a date YYYY-MM-DD`);
+  }
+  const from = q.from ? parseInstant(`${q.from}T00:00:00`, cal) : null;
+  const to = q.to ? new Date(parseInstant(`${q.to}T00:00:00`, cal).getTime() + 86_400_000) : null;
+  if (from && to && to <= from) throw new AppError('validation_failed', 'to is before from');
+  return { from, to };
+}
+
+/**
+ * The registers of SPEC 1: every request (offline ones included, Art. 3) by start date,
+ * and the requesting units' ledger entries (Art. 8-9) by date, for one unit or all.
+ */
+export async function queryLedger(m: EntityManager, cal: WorkingCalendar, q: LedgerQuery, limit = 10_000) {
+  const { from, to } = range(cal, q);
+  const rq = m.getRepository(VerificationRequest).createQueryBuilder('r');
+  if (q.unit) rq.andWhere(new Brackets((b) => b.where('r.requesterUnit = :u', { u: q.unit }).orWhere('r.issuerUnit = :u', { u: q.unit })));
+  if (from) rq.andWhere('r.startedAt >= :from', { from });
+  if (to) rq.andWhere('r.startedAt < :to', { to });
+  const requests = await rq.orderBy('r.startedAt', 'ASC').addOrderBy('r.id', 'ASC').limit(limit).getMany();
+
+  const eq = m.getRepository(VerificationLedgerEntry).createQueryBuilder('e');
+  if (q.unit) eq.andWhere('e.unitCode = :u', { u: q.unit });
+  if (q.kind) eq.andWhere('e.kind = :k', { k: q.kind });
+  if (from) eq.andWhere('e.occurredAt >= :from', { from });
+  if (to) eq.andWhere('e.occurredAt < :to', { to });
+  const entries = await eq.orderBy('e.occurredAt', 'ASC').addOrderBy('e.id', 'ASC').limit(limit).getMany();
+  const numbers = new Map<number, VerificationRequest>();
+  const missing = [...new Set(entries.map((e) => e.requestId))].filter((id) => !requests.some((r) => r.id === id));
+  for (const r of requests) numbers.set(r.id, r);
+  if (missing.length) for (const r of await m.getRepository(VerificationRequest).findBy({ id: In(missing) })) numbers.set(r.id, r);
+  return { requests, entries, byId: numbers };
+}
+
+export async function ledgerJson(m: EntityManager, cal: WorkingCalendar, q: LedgerQuery, now: Date) {
+  const { requests, entries, byId } = await queryLedger(m, cal, q);
+  return {
+    unit: q.unit ?? null,
+    from: q.from ?? null,
+    to: q.to ?? null,
+    requests: requests.map((r) => summaryView(cal, r, now)),
+    entries: entries.map((e) => ({ ...ledgerEntryView(cal, e), number: byId.get(e.requestId)?.number ?? null })),
+  };
+}
+
+/** Column headers of the export (Chinese: it goes to the units). */
+const REQUEST_HEADERS = ['编号', '渠道', '需求单位', '核验单位', '服务事项', '证明材料', '类别', '申请人', '身份证号码', '发起时间', '答复截止', '状态', '受理人', '结果', '答复时间', '退回原因', '核验用时（办公分钟）', '是否超时'];
+const ENTRY_HEADERS = ['编号', '记录单位', '类型', '发生时间', '材料/核验内容', '目的', '结果', '记录人', '记录时间'];
+
+/** The ledger as .xlsx: sheet 1 the requests, sheet 2 the Art. 8-9 entries. Applicants masked. */
+export async function ledgerXlsx(m: EntityManager, cal: WorkingCalendar, q: LedgerQuery, now: Date): Promise<Buffer> {
+  const { requests, entries, byId } = await queryLedger(m, cal, q);
+  const wb = new ExcelJS.Workbook();
+  wb.created = now;
+  const s1 = wb.addWorksheet('核验台账');
+  s1.addRow(REQUEST_HEADERS).font = { bold: true };
+  for (const r of requests) {
+    const v = summaryView(cal, r, now);
+    s1.addRow([
+      r.number,
+      CHANNEL_LABEL[r.channel] ?? r.channel,
+      r.requesterUnit,
+      r.issuerUnit,
+      r.serviceItem,
+      r.certificate,
+      CATEGORY_SHORT[r.category] ?? r.category,
+      maskName(r.applicantName),
+      maskIdNumber(r.applicantIdNumber),
+      iso(cal, r.startedAt),
+      iso(cal, r.dueAt),
+      STATUS_LABEL[r.status] ?? r.status,
+      r.assignee ?? '',
+      r.result ? RESULT_LABEL[r.result] : '',
+      iso(cal, r.answeredAt) ?? '',
+      r.returnReason ?? '',
+      r.verificationMinutes ?? '',
+      v.overdue ? '是' : '否',
+    ]);
+  }
+  const s2 = wb.addWorksheet('补充材料台账');
+  s2.addRow(ENTRY_HEADERS).font = { bold: true };
+  for (const e of entries) {
+    s2.addRow([
+      byId.get(e.requestId)?.number ?? String(e.requestId),
+      e.unitCode,
+      LEDGER_KIND_LABEL[e.kind] ?? e.kind,
+      iso(cal, e.occurredAt),
+      e.material,
+      e.purpose ?? '',
+      e.outcome ?? '',
+      e.recordedBy,
+      iso(cal, e.recordedAt),
+    ]);
+  }
+  for (const s of [s1, s2]) s.columns.forEach((c) => (c.width = 18));
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}

@@ -1,0 +1,128 @@
+/**
+ * Every Chinese sentence the verification module sends in WeCom or shows on its pages
+ * (STYLE.md #5). No personal data goes into these texts except where a function says so.
+ */
+import type { DeadlineCategory } from '../calendar';
+import type { VerificationStatus, VerificationResult } from '../../entities/VerificationRequest';
+
+/** Chat words fixed by CONTRACT.md ("What people see in WeCom"). */
+export const WORDS = {
+  match: '核验一致',
+  mismatch: '核验不一致',
+  toPaper: '转纸质档案',
+  toHistorical: '转历史档案',
+  cancel: '取消',
+} as const;
+
+export const CATEGORY_LABEL: Record<DeadlineCategory, string> = {
+  digital: '电子数据（30分钟）',
+  paper: '纸质档案（1个工作日）',
+  historical: '历史档案（2个工作日）',
+};
+
+export const CATEGORY_SHORT: Record<DeadlineCategory, string> = {
+  digital: '电子数据',
+  paper: '纸质档案',
+  historical: '历史档案',
+};
+
+export const STATUS_LABEL: Record<VerificationStatus, string> = {
+  pending: '待受理',
+  accepted: '已受理',
+  answered: '已答复',
+  returned: '已退回',
+  cancelled: '已撤回',
+};
+
+export const RESULT_LABEL: Record<VerificationResult, string> = {
+  match: '一致',
+  mismatch: '不一致',
+};
+
+export const CHANNEL_LABEL: Record<string, string> = {
+  system: '系统',
+  fax: '传真',
+  email: '电子邮件',
+  oa: 'OA',
+};
+
+export const LEDGER_KIND_LABEL: Record<string, string> = {
+  supplementary: '要求补充材料',
+  onsite: '现场核验',
+  voluntary: '申请人自愿提交',
+};
+
+/** Card button texts (CONTRACT.md: 受理 / 退回) and what a greyed card shows. */
+export const CARD_TEXT = {
+  accept: '受理',
+  return: '退回',
+  acceptedBySelf: '已受理',
+  returnedBySelf: '已退回',
+  takenBy: (name: string) => `已由${name}受理`,
+  returnedBy: (name: string) => `已由${name}退回`,
+  answered: '已答复',
+  cancelled: '请求已撤回',
+} as const;
+
+export const TEXT = {
+  acceptedOwner: (number: string, due: string) =>
+    `你已受理协查 ${number}，请于 ${due} 前答复。\n核验后回复「${WORDS.match}」或「${WORDS.mismatch}」；需要查阅纸质档案或历史档案时回复「${WORDS.toPaper}」或「${WORDS.toHistorical}」。\n有多件待答复时，请在后面加编号，如「${WORDS.match} ${number}」。`,
+  askMismatch: (number: string) => `请说明 ${number} 核验不一致的具体情况，你的下一条消息将作为答复内容（回复「${WORDS.cancel}」放弃）。`,
+  askReturnReason: (number: string) => `你已退回协查 ${number}。请说明退回原因（例如不属于本单位职责），你的下一条消息将作为退回原因。`,
+  askCategoryReason: (number: string, category: DeadlineCategory) =>
+    `请说明将 ${number} 转为${CATEGORY_SHORT[category]}的原因，你的下一条消息将作为原因（回复「${WORDS.cancel}」放弃）。`,
+  reasonEmpty: '内容不能为空，请重新输入。',
+  promptCancelled: (number: string) => `已取消，${number} 保持不变。`,
+  answeredOwner: (number: string, result: VerificationResult) => `已答复 ${number}：核验${RESULT_LABEL[result]}。结果已告知需求单位。`,
+  returnedOwner: (number: string) => `已记录 ${number} 的退回原因，并告知需求单位。`,
+  categoryChangedOwner: (number: string, category: DeadlineCategory, due: string) => `${number} 已转为${CATEGORY_LABEL[category]}，新的答复截止时间为 ${due}。`,
+  notOwner: (number: string, owner: string) => `${number} 由${owner}受理，只有受理人可以答复。`,
+  noOpenRequest: '你目前没有待答复的协查请求。',
+  ambiguous: (numbers: string[], word: string) => `你有多件待答复的协查请求（${numbers.join('、')}），请在回复后加编号，例如「${word} ${numbers[0]}」。`,
+  unknownNumber: (number: string) => `没有找到协查请求 ${number}。`,
+  notAccepted: (number: string) => `${number} 尚未受理，请先在卡片上点击「受理」。`,
+  notAnswerable: (number: string, status: VerificationStatus) => `${number} 当前${STATUS_LABEL[status]}，不能再答复。`,
+  categoryNotLonger: (number: string, current: DeadlineCategory) => `${number} 当前为${CATEGORY_SHORT[current]}，只能转为时限更长的类别。`,
+  cancelledToOwner: (number: string) => `协查 ${number} 已被需求单位撤回，无需再答复。`,
+  failed: (number: string) => `${number} 的操作未能完成，请稍后再试或在详情页办理。`,
+} as const;
+
+/** The detail page (HTML); full personal data appears only here, for authorised readers. */
+export const PAGE_TEXT = {
+  title: (number: string) => `协查请求 ${number}`,
+  forbidden: '你无权查看该协查请求。只有需求单位、核验单位和联席会议办公室的工作人员可以查看。',
+  notFound: '没有找到该协查请求。',
+  loginFailed: '企业微信登录失败，请从企业微信中重新打开链接。',
+  viewLogged: '本次查看已记录（证明事项核验实施办法第十二条）。',
+  fields: {
+    number: '编号',
+    status: '状态',
+    requester: '需求单位',
+    issuer: '核验单位',
+    serviceItem: '服务事项',
+    certificate: '证明材料',
+    category: '类别',
+    dueAt: '答复截止',
+    applicantName: '申请人姓名',
+    applicantId: '身份证号码',
+    question: '核验内容',
+    assignee: '受理人',
+    result: '核验结果',
+    reply: '答复内容',
+    returnReason: '退回原因',
+    channel: '渠道',
+    template: '协查函模板',
+    events: '办理记录',
+  },
+  actions: {
+    heading: '办理',
+    match: '核验一致',
+    mismatch: '核验不一致',
+    toPaper: '转纸质档案',
+    toHistorical: '转历史档案',
+    return: '退回',
+    textLabel: '说明（核验不一致、退回、转类别时必填）',
+    submit: '提交',
+    done: '已办理。',
+  },
+} as const;

@@ -1,0 +1,89 @@
+import fs from 'fs';
+import path from 'path';
+import { expect } from 'chai';
+import { exemptionStartCard } from '../../cards/exemption-start.card';
+import { exemptionConfirmCard } from '../../cards/exemption-confirm.card';
+import { exemptionReviewCard } from '../../cards/exemption-review.card';
+import { validateTemplateCard, clickableKeys } from '../../src/sandbox/template-card';
+import { CARD_ACTIONS, parseCardKey } from '../../cards/keys';
+
+const NOW = new Date('2026-11-26T01:00:00Z');
+// compiled tests run from .build/<x>/test/exemptions: the golden files live in the source tree
+const GOLDEN_DIR = path.resolve(__dirname, '../../../../test/fixtures/cards');
+
+function golden(name: string, card: unknown): void {
+  const file = path.join(GOLDEN_DIR, name);
+  const text = `${JSON.stringify(card, null, 2)}\n`;
+  if (process.env.UPDATE_GOLDEN === '1' || !fs.existsSync(file)) fs.writeFileSync(file, text);
+  expect(text, `golden ${name} (UPDATE_GOLDEN=1 rewrites it on purpose)`).to.equal(fs.readFileSync(file, 'utf8'));
+}
+
+function wellFormed(card: Record<string, unknown>): void {
+  expect(validateTemplateCard(card), 'WeCom accepts the card').to.equal(0);
+  for (const key of clickableKeys(card)) {
+    expect(CARD_ACTIONS as readonly string[]).to.include(parseCardKey(key)!.action);
+  }
+}
+
+describe('exemption cards (pure, golden files)', () => {
+  it('start card: add / change / cancel, deterministic task_id', () => {
+    const card = exemptionStartCard({ nonce: '42', draftId: 0, unitName: '县人社局' }, NOW);
+    wellFormed(card);
+    expect(card).to.deep.equal(exemptionStartCard({ nonce: '42', draftId: 0, unitName: '县人社局' }, NOW));
+    golden('exemption-start.json', card);
+  });
+
+  it('reminder card carries the draft and the limit (Art. 9)', () => {
+    const card = exemptionStartCard({ nonce: 'r7', draftId: 7, unitName: '县人社局', reminder: { due: '2026-12-04 17:30', note: '《某条例》修订' } }, NOW);
+    wellFormed(card);
+    expect(JSON.stringify(card)).to.include('2026-12-04 17:30').and.include('exm_start:7.add');
+    golden('exemption-reminder.json', card);
+  });
+
+  it('confirm card: summary, late mark, submit / discard', () => {
+    const card = exemptionConfirmCard(
+      {
+        nonce: '99',
+        kind: 'change',
+        unitName: '县人社局',
+        entryId: 12,
+        reason: 'method_changed',
+        causeDate: '2026-11-10',
+        due: '2026-11-19 17:30',
+        late: true,
+        lines: [
+          { key: '事项', value: '失业保险金申领' },
+          { key: '方式（变更）', value: '数据共享' },
+        ],
+      },
+      NOW,
+    );
+    wellFormed(card);
+    expect(JSON.stringify(card)).to.include('已超时限');
+    golden('exemption-confirm.json', card);
+  });
+
+  it('review card: approve / return / reject keyed by application and round; no personal data', () => {
+    const card = exemptionReviewCard(
+      {
+        applicationId: 5,
+        round: 1795654800000,
+        kind: 'add',
+        unitName: '县人社局',
+        entryId: null,
+        reason: 'verification_applicable',
+        causeDate: '2026-11-25',
+        late: false,
+        lines: [
+          { key: '事项', value: '失业保险金申领' },
+          { key: '材料', value: '户籍证明' },
+        ],
+      },
+      NOW,
+    );
+    wellFormed(card);
+    expect(clickableKeys(card)).to.deep.equal(['exm_review:5.1795654800000.approve', 'exm_review:5.1795654800000.return', 'exm_review:5.1795654800000.reject']);
+    expect(card.task_id).to.equal('exm-review-5-1795654800000');
+    golden('exemption-review.json', card);
+  });
+});

@@ -1,0 +1,171 @@
+import ExcelJS from 'exceljs';
+import { DataSource } from 'typeorm';
+import { ExemptionEntry, OutboxMessage } from '../../../entities';
+import type { ExemptionMethod } from '../../../entities/ExemptionEntry';
+import type { DeadlineCategory } from '../../../src/calendar';
+import type { ApplicationInput } from '../../../src/exemptions/service';
+import type { EntryData } from '../../../src/exemptions/rules';
+import { publish } from '../../../src/exemptions/versions';
+import { inTransaction } from '../../../src/db/tx';
+import { DirectoryMother, UnitSpec } from './directory';
+import type { Harness } from '../system';
+
+/** The directory for list tests: the standard units, the office with two members. */
+export function exemptionUnits(): UnitSpec[] {
+  const units = DirectoryMother.standard();
+  const office = units.find((u) => u.isOffice)!;
+  office.staff.push({ userid: 'office.chief', name: '王主任', role: 'member' });
+  return units;
+}
+
+/** Object mother for the exemption list (SPEC 2). */
+export const ExemptionMother = {
+  /** A verification entry: 人社局 asks for the 户籍证明 that 公安局 issues. */
+  entry(over: Partial<EntryData> = {}): EntryData {
+    return {
+      serviceItem: '失业保险金申领',
+      certificate: '户籍证明',
+      requesterUnit: 'RSJ',
+      issuerUnit: 'GAJ',
+      method: 'verification' as ExemptionMethod,
+      legalBasis: '《失业保险条例》第十六条',
+      defaultCategory: 'paper' as DeadlineCategory,
+      ...over,
+    };
+  },
+
+  addBody(over: Partial<ApplicationInput> = {}): ApplicationInput {
+    const { requesterUnit: _r, ...entry } = ExemptionMother.entry();
+    return { kind: 'add', reason: 'verification_applicable', causeDate: '2026-11-25', ...entry, ...over } as ApplicationInput;
+  },
+
+  changeBody(entryId: number, over: Partial<ApplicationInput> = {}): ApplicationInput {
+    return { kind: 'change', reason: 'method_changed', entryId, causeDate: '2026-11-25', method: 'sharing', ...over } as ApplicationInput;
+  },
+
+  cancelBody(entryId: number, over: Partial<ApplicationInput> = {}): ApplicationInput {
+    return { kind: 'cancel', reason: 'basis_repealed', entryId, causeDate: '2026-11-25', ...over } as ApplicationInput;
+  },
+
+  /** n distinct entries (service items numbered), for lists and the benchmark. */
+  many(n: number, over: Partial<EntryData> = {}): EntryData[] {
+    const items = ['失业保险金申领', '城乡居民养老保险参保登记', '个体工商户设立登记', '低保申请', '残疾人证办理', '建设工程规划许可', '出生医学证明补发', '子女入学登记'];
+    const certs = ['户籍证明', '无犯罪记录证明', '婚姻状况证明', '收入证明', '居住证明', '亲属关系证明'];
+    return Array.from({ length: n }, (_, i) =>
+      ExemptionMother.entry({
+        serviceItem: `${items[i % items.length]}（${Math.floor(i / items.length) + 1}）`,
+        certificate: certs[i % certs.length],
+        method: (['verification', 'sharing', 'commitment', 'other'] as ExemptionMethod[])[i % 4],
+        ...over,
+      }),
+    );
+  },
+
+  /** Entries straight into the working list (no application), returning their ids. */
+  async seedEntries(ds: DataSource, entries: EntryData[], now: Date): Promise<number[]> {
+    const repo = ds.getRepository(ExemptionEntry);
+    const ids: number[] = [];
+    for (let i = 0; i < entries.length; i += 400) {
+      const res = await repo.insert(entries.slice(i, i + 400).map((e) => ({ ...e, status: 'active' as const, createdAt: now, updatedAt: now, version: 1 })));
+      ids.push(...res.identifiers.map((x) => Number(x.id)));
+    }
+    if (ids.some((x) => !x)) {
+      const rows = await repo.find({ order: { id: 'ASC' } });
+      return rows.slice(-entries.length).map((r) => r.id);
+    }
+    return ids;
+  },
+
+  /** Seeds entries and publishes them as the next version. */
+  async published(ds: DataSource, entries: EntryData[], now: Date): Promise<number[]> {
+    const ids = await ExemptionMother.seedEntries(ds, entries, now);
+    await inTransaction(ds, (m) => publish(m, { kind: 'office', unitCode: null, name: 'test-office' }, {}, now));
+    return ids;
+  },
+
+  /** A list workbook; `omit` drops columns (by header), `extraRows` adds raw rows. */
+  async workbook(rows: Array<Record<string, string | number>>, opts: { omit?: string[]; headers?: string[]; titleRow?: string } = {}): Promise<Buffer> {
+    const headers = (opts.headers ?? ['编号', '政务服务事项', '证明材料', '索要单位编码', '出具单位编码', '免提交方式', '设定依据', '默认核验类别']).filter((x) => !opts.omit?.includes(x));
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('清单');
+    if (opts.titleRow) ws.addRow([opts.titleRow]);
+    ws.addRow(headers);
+    for (const r of rows) ws.addRow(headers.map((hd) => r[hd] ?? ''));
+    return Buffer.from(await wb.xlsx.writeBuffer());
+  },
+
+  /** One workbook row in the import format from entry data. */
+  row(e: EntryData, id?: number): Record<string, string | number> {
+    const method = { sharing: '数据共享', commitment: '告知承诺', verification: '部门核验', other: '其他' }[e.method];
+    const cat = { digital: '电子档案', paper: '纸质档案', historical: '历史档案' }[e.defaultCategory];
+    return { ...(id ? { 编号: id } : {}), 政务服务事项: e.serviceItem, 证明材料: e.certificate, 索要单位编码: e.requesterUnit, 出具单位编码: e.issuerUnit, 免提交方式: method, 设定依据: e.legalBasis, 默认核验类别: cat };
+  },
+};
+
+/** Every row of the list tables plus the outbox size: equal before and after = nothing changed. */
+export async function listState(ds: DataSource): Promise<string> {
+  const tables = ['exemption_entries', 'exemption_applications', 'exemption_versions', 'exemption_version_entries', 'exemption_comments', 'exemption_prompts'];
+  const out: Record<string, unknown> = {};
+  for (const t of tables) out[t] = await ds.query(`SELECT * FROM ${t} ORDER BY 1`);
+  out.outbox = await ds.getRepository(OutboxMessage).count();
+  return JSON.stringify(out);
+}
+
+/** JSON API client with a key (or none, for the public routes). */
+export class ListApi {
+  constructor(
+    readonly base: string,
+    readonly key: string | null,
+    /** X-Forwarded-For: a fixed client, or a fresh one per request (rate limits stay out of the way). */
+    readonly ip: string | null = null,
+  ) {}
+
+  async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers; raw: Buffer }> {
+    const h: Record<string, string> = { 'x-forwarded-for': this.ip ?? `10.${rnd()}.${rnd()}.${rnd()}`, ...headers };
+    if (this.key) h.authorization = `Bearer ${this.key}`;
+    let payload: Uint8Array | string | undefined;
+    if (Buffer.isBuffer(body)) {
+      payload = new Uint8Array(body);
+      h['content-type'] ??= 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    } else if (body !== undefined) {
+      payload = JSON.stringify(body);
+      h['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(`${this.base}/api/v1${path}`, { method, headers: h, body: payload });
+    const raw = Buffer.from(await res.arrayBuffer());
+    let parsed: any = raw.toString('utf8');
+    if ((res.headers.get('content-type') ?? '').includes('json')) parsed = JSON.parse(parsed);
+    return { status: res.status, body: parsed, headers: res.headers, raw };
+  }
+  get(path: string, headers?: Record<string, string>) {
+    return this.call('GET', path, undefined, headers);
+  }
+  post(path: string, body?: unknown, headers?: Record<string, string>) {
+    return this.call('POST', path, body ?? {}, headers);
+  }
+}
+
+function rnd(): number {
+  return Math.floor(Math.random() * 250) + 1;
+}
+
+/** Texts the emulator delivered to a member since a mark. */
+export function textsTo(h: Harness, userid: string, since = 0): string[] {
+  return h.emu
+    .delivered({ touser: userid, msgtype: 'text' })
+    .filter((d) => d.seq > since)
+    .map((d) => String(d.payload.content ?? ''));
+}
+
+/** Template cards the emulator delivered to a member since a mark (newest last). */
+export function cardsTo(h: Harness, userid: string, since = 0): Array<{ taskId: string; card: any }> {
+  return h.emu
+    .delivered({ touser: userid, msgtype: 'template_card' })
+    .filter((d) => d.seq > since)
+    .map((d) => ({ taskId: String(d.payload.task_id), card: d.payload }));
+}
+
+export function mark(h: Harness): number {
+  const all = h.emu.delivered();
+  return all.length ? all[all.length - 1].seq : 0;
+}

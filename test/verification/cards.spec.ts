@@ -1,0 +1,90 @@
+import { expect } from 'chai';
+import fs from 'fs';
+import path from 'path';
+import { verificationRequestCard, verificationClosedCard, VerificationCardView } from '../../cards/verification.card';
+import { verificationAnsweredCard, verificationReturnedCard, verificationDeadlineCard, ResultCardView } from '../../cards/verification-result.card';
+import { validateTemplateCard } from '../../src/sandbox';
+import { idNumber, VerificationMother } from '../helpers/mothers/verification';
+
+/** The repository root (the compiled tests live deeper than the sources). */
+function repoRoot(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+  return dir;
+}
+
+const GOLDEN = path.join(repoRoot(), 'test', 'fixtures', 'cards');
+
+/** Golden files (Probot style): rewritten only on purpose, with UPDATE_GOLDEN=1. */
+function golden(name: string, card: unknown): void {
+  const file = path.join(GOLDEN, `${name}.json`);
+  const text = `${JSON.stringify(card, null, 2)}\n`;
+  if (process.env.UPDATE_GOLDEN === '1' || !fs.existsSync(file)) {
+    if (process.env.UPDATE_GOLDEN !== '1' && process.env.CI) throw new Error(`golden file ${file} is missing`);
+    fs.mkdirSync(GOLDEN, { recursive: true });
+    fs.writeFileSync(file, text);
+  }
+  expect(JSON.parse(fs.readFileSync(file, 'utf8'))).to.deep.equal(JSON.parse(text));
+}
+
+const NOW = new Date('2026-11-26T01:00:00Z');
+
+function view(over: Partial<VerificationCardView> = {}): VerificationCardView {
+  return {
+    id: 42,
+    number: 'HC20261126-0001',
+    requesterUnitName: '县人力资源和社会保障局',
+    issuerUnitName: '县公安局',
+    serviceItem: '失业保险金申领',
+    certificate: '无犯罪记录证明',
+    category: 'digital',
+    dueAt: new Date('2026-11-26T01:30:00Z'),
+    applicantName: '张小三',
+    applicantIdNumber: idNumber(),
+    detailUrl: 'https://nocert.example.gov.cn/v/42',
+    tz: 'Asia/Shanghai',
+    ...over,
+  };
+}
+
+function resultView(over: Partial<ResultCardView> = {}): ResultCardView {
+  return { ...view(over), ownerName: '公安代办A', ...over };
+}
+
+describe('verification cards (pure, golden files)', () => {
+  const cards: Array<[string, Record<string, unknown>]> = [
+    ['verification-request', verificationRequestCard(view(), 'vr42_0_0', NOW)],
+    ['verification-request-late', verificationRequestCard(view({ category: 'paper', dueAt: new Date('2026-11-25T09:30:00Z') }), 'vr42_1_1', NOW)],
+    ['verification-closed', verificationClosedCard(view(), '已由公安代办A受理', NOW)],
+    ['verification-answered-match', verificationAnsweredCard(resultView(), 'match', null, NOW)],
+    ['verification-answered-mismatch', verificationAnsweredCard(resultView(), 'mismatch', `${VerificationMother.mismatchDetails} 证件号${idNumber()}，电话13912345678`, NOW)],
+    ['verification-returned', verificationReturnedCard(resultView(), VerificationMother.returnReason, NOW)],
+    ['verification-deadline', verificationDeadlineCard(resultView({ category: 'paper', dueAt: new Date('2026-11-27T09:30:00Z') }), 'digital', '需调阅纸质档案', NOW)],
+  ];
+
+  for (const [name, card] of cards) {
+    it(`${name}: matches its golden file, is a valid template_card, carries no full ID number or name`, () => {
+      golden(name, card);
+      expect(validateTemplateCard(card)).to.equal(0);
+      const text = JSON.stringify(card);
+      expect(text).not.to.include(idNumber());
+      expect(text).not.to.include('张小三');
+      expect(text).not.to.include('13912345678');
+    });
+  }
+
+  it('is deterministic and masks whatever it is given', () => {
+    const a = verificationRequestCard(view(), 'vr42_0_0', NOW);
+    const b = verificationRequestCard(view(), 'vr42_0_0', NOW);
+    expect(a).to.deep.equal(b);
+    expect(JSON.stringify(a)).to.include('张*三').and.include(`370323********${idNumber().slice(-4)}`);
+    expect((a.button_list as any[]).map((x) => x.key)).to.deep.equal(['verif_accept:42', 'verif_return:42']);
+  });
+
+  it('cuts long values to what WeCom shows', () => {
+    const long = verificationRequestCard(view({ serviceItem: '很长的服务事项名称'.repeat(10) }), 'vr42_0_0', NOW);
+    const item = (long.horizontal_content_list as any[]).find((x) => x.keyname === '服务事项');
+    expect([...item.value]).to.have.length(30);
+    expect(item.value.endsWith('…')).to.equal(true);
+  });
+});
