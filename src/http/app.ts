@@ -20,6 +20,8 @@ export interface AppDeps {
   ready: () => Promise<void>;
   /** Refreshes gauges read at scrape time (outbox depth/age). */
   beforeScrape?: () => Promise<void>;
+  /** Clock of the API-key cache (tests). */
+  apiKeyClock?: () => number;
 }
 
 export function createApp(deps: AppDeps): Koa {
@@ -62,7 +64,7 @@ export function createApp(deps: AppDeps): Koa {
   for (const r of deps.publicRouters) app.use(r.routes()).use(r.allowedMethods());
 
   const api = new Router({ prefix: '/api/v1' });
-  api.use(requireApiKey(deps.dataSource));
+  api.use(requireApiKey(deps.dataSource, { now: deps.apiKeyClock }));
   for (const r of deps.apiRouters) api.use(r.routes(), r.allowedMethods());
   app.use(api.routes()).use(api.allowedMethods());
   app.use(async (ctx) => {

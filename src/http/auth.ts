@@ -23,15 +23,30 @@ export async function createApiKey(ds: DataSource, name: string, unitCode: strin
   return key;
 }
 
-/** Resolves `Authorization: Bearer KEY`; state.principal is set for the routes after it. */
-export function requireApiKey(ds: DataSource) {
+/**
+ * Resolves `Authorization: Bearer KEY`; state.principal is set for the routes after it.
+ * Known keys are cached for `cacheMs` (default 30 s): a revocation takes effect within that.
+ */
+export function requireApiKey(ds: DataSource, opts: { cacheMs?: number; now?: () => number } = {}) {
+  const cacheMs = opts.cacheMs ?? 30_000;
+  const now = opts.now ?? Date.now;
+  const cache = new Map<string, { p: Principal; until: number }>();
   return async (ctx: Context, next: Next) => {
     const h = ctx.get('authorization');
     const m = /^Bearer\s+(\S+)$/i.exec(h);
     if (!m) throw new AppError('unauthorized', 'Authorization: Bearer KEY is required');
-    const row = await ds.getRepository(ApiKey).findOne({ where: { keyHash: hashKey(m[1]), revokedAt: IsNull() } });
-    if (!row) throw new AppError('unauthorized', 'unknown or revoked API key');
-    ctx.state.principal = row.unitCode ? ({ kind: 'unit', unitCode: row.unitCode, name: row.name } satisfies Principal) : ({ kind: 'office', name: row.name } satisfies Principal);
+    const hash = hashKey(m[1]);
+    const hit = cache.get(hash);
+    let principal: Principal;
+    if (hit && hit.until > now()) principal = hit.p;
+    else {
+      const row = await ds.getRepository(ApiKey).findOne({ where: { keyHash: hash, revokedAt: IsNull() } });
+      if (!row) throw new AppError('unauthorized', 'unknown or revoked API key');
+      principal = row.unitCode ? { kind: 'unit', unitCode: row.unitCode, name: row.name } : { kind: 'office', name: row.name };
+      if (cache.size >= 1000) cache.clear();
+      cache.set(hash, { p: principal, until: now() + cacheMs });
+    }
+    ctx.state.principal = { ...principal };
     await next();
   };
 }

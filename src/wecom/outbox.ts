@@ -137,7 +137,10 @@ export async function enqueue(manager: EntityManager, msg: EnqueueMessage): Prom
     sentAt: null,
   });
   try {
-    return await repo.save(row);
+    // insert, not save: one statement, no re-read of the row it just wrote.
+    const res = await repo.insert(row);
+    row.id = Number(res.identifiers[0].id);
+    return row;
   } catch (e) {
     if (!msg.dedupeKey || !isUniqueViolation(e)) throw e;
     const qb = repo.createQueryBuilder('o').where('o.dedupe_key = :k', { k: msg.dedupeKey });
