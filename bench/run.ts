@@ -3,6 +3,7 @@ import { BenchResult } from './types';
 import { benchCallbacks } from './callbacks.bench';
 import { benchCalendar } from './calendar.bench';
 import { benchExemptions } from './exemptions.bench';
+import { benchComplaints } from './complaints.bench';
 
 /**
  * `npm run bench`: every figure beside a baseline from the same run. BENCH_DATABASE_URL
@@ -17,6 +18,7 @@ async function main() {
     results.push({ name: 'deadline computations/s', value: c.opsPerSec, unit: 'ops/s', baseline: c.baselineOpsPerSec, ratio: c.ratio, target: '>= 1,000,000/s' });
   }
   if (!only || only === 'callbacks') results.push(...(await benchCallbacks(db)));
+  if (!only || only === 'complaints') results.push(...((await benchComplaints()) as unknown as BenchResult[]));
   if (!only || only === 'exemptions') results.push(...((await benchExemptions(db)) as unknown as BenchResult[]));
   for (const r of results) console.log(JSON.stringify(r));
 }

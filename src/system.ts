@@ -22,6 +22,7 @@ import { ModuleDeps, Job } from './module';
 import { OutboxMessage } from '../entities';
 import { AppError } from './errors';
 import { CARD_ACTIONS } from '../cards/keys';
+import { createKfWorker, complaintsOnSent, KfWorker } from './complaints';
 
 export interface SystemOptions {
   config: Config;
@@ -44,6 +45,8 @@ export interface System {
   dispatcher: CallbackDispatcher;
   inbox: Inbox;
   outbox: OutboxDispatcher;
+  /** Pulls WeChat Customer Service messages and runs the citizens' conversations. */
+  kf: KfWorker;
   client: WeComClient;
   calendar: CalendarStore;
   metrics: Metrics;
@@ -130,7 +133,9 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     // WeCom's duplicate check covers a resend after a crash (claims expire after 2 min); a
     // short window keeps a repeated identical reply (help, a re-asked question) deliverable.
     duplicateCheckSeconds: 600,
+    onSent: complaintsOnSent,
   });
+  const kf = createKfWorker(deps, client);
   const inbox = new Inbox({ dataSource, dispatcher, log, metrics, now, instanceId: config.instanceId });
 
   let accepting = true;
@@ -174,6 +179,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   if (opts.workers !== false) {
     outbox.start(1000);
     inbox.start(5000);
+    kf.start(1000);
   }
 
   const system: System = {
@@ -185,6 +191,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     dispatcher,
     inbox,
     outbox,
+    kf,
     client,
     calendar,
     metrics,
@@ -194,16 +201,14 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     emulator,
     emulatorUrl: emulator ? settings.apiBase : null,
     async settle() {
-      for (let i = 0; i < 10; i++) {
+      const idle = async () => {
         await inbox.drain();
         await inbox.recover(0);
+        const k = await kf.runOnce();
         const r = await outbox.runOnce();
-        if (!r.sent && !r.failed) {
-          await inbox.drain();
-          const again = await outbox.runOnce();
-          if (!again.sent && !again.failed) return;
-        }
-      }
+        return !r.sent && !r.failed && !k.synced && !k.processed && !k.reconciled;
+      };
+      for (let i = 0; i < 20; i++) if ((await idle()) && (await idle())) return;
     },
     async close() {
       // Graceful: stop taking callbacks, finish in-flight work, release claims, then close.
@@ -211,6 +216,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections?.();
       await inbox.stop();
+      await kf.stop();
       await outbox.stop();
       if (emulator) await emulator.close();
       if (ownsDataSource) await dataSource.destroy();

@@ -1,0 +1,55 @@
+/**
+ * 投诉举报 (SPEC.md section 3): citizens complain over WeChat Customer Service (kf) or
+ * through any receiver; the case lifecycle of Art. 7-11; the analysis of Art. 12-13.
+ *
+ * The module registers the kf callback, the liaison's card and chat answers and the API.
+ * The kf worker needs the WeCom client, so the composition root builds it with
+ * createKfWorker() and runs it (start/stop, and runOnce() inside settle()).
+ */
+import { EntityManager } from 'typeorm';
+import { OutboxMessage } from '../../entities';
+import { Module, ModuleDeps } from '../module';
+import { KfApi, KfWorker, KfWorkerDeps, recordKfSyncRequest } from './kf-runtime';
+import { complaintAnswerHandler, complaintCardHandler } from './liaison';
+import { CARD_ACTION, REF } from './model';
+import { markNoticeSent } from './notify';
+import { complaintsRouter } from './routes';
+
+export { KfWorker } from './kf-runtime';
+export type { KfApi, KfRunResult, KfWorkerDeps } from './kf-runtime';
+export { dueComplaintReminders, unansweredComplaints, undeliveredResults, purgeExpiredConversations } from './reminders';
+
+export const complaintsModule: Module = {
+  name: 'complaints',
+  register(deps: ModuleDeps) {
+    // kf_msg_or_event: answered at once; only "sync needed" is written, in the callback's transaction.
+    deps.dispatcher.onKf(async (e, { manager, now, log }) => {
+      await recordKfSyncRequest(manager, e, now, log);
+    });
+    deps.dispatcher.onCardAction(CARD_ACTION, complaintCardHandler({ calendar: deps.calendar }));
+    deps.dispatcher.onText(complaintAnswerHandler({ calendar: deps.calendar }));
+    return { apiRouters: [complaintsRouter(deps)] };
+  },
+};
+
+/** The kf worker of this instance; `api` is the WeComClient (kfSyncMsg). */
+export function createKfWorker(deps: ModuleDeps, api: KfApi, opts: Partial<Omit<KfWorkerDeps, 'dataSource' | 'api'>> = {}): KfWorker {
+  return new KfWorker({
+    dataSource: deps.dataSource,
+    api,
+    calendar: deps.calendar,
+    log: deps.log,
+    now: deps.now,
+    instanceId: deps.config.instanceId,
+    office: { chatId: deps.config.officeChatId, robotWebhook: deps.config.officeRobotWebhook },
+    ...opts,
+  });
+}
+
+/**
+ * For the outbox's onSent hook: a complainant notice WeCom accepted marks the case's
+ * result delivered at once (the worker's reconcile pass does the same, later).
+ */
+export async function complaintsOnSent(row: OutboxMessage, _result: Record<string, unknown>, m: EntityManager): Promise<void> {
+  if (row.refType === REF.notice && row.refId && /^\d+$/.test(row.refId)) await markNoticeSent(m, Number(row.refId), row.sentAt ?? row.createdAt);
+}

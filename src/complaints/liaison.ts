@@ -1,0 +1,170 @@
+/**
+ * The agency complained about answers through its card (buttons) and the app chat
+ * (reasons and results as the next text message), CONTRACT.md "What people see".
+ * Both run inside the callback's transaction; AppErrors become a chat reply, never a retry.
+ */
+import { EntityManager } from 'typeorm';
+import { Complaint, Staff, VerificationPrompt } from '../../entities';
+import { isAppError } from '../errors';
+import { WorkingCalendar, formatInZone } from '../calendar';
+import type { CardEvent, CardHandler, TextHandler } from '../wecom/dispatcher';
+import { complaintCard, ComplaintCardStage, complaintClosedLabel } from '../../cards/complaint.card';
+import { LIAISON, STATUS_LABELS } from './lifecycle-messages';
+import { Ctx, acceptComplaint, cardView, extendComplaint, rejectComplaint, resolveComplaint, terminateComplaint } from './lifecycle';
+import { MAX_EXTENSION_WORKING_DAYS, REJECTION_GROUNDS, TERMINATION_GROUNDS, isFinal } from './model';
+import { textToStaff, updateCard } from './notify';
+import { charLength } from './validate';
+
+/** An unanswered question to a liaison lapses after a day. */
+export const AWAIT_TTL_MS = 24 * 3600_000;
+const CANCEL_WORDS = new Set(['取消', '算了', '不用了']);
+
+export interface LiaisonDeps {
+  calendar: () => Promise<WorkingCalendar>;
+}
+
+function parseArg(arg: string): { verb: string; id: number; ground: string | null } | null {
+  const m = /^([a-z]+)\.(\d{1,12})(?:\.([a-z_]{1,60}))?$/.exec(arg);
+  return m ? { verb: m[1], id: Number(m[2]), ground: m[3] ?? null } : null;
+}
+
+async function mayAct(m: EntityManager, userid: string, c: Complaint): Promise<boolean> {
+  if (!c.agencyCode) return false;
+  const s = await m.findOneBy(Staff, { userid });
+  return !!s && s.unitCode === c.agencyCode && (s.role === 'liaison' || s.role === 'deputy');
+}
+
+async function refreshCard(m: EntityManager, c: Complaint, userid: string, code: string, cal: WorkingCalendar, now: Date, stage: ComplaintCardStage = 'main'): Promise<void> {
+  if (isFinal(c.status) || c.duplicateOf !== null) {
+    await updateCard(m, userid, code, { replaceName: complaintClosedLabel(c.status) }, now, String(c.id));
+    return;
+  }
+  await updateCard(m, userid, code, { card: complaintCard(cardView(c), { tz: cal.tz, stage }, now) }, now, String(c.id));
+}
+
+/** Buttons `complaint:<verb>.<id>[.<ground>]`. */
+export function complaintCardHandler(deps: LiaisonDeps): CardHandler {
+  return async (e: CardEvent, { manager: m, now, log }) => {
+    const arg = parseArg(e.arg);
+    const c = arg ? await m.findOneBy(Complaint, { id: arg.id }) : null;
+    if (!arg || !c) {
+      log.warn({ key: e.eventKey }, 'complaint card key for no known case ignored');
+      return;
+    }
+    const say = (text: string) => textToStaff(m, [e.from], text, now, String(c.id));
+    if (!(await mayAct(m, e.from, c))) {
+      await say(LIAISON.notAllowed);
+      return;
+    }
+    const cal = await deps.calendar();
+    const ctx: Ctx = { cal, now, actor: { by: 'liaison', name: `wecom:${e.from}` } };
+    const stale = async () => {
+      await say(LIAISON.stale(c.number, STATUS_LABELS[c.status]));
+      await refreshCard(m, c, e.from, e.responseCode, cal, now);
+    };
+    const ask = async (action: string, text: string) => {
+      await m.update(Complaint, { id: c.id }, { awaitingUserid: e.from, awaitingAction: action, awaitingSince: now, awaitingCode: e.responseCode || null });
+      await say(text);
+    };
+    if (c.duplicateOf !== null) return stale();
+    switch (arg.verb) {
+      case 'accept': {
+        if (c.status !== 'registered') return stale();
+        const done = await acceptComplaint(m, c.id, ctx);
+        await refreshCard(m, done, e.from, e.responseCode, cal, now);
+        await say(LIAISON.done(done.number, STATUS_LABELS.accepted, done.dueAt ? formatInZone(cal, done.dueAt) : undefined));
+        return;
+      }
+      case 'reject':
+        if (c.status !== 'registered') return stale();
+        return refreshCard(m, c, e.from, e.responseCode, cal, now, 'pick_reject');
+      case 'terminate':
+        if (isFinal(c.status)) return stale();
+        return refreshCard(m, c, e.from, e.responseCode, cal, now, 'pick_terminate');
+      case 'back':
+        return refreshCard(m, c, e.from, e.responseCode, cal, now);
+      case 'rejground':
+        if (c.status !== 'registered' || !(REJECTION_GROUNDS as readonly string[]).includes(arg.ground ?? '')) return stale();
+        return ask(`reject:${arg.ground}`, LIAISON.askRejectReason(c.number, arg.ground as (typeof REJECTION_GROUNDS)[number]));
+      case 'termground':
+        if (isFinal(c.status) || !(TERMINATION_GROUNDS as readonly string[]).includes(arg.ground ?? '')) return stale();
+        return ask(`terminate:${arg.ground}`, LIAISON.askTerminateReason(c.number, arg.ground as (typeof TERMINATION_GROUNDS)[number]));
+      case 'extend':
+        if (c.status === 'extended') {
+          await say(LIAISON.extensionRefused(c.number));
+          return refreshCard(m, c, e.from, e.responseCode, cal, now);
+        }
+        if (c.status !== 'accepted') return stale();
+        return ask('extend', LIAISON.askExtension(c.number));
+      case 'resolve':
+        if (c.status !== 'accepted' && c.status !== 'extended') return stale();
+        return ask('resolve', LIAISON.askResult(c.number));
+      default:
+        log.warn({ key: e.eventKey }, 'unknown complaint card verb ignored');
+    }
+  };
+}
+
+/** "3个工作日，需要调取档案" -> 3; no number -> the maximum. */
+export function extensionDaysOf(text: string): number {
+  const t = text.normalize('NFKC');
+  const m = /(\d{1,3})\s*个?\s*(?:工作日|天|日)/.exec(t) ?? /^\s*(\d{1,3})(?!\d)/.exec(t);
+  return m ? Number(m[1]) : MAX_EXTENSION_WORKING_DAYS;
+}
+
+/** The liaison's next text after a card question is the reason or the result. */
+export function complaintAnswerHandler(deps: LiaisonDeps): TextHandler {
+  return async (msg, { manager: m, now }) => {
+    const c = await m.findOne(Complaint, { where: { awaitingUserid: msg.from }, order: { awaitingSince: 'DESC' } });
+    if (!c || !c.awaitingSince || !c.awaitingAction || now.getTime() - c.awaitingSince.getTime() > AWAIT_TTL_MS) return 'pass';
+    // A later question from the verification module to the same person takes the answer.
+    const other = await m.findOneBy(VerificationPrompt, { userid: msg.from });
+    if (other && other.createdAt.getTime() > c.awaitingSince.getTime()) return 'pass';
+
+    const say = (text: string) => textToStaff(m, [msg.from], text, now, String(c.id));
+    const clear = () => m.update(Complaint, { id: c.id }, { awaitingUserid: null, awaitingAction: null, awaitingSince: null, awaitingCode: null });
+    const cal = await deps.calendar();
+    const text = msg.content.trim();
+    const code = c.awaitingCode;
+    if (CANCEL_WORDS.has(text)) {
+      await clear();
+      if (code) await refreshCard(m, c, msg.from, code, cal, now);
+      await say(LIAISON.cancelled(c.number));
+      return 'handled';
+    }
+    if (charLength(text) < 2) {
+      await say(LIAISON.tooShort);
+      return 'handled';
+    }
+    if (charLength(text) > 2000) {
+      await say(LIAISON.tooLong);
+      return 'handled';
+    }
+    const [action, ground] = c.awaitingAction.split(':');
+    const ctx: Ctx = { cal, now, actor: { by: 'liaison', name: `wecom:${msg.from}` } };
+    let done: Complaint;
+    try {
+      if (action === 'reject') done = await rejectComplaint(m, c.id, { ground, reason: text }, ctx);
+      else if (action === 'terminate') done = await terminateComplaint(m, c.id, { ground, reason: text }, ctx);
+      else if (action === 'resolve') done = await resolveComplaint(m, c.id, { result: text }, ctx);
+      else {
+        const days = extensionDaysOf(text);
+        if (days < 1 || days > MAX_EXTENSION_WORKING_DAYS) {
+          await say(LIAISON.extensionTooLong);
+          return 'handled';
+        }
+        done = await extendComplaint(m, c.id, { days, reason: text }, ctx);
+      }
+    } catch (e) {
+      if (!isAppError(e)) throw e;
+      await clear();
+      const now2 = await m.findOneByOrFail(Complaint, { id: c.id });
+      await say(e.code === 'complaint_extension_refused' ? LIAISON.extensionRefused(c.number) : LIAISON.stale(c.number, STATUS_LABELS[now2.status]));
+      if (code) await refreshCard(m, now2, msg.from, code, cal, now);
+      return 'handled';
+    }
+    if (code) await refreshCard(m, done, msg.from, code, cal, now);
+    await say(LIAISON.done(done.number, STATUS_LABELS[done.status], !isFinal(done.status) && done.dueAt ? formatInZone(cal, done.dueAt) : undefined));
+    return 'handled';
+  };
+}
