@@ -215,6 +215,8 @@ export interface OutboxDispatcherOptions {
    * should carry something that differs (a reference number, a date).
    */
   duplicateCheckSeconds?: number;
+  /** Lanes (rows with disjoint recipients) sent at once in a pass; default 8. */
+  concurrency?: number;
   /** Robot names a 'robot' row's webhook may refer to, so the key need not sit in the outbox. */
   robots?: Record<string, string>;
   logger?: WeComLogger;
@@ -267,11 +269,40 @@ export function tagDistinct(payload: Record<string, any>, id: number): Record<st
   return { ...payload, [type]: { ...inner, content: `${inner.content}${tag}` } };
 }
 
+/** Groups rows whose recipients overlap (union-find over recipient keys), keeping row order. */
+export function lanesOf(rows: OutboxMessage[]): OutboxMessage[][] {
+  const parent = new Map<string, string>();
+  const find = (k: string): string => {
+    let r = k;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(k, r);
+    return r;
+  };
+  const keysOf = (row: OutboxMessage) => {
+    const ks = row.recipients ? row.recipients.split('|').filter(Boolean) : [];
+    return ks.length ? ks : [`row:${row.id}`];
+  };
+  for (const row of rows) {
+    const ks = keysOf(row);
+    for (const k of ks) if (!parent.has(k)) parent.set(k, k);
+    for (const k of ks.slice(1)) parent.set(find(k), find(ks[0]));
+  }
+  const lanes = new Map<string, OutboxMessage[]>();
+  for (const row of rows) {
+    const root = find(keysOf(row)[0]);
+    const lane = lanes.get(root) ?? [];
+    lane.push(row);
+    lanes.set(root, lane);
+  }
+  return [...lanes.values()];
+}
+
 export class OutboxDispatcher {
   private readonly ds: DataSource;
   private readonly instanceId: string;
   private readonly batchSize: number;
   private readonly claimMs: number;
+  private readonly concurrency: number;
   private readonly maxAttempts: number;
   private readonly baseMs: number;
   private readonly capMs: number;
@@ -291,6 +322,7 @@ export class OutboxDispatcher {
     this.instanceId = (opts.instanceId ?? `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`).slice(0, 80);
     this.batchSize = opts.batchSize ?? 20;
     this.claimMs = opts.claimMs ?? 120_000;
+    this.concurrency = Math.max(1, opts.concurrency ?? 8);
     this.maxAttempts = opts.maxAttempts ?? 10;
     this.baseMs = opts.backoffBaseMs ?? 10_000;
     this.capMs = opts.backoffCapMs ?? 30 * 60_000;
@@ -347,29 +379,38 @@ export class OutboxDispatcher {
     if (now.getTime() < this.pausedUntil) return result;
     const rows = await this.claim(now);
     const blocked = new Map<string, number>();
-    // Index of the first row nobody tried: released at the end.
-    let next = 0;
+    const untried = new Set(rows);
+    let halt: HaltBatch | null = null;
+    // Rows sharing a recipient go in one lane, in order (a conversation stays in order and
+    // pacing sees them one by one); different lanes are sent concurrently.
+    const runLane = async (lane: OutboxMessage[]) => {
+      for (const row of lane) {
+        if (this.stopping || halt) return;
+        untried.delete(row);
+        try {
+          const outcome = await this.process(row, blocked);
+          if (outcome === 'sent') result.sent++;
+          else if (outcome === 'failed') result.failed++;
+          else if (outcome === 'deferred') result.deferred++;
+        } catch (e) {
+          if (e instanceof HaltBatch) {
+            halt = halt ?? e;
+            this.pausedUntil = e.retryAt.getTime();
+          } else {
+            // The row in hand may have gone out: it keeps its claim and returns when it expires.
+            this.opts.logger?.error({ outboxId: row.id, err: (e as Error).message }, 'outbox lane stopped by an unexpected error');
+          }
+          return;
+        }
+      }
+    };
     try {
-      while (next < rows.length && !this.stopping) {
-        const row = rows[next++];
-        const outcome = await this.process(row, blocked);
-        if (outcome === 'sent') result.sent++;
-        else if (outcome === 'failed') result.failed++;
-        else if (outcome === 'deferred') result.deferred++;
-      }
-    } catch (e) {
-      if (e instanceof HaltBatch) {
-        this.pausedUntil = e.retryAt.getTime();
-        // WeCom is down or refuses us: the rest of the batch waits with the same note.
-        for (const row of rows.slice(next)) await this.putBack(row, { nextAttemptAt: e.retryAt, lastError: e.note, errcode: e.errcode }).catch(() => undefined);
-        next = rows.length;
-      } else {
-        // The row in hand may have gone out: it keeps its claim and returns when it expires.
-        this.opts.logger?.error({ outboxId: rows[next - 1]?.id, err: (e as Error).message }, 'outbox pass stopped by an unexpected error');
-      }
+      const lanes = lanesOf(rows);
+      for (let i = 0; i < lanes.length; i += this.concurrency) await Promise.all(lanes.slice(i, i + this.concurrency).map(runLane));
     } finally {
-      // Stopped mid-batch (or an unexpected error): hand back what we did not try.
-      for (const row of rows.slice(next)) await this.putBack(row, {}).catch(() => undefined);
+      // WeCom down or refusing us: the rest waits with the same note; stopped: handed back.
+      const h = halt as HaltBatch | null;
+      for (const row of untried) await this.putBack(row, h ? { nextAttemptAt: h.retryAt, lastError: h.note, errcode: h.errcode } : {}).catch(() => undefined);
     }
     return result;
   }
@@ -528,7 +569,8 @@ export class OutboxDispatcher {
       }
       case 'kf': {
         const body = { ...payload, msgid: typeof payload.msgid === 'string' ? payload.msgid : kfMsgId(row) };
-        return { send: () => c.kfSendMsg(body as any) as Promise<any>, keys };
+        // kf limits (48 h / 5 messages) come back as errors, not silent drops: no pacing.
+        return { send: () => c.kfSendMsg(body as any) as Promise<any>, keys: [] };
       }
       case 'kf_event': {
         const body = { ...payload, msgid: typeof payload.msgid === 'string' ? payload.msgid : kfMsgId(row) };
