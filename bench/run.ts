@@ -4,6 +4,8 @@ import { benchCallbacks } from './callbacks.bench';
 import { benchCalendar } from './calendar.bench';
 import { benchExemptions } from './exemptions.bench';
 import { benchComplaints } from './complaints.bench';
+import { benchScheduler } from './scheduler.bench';
+import { benchVerification } from './verification.bench';
 
 /**
  * `npm run bench`: every figure beside a baseline from the same run. BENCH_DATABASE_URL
@@ -19,6 +21,8 @@ async function main() {
   }
   if (!only || only === 'callbacks') results.push(...(await benchCallbacks(db)));
   if (!only || only === 'complaints') results.push(...((await benchComplaints()) as unknown as BenchResult[]));
+  if (!only || only === 'verification') results.push(...((await benchVerification()) as unknown as BenchResult[]));
+  if (!only || only === 'scheduler') results.push(...((await benchScheduler(db)) as unknown as BenchResult[]));
   if (!only || only === 'exemptions') results.push(...((await benchExemptions(db)) as unknown as BenchResult[]));
   for (const r of results) console.log(JSON.stringify(r));
 }

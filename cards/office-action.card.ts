@@ -1,0 +1,30 @@
+/**
+ * What the issuing unit sees when the office orders completion by a time (责成限时办结,
+ * SPEC 1 Art. 11): a notice with the new time, linked to the request's detail page.
+ */
+import { CARD } from '../src/scheduler/messages';
+import { clip, shortTime } from './verification.card';
+
+export interface OfficeOrderView {
+  number: string;
+  issuerUnitName: string;
+  requesterUnitName: string;
+  completeBy: Date;
+  detailUrl: string;
+  tz: string;
+}
+
+export function officeOrderNoticeCard(v: OfficeOrderView, _now: Date): Record<string, unknown> {
+  return {
+    card_type: 'text_notice',
+    source: { desc: CARD.source, desc_color: 2 },
+    main_title: { title: clip(CARD.orderNoticeTitle(v.number), 36), desc: CARD.orderNoticeDesc },
+    emphasis_content: { title: clip(shortTime(v.tz, v.completeBy).slice(5), 14), desc: CARD.orderNoticeEmphasis },
+    horizontal_content_list: [
+      { keyname: CARD.issuer, value: clip(v.issuerUnitName, 30) },
+      { keyname: CARD.requester, value: clip(v.requesterUnitName, 30) },
+      { keyname: CARD.orderedBy, value: shortTime(v.tz, v.completeBy) },
+    ],
+    card_action: { type: 1, url: v.detailUrl },
+  };
+}

@@ -1,0 +1,47 @@
+import { InboxEvent } from './InboxEvent';
+import { ApiKey } from './ApiKey';
+import { OutboxMessage } from './OutboxMessage';
+import { WecomToken } from './WecomToken';
+import { SendLog } from './SendLog';
+import { CalendarDay } from './CalendarDay';
+import { CalendarYear } from './CalendarYear';
+import { Unit } from './Unit';
+import { Staff } from './Staff';
+import { VerificationRequest } from './VerificationRequest';
+import { VerificationEvent } from './VerificationEvent';
+import { VerificationRecipient } from './VerificationRecipient';
+import { VerificationLedgerEntry } from './VerificationLedgerEntry';
+import { VerificationTemplate } from './VerificationTemplate';
+import { IdempotencyKey } from './IdempotencyKey';
+import { PersonalDataRead } from './PersonalDataRead';
+import { VerificationCounter } from './VerificationCounter';
+import { VerificationPrompt } from './VerificationPrompt';
+import { Complaint } from './Complaint';
+import { ComplaintEvent } from './ComplaintEvent';
+import { ComplaintNotice } from './ComplaintNotice';
+import { ComplaintDayCounter } from './ComplaintDayCounter';
+import { KfConversation } from './KfConversation';
+import { KfSyncCursor } from './KfSyncCursor';
+import { KfInboundMessage } from './KfInboundMessage';
+import { ExemptionEntry } from './ExemptionEntry';
+import { ExemptionApplication } from './ExemptionApplication';
+import { ExemptionVersion } from './ExemptionVersion';
+import { ExemptionVersionEntry } from './ExemptionVersionEntry';
+import { ExemptionComment } from './ExemptionComment';
+import { ExemptionPrompt } from './ExemptionPrompt';
+import { DeadlineTracker } from './DeadlineTracker';
+import { DeadlineStageClaim } from './DeadlineStageClaim';
+import { Escalation } from './Escalation';
+import { OfficeOrder } from './OfficeOrder';
+import { AccountabilityCase } from './AccountabilityCase';
+import { AccountabilityEvent } from './AccountabilityEvent';
+import { JointMeeting } from './JointMeeting';
+import { JointMeetingUnit } from './JointMeetingUnit';
+import { JointMeetingAgendaItem } from './JointMeetingAgendaItem';
+import { SchedulerState } from './SchedulerState';
+import { SchedulerClaim } from './SchedulerClaim';
+
+export { InboxEvent, ApiKey, OutboxMessage, WecomToken, SendLog, CalendarDay, CalendarYear, Unit, Staff, VerificationRequest, VerificationEvent, VerificationRecipient, VerificationLedgerEntry, VerificationTemplate, IdempotencyKey, PersonalDataRead, VerificationCounter, VerificationPrompt, Complaint, ComplaintEvent, ComplaintNotice, ComplaintDayCounter, KfConversation, KfSyncCursor, KfInboundMessage, ExemptionEntry, ExemptionApplication, ExemptionVersion, ExemptionVersionEntry, ExemptionComment, ExemptionPrompt, DeadlineTracker, DeadlineStageClaim, Escalation, OfficeOrder, AccountabilityCase, AccountabilityEvent, JointMeeting, JointMeetingUnit, JointMeetingAgendaItem, SchedulerState, SchedulerClaim };
+
+/** Every entity, in one list for the DataSource. */
+export const ALL_ENTITIES = [InboxEvent, ApiKey, OutboxMessage, WecomToken, SendLog, CalendarDay, CalendarYear, Unit, Staff, VerificationRequest, VerificationEvent, VerificationRecipient, VerificationLedgerEntry, VerificationTemplate, IdempotencyKey, PersonalDataRead, VerificationCounter, VerificationPrompt, Complaint, ComplaintEvent, ComplaintNotice, ComplaintDayCounter, KfConversation, KfSyncCursor, KfInboundMessage, ExemptionEntry, ExemptionApplication, ExemptionVersion, ExemptionVersionEntry, ExemptionComment, ExemptionPrompt, DeadlineTracker, DeadlineStageClaim, Escalation, OfficeOrder, AccountabilityCase, AccountabilityEvent, JointMeeting, JointMeetingUnit, JointMeetingAgendaItem, SchedulerState, SchedulerClaim];

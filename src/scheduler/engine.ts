@@ -1,0 +1,429 @@
+import { EntityManager, In } from 'typeorm';
+import { DeadlineStageClaim, DeadlineTracker, OfficeOrder, Staff, Unit, VerificationEvent, VerificationRecipient, VerificationRequest } from '../../entities';
+import { WorkingCalendar } from '../calendar';
+import { inTransaction, isSqlite, isUniqueViolation } from '../db/tx';
+import { isAway } from '../directory/rules';
+import { detailUrl } from '../verification/service';
+import { REF as VREF, parseTaskId, taskIdFor } from '../verification/notify';
+import { VerificationCardView, verificationRequestCard, shortTime } from '../../cards/verification.card';
+import { openCase, accountableLiaison } from '../accountability/service';
+import { DeadlineDeps, REF, isOpen, uniq } from './context';
+import { caseFacts, escalate } from './escalations';
+import { TEXT } from './messages';
+import { Queued, queueAll } from './outbox-bulk';
+import { bulkInsert } from './bulk';
+import { loadStageTable } from './settings';
+import { PlannedStage, StageTable, decide, inOfficeHours, nextWake, planStages } from './stages';
+
+export type Line = Record<string, unknown>;
+
+/** Test seams for fault injection; production passes none. */
+export interface SweepHooks {
+  /** Inside the transaction, once per request after its work: a throw rolls the transaction back. */
+  inItem?(requestId: number, index: number): Promise<void> | void;
+  /** After a transaction committed: a throw ends the sweep at once, as a crash would. */
+  afterCommit?(requestIds: number[]): Promise<void> | void;
+}
+
+export interface StageOptions {
+  /** Requests per transaction (default 100) and due trackers read per round (default 1000). */
+  batch?: number;
+  round?: number;
+  /** Rounds per sweep (default 10). */
+  rounds?: number;
+  /** Transactions in flight at once on MySQL/MariaDB (default 4; SQLite always 1). */
+  concurrency?: number;
+  hooks?: SweepHooks;
+}
+
+const BACKOFF_MS = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000];
+
+/** Another instance holds the rows or got there first: not an error, move on. */
+function isContention(e: unknown): boolean {
+  const err = e as { code?: string; driverError?: { code?: string } };
+  const code = err?.driverError?.code ?? err?.code;
+  return isUniqueViolation(e) || code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
+}
+
+/**
+ * One sweep of due deadline stages. Due trackers (`next_stage_at <= now`, an index range)
+ * are handled in transactions of up to `batch` requests: lock the trackers (SKIP LOCKED: a
+ * concurrent instance takes the others), re-check they are due, insert one unique
+ * (request, stage) claim per stage together with the outbox rows it causes, move the
+ * trackers on. When a transaction fails (a unique violation: someone else did it; a
+ * deadlock; any error), it rolls back and its requests are retried one per transaction, so
+ * only the request at fault is skipped (and pushed back with a growing delay).
+ */
+export async function runStages(d: DeadlineDeps, now: Date, opts: StageOptions = {}): Promise<Line[]> {
+  const batch = Math.max(1, opts.batch ?? 100);
+  const round = Math.max(batch, opts.round ?? 1000);
+  const rounds = opts.rounds ?? 10;
+  const concurrency = isSqlite(d.dataSource) ? 1 : Math.max(1, opts.concurrency ?? 4);
+  const lines: Line[] = [];
+  const tried = new Set<number>();
+  let ctx: Ctx | null = null;
+  let index = 0;
+  for (let r = 0; r < rounds; r++) {
+    const qb = d.dataSource
+      .getRepository(DeadlineTracker)
+      .createQueryBuilder('t')
+      .select('t.requestId', 'requestId')
+      .where('t.next_stage_at <= :now', { now })
+      .orderBy('t.next_stage_at', 'ASC')
+      .limit(round);
+    if (tried.size) qb.andWhere('t.request_id NOT IN (:...tried)', { tried: [...tried] });
+    const due = (await qb.getRawMany<{ requestId: number | string }>()).map((x) => Number(x.requestId));
+    if (!due.length) break;
+    ctx ??= { d, cal: await d.calendar(), table: await loadStageTable(d.dataSource.manager), now, hooks: opts.hooks };
+    const chunks: number[][] = [];
+    for (let i = 0; i < due.length; i += batch) chunks.push(due.slice(i, i + batch));
+    for (const id of due) tried.add(id);
+    let failure: { e: unknown } | null = null;
+    const worker = async () => {
+      for (let ids = chunks.shift(); ids && !failure; ids = chunks.shift()) {
+        const first = index;
+        index += ids.length;
+        try {
+          lines.push(...(await processChunk(ctx!, ids, first)));
+        } catch (e) {
+          // A crash (or the database gone): stop taking work; what is in flight finishes.
+          failure ??= { e };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
+    if (failure) throw (failure as { e: unknown }).e;
+    if (due.length < round) break;
+  }
+  return lines;
+}
+
+interface Ctx {
+  d: DeadlineDeps;
+  cal: WorkingCalendar;
+  table: StageTable;
+  now: Date;
+  hooks?: SweepHooks;
+}
+
+/** A chunk in one transaction; on failure, each request alone. */
+async function processChunk(c: Ctx, ids: number[], first: number): Promise<Line[]> {
+  if (ids.length > 1) {
+    let lines: Line[] | null = null;
+    try {
+      lines = await inTransaction(c.d.dataSource, (m) => handleMany(c, m, ids, first, true));
+    } catch {
+      // Rolled back: one request per transaction finds the one at fault.
+    }
+    if (lines) {
+      await c.hooks?.afterCommit?.(ids);
+      return lines;
+    }
+  }
+  const lines: Line[] = [];
+  for (const [k, id] of ids.entries()) {
+    lines.push(...(await processOne(c, id, first + k)));
+    await c.hooks?.afterCommit?.([id]);
+  }
+  return lines;
+}
+
+async function processOne(c: Ctx, id: number, index: number): Promise<Line[]> {
+  try {
+    return await inTransaction(c.d.dataSource, (m) => handleMany(c, m, [id], index, false));
+  } catch (e) {
+    if (isContention(e)) return [{ requestId: id, result: 'taken' }];
+    const msg = (e instanceof Error ? e.message : String(e)).slice(0, 500);
+    c.d.log.error({ requestId: id, err: msg }, 'deadline stage failed');
+    await inTransaction(c.d.dataSource, async (m) => {
+      const t = await m.getRepository(DeadlineTracker).findOneBy({ requestId: id });
+      if (!t) return;
+      const delay = BACKOFF_MS[Math.min(t.failures, BACKOFF_MS.length - 1)];
+      await m
+        .createQueryBuilder()
+        .update(DeadlineTracker)
+        .set({ failures: t.failures + 1, lastError: msg, nextStageAt: new Date(c.now.getTime() + delay), updatedAt: c.now, version: () => 'version + 1' } as Record<string, unknown>)
+        .where('id = :id', { id: t.id })
+        .execute();
+    }).catch(() => undefined);
+    return [{ requestId: id, result: 'error', error: msg }];
+  }
+}
+
+/** Everything one transaction writes, flushed in a few statements at its end. */
+class Writes {
+  claims: Array<Omit<DeadlineStageClaim, 'id'>> = [];
+  outbox: Queued[] = [];
+  recipients: Array<Omit<VerificationRecipient, 'id'>> = [];
+  events: Array<Omit<VerificationEvent, 'id'>> = [];
+  trackers: Array<{ id: number; nextStageAt: Date | null; level: number; state: 'active' | 'done' }> = [];
+
+  event(req: VerificationRequest, at: Date, type: string, data: unknown): void {
+    this.events.push({ requestId: req.id, at, type, actor: 'system', fromStatus: null, toStatus: null, reason: null, data: JSON.stringify(data) });
+  }
+
+  text(req: VerificationRequest, userid: string, content: string, key: string): void {
+    this.outbox.push({ channel: 'message', payload: { touser: userid, msgtype: 'text', text: { content } }, refType: REF.text, refId: String(req.id), dedupeKey: key });
+  }
+}
+
+/** Read once per transaction for all its requests. */
+interface Loaded {
+  staffByUnit: Map<string, Staff[]>;
+  unitName: Map<string, string>;
+  recipients: Map<number, VerificationRecipient[]>;
+  claims: Map<number, Set<string>>;
+  orders: Map<number, OfficeOrder>;
+}
+
+function group<T, K>(rows: T[], key: (t: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = out.get(k);
+    if (list) list.push(r);
+    else out.set(k, [r]);
+  }
+  return out;
+}
+
+async function handleMany(c: Ctx, m: EntityManager, ids: number[], first: number, bulk: boolean): Promise<Line[]> {
+  const { d, now } = c;
+  const mysql = !isSqlite(d.dataSource);
+  // By the unique key only: a range condition here would make InnoDB (REPEATABLE READ) lock
+  // every due row it scans, and the other instances would skip work nobody is doing.
+  const tq = m.getRepository(DeadlineTracker).createQueryBuilder('t').where('t.request_id IN (:...ids)', { ids });
+  if (mysql) tq.setLock('pessimistic_write').setOnLocked('skip_locked');
+  const trackers = (await tq.getMany()).filter((t) => t.nextStageAt !== null && t.nextStageAt.getTime() <= now.getTime());
+  const lines: Line[] = [];
+  const mine = new Set(trackers.map((t) => t.requestId));
+  // Locked by another instance, already moved on, or gone: someone else has it.
+  for (const id of ids) if (!mine.has(id)) lines.push({ requestId: id, result: 'taken' });
+  if (!trackers.length) return lines;
+  const reqIds = trackers.map((t) => t.requestId);
+  const rq = m.getRepository(VerificationRequest).createQueryBuilder('r').where('r.id IN (:...ids)', { ids: reqIds });
+  // Serialises with the verification module's conditional updates (a click at the same moment).
+  if (mysql) rq.setLock('pessimistic_write');
+  const reqs = new Map((await rq.getMany()).map((r) => [r.id, r]));
+  const open = [...reqs.values()].filter(isOpen);
+  const orderIds = trackers.map((t) => t.orderId).filter((x): x is number => x !== null);
+  const units = uniq(open.flatMap((r) => [r.issuerUnit, r.requesterUnit]));
+  const loaded: Loaded = {
+    staffByUnit: group(units.length ? await m.getRepository(Staff).find({ where: { unitCode: In(units) }, order: { userid: 'ASC' } }) : [], (s) => s.unitCode),
+    unitName: new Map((units.length ? await m.getRepository(Unit).findBy({ code: In(units) }) : []).map((u) => [u.code, u.name])),
+    recipients: group(open.length ? await m.getRepository(VerificationRecipient).find({ where: { requestId: In(open.map((r) => r.id)) }, order: { id: 'ASC' } }) : [], (r) => r.requestId),
+    claims: new Map([...group(open.length ? await m.getRepository(DeadlineStageClaim).find({ where: { requestId: In(open.map((r) => r.id)) }, select: { requestId: true, stage: true } }) : [], (x) => x.requestId)].map(([k, v]) => [k, new Set(v.map((x) => x.stage))])),
+    orders: new Map((orderIds.length ? await m.getRepository(OfficeOrder).findBy({ id: In(orderIds) }) : []).map((o) => [o.id, o])),
+  };
+  const w = new Writes();
+  for (const [k, t] of trackers.entries()) {
+    lines.push(...(await handleOne(c, m, w, loaded, t, reqs.get(t.requestId) ?? null)));
+    await c.hooks?.inItem?.(t.requestId, first + k);
+  }
+  await flush(m, w, now, bulk);
+  return lines;
+}
+
+async function handleOne(c: Ctx, m: EntityManager, w: Writes, l: Loaded, t: DeadlineTracker, req: VerificationRequest | null): Promise<Line[]> {
+  const { d, cal, table, now } = c;
+  if (!req) {
+    w.trackers.push({ id: t.id, nextStageAt: null, level: t.level, state: 'done' });
+    return [{ requestId: t.requestId, result: 'gone' }];
+  }
+  const base = { requestId: req.id, number: req.number };
+  if (!isOpen(req)) {
+    const lines: Line[] = [];
+    // Closed after its deadline (answered or returned late): a missed deadline all the same (SPEC 4).
+    if ((req.status === 'answered' || req.status === 'returned') && req.closedAt && req.closedAt.getTime() > req.dueAt.getTime()) {
+      const person = req.assignee ?? (await accountableLiaison(m, req.issuerUnit));
+      const opened = await openCase(m, {
+        sourceKey: `verif:${req.id}:deadline`,
+        ground: 'verification_overdue',
+        unitCode: req.issuerUnit,
+        personUserid: person,
+        personRole: req.assignee ? 'owner' : person ? 'liaison' : null,
+        requestId: req.id,
+        facts: caseFacts(d, cal, req, now),
+        occurredAt: req.dueAt,
+        now,
+      });
+      if (opened) lines.push({ ...base, stage: 'closed_late', action: 'case_opened', caseId: opened.id });
+    }
+    w.trackers.push({ id: t.id, nextStageAt: null, level: t.level, state: 'done' });
+    return lines;
+  }
+
+  const order = t.orderId ? l.orders.get(t.orderId) ?? null : null;
+  const plan = planStages(cal, table, { category: req.category, startedAt: req.startedAt, dueAt: req.dueAt, online: req.channel === 'system' }, order?.completeBy ? { id: order.id, createdAt: order.createdAt, completeBy: order.completeBy } : null);
+  const claimed = new Set(l.claims.get(req.id) ?? []);
+  const decision = decide(plan, claimed, now, inOfficeHours(cal, now));
+  const lines: Line[] = [];
+  const claim = (s: PlannedStage, outcome: 'sent' | 'skipped', note: string | null, to: string[] | null) => {
+    w.claims.push({ requestId: req.id, stage: s.stage, outcome, note, recipients: to ? JSON.stringify(to) : null, plannedAt: s.at, firedAt: now });
+    claimed.add(s.stage);
+  };
+  for (const { stage, note } of decision.skip) {
+    claim(stage, 'skipped', note, null);
+    lines.push({ ...base, stage: stage.stage, action: 'skipped', note });
+  }
+  let level = t.level;
+  for (const s of decision.fire) {
+    const r = await fire(c, m, w, l, req, s, order);
+    claim(s, r.sent ? 'sent' : 'skipped', r.note, r.to);
+    if (s.kind === 'escalation1') level = Math.max(level, 1);
+    if (s.kind === 'escalation2') level = Math.max(level, 2);
+    lines.push({ ...base, stage: s.stage, action: r.sent ? 'sent' : 'skipped', ...(r.note ? { note: r.note } : {}), ...(r.to.length ? { to: r.to } : {}), ...(r.escalationId ? { escalationId: r.escalationId } : {}) });
+  }
+  for (const s of decision.wait) lines.push({ ...base, stage: s.stage, action: 'waiting_for_office_hours' });
+  w.trackers.push({ id: t.id, nextStageAt: nextWake(cal, plan, claimed, now), level, state: 'active' });
+  return lines;
+}
+
+async function flush(m: EntityManager, w: Writes, now: Date, bulk: boolean): Promise<void> {
+  // The claims first: their unique index is what makes a stage fire once.
+  await bulkInsert(m, DeadlineStageClaim, w.claims);
+  await queueAll(m, w.outbox, now, bulk);
+  await bulkInsert(m, VerificationRecipient, w.recipients);
+  await bulkInsert(m, VerificationEvent, w.events);
+  if (!w.trackers.length) return;
+  // One UPDATE for all trackers: CASE by id.
+  const params: Record<string, unknown> = { now };
+  const cases = (col: string, value: (t: Writes['trackers'][number]) => unknown) =>
+    `CASE id ${w.trackers
+      .map((t, i) => {
+        params[`${col}${i}`] = value(t);
+        params[`id${i}`] = t.id;
+        return `WHEN :id${i} THEN :${col}${i}`;
+      })
+      .join(' ')} END`;
+  const next = cases('n', (t) => t.nextStageAt);
+  const level = cases('l', (t) => t.level);
+  const state = cases('s', (t) => t.state);
+  await m
+    .createQueryBuilder()
+    .update(DeadlineTracker)
+    .set({
+      nextStageAt: () => next,
+      level: () => level,
+      state: () => state,
+      failures: 0,
+      lastError: null,
+      updatedAt: now,
+      version: () => 'version + 1',
+    } as Record<string, unknown>)
+    .where('id IN (:...tids)', { tids: w.trackers.map((t) => t.id) })
+    .setParameters(params)
+    .execute();
+}
+
+interface Fired {
+  sent: boolean;
+  note: string | null;
+  to: string[];
+  escalationId?: number;
+}
+
+/** Present first; when everyone is away, everyone (somebody must hear it). */
+function present(staff: Staff[], today: string): Staff[] {
+  const p = staff.filter((s) => !isAway(s, today));
+  return p.length ? p : staff;
+}
+
+function ownerAndLiaisons(l: Loaded, req: VerificationRequest, today: string): string[] {
+  const liaisons = present((l.staffByUnit.get(req.issuerUnit) ?? []).filter((s) => s.role === 'liaison'), today).map((s) => s.userid);
+  return uniq([...(req.assignee ? [req.assignee] : []), ...liaisons]);
+}
+
+async function fire(c: Ctx, m: EntityManager, w: Writes, l: Loaded, req: VerificationRequest, s: PlannedStage, order: OfficeOrder | null): Promise<Fired> {
+  const { d, cal, now } = c;
+  const tz = d.config.officeTz;
+  const due = shortTime(tz, req.dueAt);
+  const today = cal.localDate(now);
+  const rs = l.recipients.get(req.id) ?? [];
+  const texts = (to: string[], text: string) => {
+    for (const u of to) w.text(req, u, text, `stage:${req.id}:${s.stage}:${u}`);
+    return to;
+  };
+  switch (s.kind) {
+    case 'reminder': {
+      // Art. 7: the liaison and deputy A (whoever got the card first); the owner once accepted.
+      const to = req.status === 'pending' ? uniq(rs.filter((r) => r.reason === 'initial').map((r) => r.userid)) : ownerAndLiaisons(l, req, today);
+      texts(to, req.status === 'pending' ? TEXT.reminderPending(req.number, due) : TEXT.reminderAccepted(req.number, due));
+      w.event(req, now, 'reminder_sent', { stage: s.stage, userids: to });
+      return { sent: to.length > 0, note: to.length ? null : 'nobody_to_tell', to };
+    }
+    case 'backup':
+      return backupPing(c, w, l, req, s);
+    case 'warning': {
+      // Everyone on the request: every card holder and the owner.
+      const to = uniq([...(req.assignee ? [req.assignee] : []), ...rs.map((r) => r.userid)]);
+      texts(to, req.status === 'pending' ? TEXT.warningPending(req.number, due) : TEXT.warningAccepted(req.number, due));
+      w.event(req, now, 'warning_sent', { stage: s.stage, userids: to });
+      return { sent: to.length > 0, note: to.length ? null : 'nobody_to_tell', to };
+    }
+    case 'order_reminder':
+    case 'order_warning': {
+      const by = shortTime(tz, order!.completeBy!);
+      const to = ownerAndLiaisons(l, req, today);
+      texts(to, s.kind === 'order_reminder' ? TEXT.orderReminder(req.number, by) : TEXT.orderWarning(req.number, by));
+      w.event(req, now, s.kind === 'order_reminder' ? 'order_reminder_sent' : 'order_warning_sent', { stage: s.stage, orderId: order!.id, userids: to });
+      return { sent: to.length > 0, note: null, to };
+    }
+    case 'escalation1':
+    case 'escalation2': {
+      // Rare, and many things at once (record, cards, case): written directly.
+      const r = await escalate(m, d, cal, req, { stage: s.stage, level: s.kind === 'escalation2' ? 2 : 1, order: s.kind === 'escalation2' ? order : null }, now);
+      return { sent: true, note: r.escalation.groupState === 'none' ? 'group_not_configured' : null, to: uniq(r.told), escalationId: r.escalation.id };
+    }
+  }
+}
+
+/**
+ * Backup ping (Art. 6, 7): deputy B gets the same 受理/退回 card when nobody acted by the
+ * stage. The verification module already routes to B at creation when no A is present
+ * (src/verification/service.ts routeRecipients); a B who already holds a card is skipped.
+ * The card is one more VerificationRecipient with its own task_id (vr<id>_<ordinal>_0),
+ * so the verification module's click handler and closeOpenCards treat it like any other.
+ */
+function backupPing(c: Ctx, w: Writes, l: Loaded, req: VerificationRequest, s: PlannedStage): Fired {
+  const { d, cal, now } = c;
+  if (req.status !== 'pending') return { sent: false, note: 'acted', to: [] };
+  const today = cal.localDate(now);
+  const rs = l.recipients.get(req.id) ?? [];
+  const have = new Set(rs.map((r) => r.userid));
+  const bs = (l.staffByUnit.get(req.issuerUnit) ?? []).filter((x) => x.role === 'deputy' && x.ab === 'B');
+  if (!bs.length) return { sent: false, note: 'no_deputy_b', to: [] };
+  const fresh = bs.filter((b) => !have.has(b.userid));
+  if (!fresh.length) return { sent: false, note: 'deputy_b_already_has_card', to: [] };
+  const here = fresh.filter((b) => !isAway(b, today));
+  if (!here.length) return { sent: false, note: 'deputy_b_away', to: [] };
+  let ordinal = rs.reduce((n, r) => Math.max(n, parseTaskId(r.taskId)?.ordinal ?? 0), -1) + 1;
+  const view: VerificationCardView = {
+    id: req.id,
+    number: req.number,
+    requesterUnitName: l.unitName.get(req.requesterUnit) ?? req.requesterUnit,
+    issuerUnitName: l.unitName.get(req.issuerUnit) ?? req.issuerUnit,
+    serviceItem: req.serviceItem,
+    certificate: req.certificate,
+    category: req.category,
+    dueAt: req.dueAt,
+    applicantName: req.applicantName,
+    applicantIdNumber: req.applicantIdNumber,
+    detailUrl: detailUrl(d.config.publicUrl, req.id),
+    tz: d.config.officeTz,
+  };
+  const due = shortTime(d.config.officeTz, req.dueAt);
+  for (const b of here) {
+    const taskId = taskIdFor(req.id, ordinal++, 0);
+    w.outbox.push({ channel: 'message', payload: { touser: b.userid, msgtype: 'template_card', template_card: verificationRequestCard(view, taskId, now) }, refType: VREF.card, refId: taskId, dedupeKey: `verif-card:${taskId}` });
+    // The card's outbox row is found by its ref (verification_card, task_id) when its response_code is needed.
+    w.recipients.push({ requestId: req.id, userid: b.userid, role: b.role, ab: b.ab, reason: 'backup', notifiedAt: now, taskId, cardSeq: 0, cardOutboxId: null, codeUsed: false, closedAt: null, outcome: null });
+    w.text(req, b.userid, TEXT.backup(req.number, due), `stage:${req.id}:${s.stage}:${b.userid}`);
+    // Keeps a later stage in the same transaction from seeing B twice.
+    rs.push({ userid: b.userid, taskId, reason: 'backup' } as VerificationRecipient);
+  }
+  const to = here.map((b) => b.userid);
+  w.event(req, now, 'backup_pinged', { stage: s.stage, userids: to });
+  return { sent: true, note: null, to };
+}
+

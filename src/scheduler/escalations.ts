@@ -1,0 +1,291 @@
+import { EntityManager } from 'typeorm';
+import { DeadlineStageClaim, DeadlineTracker, Escalation, OfficeOrder, VerificationRequest, AccountabilityCase } from '../../entities';
+import type { OfficeActionKind } from '../../entities/OfficeOrder';
+import { AppError } from '../errors';
+import { WorkingCalendar, addOfficeMinutes, endOfWorkingDay, officeMinutesBetween } from '../calendar';
+import { enqueue } from '../wecom/outbox';
+import { addEvent, detailUrl } from '../verification/service';
+import { requesterTargets } from '../verification/notify';
+import { shortTime } from '../../cards/verification.card';
+import { EscalationCardView, escalationActionCard } from '../../cards/escalation.card';
+import { officeOrderNoticeCard } from '../../cards/office-action.card';
+import { openCase, accountableLiaison, addCaseEvent } from '../accountability/service';
+import { DeadlineDeps, REF, isOfficeMember, isOpen, officeGroup, officeMembers, ownerAndLiaisons, queueGroupMarkdown, queueText, staffNames, unitNames } from './context';
+import { GROUP, ORDER_PRESET_LABEL, OrderPreset, TEXT, formatLate } from './messages';
+import { loadStageTable } from './settings';
+import { nextWake, planStages } from './stages';
+
+/** task_id of an office member's action card: escalation id + member ordinal (userids may hold '.'). */
+export function escalationTaskId(escalationId: number, ordinal: number): string {
+  return `esc${escalationId}_${ordinal}`;
+}
+
+export async function escalationView(m: EntityManager, d: DeadlineDeps, cal: WorkingCalendar, e: Escalation, now: Date): Promise<EscalationCardView> {
+  const units = await unitNames(m, [e.issuerUnit, e.requesterUnit]);
+  const owners = await staffNames(m, [e.owner]);
+  return {
+    escalationId: e.id,
+    level: e.level,
+    number: e.number,
+    requesterUnitName: units.get(e.requesterUnit) ?? e.requesterUnit,
+    issuerUnitName: units.get(e.issuerUnit) ?? e.issuerUnit,
+    ownerName: e.owner ? owners.get(e.owner) ?? e.owner : null,
+    category: e.category,
+    missedDueAt: e.missedDueAt,
+    lateMinutes: Math.max(e.lateMinutes, Math.round(officeMinutesBetween(cal, e.missedDueAt, now))),
+    detailUrl: detailUrl(d.config.publicUrl, e.requestId),
+    tz: d.config.officeTz,
+  };
+}
+
+/**
+ * Escalation (level 1 at the deadline, level 2 when an ordered time passed), inside the
+ * stage's transaction: the record, an action card to every office member, the issuing and
+ * the requesting unit told (Art. 11: the system reports for the requesting unit), and the
+ * accountability case (SPEC 4). The group message follows from the announcement job.
+ */
+export async function escalate(
+  m: EntityManager,
+  d: DeadlineDeps,
+  cal: WorkingCalendar,
+  req: VerificationRequest,
+  stage: { stage: string; level: 1 | 2; order: OfficeOrder | null },
+  now: Date,
+): Promise<{ escalation: Escalation; told: string[] }> {
+  const missedDueAt = stage.level === 2 && stage.order?.completeBy ? stage.order.completeBy : req.dueAt;
+  const today = cal.localDate(now);
+  const members = await officeMembers(m, today);
+  const repo = m.getRepository(Escalation);
+  const esc = repo.create({
+    requestId: req.id,
+    stage: stage.stage,
+    level: stage.level,
+    orderId: stage.order?.id ?? null,
+    number: req.number,
+    requesterUnit: req.requesterUnit,
+    issuerUnit: req.issuerUnit,
+    owner: req.assignee,
+    category: req.category,
+    missedDueAt,
+    escalatedAt: now,
+    lateMinutes: Math.round(officeMinutesBetween(cal, missedDueAt, now)),
+    groupState: officeGroup(d.config) ? 'pending' : 'none',
+    groupChannel: null,
+    groupOutboxId: null,
+    announcedAt: null,
+    officeMembers: JSON.stringify(members.map((s) => s.userid)),
+  });
+  await repo.insert(esc);
+
+  const view = await escalationView(m, d, cal, esc, now);
+  for (const [i, s] of members.entries()) {
+    const taskId = escalationTaskId(esc.id, i);
+    await enqueue(m, {
+      channel: 'message',
+      payload: { touser: s.userid, msgtype: 'template_card', template_card: escalationActionCard(view, taskId, now) },
+      refType: REF.escalationCard,
+      refId: taskId,
+      dedupeKey: `esc-card:${taskId}`,
+      now,
+    });
+  }
+  const key = `${req.id}:${stage.stage}`;
+  const issuerSide = await ownerAndLiaisons(m, req, today);
+  const requesterSide = await requesterTargets(m, req, today);
+  const by = stage.order?.completeBy ? shortTime(d.config.officeTz, stage.order.completeBy) : '';
+  for (const u of issuerSide) {
+    await queueText(m, u, stage.level === 2 ? TEXT.escalated2ToIssuer(req.number, by) : TEXT.escalatedToIssuer(req.number), now, String(req.id), `stage:${key}:issuer:${u}`);
+  }
+  for (const u of requesterSide) {
+    await queueText(m, u, stage.level === 2 ? TEXT.escalated2ToRequester(req.number, view.issuerUnitName) : TEXT.escalatedToRequester(req.number, view.issuerUnitName), now, String(req.id), `stage:${key}:requester:${u}`);
+  }
+  await addEvent(m, req, now, 'escalated', 'system', {
+    data: { level: stage.level, escalationId: esc.id, orderId: esc.orderId, lateMinutes: esc.lateMinutes, groupState: esc.groupState, officeMembers: members.map((s) => s.userid) },
+  });
+
+  // SPEC 4: the accountable person is the owner, or the liaison when nobody accepted it.
+  const person = req.assignee ?? (await accountableLiaison(m, req.issuerUnit));
+  await openCase(m, {
+    sourceKey: stage.level === 2 ? `verif:${req.id}:order:${stage.order!.id}` : `verif:${req.id}:deadline`,
+    ground: stage.level === 2 ? 'order_overdue' : 'verification_overdue',
+    unitCode: req.issuerUnit,
+    personUserid: person,
+    personRole: req.assignee ? 'owner' : person ? 'liaison' : null,
+    requestId: req.id,
+    facts: caseFacts(d, cal, req, now, { escalationId: esc.id, level: stage.level, order: stage.order }),
+    occurredAt: missedDueAt,
+    now,
+  });
+  return { escalation: esc, told: [...members.map((s) => s.userid), ...issuerSide, ...requesterSide] };
+}
+
+/** What a case records about a missed deadline: numbers, units, times, no personal data. */
+export function caseFacts(d: DeadlineDeps, cal: WorkingCalendar, req: VerificationRequest, now: Date, extra: { escalationId?: number; level?: number; order?: OfficeOrder | null } = {}): Record<string, unknown> {
+  const iso = (x: Date | null) => (x ? shortTime(d.config.officeTz, x) : null);
+  const end = req.closedAt ?? now;
+  return {
+    number: req.number,
+    requestId: req.id,
+    requesterUnit: req.requesterUnit,
+    issuerUnit: req.issuerUnit,
+    category: req.category,
+    deadlineRule: req.deadlineRule,
+    startedAt: iso(req.startedAt),
+    dueAt: iso(req.dueAt),
+    statusWhenRecorded: req.status,
+    owner: req.assignee,
+    acceptedAt: iso(req.acceptedAt),
+    closedAt: iso(req.closedAt),
+    lateOfficeMinutes: Math.round(officeMinutesBetween(cal, req.dueAt, end)),
+    ...(extra.escalationId ? { escalationId: extra.escalationId, escalationLevel: extra.level } : {}),
+    ...(extra.order ? { orderId: extra.order.id, orderedCompleteBy: iso(extra.order.completeBy), orderedBy: extra.order.actor } : {}),
+  };
+}
+
+// ---------------------------------------------------------------- office actions (Art. 11)
+
+export type OfficeActor = { kind: 'staff'; userid: string } | { kind: 'api'; name: string };
+
+export function officeActorLabel(a: OfficeActor): string {
+  return a.kind === 'staff' ? a.userid : `api:${a.name}`.slice(0, 100);
+}
+
+export type OfficeActionInput =
+  | { kind: 'urge'; note?: string | null }
+  | { kind: 'order'; preset?: OrderPreset | null; completeBy?: Date | null; note?: string | null }
+  | { kind: 'summons'; note?: string | null };
+
+/** A preset (2小时内, 今天下班前...) as an instant; null when it names no time still ahead. */
+export function presetInstant(cal: WorkingCalendar, preset: OrderPreset, now: Date): Date | null {
+  switch (preset) {
+    case '2h':
+      return addOfficeMinutes(cal, now, 120);
+    case 'today': {
+      const windows = cal.localDayAt(now.getTime()).windows;
+      if (!windows.length) return null;
+      const close = windows[windows.length - 1];
+      return close > now.getTime() ? new Date(close) : null;
+    }
+    case 'next_day':
+      return endOfWorkingDay(cal, now, 1);
+    case '3d':
+      return endOfWorkingDay(cal, now, 3);
+  }
+}
+
+export interface ActionResult {
+  order: OfficeOrder;
+  escalation: Escalation;
+  request: VerificationRequest;
+  /** What the office did so far on this escalation (for the card). */
+  done: string[];
+}
+
+async function loadEscalation(m: EntityManager, id: number): Promise<Escalation> {
+  const e = Number.isSafeInteger(id) ? await m.getRepository(Escalation).findOneBy({ id }) : null;
+  if (!e) throw new AppError('escalation_not_found', `no escalation ${id}`);
+  return e;
+}
+
+/** Short lines for the card: "督办 王五 10:02", "责成 11-26 17:30 前办结", "约谈". */
+export async function doneLines(m: EntityManager, tz: string, escalationId: number): Promise<string[]> {
+  const orders = await m.getRepository(OfficeOrder).find({ where: { escalationId }, order: { id: 'ASC' } });
+  const names = await staffNames(m, orders.map((o) => o.actor));
+  return orders.map((o) => {
+    const who = names.get(o.actor) ?? o.actor;
+    if (o.kind === 'order' && o.completeBy) return `责成${shortTime(tz, o.completeBy).slice(5)}前办结（${who}）`;
+    return `${o.kind === 'urge' ? '督办' : '约谈'}（${who} ${shortTime(tz, o.createdAt).slice(11)}）`;
+  });
+}
+
+/**
+ * 督办 / 责成限时办结 / 约谈 by the office (SPEC 1 Art. 11), from a card or the API. Every
+ * check comes before the first write: a refused action changes nothing and sends nothing.
+ */
+export async function officeAction(m: EntityManager, d: DeadlineDeps, cal: WorkingCalendar, escalationId: number, actor: OfficeActor, input: OfficeActionInput, now: Date): Promise<ActionResult> {
+  const esc = await loadEscalation(m, escalationId);
+  let actorName = actor.kind === 'api' ? actor.name : actor.userid;
+  if (actor.kind === 'staff') {
+    const s = await isOfficeMember(m, actor.userid);
+    if (!s) throw new AppError('office_member_required', `${actor.userid} is not a member of the office`);
+    actorName = s.name;
+  }
+  const req = await m.getRepository(VerificationRequest).findOneByOrFail({ id: esc.requestId });
+  if (!isOpen(req)) throw new AppError('escalation_closed', `${req.number} is ${req.status}; nothing to urge`);
+  let completeBy: Date | null = null;
+  let preset: string | null = null;
+  if (input.kind === 'order') {
+    if (input.completeBy) {
+      completeBy = input.completeBy;
+      preset = 'custom';
+    } else {
+      const p = input.preset ?? '2h';
+      if (!(p in ORDER_PRESET_LABEL)) throw new AppError('validation_failed', `unknown preset ${String(p)}`);
+      completeBy = presetInstant(cal, p, now);
+      preset = p;
+      if (!completeBy) throw new AppError('order_deadline_past', `the preset ${p} names no time still ahead`, { details: { preset: p } });
+    }
+    if (completeBy.getTime() <= now.getTime()) throw new AppError('order_deadline_past', 'the new completion time must lie in the future', { details: { preset } });
+  }
+
+  const order = m.getRepository(OfficeOrder).create({
+    escalationId: esc.id,
+    requestId: req.id,
+    kind: input.kind as OfficeActionKind,
+    actor: officeActorLabel(actor),
+    completeBy,
+    preset,
+    note: input.note?.trim() || null,
+    createdAt: now,
+  });
+  await m.getRepository(OfficeOrder).insert(order);
+  const today = cal.localDate(now);
+  const tz = d.config.officeTz;
+  const units = await unitNames(m, [req.issuerUnit, req.requesterUnit]);
+  const issuerName = units.get(req.issuerUnit) ?? req.issuerUnit;
+  const key = `office:${order.id}`;
+  const group = (content: string) => queueGroupMarkdown(m, d.config, content, now, { id: String(esc.id), dedupeKey: `${key}:group` });
+
+  if (input.kind === 'urge') {
+    const late = formatLate(officeMinutesBetween(cal, esc.missedDueAt, now));
+    for (const u of await ownerAndLiaisons(m, req, today)) await queueText(m, u, TEXT.urged(req.number, late), now, String(req.id), `${key}:${u}`);
+    await group(GROUP.urged(actorName, req.number));
+    await addEvent(m, req, now, 'urged', officeActorLabel(actor), { data: { escalationId: esc.id, orderId: order.id } });
+  } else if (input.kind === 'order') {
+    const by = shortTime(tz, completeBy!);
+    const targets = await ownerAndLiaisons(m, req, today);
+    const notice = officeOrderNoticeCard({ number: req.number, issuerUnitName: issuerName, requesterUnitName: units.get(req.requesterUnit) ?? req.requesterUnit, completeBy: completeBy!, detailUrl: detailUrl(d.config.publicUrl, req.id), tz }, now);
+    for (const u of targets) {
+      await enqueue(m, { channel: 'message', payload: { touser: u, msgtype: 'template_card', template_card: notice }, refType: REF.orderNotice, refId: String(order.id), dedupeKey: `${key}:card:${u}`, now });
+      await queueText(m, u, TEXT.ordered(req.number, by), now, String(req.id), `${key}:${u}`);
+    }
+    for (const u of await requesterTargets(m, req, today)) await queueText(m, u, TEXT.orderedToRequester(req.number, issuerName, by), now, String(req.id), `${key}:requester:${u}`);
+    await group(GROUP.ordered(actorName, issuerName, req.number, by));
+    await addEvent(m, req, now, 'ordered_completion', officeActorLabel(actor), { data: { escalationId: esc.id, orderId: order.id, completeBy: completeBy!.toISOString(), preset } });
+    await scheduleOrder(m, cal, req, order, now);
+  } else {
+    await group(GROUP.summons(actorName, issuerName, req.number));
+    await addEvent(m, req, now, 'summons_requested', officeActorLabel(actor), { data: { escalationId: esc.id, orderId: order.id } });
+    // SPEC 4: the summons request joins the evidence of the request's cases.
+    const cases = await m.getRepository(AccountabilityCase).findBy({ requestId: req.id });
+    for (const c of cases) await addCaseEvent(m, c.id, now, 'summons_requested', officeActorLabel(actor), { escalationId: esc.id, orderId: order.id });
+  }
+  return { order, escalation: esc, request: req, done: await doneLines(m, tz, esc.id) };
+}
+
+/** The order becomes the tracker's current order: its reminders and level 2 are planned from now. */
+async function scheduleOrder(m: EntityManager, cal: WorkingCalendar, req: VerificationRequest, order: OfficeOrder, now: Date): Promise<void> {
+  const table = await loadStageTable(m);
+  const claims = await m.getRepository(DeadlineStageClaim).find({ where: { requestId: req.id }, select: { stage: true } });
+  const plan = planStages(cal, table, { category: req.category, startedAt: req.startedAt, dueAt: req.dueAt, online: req.channel === 'system' }, { id: order.id, createdAt: order.createdAt, completeBy: order.completeBy! });
+  const next = nextWake(cal, plan, new Set(claims.map((c) => c.stage)), now);
+  const r = await m
+    .createQueryBuilder()
+    .update(DeadlineTracker)
+    .set({ orderId: order.id, nextStageAt: next, state: 'active', updatedAt: now, version: () => 'version + 1' } as Record<string, unknown>)
+    .where('request_id = :id', { id: req.id })
+    .execute();
+  if (!r.affected) {
+    await m.getRepository(DeadlineTracker).insert({ requestId: req.id, nextStageAt: next, state: 'active', level: 1, orderId: order.id, failures: 0, lastError: null, createdAt: now, updatedAt: now });
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * Every Chinese sentence of the deadline stages, escalations and office actions
+ * (STYLE.md #5). Nothing here carries the applicant's personal data (SPEC 1 Art. 12):
+ * only request numbers, unit and staff names, times.
+ */
+import type { DeadlineCategory } from '../calendar';
+import { CATEGORY_SHORT } from '../verification/messages';
+
+export { CATEGORY_SHORT };
+
+/** "5分钟", "2小时10分钟" (office time). */
+export function formatLate(minutes: number): string {
+  const m = Math.max(0, Math.round(minutes));
+  if (m < 1) return '不足1分钟';
+  if (m < 60) return `${m}分钟`;
+  const h = Math.floor(m / 60);
+  return m % 60 ? `${h}小时${m % 60}分钟` : `${h}小时`;
+}
+
+/** Presets an office member picks from on the card (button_selection): no typing on a phone. */
+export const ORDER_PRESET_LABEL = {
+  '2h': '2小时内',
+  today: '今天下班前',
+  next_day: '下一工作日下班前',
+  '3d': '3个工作日内',
+} as const;
+export type OrderPreset = keyof typeof ORDER_PRESET_LABEL;
+
+export const LEVEL_LABEL: Record<number, string> = { 1: '一级', 2: '二级' };
+
+export const OFFICE_ACTION_TEXT = {
+  urge: '督办',
+  order: '责成限时办结',
+  summons: '约谈',
+  selectionTitle: '限时办结时限',
+} as const;
+
+export const TEXT = {
+  reminderPending: (number: string, due: string) => `【协查提醒】协查 ${number} 已过答复时限的一半，仍未受理。请在卡片上受理，并于 ${due} 前答复。`,
+  reminderAccepted: (number: string, due: string) => `【协查提醒】你受理的协查 ${number} 已过答复时限的一半，请于 ${due} 前答复。`,
+  backup: (number: string, due: string) => `【B角补位】协查 ${number} 的联络员和A角尚未处理，请你及时受理（见上方卡片），答复截止 ${due}。`,
+  warningPending: (number: string, due: string) => `【即将超时】协查 ${number} 将于 ${due} 到期，仍未受理。超时将报告联席会议办公室。`,
+  warningAccepted: (number: string, due: string) => `【即将超时】协查 ${number} 将于 ${due} 到期，仍未答复。超时将报告联席会议办公室。`,
+  escalatedToIssuer: (number: string) => `协查 ${number} 已超过答复时限，已报告联席会议办公室，请立即办理。`,
+  escalatedToRequester: (number: string, issuer: string) =>
+    `你单位的协查 ${number}（${issuer}）已超过答复时限。系统已代你单位报告联席会议办公室（证明事项核验实施办法第十一条）。`,
+  escalated2ToIssuer: (number: string, by: string) => `协查 ${number} 未在责成时限 ${by} 前办结，已再次报告联席会议办公室。`,
+  escalated2ToRequester: (number: string, issuer: string) => `协查 ${number}（${issuer}）未在联席会议办公室责成的时限内办结，已再次报告。`,
+  urged: (number: string, late: string) => `【督办】联席会议办公室督办协查 ${number}：已超时 ${late}，请立即办理。`,
+  ordered: (number: string, by: string) => `【责成限时办结】联席会议办公室责成你单位于 ${by} 前办结协查 ${number}（证明事项核验实施办法第十一条）。`,
+  orderReminder: (number: string, by: string) => `【限时办结提醒】协查 ${number} 须于 ${by} 前办结，时间已过半。`,
+  orderWarning: (number: string, by: string) => `【限时办结即将到期】协查 ${number} 须于 ${by} 前办结，逾期将再次报告联席会议办公室。`,
+  orderedToRequester: (number: string, issuer: string, by: string) => `联席会议办公室已责成${issuer}于 ${by} 前办结你单位的协查 ${number}。`,
+  // answers to an office member's click
+  notOffice: '只有联席会议办公室成员可以办理督办事项。',
+  alreadyClosed: (number: string) => `协查 ${number} 已办结，无需再督办。`,
+  presetPast: (label: string) => `所选时限「${label}」已过，请选择其他时限后再点击「责成限时办结」。`,
+  unknownEscalation: '没有找到该督办事项。',
+  urgeDone: (number: string) => `已督办协查 ${number}，已通知受理人和联络员。`,
+  orderDone: (number: string, by: string) => `已责成于 ${by} 前办结协查 ${number}，到期未办结将再次报告。`,
+  summonsDone: (number: string) => `已记录协查 ${number} 的约谈请求，待报县政府。`,
+} as const;
+
+export interface GroupItem {
+  level: number;
+  number: string;
+  issuerUnitName: string;
+  requesterUnitName: string;
+  ownerName: string | null;
+  category: DeadlineCategory;
+  due: string;
+  late: string;
+}
+
+/** One block of the office group's report (markdown, WECOM.md section 5). */
+export function groupItem(i: GroupItem): string {
+  return [
+    `**协查超时（${LEVEL_LABEL[i.level] ?? i.level}）${i.number}**`,
+    `> 核验单位：${i.issuerUnitName}`,
+    `> 需求单位：${i.requesterUnitName}`,
+    `> 受理人：${i.ownerName ?? '未受理'}`,
+    `> 类别：${CATEGORY_SHORT[i.category]}`,
+    `> 截止：${i.due}　超时：<font color="warning">${i.late}</font>`,
+  ].join('\n');
+}
+
+export const GROUP = {
+  header: (n: number) => `### 协查超时报告（${n}件）`,
+  footer: '请在企业微信「协查督办」卡片上督办、责成限时办结或记录约谈。',
+  urged: (who: string, number: string) => `${who} 已督办协查 ${number}。`,
+  ordered: (who: string, issuer: string, number: string, by: string) => `${who} 已责成${issuer}于 ${by} 前办结协查 ${number}。`,
+  summons: (who: string, issuer: string, number: string) => `${who} 已记录约谈请求：协查 ${number}（${issuer}），报县政府。`,
+} as const;
+
+/** Escalation card texts (cards/escalation.card.ts). */
+export const CARD = {
+  source: '协查督办',
+  title: (level: number, number: string) => `${level === 2 ? '二次超时' : '协查超时'} ${number}`,
+  desc: (issuer: string, late: string) => `${issuer} 已超时 ${late}`,
+  emphasisDesc: '超时（办公时间）',
+  issuer: '核验单位',
+  requester: '需求单位',
+  owner: '受理人',
+  noOwner: '未受理',
+  category: '类别',
+  due: '截止时间',
+  orderedBy: '责成时限',
+  detail: '查看详情（需登录）',
+  done: '已办理：',
+  orderNoticeTitle: (number: string) => `责成限时办结 ${number}`,
+  orderNoticeDesc: '联席会议办公室',
+  orderNoticeEmphasis: '办结时限',
+  closedButton: '已办结',
+} as const;
+
+/** Complaint deadlines (SPEC 3 Art. 7, 10), driven by the complaints module's queries. */
+export const COMPLAINT = {
+  dueSoon: (number: string, due: string) => `【投诉办理提醒】投诉举报 ${number} 须于 ${due} 前办结并告知投诉人（投诉举报办法第十条）。`,
+  overdue: (number: string, due: string) => `【投诉办理超时】投诉举报 ${number} 已超过办结时限（${due}），已报告联席会议办公室，请立即办理。`,
+  overdueGroup: (number: string, agency: string, due: string, late: string) =>
+    `**投诉举报超时 ${number}**\n> 被投诉单位：${agency}\n> 办结时限：${due}　超时：<font color="warning">${late}</font>`,
+  unanswered: (number: string) => `【投诉待受理】投诉举报 ${number} 登记后尚未受理或作出不予受理决定，请及时处理（投诉举报办法第七条）。`,
+  undelivered: (number: string) => `【结果未告知】投诉举报 ${number} 已办结，但结果尚未送达投诉人（客服会话已关闭），请通过电话等方式告知并登记。`,
+} as const;

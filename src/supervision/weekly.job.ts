@@ -1,0 +1,71 @@
+import { Escalation, VerificationRequest } from '../../entities';
+import { inTransaction, isUniqueViolation } from '../db/tx';
+import { parseInstant } from '../calendar';
+import { DeadlineDeps, queueGroupMarkdown } from '../scheduler/context';
+import { claimOnce, isClaimed, setClaimDetail } from '../scheduler/claims';
+import type { Line } from '../scheduler/engine';
+import { nextDate, periodOf, weekdayOf } from './period';
+import { verificationStats } from './stats';
+import { WEEKLY } from './messages';
+
+/** Monday 09:00 (office zone); when Monday is a holiday, 09:00 of the week's first working day. */
+export const WEEKLY_AT = '09:00';
+
+/** The Monday (YYYY-MM-DD) of the week containing `date`. */
+export function mondayOf(date: string): string {
+  return nextDate(date, -((weekdayOf(date) + 6) % 7));
+}
+
+/**
+ * SPEC 1 Art. 13: last week's figures in the office group, once per week (a scheduler
+ * claim per week), from Monday 09:00 on. Without a group the summary is recorded only
+ * (the claim's detail holds the figures).
+ */
+export async function weeklySummary(d: DeadlineDeps, now: Date): Promise<Line[]> {
+  const cal = await d.calendar();
+  const monday = mondayOf(cal.localDate(now));
+  let sendDay = monday;
+  try {
+    for (let i = 0; i < 7; i++) {
+      const day = nextDate(monday, i);
+      if (cal.isWorkingDay(day)) {
+        sendDay = day;
+        break;
+      }
+    }
+  } catch {
+    // Unknown calendar year: fall back to Monday.
+  }
+  if (now.getTime() < parseInstant(`${sendDay}T${WEEKLY_AT}:00`, cal).getTime()) return [];
+  const key = `weekly-summary:${monday}`;
+  if (await isClaimed(d.dataSource.manager, key)) return [];
+  const from = nextDate(monday, -7);
+  const to = nextDate(monday, -1);
+  try {
+    return await inTransaction(d.dataSource, async (m) => {
+      const claim = await claimOnce(m, key, 'weekly-summary', now);
+      const s = await verificationStats(m, periodOf(cal, now, from, to), now);
+      const open = await m
+        .getRepository(Escalation)
+        .createQueryBuilder('e')
+        .innerJoin(VerificationRequest, 'r', 'r.id = e.request_id AND r.status IN (:...st)', { st: ['pending', 'accepted'] })
+        .select('COUNT(DISTINCT e.request_id)', 'n')
+        .getRawOne<{ n: string | number }>();
+      const worst = s.units.filter((u) => u.overdue > 0).slice(0, 5);
+      const content = [
+        WEEKLY.title(from, to),
+        WEEKLY.totals(s.totals.requests, s.totals.onTimeRate, s.totals.overdue, s.totals.exempted),
+        WEEKLY.times(s.totals.medianMinutes, s.totals.p90Minutes),
+        ...(worst.length ? [WEEKLY.worstHeader, ...worst.map((u) => WEEKLY.worstLine(u.name, u.overdue, u.onTimeRate))] : [WEEKLY.noOverdue]),
+        WEEKLY.openEscalations(Number(open?.n ?? 0)),
+      ].join('\n');
+      const sent = await queueGroupMarkdown(m, d.config, content, now, { id: key, dedupeKey: key });
+      const delivered = sent?.channel ?? 'none';
+      await setClaimDetail(m, claim, { delivered, period: s.period, totals: s.totals });
+      return [{ action: 'weekly_summary', week: monday, delivered }];
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) return [];
+    throw e;
+  }
+}

@@ -1,0 +1,46 @@
+import ExcelJS from 'exceljs';
+import { WorkingCalendar, formatInZone } from '../calendar';
+import { Figures, VerificationStats } from './stats';
+import { CASE_STATUS_LABEL, CATEGORY_SHORT, REQUEST_STATUS_LABEL, XLSX } from './messages';
+
+const FIGURES: Array<keyof Figures> = ['requests', 'answered', 'returned', 'openInTime', 'onTime', 'overdue', 'exempted', 'onTimeRate', 'medianMinutes', 'p90Minutes'];
+
+function figureCells(f: Figures): Array<string | number | null> {
+  return FIGURES.map((k) => (k === 'onTimeRate' ? (f.onTimeRate === null ? null : Math.round(f.onTimeRate * 1000) / 10) : f[k]));
+}
+
+function time(cal: WorkingCalendar, d: Date | null): string {
+  return d ? formatInZone(cal, d).slice(0, 16).replace('T', ' ') : '';
+}
+
+/** Art. 13 figures as a workbook: units, people, and every missed deadline (no personal data). */
+export async function statsWorkbook(cal: WorkingCalendar, s: VerificationStats): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const head = FIGURES.map((k) => (k === 'onTimeRate' ? `${XLSX.figures.onTimeRate}(%)` : XLSX.figures[k]));
+  const units = wb.addWorksheet(XLSX.sheets.units);
+  units.addRow([XLSX.period(s.period.from, s.period.to)]);
+  units.addRow([XLSX.unit, XLSX.unitName, ...head]).font = { bold: true };
+  for (const u of s.units) units.addRow([u.unit, u.name, ...figureCells(u)]);
+  const people = wb.addWorksheet(XLSX.sheets.people);
+  people.addRow([XLSX.period(s.period.from, s.period.to)]);
+  people.addRow([XLSX.userid, XLSX.name, XLSX.unit, ...head]).font = { bold: true };
+  for (const p of s.people) people.addRow([p.userid, p.name, p.unit ?? '', ...figureCells(p)]);
+  const over = wb.addWorksheet(XLSX.sheets.overdue);
+  over.addRow([XLSX.number, XLSX.issuer, XLSX.requester, XLSX.category, XLSX.status, XLSX.dueAt, XLSX.closedAt, XLSX.person, XLSX.caseStatus, XLSX.counts]).font = { bold: true };
+  for (const o of s.overdue) {
+    over.addRow([
+      o.number,
+      o.issuerUnit,
+      o.requesterUnit,
+      CATEGORY_SHORT[o.category as keyof typeof CATEGORY_SHORT] ?? o.category,
+      REQUEST_STATUS_LABEL[o.status as keyof typeof REQUEST_STATUS_LABEL] ?? o.status,
+      time(cal, o.dueAt),
+      time(cal, o.closedAt),
+      o.person ?? '',
+      o.caseStatus ? CASE_STATUS_LABEL[o.caseStatus as keyof typeof CASE_STATUS_LABEL] : '',
+      o.countsForAppraisal ? XLSX.yes : XLSX.no,
+    ]);
+  }
+  for (const ws of [units, people, over]) ws.columns.forEach((c) => (c.width = 16));
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
