@@ -9,6 +9,7 @@
  *
  * A duplicate (Art. 9) is not acted on: it follows the case it is linked to.
  */
+import { openCase } from '../accountability/service';
 import { EntityManager } from 'typeorm';
 import { Complaint, Unit } from '../../entities';
 import { AppError } from '../errors';
@@ -365,8 +366,30 @@ export async function resolveComplaint(
   const accountablePerson = optionalText(body.accountablePerson, 'accountablePerson', LIMITS.name);
   const c = await lockComplaint(m, id);
   checkTransition(c, 'resolved');
-  return apply(m, c, 'resolved', { result, closedAt: ctx.now, upheld: body.upheld ?? null, accountablePerson }, ctx, null, {
+  const done = await apply(m, c, 'resolved', { result, closedAt: ctx.now, upheld: body.upheld ?? null, accountablePerson }, ctx, null, {
     upheld: body.upheld ?? null,
+  });
+  if (body.upheld) await openUpheldCase(m, done, ctx);
+  return done;
+}
+
+/**
+ * SPEC 4: an upheld complaint is an accountability case for the agency (once per complaint).
+ * The person named by the office is kept in the facts: it is a name, not a directory userid.
+ */
+async function openUpheldCase(m: EntityManager, c: Complaint, ctx: Ctx): Promise<void> {
+  if (!c.agencyCode) return;
+  await openCase(m, {
+    sourceKey: `complaint:${c.id}`,
+    ground: 'complaint_upheld',
+    unitCode: c.agencyCode,
+    personUserid: null,
+    personRole: null,
+    requestId: null,
+    facts: { complaint: c.number, ground: c.ground, accountablePerson: c.accountablePerson ?? null },
+    occurredAt: c.receivedAt,
+    actor: ctx.actor.name,
+    now: ctx.now,
   });
 }
 
@@ -415,5 +438,6 @@ export async function assessComplaint(m: EntityManager, id: number, body: { uphe
   await m.update(Complaint, { id: c.id }, { upheld: body.upheld, accountablePerson, updatedAt: ctx.now });
   Object.assign(c, { upheld: body.upheld, accountablePerson });
   await addEvent(m, c.id, { type: 'assessed', actor: ctx.actor.name, at: ctx.now, details: { upheld: body.upheld, accountablePerson } });
+  if (body.upheld) await openUpheldCase(m, c, ctx);
   return c;
 }

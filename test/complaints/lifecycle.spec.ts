@@ -3,7 +3,7 @@
  * every staff channel, every transition and every refusal.
  */
 import { expect } from 'chai';
-import { Complaint } from '../../entities';
+import { AccountabilityCase, Complaint } from '../../entities';
 import { LIAISON, STATUS_LABELS } from '../../src/complaints/lifecycle-messages';
 import { ComplaintApi, ComplaintMother, complaintSnapshot, eventsOf, KfHarness, startKfHarness } from '../helpers/mothers/complaints';
 
@@ -214,6 +214,19 @@ describe('complaints: lifecycle through the API (Art. 5-11)', () => {
       await act(a.id, 'resolve', { result: '已纠正' });
       const res = await act(a.id, 'assessment', { upheld: true, accountablePerson: '王某' });
       expect(res.body).to.include({ upheld: true, accountablePerson: '王某' });
+      // SPEC 4: an upheld complaint is an accountability case for the agency, once.
+      await act(a.id, 'assessment', { upheld: true, accountablePerson: '王某' });
+      const cases = await kh.h.sys.dataSource.getRepository(AccountabilityCase).find();
+      expect(cases).to.have.length(1);
+      expect(cases[0]).to.include({ ground: 'complaint_upheld', unitCode: 'HRSS', sourceKey: `complaint:${a.id}`, status: 'open' });
+      expect(JSON.parse(cases[0].facts)).to.include({ complaint: a.number, accountablePerson: '王某' });
+    });
+
+    it('opens no accountability case for a complaint resolved as not upheld', async () => {
+      const a = await register();
+      await act(a.id, 'accept');
+      await act(a.id, 'resolve', { result: '经核实，单位未要求提供证明。', upheld: false });
+      expect(await kh.h.sys.dataSource.getRepository(AccountabilityCase).count()).to.equal(0);
     });
 
     for (const [ground, from] of [
