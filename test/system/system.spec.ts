@@ -36,6 +36,17 @@ describe('the whole server over the WeCom emulator', () => {
     expect(row.msgid).to.be.a('string').and.not.equal('');
   });
 
+  it('counts WeCom errors by errcode in /metrics and still delivers after the backoff', async () => {
+    h.emu.injectError('/cgi-bin/message/send', 45009, 1);
+    await h.emu.sendText('zhangsan', '限流时的消息');
+    await h.sys.settle();
+    h.clock.advance(5 * 60_000);
+    await h.sys.settle();
+    const text = await (await fetch(`${h.sys.url}/metrics`)).text();
+    expect(text).to.match(/nocert_wecom_errors_total\{errcode="45009"\} [1-9]/);
+    expect(h.emu.delivered({ touser: 'zhangsan' }).some((d) => d.payload.content === ASSISTANT.help)).to.equal(true);
+  });
+
   it('answers an unknown key and an unknown route with the JSON error shape', async () => {
     const a = await fetch(`${h.sys.url}/api/v1/verifications/1`, { headers: { authorization: 'Bearer nope' } });
     expect(a.status).to.equal(401);
