@@ -17,6 +17,7 @@ import { Complaint, KfConversation, KfInboundMessage, KfSyncCursor, Unit } from 
 import { AppError } from '../errors';
 import { inTransaction, isSqlite, isUniqueViolation } from '../db/tx';
 import { isLockConflict } from './tx-retry';
+import { PassLoop } from '../wecom/pass-loop';
 import { enqueue } from '../wecom/outbox';
 import { WeComError } from '../wecom/errors';
 import type { KfMsgItem, KfSyncMsgRequest, KfSyncMsgResult } from '../wecom/types';
@@ -165,11 +166,7 @@ export class KfWorker {
   private readonly pageLimit: number;
   private readonly maxPages: number;
   private readonly me: string;
-  private running: Promise<KfRunResult> | null = null;
-  private loop: Promise<void> | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private wake: (() => void) | null = null;
-  private stopping = false;
+  private readonly worker: PassLoop<KfRunResult>;
 
   constructor(private readonly deps: KfWorkerDeps) {
     this.claimMs = deps.claimMs ?? 60_000;
@@ -178,46 +175,26 @@ export class KfWorker {
     this.pageLimit = deps.pageLimit ?? 1000;
     this.maxPages = deps.maxPages ?? 50;
     this.me = `kf:${deps.instanceId}`.slice(0, 80);
+    this.worker = new PassLoop(
+      () => this.pass(),
+      (r) => r.synced + r.processed > 0,
+      (e) => this.deps.log.error({ err: e.message }, 'kf worker pass failed'),
+    );
   }
 
   /** One pass: follow sent notices, sync every account that asked, handle what was stored. Concurrent calls share one pass. */
   runOnce(): Promise<KfRunResult> {
-    if (!this.running) this.running = this.pass().finally(() => (this.running = null));
-    return this.running;
+    return this.worker.runOnce();
   }
 
   /** Runs passes until stop(): at once again after a pass that did something, else every intervalMs. */
   start(intervalMs = 1000): void {
-    if (this.loop) return;
-    this.stopping = false;
-    this.loop = (async () => {
-      while (!this.stopping) {
-        let busy = false;
-        try {
-          const r = await this.runOnce();
-          busy = r.synced + r.processed > 0;
-        } catch (e) {
-          this.deps.log.error({ err: (e as Error).message }, 'kf worker pass failed');
-        }
-        if (this.stopping) break;
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-          this.timer = setTimeout(resolve, busy ? 0 : intervalMs);
-        });
-        this.timer = null;
-        this.wake = null;
-      }
-    })();
+    this.worker.start(intervalMs);
   }
 
   /** Graceful: the pass in flight finishes (its claims are released), no new pass starts. */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.wake?.();
-    await this.running?.catch(() => undefined);
-    await this.loop;
-    this.loop = null;
+  stop(): Promise<void> {
+    return this.worker.stop();
   }
 
   private async pass(): Promise<KfRunResult> {

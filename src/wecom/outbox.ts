@@ -8,6 +8,7 @@ import { WeComClient } from './client';
 import { WeComError, WeComFatalError, WeComUnavailableError } from './errors';
 import { Pacer, chatKey, kfKey, robotKey, userKey } from './pacer';
 import { sqliteSerial } from './sqlite-serial';
+import { PassLoop } from './pass-loop';
 import type { RobotOutboxPayload, WeComLogger, WeComMetrics } from './types';
 
 export type { OutboxChannel };
@@ -310,11 +311,7 @@ export class OutboxDispatcher {
   private readonly fatalMs: number;
   private readonly dupSeconds: number;
   private readonly random: () => number;
-  private running: Promise<RunResult> | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
-  private stopping = false;
+  private readonly worker: PassLoop<RunResult>;
   private pausedUntil = 0;
 
   constructor(private readonly opts: OutboxDispatcherOptions) {
@@ -330,46 +327,30 @@ export class OutboxDispatcher {
     this.fatalMs = opts.fatalRetryMs ?? 5 * 60_000;
     this.dupSeconds = Math.min(14_400, opts.duplicateCheckSeconds ?? 14_400);
     this.random = opts.random ?? Math.random;
+    this.worker = new PassLoop(
+      () => this.pass(),
+      (r) => r.sent + r.failed + r.deferred >= this.batchSize,
+      (e) => this.opts.logger?.error({ err: e.message }, 'outbox pass failed'),
+    );
+  }
+
+  private get stopping(): boolean {
+    return this.worker.stopping;
   }
 
   /** One pass: claim a batch, send it, record the answers. Concurrent calls share one pass. */
   runOnce(): Promise<RunResult> {
-    if (!this.running) this.running = this.pass().finally(() => (this.running = null));
-    return this.running;
+    return this.worker.runOnce();
   }
 
   /** Runs passes until stop(): at once again after a full batch, else every intervalMs. */
   start(intervalMs: number): void {
-    if (this.loop) return;
-    this.stopping = false;
-    this.loop = (async () => {
-      while (!this.stopping) {
-        let full = false;
-        try {
-          const r = await this.runOnce();
-          full = r.sent + r.failed + r.deferred >= this.batchSize;
-        } catch (e) {
-          this.opts.logger?.error({ err: (e as Error).message }, 'outbox pass failed');
-        }
-        if (this.stopping) break;
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-          this.timer = setTimeout(resolve, full ? 0 : intervalMs);
-        });
-        this.timer = null;
-        this.wake = null;
-      }
-    })();
+    this.worker.start(intervalMs);
   }
 
   /** Graceful: the send in flight finishes; claimed rows not yet sent are released. */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.wake?.();
-    await this.running?.catch(() => undefined);
-    await this.loop;
-    this.loop = null;
+  stop(): Promise<void> {
+    return this.worker.stop();
   }
 
   private async pass(): Promise<RunResult> {
