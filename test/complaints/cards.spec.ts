@@ -1,30 +1,9 @@
 /** The liaison's complaint card: pure, deterministic, masked, valid for WeCom; golden files. */
 import { expect } from 'chai';
-import fs from 'fs';
-import path from 'path';
 import { complaintCard, complaintTaskId, ComplaintCardView, complaintClosedLabel } from '../../cards/complaint.card';
 import { validateTemplateCard } from '../../src/sandbox';
 import { CARD_ACTIONS, parseCardKey } from '../../cards/keys';
-
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
-  return dir;
-}
-
-const GOLDEN = path.join(repoRoot(), 'test', 'fixtures', 'cards');
-
-/** Golden files (Probot style): rewritten only on purpose, with UPDATE_GOLDEN=1. */
-function golden(name: string, card: unknown): void {
-  const file = path.join(GOLDEN, `${name}.json`);
-  const text = `${JSON.stringify(card, null, 2)}\n`;
-  if (process.env.UPDATE_GOLDEN === '1' || !fs.existsSync(file)) {
-    if (process.env.UPDATE_GOLDEN !== '1' && process.env.CI) throw new Error(`golden file ${file} is missing`);
-    fs.mkdirSync(GOLDEN, { recursive: true });
-    fs.writeFileSync(file, text);
-  }
-  expect(JSON.parse(fs.readFileSync(file, 'utf8'))).to.deep.equal(JSON.parse(text));
-}
+import { expectGolden } from '../helpers/golden';
 
 const NOW = new Date('2026-11-26T01:00:00Z');
 const TZ = { tz: 'Asia/Shanghai' };
@@ -61,7 +40,7 @@ describe('complaints: the liaison card', () => {
   for (const [name, v, opts, now] of CASES) {
     it(`${name} matches its golden file, is valid and masked`, () => {
       const card = complaintCard(v, opts, now);
-      golden(name, card);
+      expectGolden(name, card);
       expect(validateTemplateCard(card)).to.equal(0);
       const text = JSON.stringify(card);
       expect(text).not.to.contain('13812345678');

@@ -1,23 +1,12 @@
-import fs from 'fs';
-import path from 'path';
 import { expect } from 'chai';
 import { exemptionStartCard } from '../../cards/exemption-start.card';
 import { exemptionConfirmCard } from '../../cards/exemption-confirm.card';
 import { exemptionReviewCard } from '../../cards/exemption-review.card';
 import { validateTemplateCard, clickableKeys } from '../../src/sandbox/template-card';
 import { CARD_ACTIONS, parseCardKey } from '../../cards/keys';
+import { expectGolden } from '../helpers/golden';
 
 const NOW = new Date('2026-11-26T01:00:00Z');
-// compiled tests run from .build/<x>/test/exemptions: the golden files live in the source tree
-const GOLDEN_DIR = path.resolve(__dirname, '../../../../test/fixtures/cards');
-
-function golden(name: string, card: unknown): void {
-  const file = path.join(GOLDEN_DIR, name);
-  const text = `${JSON.stringify(card, null, 2)}\n`;
-  if (process.env.UPDATE_GOLDEN === '1' || !fs.existsSync(file)) fs.writeFileSync(file, text);
-  expect(text, `golden ${name} (UPDATE_GOLDEN=1 rewrites it on purpose)`).to.equal(fs.readFileSync(file, 'utf8'));
-}
-
 function wellFormed(card: Record<string, unknown>): void {
   expect(validateTemplateCard(card), 'WeCom accepts the card').to.equal(0);
   for (const key of clickableKeys(card)) {
@@ -30,14 +19,14 @@ describe('exemption cards (pure, golden files)', () => {
     const card = exemptionStartCard({ nonce: '42', draftId: 0, unitName: '县人社局' }, NOW);
     wellFormed(card);
     expect(card).to.deep.equal(exemptionStartCard({ nonce: '42', draftId: 0, unitName: '县人社局' }, NOW));
-    golden('exemption-start.json', card);
+    expectGolden('exemption-start.json', card);
   });
 
   it('reminder card carries the draft and the limit (Art. 9)', () => {
     const card = exemptionStartCard({ nonce: 'r7', draftId: 7, unitName: '县人社局', reminder: { due: '2026-12-04 17:30', note: '《某条例》修订' } }, NOW);
     wellFormed(card);
     expect(JSON.stringify(card)).to.include('2026-12-04 17:30').and.include('exm_start:7.add');
-    golden('exemption-reminder.json', card);
+    expectGolden('exemption-reminder.json', card);
   });
 
   it('confirm card: summary, late mark, submit / discard', () => {
@@ -60,7 +49,7 @@ describe('exemption cards (pure, golden files)', () => {
     );
     wellFormed(card);
     expect(JSON.stringify(card)).to.include('已超时限');
-    golden('exemption-confirm.json', card);
+    expectGolden('exemption-confirm.json', card);
   });
 
   it('review card: approve / return / reject keyed by application and round; no personal data', () => {
@@ -84,6 +73,6 @@ describe('exemption cards (pure, golden files)', () => {
     wellFormed(card);
     expect(clickableKeys(card)).to.deep.equal(['exm_review:5.1795654800000.approve', 'exm_review:5.1795654800000.return', 'exm_review:5.1795654800000.reject']);
     expect(card.task_id).to.equal('exm-review-5-1795654800000');
-    golden('exemption-review.json', card);
+    expectGolden('exemption-review.json', card);
   });
 });

@@ -1,29 +1,9 @@
 import { expect } from 'chai';
-import fs from 'fs';
-import path from 'path';
 import { escalationActionCard, EscalationCardView } from '../../cards/escalation.card';
 import { officeOrderNoticeCard } from '../../cards/office-action.card';
 import { meetingMinutesCard, meetingReminderCard, MeetingCardView } from '../../cards/meeting.card';
 import { validateTemplateCard } from '../../src/sandbox';
-
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
-  return dir;
-}
-const GOLDEN = path.join(repoRoot(), 'test', 'fixtures', 'cards');
-
-/** Golden files (Probot style): rewritten only on purpose, with UPDATE_GOLDEN=1. */
-function golden(name: string, card: unknown): void {
-  const file = path.join(GOLDEN, `${name}.json`);
-  const text = `${JSON.stringify(card, null, 2)}\n`;
-  if (process.env.UPDATE_GOLDEN === '1' || !fs.existsSync(file)) {
-    if (process.env.UPDATE_GOLDEN !== '1' && process.env.CI) throw new Error(`golden file ${file} is missing`);
-    fs.mkdirSync(GOLDEN, { recursive: true });
-    fs.writeFileSync(file, text);
-  }
-  expect(JSON.parse(fs.readFileSync(file, 'utf8'))).to.deep.equal(JSON.parse(text));
-}
+import { expectGolden } from '../helpers/golden';
 
 const NOW = new Date('2026-11-26T01:40:00Z');
 
@@ -66,7 +46,7 @@ describe('cards: escalation, office action, meeting (golden files)', () => {
   for (const [name, card] of cases) {
     it(`${name}: matches its golden file and is a card WeCom accepts`, () => {
       expect(validateTemplateCard(card)).to.equal(0);
-      golden(name, card);
+      expectGolden(name, card);
     });
   }
 

@@ -1,31 +1,9 @@
 import { expect } from 'chai';
-import fs from 'fs';
-import path from 'path';
 import { verificationRequestCard, verificationClosedCard, VerificationCardView } from '../../cards/verification.card';
 import { verificationAnsweredCard, verificationReturnedCard, verificationDeadlineCard, ResultCardView } from '../../cards/verification-result.card';
 import { validateTemplateCard } from '../../src/sandbox';
 import { idNumber, VerificationMother } from '../helpers/mothers/verification';
-
-/** The repository root (the compiled tests live deeper than the sources). */
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
-  return dir;
-}
-
-const GOLDEN = path.join(repoRoot(), 'test', 'fixtures', 'cards');
-
-/** Golden files (Probot style): rewritten only on purpose, with UPDATE_GOLDEN=1. */
-function golden(name: string, card: unknown): void {
-  const file = path.join(GOLDEN, `${name}.json`);
-  const text = `${JSON.stringify(card, null, 2)}\n`;
-  if (process.env.UPDATE_GOLDEN === '1' || !fs.existsSync(file)) {
-    if (process.env.UPDATE_GOLDEN !== '1' && process.env.CI) throw new Error(`golden file ${file} is missing`);
-    fs.mkdirSync(GOLDEN, { recursive: true });
-    fs.writeFileSync(file, text);
-  }
-  expect(JSON.parse(fs.readFileSync(file, 'utf8'))).to.deep.equal(JSON.parse(text));
-}
+import { expectGolden } from '../helpers/golden';
 
 const NOW = new Date('2026-11-26T01:00:00Z');
 
@@ -64,7 +42,7 @@ describe('verification cards (pure, golden files)', () => {
 
   for (const [name, card] of cards) {
     it(`${name}: matches its golden file, is a valid template_card, carries no full ID number or name`, () => {
-      golden(name, card);
+      expectGolden(name, card);
       expect(validateTemplateCard(card)).to.equal(0);
       const text = JSON.stringify(card);
       expect(text).not.to.include(idNumber());
