@@ -10,16 +10,9 @@ import { Unit } from '../entities';
 import { WeComEmulator } from '../src/sandbox';
 import { createKfWorker } from '../src/complaints';
 import { ConversationState, step } from '../src/complaints/flow';
+import { BenchResult } from './types';
 
-export interface ComplaintsBenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  baseline: number;
-  ratio: number;
-  target?: string;
-  extra?: Record<string, unknown>;
-}
+export type ComplaintsBenchResult = BenchResult;
 
 const KF = 'wkSANDBOXKF';
 

@@ -8,16 +8,9 @@ import { CalendarStore } from '../src/calendar/store';
 import { runSweep } from '../src/sweep';
 import { deadlineDeps, deadlineJobs } from '../src/scheduler';
 import { CURSOR_KEY } from '../src/scheduler/discover.job';
+import { BenchResult } from './types';
 
-export interface SchedulerBenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  baseline: number;
-  ratio: number;
-  target?: string;
-  extra?: Record<string, unknown>;
-}
+export type SchedulerBenchResult = BenchResult;
 
 /** A Thursday inside office hours: the due requests reach their 50% stage at NOW. */
 const NOW = new Date('2026-11-26T02:00:00.000Z'); // 10:00 Asia/Shanghai

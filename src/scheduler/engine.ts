@@ -3,9 +3,9 @@ import { DeadlineStageClaim, DeadlineTracker, OfficeOrder, Staff, Unit, Verifica
 import { WorkingCalendar } from '../calendar';
 import { inTransaction, isSqlite, isUniqueViolation } from '../db/tx';
 import { isAway } from '../directory/rules';
-import { detailUrl } from '../verification/service';
+import { cardViewOf } from '../verification/service';
 import { REF as VREF, parseTaskId, taskIdFor } from '../verification/notify';
-import { VerificationCardView, verificationRequestCard, shortTime } from '../../cards/verification.card';
+import { verificationRequestCard, shortTime } from '../../cards/verification.card';
 import { openCase, accountableLiaison } from '../accountability/service';
 import { DeadlineDeps, REF, isOpen, uniq } from './context';
 import { caseFacts, escalate } from './escalations';
@@ -398,20 +398,7 @@ function backupPing(c: Ctx, w: Writes, l: Loaded, req: VerificationRequest, s: P
   const here = fresh.filter((b) => !isAway(b, today));
   if (!here.length) return { sent: false, note: 'deputy_b_away', to: [] };
   let ordinal = rs.reduce((n, r) => Math.max(n, parseTaskId(r.taskId)?.ordinal ?? 0), -1) + 1;
-  const view: VerificationCardView = {
-    id: req.id,
-    number: req.number,
-    requesterUnitName: l.unitName.get(req.requesterUnit) ?? req.requesterUnit,
-    issuerUnitName: l.unitName.get(req.issuerUnit) ?? req.issuerUnit,
-    serviceItem: req.serviceItem,
-    certificate: req.certificate,
-    category: req.category,
-    dueAt: req.dueAt,
-    applicantName: req.applicantName,
-    applicantIdNumber: req.applicantIdNumber,
-    detailUrl: detailUrl(d.config.publicUrl, req.id),
-    tz: d.config.officeTz,
-  };
+  const view = cardViewOf(req, l.unitName, d.config.publicUrl, d.config.officeTz);
   const due = shortTime(d.config.officeTz, req.dueAt);
   for (const b of here) {
     const taskId = taskIdFor(req.id, ordinal++, 0);

@@ -102,8 +102,8 @@ async function unitNames(m: EntityManager, codes: string[]): Promise<Map<string,
   return new Map(units.map((u) => [u.code, u.name]));
 }
 
-export async function cardView(m: EntityManager, ctx: OpContext, req: VerificationRequest): Promise<VerificationCardView> {
-  const names = await unitNames(m, [req.requesterUnit, req.issuerUnit]);
+/** What a request card shows (pure): unit names from `names`, falling back to the codes. */
+export function cardViewOf(req: VerificationRequest, names: ReadonlyMap<string, string>, publicUrl: string, tz: string): VerificationCardView {
   return {
     id: req.id,
     number: req.number,
@@ -115,9 +115,13 @@ export async function cardView(m: EntityManager, ctx: OpContext, req: Verificati
     dueAt: req.dueAt,
     applicantName: req.applicantName,
     applicantIdNumber: req.applicantIdNumber,
-    detailUrl: detailUrl(ctx.publicUrl, req.id),
-    tz: ctx.tz,
+    detailUrl: detailUrl(publicUrl, req.id),
+    tz,
   };
+}
+
+export async function cardView(m: EntityManager, ctx: OpContext, req: VerificationRequest): Promise<VerificationCardView> {
+  return cardViewOf(req, await unitNames(m, [req.requesterUnit, req.issuerUnit]), ctx.publicUrl, ctx.tz);
 }
 
 function cleanText(s: string | null | undefined): string {
@@ -403,20 +407,7 @@ export async function createRequest(
   request.number = await nextNumber(m, today);
   await m.query(`UPDATE ${q(m, 'verification_requests')} SET ${q(m, 'number')} = ?, ${q(m, 'version')} = ${q(m, 'version')} + 1 WHERE ${q(m, 'id')} = ?`, [request.number, request.id]);
   request.version += 1;
-  const view: VerificationCardView = {
-    id: request.id,
-    number: request.number,
-    requesterUnitName: r.unitNames.get(request.requesterUnit) ?? request.requesterUnit,
-    issuerUnitName: r.unitNames.get(request.issuerUnit) ?? request.issuerUnit,
-    serviceItem: request.serviceItem,
-    certificate: request.certificate,
-    category: request.category,
-    dueAt: request.dueAt,
-    applicantName: request.applicantName,
-    applicantIdNumber: request.applicantIdNumber,
-    detailUrl: detailUrl(ctx.publicUrl, request.id),
-    tz: ctx.tz,
-  };
+  const view = cardViewOf(request, r.unitNames, ctx.publicUrl, ctx.tz);
   // A new request's task_ids are new: no dedupe lookup needed.
   for (const rcp of recipients) await queueCard(m, rcp.userid, verificationRequestCard(view, rcp.taskId, now), now, { type: REF.card, id: rcp.taskId });
   return { request, recipients, gaps: route.gaps };
