@@ -41,7 +41,7 @@ async function load(url: string, key: string, body: string, seconds: number, con
  * answering 201 to the same requests in the same run. Target (issue 3): >= 500/s on MariaDB.
  */
 export async function benchVerification(seconds = Number(process.env.BENCH_SECONDS ?? 6), connections = 20): Promise<VerificationBenchResult[]> {
-  const dbUrl = process.env.TEST_DATABASE_URL || `sqlite:${path.join(os.tmpdir(), `nocert-bench-verif-${process.pid}.sqlite`)}`;
+  const dbUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || `sqlite:${path.join(os.tmpdir(), `nocert-bench-verif-${process.pid}.sqlite`)}`;
   const first17 = '37032319900307123';
   const body = JSON.stringify({
     requesterUnit: 'BENCHREQ',
