@@ -65,7 +65,8 @@ export function controlRouter(emu: WeComEmulator): Router {
     ctx.body = emu.kfSent(q(ctx, 'external_userid'));
   });
   router.get('/calls', (ctx) => {
-    ctx.body = emu.apiCalls();
+    // Secrets and tokens never leave over HTTP, even from the sandbox.
+    ctx.body = emu.apiCalls().map((c) => ({ ...c, query: redactQuery(c.query) }));
   });
   router.get('/callbacks', (ctx) => {
     ctx.body = emu.callbacks();
@@ -129,4 +130,11 @@ export function controlRouter(emu: WeComEmulator): Router {
   });
 
   return router;
+}
+
+const SECRET_PARAMS = new Set(['corpsecret', 'access_token', 'key', 'code']);
+
+function redactQuery(query: unknown): unknown {
+  if (!query || typeof query !== 'object') return query;
+  return Object.fromEntries(Object.entries(query as Record<string, unknown>).map(([k, v]) => [k, SECRET_PARAMS.has(k) ? '[redacted]' : v]));
 }

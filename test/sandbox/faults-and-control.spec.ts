@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { AGENT_ID, Receiver, api, appToken, buttonCard, get, post, startEmulator, text, type Harness } from './harness';
+import { AGENT_ID, Receiver, SECRET, api, appToken, buttonCard, get, post, startEmulator, text, type Harness } from './harness';
 
 const SEND = '/cgi-bin/message/send';
 
@@ -118,5 +118,16 @@ describe('sandbox: /sandbox control surface', () => {
     await post(h.base, '/sandbox/outage', { down: false });
     await post(h.base, '/sandbox/invalidate-tokens', {});
     expect((await api(h.base, token, SEND, { ...text('alice', 'x'), agentid: AGENT_ID })).json.errcode).to.equal(40014);
+  });
+
+  it('lists API calls over HTTP without secrets or tokens', async () => {
+    const token = await appToken(h.base);
+    await api(h.base, token, SEND, text('alice', 'x'));
+    const calls = await get(h.base, '/sandbox/calls', {});
+    const raw = JSON.stringify(calls.json);
+    expect(raw).to.include('/cgi-bin/gettoken').and.include(SEND);
+    expect(raw).to.not.include(token);
+    expect(raw).to.not.include(SECRET);
+    expect(raw).to.include('[redacted]');
   });
 });
