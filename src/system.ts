@@ -135,8 +135,17 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     duplicateCheckSeconds: 600,
     onSent: complaintsOnSent,
   });
-  const kf = createKfWorker(deps, client);
-  const inbox = new Inbox({ dataSource, dispatcher, log, metrics, now, instanceId: config.instanceId });
+  const kf = createKfWorker(deps, client, { afterPass: (r) => (r.processed || r.reconciled ? outbox.nudge() : undefined) });
+  // Work queued by a callback goes out at once, not at the workers' next interval.
+  const inbox = new Inbox({
+    dataSource,
+    dispatcher,
+    log,
+    metrics,
+    now,
+    instanceId: config.instanceId,
+    afterProcess: (kind) => (kind === 'kf_msg_or_event' ? kf.nudge() : outbox.nudge()),
+  });
 
   let accepting = true;
   const app = createApp({

@@ -56,6 +56,8 @@ export interface KfWorkerDeps {
   pageLimit?: number;
   /** Pages per account per pass; the rest waits for the next pass (default 50). */
   maxPages?: number;
+  /** Called after every pass (e.g. to wake the outbox for the replies it queued). */
+  afterPass?: (r: KfRunResult) => void;
 }
 
 export interface KfRunResult {
@@ -176,7 +178,11 @@ export class KfWorker {
     this.maxPages = deps.maxPages ?? 50;
     this.me = `kf:${deps.instanceId}`.slice(0, 80);
     this.worker = new PassLoop(
-      () => this.pass(),
+      async () => {
+        const r = await this.pass();
+        this.deps.afterPass?.(r);
+        return r;
+      },
       (r) => r.synced + r.processed > 0,
       (e) => this.deps.log.error({ err: e.message }, 'kf worker pass failed'),
     );
@@ -190,6 +196,11 @@ export class KfWorker {
   /** Runs passes until stop(): at once again after a pass that did something, else every intervalMs. */
   start(intervalMs = 1000): void {
     this.worker.start(intervalMs);
+  }
+
+  /** New work was queued: pass now rather than at the next interval. */
+  nudge(): void {
+    this.worker.nudge();
   }
 
   /** Graceful: the pass in flight finishes (its claims are released), no new pass starts. */

@@ -14,6 +14,8 @@ export interface InboxDeps {
   now?: () => Date;
   instanceId: string;
   maxAttempts?: number;
+  /** Called after a callback was processed (e.g. to wake the outbox for the replies it queued). */
+  afterProcess?: (kind: string) => void;
 }
 
 /**
@@ -99,6 +101,7 @@ export class Inbox {
       });
       if (outcome === null) return 'skipped';
       this.deps.metrics?.callbacks.inc({ type: kind, outcome });
+      this.deps.afterProcess?.(kind);
       return 'done';
     } catch (e) {
       const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

@@ -348,6 +348,11 @@ export class OutboxDispatcher {
     this.worker.start(intervalMs);
   }
 
+  /** New work was queued: pass now rather than at the next interval. */
+  nudge(): void {
+    this.worker.nudge();
+  }
+
   /** Graceful: the send in flight finishes; claimed rows not yet sent are released. */
   stop(): Promise<void> {
     return this.worker.stop();

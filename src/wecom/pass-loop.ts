@@ -9,6 +9,7 @@ export class PassLoop<R> {
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private halted = false;
+  private nudged = false;
 
   constructor(
     private readonly pass: () => Promise<R>,
@@ -31,12 +32,15 @@ export class PassLoop<R> {
     this.loop = (async () => {
       while (!this.halted) {
         let again = false;
+        this.nudged = false;
         try {
           again = this.busy(await this.runOnce());
         } catch (e) {
           this.onError(e as Error);
         }
         if (this.halted) break;
+        // A nudge during the pass: more work arrived, go again at once.
+        if (this.nudged) again = true;
         await new Promise<void>((resolve) => {
           this.wake = resolve;
           this.timer = setTimeout(resolve, again ? 0 : intervalMs);
@@ -45,6 +49,14 @@ export class PassLoop<R> {
         this.wake = null;
       }
     })();
+  }
+
+  /** New work arrived: run a pass now instead of at the next interval (no-op when stopped). */
+  nudge(): void {
+    if (!this.loop || this.halted) return;
+    this.nudged = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.wake?.();
   }
 
   async stop(): Promise<void> {
