@@ -1,4 +1,9 @@
 import http from 'http';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { execFile } from 'child_process';
+import { promisify } from 'util';
 import { AddressInfo } from 'net';
 import Koa from 'koa';
 import { startSystem } from '../src/system';
@@ -7,25 +12,20 @@ import { silentLogger } from '../src/logger';
 import { WeComEmulator } from '../src/sandbox';
 import { BenchResult } from './types';
 
-// autocannon ships no types.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<{ requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number }>;
+const execFileAsync = promisify(execFile);
 
-async function load(url: string, requests: Array<{ method: string; path: string; body: string; headers: Record<string, string> }>, seconds: number) {
-  let i = 0;
-  return autocannon({
-    url,
-    connections: 20,
-    duration: seconds,
-    requests: [
-      {
-        setupRequest: (req: Record<string, unknown>) => {
-          const r = requests[i++ % requests.length];
-          return { ...req, method: r.method, path: r.path, body: r.body, headers: r.headers };
-        },
-      },
-    ],
-  });
+type LoadResult = { requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number };
+
+/** Runs the load generator in its own process (bench/loadgen.ts) so it does not steal the server's CPU. */
+async function load(url: string, requests: Array<{ method: string; path: string; body: string; headers: Record<string, string> }>, seconds: number): Promise<LoadResult> {
+  const file = path.join(os.tmpdir(), `nocert-load-${process.pid}.json`);
+  fs.writeFileSync(file, JSON.stringify(requests));
+  try {
+    const { stdout } = await execFileAsync(process.execPath, [path.join(__dirname, 'loadgen.js'), url, file, String(seconds), '20'], { maxBuffer: 64 * 1024 * 1024 });
+    return JSON.parse(stdout) as LoadResult;
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
 }
 
 /**

@@ -18,7 +18,7 @@ import { isSqlite, isUniqueViolation } from '../db/tx';
 import { WorkingCalendar, computeDeadline, officeMinutesBetween, DeadlineCategory } from '../calendar';
 import { isAway, unitStrength, GapFlag } from '../directory/rules';
 import { isValidIdNumber, normaliseIdNumber } from './id-number';
-import { insertRows, q } from './fast-sql';
+import { insertRows, q } from '../db/fast-sql';
 import { verificationRequestCard, verificationClosedCard, VerificationCardView, shortTime } from '../../cards/verification.card';
 import { verificationAnsweredCard, verificationReturnedCard, verificationDeadlineCard, ResultCardView } from '../../cards/verification-result.card';
 import { CARD_TEXT, TEXT } from './messages';

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { InboxEvent } from '../../entities';
 import { inTransaction, isSqlite, isUniqueViolation, sqliteSerial } from '../db/tx';
+import { insertRows, q, sqlValue } from '../db/fast-sql';
 import { OpenedCallback, CallbackFields } from './callback';
 import { CallbackDispatcher } from './dispatcher';
 import { Logger } from '../logger';
@@ -39,26 +40,16 @@ export class Inbox {
 
   /** Stores the callback. A duplicate (WeCom's retry or a replay) is reported, not stored. */
   async accept(cb: OpenedCallback): Promise<{ id: number; duplicate: boolean }> {
-    const repo = this.deps.dataSource.getRepository(InboxEvent);
+    const ds = this.deps.dataSource;
     try {
-      const row = await sqliteSerial(this.deps.dataSource, () => repo.insert(
-        repo.create({
-          dedupeKey: cb.dedupeKey,
-          kind: cb.kind.slice(0, 40),
-          payload: JSON.stringify(cb.fields),
-          status: 'received',
-          attempts: 0,
-          receivedAt: this.now(),
-          processedAt: null,
-          claimedBy: null,
-          claimedUntil: null,
-          lastError: null,
-        }),
-      ));
-      return { id: Number(row.identifiers[0].id), duplicate: false };
+      // The answer waits on this insert: a plain statement, not TypeORM's builders.
+      const id = await sqliteSerial(ds, () =>
+        insertRows(ds.manager, InboxEvent, [{ dedupeKey: cb.dedupeKey, kind: cb.kind.slice(0, 40), payload: JSON.stringify(cb.fields), status: 'received', attempts: 0, receivedAt: this.now() }]),
+      );
+      return { id, duplicate: false };
     } catch (e) {
       if (isUniqueViolation(e)) {
-        const existing = await repo.findOne({ where: { dedupeKey: cb.dedupeKey } });
+        const existing = await ds.getRepository(InboxEvent).findOne({ where: { dedupeKey: cb.dedupeKey } });
         return { id: existing?.id ?? 0, duplicate: true };
       }
       throw e;
@@ -90,13 +81,20 @@ export class Inbox {
     const log = this.deps.log.child({ inboxId: id });
     try {
       const outcome = await inTransaction(ds, async (manager) => {
-        const qb = manager.getRepository(InboxEvent).createQueryBuilder('i').where('i.id = :id', { id });
-        const row = await (isSqlite(ds) ? qb : qb.setLock('pessimistic_write')).getOne();
+        const t = q(manager, 'wecom_inbox');
+        const rows: Array<{ kind: string; payload: string; status: string; attempts: number }> = await manager.query(
+          `SELECT ${q(manager, 'kind')}, ${q(manager, 'payload')}, ${q(manager, 'status')}, ${q(manager, 'attempts')} FROM ${t} WHERE ${q(manager, 'id')} = ?${isSqlite(ds) ? '' : ' FOR UPDATE'}`,
+          [id],
+        );
+        const row = rows[0];
         if (!row || row.status !== 'received') return null;
         kind = row.kind;
         const fields = JSON.parse(row.payload) as CallbackFields;
         const o = await this.deps.dispatcher.dispatch(fields, { manager, now, inboxId: id, log });
-        await manager.update(InboxEvent, { id }, { status: 'done', processedAt: now, attempts: row.attempts + 1, claimedBy: null, claimedUntil: null });
+        await manager.query(
+          `UPDATE ${t} SET ${q(manager, 'status')} = 'done', ${q(manager, 'processed_at')} = ?, ${q(manager, 'attempts')} = ?, ${q(manager, 'claimed_by')} = NULL, ${q(manager, 'claimed_until')} = NULL WHERE ${q(manager, 'id')} = ?`,
+          [sqlValue(manager, InboxEvent, 'processedAt', now), Number(row.attempts) + 1, id],
+        );
         return o;
       });
       if (outcome === null) return 'skipped';

@@ -2,8 +2,8 @@ import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { AppError } from '../errors';
 
 /**
- * Plain SQL for the request-creating hot path (issue 3 speed target): TypeORM's find and
- * query builders cost ~10x a plain statement here. Values still go through the driver's
+ * Plain SQL for hot paths (callbacks, request creation): TypeORM's find and query builders
+ * cost ~10x a plain statement there. Values still go through the driver's
  * preparePersistentValue, so dates and booleans are stored exactly as TypeORM stores them.
  */
 export function q(m: EntityManager, identifier: string): string {
@@ -29,4 +29,11 @@ export async function insertRows<T extends ObjectLiteral>(m: EntityManager, targ
   const tuple = `(${cols.map(() => '?').join(', ')})`;
   const sql = `INSERT INTO ${q(m, meta.tableName)} (${cols.map((c) => q(m, c.databaseName)).join(', ')}) VALUES ${rows.map(() => tuple).join(', ')}`;
   return insertedId(await m.query(sql, params));
+}
+
+/** A value for a plain statement, converted exactly as TypeORM stores that entity property. */
+export function sqlValue<T extends ObjectLiteral>(m: EntityManager, target: EntityTarget<T>, property: keyof T & string, value: unknown): unknown {
+  const col = m.connection.getMetadata(target).findColumnWithPropertyName(property);
+  if (!col) throw new AppError('internal', `no column for ${property}`);
+  return m.connection.driver.preparePersistentValue(value, col);
 }
