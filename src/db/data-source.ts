@@ -34,7 +34,7 @@ export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions>
       timezone: 'Z',
       supportBigNumbers: true,
       bigNumberStrings: true,
-      poolSize: Number(process.env.DB_POOL_SIZE ?? 10),
+      poolSize: 10,
       ...extra,
     } as DataSourceOptions;
   }
