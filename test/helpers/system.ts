@@ -20,7 +20,16 @@ export interface Harness {
  * test database. Workers are off: tests call `sys.settle()` to process the inbox and send
  * the outbox, so every step is deterministic.
  */
-export async function startHarness(opts: { members?: Array<{ userid: string; name: string }>; kfAccounts?: string[]; start?: string; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: {
+    members?: Array<{ userid: string; name: string }>;
+    kfAccounts?: string[];
+    start?: string;
+    env?: Record<string, string>;
+    /** Configure OFFICE_ROBOT_WEBHOOK as the emulator's robot `robotkey1`. */
+    officeRobot?: boolean;
+  } = {},
+): Promise<Harness> {
   const keys = freshWeComKeys();
   const clock = {
     now: new Date(opts.start ?? '2026-11-26T09:00:00+08:00'),
@@ -55,6 +64,7 @@ export async function startHarness(opts: { members?: Array<{ userid: string; nam
     WECOM_API_BASE: apiBase,
     PUBLIC_URL: 'http://nocert.test',
     LOG_LEVEL: 'silent',
+    ...(opts.officeRobot ? { OFFICE_ROBOT_WEBHOOK: `${apiBase}/cgi-bin/webhook/send?key=robotkey1` } : {}),
     ...opts.env,
   });
   const sys = await startSystem({ config, dataSource, log: silentLogger, now: () => clock.now, workers: false, port: 0 });

@@ -20,7 +20,7 @@ describe('scheduler: office actions, refusals, and the office group (SPEC 1 Art.
   const t = (hhmm: string, d = day) => `${d}T${hhmm}:00+08:00`;
 
   before(async () => {
-    h = await startHarness({ members: DirectoryMother.members(units) });
+    h = await startHarness({ members: DirectoryMother.members(units), officeRobot: true });
   });
   after(async () => h.close());
   beforeEach(async () => {
@@ -141,10 +141,7 @@ describe('scheduler: office actions, refusals, and the office group (SPEC 1 Art.
 
   it('the robot webhook when no app chat: one markdown per batch of escalations, the robot named, never its key in the outbox', async () => {
     noOfficeGroup(h);
-    const url = `${h.sys.config.wecom!.apiBase}/cgi-bin/webhook/send?key=robotkey1`;
-    (h.sys.config as { officeRobotWebhook: string | null }).officeRobotWebhook = url;
-    // src/system.ts maps the robot name to its address at start; the harness starts without one.
-    ((h.sys.outbox as unknown as { opts: { robots: Record<string, string> } }).opts.robots ??= {}).office = url;
+    (h.sys.config as { officeRobotWebhook: string | null }).officeRobotWebhook = `${h.sys.config.wecom!.apiBase}/cgi-bin/webhook/send?key=robotkey1`;
     const before = h.emu.robotMessages('robotkey1').length;
     for (let i = 0; i < 3; i++) await createRequest(rsj);
     await h.sys.settle();
