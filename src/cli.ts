@@ -46,6 +46,7 @@ function headlessDeps(config: Config, ds: DataSource, now: Date): ModuleDeps {
     dispatcher: new CallbackDispatcher(),
     config,
     calendar: () => calendar.get(),
+    calendarStore: calendar,
     log: createLogger('silent'),
     now: () => now,
     wecomUserId: async () => {

@@ -4,6 +4,7 @@ import { Config } from './config';
 import { CallbackDispatcher } from './wecom/dispatcher';
 import { Logger } from './logger';
 import { WorkingCalendar } from './calendar';
+import { CalendarStore } from './calendar/store';
 
 /** What every feature module gets: constructor injection, built once in the composition root. */
 export interface ModuleDeps {
@@ -12,6 +13,8 @@ export interface ModuleDeps {
   config: Config;
   /** Resolves the working calendar (office overrides included); reloaded when the office edits it. */
   calendar: () => Promise<WorkingCalendar>;
+  /** The calendar's store, for the office's edits (overrides, hand-entered years). */
+  calendarStore: CalendarStore;
   log: Logger;
   /** The clock. Domain code takes `now` as a parameter; only the composition root reads it. */
   now: () => Date;

@@ -1,6 +1,7 @@
 import { Module } from './module';
 import { verificationModule } from './verification';
 import { assistantModule } from './assistant';
+import { calendarModule } from './calendar/admin';
 import { complaintsModule } from './complaints';
 import { exemptionsModule } from './exemptions';
 import { schedulerModule } from './scheduler';
@@ -9,4 +10,4 @@ import { supervisionModule } from './supervision';
 import { meetingModule } from './meeting';
 
 /** Every feature module, registered in this order by the composition root. */
-export const MODULES: Module[] = [verificationModule, complaintsModule, exemptionsModule, schedulerModule, accountabilityModule, supervisionModule, meetingModule, assistantModule];
+export const MODULES: Module[] = [calendarModule, verificationModule, complaintsModule, exemptionsModule, schedulerModule, accountabilityModule, supervisionModule, meetingModule, assistantModule];

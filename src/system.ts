@@ -109,6 +109,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     dispatcher,
     config: { ...config, wecom: settings },
     calendar: () => calendar.get(),
+    calendarStore: calendar,
     log,
     now,
     wecomUserId: async (code) => (await clientRef.c!.getUserInfo(code)).userid,
