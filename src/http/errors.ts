@@ -15,7 +15,7 @@ export function errorMiddleware(log: Logger) {
         const msg = e.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
         err = new AppError('validation_failed', msg, { details: e.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
       } else {
-        log.error({ err: e instanceof Error ? { name: e.name, message: e.message, stack: e.stack } : String(e), reqId: ctx.state.reqId }, 'unhandled error');
+        log.error({ err: describeError(e), reqId: ctx.state.reqId }, 'unhandled error');
         err = new AppError('internal', 'internal error');
       }
       ctx.status = err.status;
@@ -25,4 +25,15 @@ export function errorMiddleware(log: Logger) {
       if (err.status >= 500 && isAppError(e)) log.warn({ code: err.code, reqId: ctx.state.reqId }, err.message);
     }
   };
+}
+
+/**
+ * What an unexpected error may put in the log: a database error's message can quote the
+ * values of the statement (a duplicate ID number, a phone), so only its code goes in.
+ */
+export function describeError(e: unknown): Record<string, unknown> | string {
+  if (!(e instanceof Error)) return String(e);
+  const driver = (e as { driverError?: { code?: string; errno?: number } }).driverError;
+  if (driver) return { name: e.name, code: driver.code, errno: driver.errno };
+  return { name: e.name, message: e.message, stack: e.stack };
 }
