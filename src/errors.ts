@@ -84,3 +84,14 @@ export class AppError extends Error {
 export function isAppError(e: unknown): e is AppError {
   return e instanceof AppError;
 }
+
+/**
+ * What an unexpected error may put in the log: a database error's message can quote the
+ * values of the statement (a duplicate ID number, a phone), so only its code goes in.
+ */
+export function describeError(e: unknown): Record<string, unknown> | string {
+  if (!(e instanceof Error)) return String(e);
+  const driver = (e as { driverError?: { code?: string; errno?: number } }).driverError;
+  if (driver) return { name: e.name, code: driver.code, errno: driver.errno };
+  return { name: e.name, message: e.message, stack: e.stack };
+}

@@ -1,6 +1,6 @@
 import { Context, Next } from 'koa';
 import { ZodError } from 'zod';
-import { AppError, isAppError } from '../errors';
+import { AppError, describeError, isAppError } from '../errors';
 import { Logger } from '../logger';
 
 /** Maps error codes to statuses and the body `{"error": {"code", "message"}}` (CONTRACT.md). */
@@ -27,13 +27,3 @@ export function errorMiddleware(log: Logger) {
   };
 }
 
-/**
- * What an unexpected error may put in the log: a database error's message can quote the
- * values of the statement (a duplicate ID number, a phone), so only its code goes in.
- */
-export function describeError(e: unknown): Record<string, unknown> | string {
-  if (!(e instanceof Error)) return String(e);
-  const driver = (e as { driverError?: { code?: string; errno?: number } }).driverError;
-  if (driver) return { name: e.name, code: driver.code, errno: driver.errno };
-  return { name: e.name, message: e.message, stack: e.stack };
-}

@@ -5,6 +5,7 @@ import { insertRows, q, sqlValue } from '../db/fast-sql';
 import { OpenedCallback, CallbackFields } from './callback';
 import { CallbackDispatcher } from './dispatcher';
 import { Logger } from '../logger';
+import { describeError } from '../errors';
 import { Metrics } from '../metrics';
 
 export interface InboxDeps {
@@ -111,7 +112,7 @@ export class Inbox {
         repo.update({ id, status: 'received' }, { attempts, lastError: message.slice(0, 500), status: failed ? 'failed' : 'received', claimedBy: null, claimedUntil: null }),
       );
       this.deps.metrics?.callbacks.inc({ type: row?.kind ?? kind, outcome: failed ? 'failed' : 'error' });
-      log.error({ err: message, attempts }, failed ? 'callback failed for good' : 'callback handler error, will retry');
+      log.error({ err: describeError(e), attempts }, failed ? 'callback failed for good' : 'callback handler error, will retry');
       return failed ? 'failed' : 'retry';
     }
   }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { QueryFailedError } from 'typeorm';
-import { describeError } from '../../src/http/errors';
+import { describeError } from '../../src/errors';
 
 describe('error logging', () => {
   it('logs only the code of a database error, never the values it quotes', () => {
