@@ -10,7 +10,7 @@ import { openCase, accountableLiaison } from '../accountability/service';
 import { DeadlineDeps, REF, isOpen, uniq } from './context';
 import { caseFacts, escalate } from './escalations';
 import { TEXT } from './messages';
-import { Queued, queueAll } from './outbox-bulk';
+import { EnqueueMessage, enqueueMany } from '../wecom/outbox';
 import { bulkInsert } from './bulk';
 import { loadStageTable } from './settings';
 import { PlannedStage, StageTable, decide, inOfficeHours, nextWake, planStages } from './stages';
@@ -74,7 +74,7 @@ export async function runStages(d: DeadlineDeps, now: Date, opts: StageOptions =
     if (tried.size) qb.andWhere('t.request_id NOT IN (:...tried)', { tried: [...tried] });
     const due = (await qb.getRawMany<{ requestId: number | string }>()).map((x) => Number(x.requestId));
     if (!due.length) break;
-    ctx ??= { d, cal: await d.calendar(), table: await loadStageTable(d.dataSource.manager), now, hooks: opts.hooks };
+    ctx ??= { d, cal: await d.calendar(), table: await loadStageTable(d.dataSource.manager), now, hooks: opts.hooks, staff: new Map(), unitNames: new Map() };
     const chunks: number[][] = [];
     for (let i = 0; i < due.length; i += batch) chunks.push(due.slice(i, i + batch));
     for (const id of due) tried.add(id);
@@ -104,6 +104,9 @@ interface Ctx {
   table: StageTable;
   now: Date;
   hooks?: SweepHooks;
+  /** The directory as this sweep first read it, by unit code: read once, not once per transaction. */
+  staff: Map<string, Staff[]>;
+  unitNames: Map<string, string>;
 }
 
 /** A chunk in one transaction; on failure, each request alone. */
@@ -111,7 +114,7 @@ async function processChunk(c: Ctx, ids: number[], first: number): Promise<Line[
   if (ids.length > 1) {
     let lines: Line[] | null = null;
     try {
-      lines = await inTransaction(c.d.dataSource, (m) => handleMany(c, m, ids, first, true));
+      lines = await inTransaction(c.d.dataSource, (m) => handleMany(c, m, ids, first));
     } catch {
       // Rolled back: one request per transaction finds the one at fault.
     }
@@ -130,7 +133,7 @@ async function processChunk(c: Ctx, ids: number[], first: number): Promise<Line[
 
 async function processOne(c: Ctx, id: number, index: number): Promise<Line[]> {
   try {
-    return await inTransaction(c.d.dataSource, (m) => handleMany(c, m, [id], index, false));
+    return await inTransaction(c.d.dataSource, (m) => handleMany(c, m, [id], index));
   } catch (e) {
     if (isContention(e)) return [{ requestId: id, result: 'taken' }];
     const msg = (e instanceof Error ? e.message : String(e)).slice(0, 500);
@@ -152,8 +155,9 @@ async function processOne(c: Ctx, id: number, index: number): Promise<Line[]> {
 
 /** Everything one transaction writes, flushed in a few statements at its end. */
 class Writes {
+  constructor(readonly now: Date) {}
   claims: Array<Omit<DeadlineStageClaim, 'id'>> = [];
-  outbox: Queued[] = [];
+  outbox: EnqueueMessage[] = [];
   recipients: Array<Omit<VerificationRecipient, 'id'>> = [];
   events: Array<Omit<VerificationEvent, 'id'>> = [];
   trackers: Array<{ id: number; nextStageAt: Date | null; level: number; state: 'active' | 'done' }> = [];
@@ -163,7 +167,7 @@ class Writes {
   }
 
   text(req: VerificationRequest, userid: string, content: string, key: string): void {
-    this.outbox.push({ channel: 'message', payload: { touser: userid, msgtype: 'text', text: { content } }, refType: REF.text, refId: String(req.id), dedupeKey: key });
+    this.outbox.push({ channel: 'message', payload: { touser: userid, msgtype: 'text', text: { content } }, refType: REF.text, refId: String(req.id), dedupeKey: key, now: this.now });
   }
 }
 
@@ -187,7 +191,7 @@ function group<T, K>(rows: T[], key: (t: T) => K): Map<K, T[]> {
   return out;
 }
 
-async function handleMany(c: Ctx, m: EntityManager, ids: number[], first: number, bulk: boolean): Promise<Line[]> {
+async function handleMany(c: Ctx, m: EntityManager, ids: number[], first: number): Promise<Line[]> {
   const { d, now } = c;
   const mysql = !isSqlite(d.dataSource);
   // By the unique key only: a range condition here would make InnoDB (REPEATABLE READ) lock
@@ -208,20 +212,31 @@ async function handleMany(c: Ctx, m: EntityManager, ids: number[], first: number
   const open = [...reqs.values()].filter(isOpen);
   const orderIds = trackers.map((t) => t.orderId).filter((x): x is number => x !== null);
   const units = uniq(open.flatMap((r) => [r.issuerUnit, r.requesterUnit]));
+  await loadDirectory(c, m, units);
   const loaded: Loaded = {
-    staffByUnit: group(units.length ? await m.getRepository(Staff).find({ where: { unitCode: In(units) }, order: { userid: 'ASC' } }) : [], (s) => s.unitCode),
-    unitName: new Map((units.length ? await m.getRepository(Unit).findBy({ code: In(units) }) : []).map((u) => [u.code, u.name])),
+    staffByUnit: c.staff,
+    unitName: c.unitNames,
     recipients: group(open.length ? await m.getRepository(VerificationRecipient).find({ where: { requestId: In(open.map((r) => r.id)) }, order: { id: 'ASC' } }) : [], (r) => r.requestId),
     claims: new Map([...group(open.length ? await m.getRepository(DeadlineStageClaim).find({ where: { requestId: In(open.map((r) => r.id)) }, select: { requestId: true, stage: true } }) : [], (x) => x.requestId)].map(([k, v]) => [k, new Set(v.map((x) => x.stage))])),
     orders: new Map((orderIds.length ? await m.getRepository(OfficeOrder).findBy({ id: In(orderIds) }) : []).map((o) => [o.id, o])),
   };
-  const w = new Writes();
+  const w = new Writes(now);
   for (const [k, t] of trackers.entries()) {
     lines.push(...(await handleOne(c, m, w, loaded, t, reqs.get(t.requestId) ?? null)));
     await c.hooks?.inItem?.(t.requestId, first + k);
   }
-  await flush(m, w, now, bulk);
+  await flush(m, w, now);
   return lines;
+}
+
+/** Staff and unit names of the units not read yet in this sweep. */
+async function loadDirectory(c: Ctx, m: EntityManager, units: string[]): Promise<void> {
+  const missing = units.filter((u) => !c.staff.has(u));
+  if (!missing.length) return;
+  const staff = group(await m.getRepository(Staff).find({ where: { unitCode: In(missing) }, order: { userid: 'ASC' } }), (s) => s.unitCode);
+  const names = await m.getRepository(Unit).findBy({ code: In(missing) });
+  for (const u of names) c.unitNames.set(u.code, u.name);
+  for (const u of missing) c.staff.set(u, staff.get(u) ?? []);
 }
 
 async function handleOne(c: Ctx, m: EntityManager, w: Writes, l: Loaded, t: DeadlineTracker, req: VerificationRequest | null): Promise<Line[]> {
@@ -279,10 +294,10 @@ async function handleOne(c: Ctx, m: EntityManager, w: Writes, l: Loaded, t: Dead
   return lines;
 }
 
-async function flush(m: EntityManager, w: Writes, now: Date, bulk: boolean): Promise<void> {
+async function flush(m: EntityManager, w: Writes, now: Date): Promise<void> {
   // The claims first: their unique index is what makes a stage fire once.
   await bulkInsert(m, DeadlineStageClaim, w.claims);
-  await queueAll(m, w.outbox, now, bulk);
+  await enqueueMany(m, w.outbox);
   await bulkInsert(m, VerificationRecipient, w.recipients);
   await bulkInsert(m, VerificationEvent, w.events);
   if (!w.trackers.length) return;
@@ -402,7 +417,7 @@ function backupPing(c: Ctx, w: Writes, l: Loaded, req: VerificationRequest, s: P
   const due = shortTime(d.config.officeTz, req.dueAt);
   for (const b of here) {
     const taskId = taskIdFor(req.id, ordinal++, 0);
-    w.outbox.push({ channel: 'message', payload: { touser: b.userid, msgtype: 'template_card', template_card: verificationRequestCard(view, taskId, now) }, refType: VREF.card, refId: taskId, dedupeKey: `verif-card:${taskId}` });
+    w.outbox.push({ channel: 'message', payload: { touser: b.userid, msgtype: 'template_card', template_card: verificationRequestCard(view, taskId, now) }, refType: VREF.card, refId: taskId, dedupeKey: `verif-card:${taskId}`, now });
     // The card's outbox row is found by its ref (verification_card, task_id) when its response_code is needed.
     w.recipients.push({ requestId: req.id, userid: b.userid, role: b.role, ab: b.ab, reason: 'backup', notifiedAt: now, taskId, cardSeq: 0, cardOutboxId: null, codeUsed: false, closedAt: null, outcome: null });
     w.text(req, b.userid, TEXT.backup(req.number, due), `stage:${req.id}:${s.stage}:${b.userid}`);
