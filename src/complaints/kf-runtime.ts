@@ -9,7 +9,9 @@
  *    msgid and ordered by send_time (ties keep WeCom's list order) within a page.
  * 3. It then handles stored items per (open_kfid, external_userid), in order, each exactly
  *    once: conversation state -> flow.step -> effects (register, status, exemption list,
- *    handoff) -> new state + replies in the outbox, all in one transaction.
+ *    handoff) -> new state + replies in the outbox, in the transaction that marks it done.
+ *    Items of several conversations share one transaction (batchSize) to save commits; a
+ *    batch that fails is rolled back whole and its items run one transaction each.
  */
 import crypto from 'crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
@@ -56,6 +58,8 @@ export interface KfWorkerDeps {
   pageLimit?: number;
   /** Pages per account per pass; the rest waits for the next pass (default 50). */
   maxPages?: number;
+  /** Items (of whole conversations) handled in one transaction (default 8; 1 = one transaction per item). */
+  batchSize?: number;
   /** Called after every pass (e.g. to wake the outbox for the replies it queued). */
   afterPass?: (r: KfRunResult) => void;
 }
@@ -89,12 +93,21 @@ export async function recordKfSyncRequest(m: EntityManager, e: { openKfId: strin
   const token = e.token && e.token.length <= 256 ? e.token : null;
   const set: Partial<Record<keyof KfSyncCursor, unknown>> = { requested: () => 'requested + 1', updatedAt: now };
   if (token) Object.assign(set, { token, tokenAt: now });
-  if (!(await m.findOne(KfSyncCursor, { select: { openKfId: true }, where: { openKfId: kf } }))) {
-    // The account's row is created outside the callback's transaction (MySQL): an UPDATE of
-    // a missing row takes a gap lock, and two first callbacks would deadlock on it.
+  // A plain read (no lock) first: an UPDATE of a missing row would take a gap lock (MySQL),
+  // and then neither the insert below nor another first callback could get in.
+  const exists = await m.query('SELECT 1 AS x FROM kf_sync_cursors WHERE open_kfid = ?', [kf]);
+  if (!exists.length) {
+    // The account's row is created outside the callback's transaction (MySQL): two first
+    // callbacks racing on the gap would deadlock.
     const outside = isSqlite(m.connection) ? m : m.connection.manager;
     try {
-      await outside.insert(KfSyncCursor, { openKfId: kf, cursor: null, token: null, tokenAt: null, requested: 0, synced: 0, claimedBy: null, claimedUntil: null, lastError: null, updatedAt: now });
+      await outside
+        .createQueryBuilder()
+        .insert()
+        .into(KfSyncCursor)
+        .values({ openKfId: kf, cursor: null, token: null, tokenAt: null, requested: 0, synced: 0, claimedBy: null, claimedUntil: null, lastError: null, updatedAt: now })
+        .updateEntity(false)
+        .execute();
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
     }
@@ -167,6 +180,7 @@ export class KfWorker {
   private readonly concurrency: number;
   private readonly pageLimit: number;
   private readonly maxPages: number;
+  private readonly batchSize: number;
   private readonly me: string;
   private readonly worker: PassLoop<KfRunResult>;
 
@@ -176,6 +190,7 @@ export class KfWorker {
     this.concurrency = Math.max(1, deps.concurrency ?? 8);
     this.pageLimit = deps.pageLimit ?? 1000;
     this.maxPages = deps.maxPages ?? 50;
+    this.batchSize = Math.max(1, deps.batchSize ?? 8);
     this.me = `kf:${deps.instanceId}`.slice(0, 80);
     this.worker = new PassLoop(
       async () => {
@@ -209,7 +224,9 @@ export class KfWorker {
   }
 
   private async pass(): Promise<KfRunResult> {
-    const reconciled = await inTransaction(this.deps.dataSource, (m) => reconcileNotices(m, this.deps.now()));
+    // A plain read first: most passes have no notice in flight and need no transaction.
+    const queued = await this.deps.dataSource.query("SELECT 1 AS x FROM complaint_notices WHERE status = 'queued' LIMIT 1");
+    const reconciled = queued.length ? await inTransaction(this.deps.dataSource, (m) => reconcileNotices(m, this.deps.now())) : 0;
     const { synced, stored } = await this.syncAll();
     const processed = await this.processAll();
     return { synced, stored, processed, reconciled };
@@ -348,10 +365,11 @@ export class KfWorker {
         processedAt: null,
         lastError: null,
       }));
-      for (let i = 0; i < rows.length; i += 100) await m.insert(KfInboundMessage, rows.slice(i, i + 100));
+      // updateEntity(false): no re-read of the defaults just written (TypeORM would SELECT them back on MySQL).
+      for (let i = 0; i < rows.length; i += 100) await m.createQueryBuilder().insert().into(KfInboundMessage).values(rows.slice(i, i + 100)).updateEntity(false).execute();
       const people = new Map<string, { openKfId: string; externalUserId: string }>();
       for (const r of rows) if (r.status === 'new') people.set(`${r.openKfId}\u0000${r.externalUserId}`, { openKfId: r.openKfId, externalUserId: r.externalUserId });
-      for (const p of people.values()) await this.ensureConversation(m, p.openKfId, p.externalUserId, now);
+      await this.ensureConversations(m, [...people.values()], now);
       const moved = await m
         .createQueryBuilder()
         .update(KfSyncCursor)
@@ -363,10 +381,29 @@ export class KfWorker {
     });
   }
 
+  /** ensureConversation for everyone a page names: one read for all, inserts only for the new ones. */
+  private async ensureConversations(m: EntityManager, people: Array<{ openKfId: string; externalUserId: string }>, now: Date): Promise<void> {
+    for (let i = 0; i < people.length; i += 200) {
+      const part = people.slice(i, i + 200);
+      const have = new Set(
+        (await m.find(KfConversation, { select: { openKfId: true, externalUserId: true }, where: { openKfId: In([...new Set(part.map((p) => p.openKfId))]), externalUserId: In(part.map((p) => p.externalUserId)) } })).map(
+          (c) => `${c.openKfId}\u0000${c.externalUserId}`,
+        ),
+      );
+      for (const p of part) if (!have.has(`${p.openKfId}\u0000${p.externalUserId}`)) await this.ensureConversation(m, p.openKfId, p.externalUserId, now);
+    }
+  }
+
   private async ensureConversation(m: EntityManager, openKfId: string, externalUserId: string, now: Date): Promise<void> {
     if (await m.findOne(KfConversation, { select: { id: true }, where: { openKfId, externalUserId } })) return;
     try {
-      await m.insert(KfConversation, { openKfId, externalUserId, state: null, expiresAt: null, lastCustomerAt: null, sentSince: 0, claimedBy: null, claimedUntil: null, createdAt: now, updatedAt: now });
+      await m
+        .createQueryBuilder()
+        .insert()
+        .into(KfConversation)
+        .values({ openKfId, externalUserId, state: null, expiresAt: null, lastCustomerAt: null, sentSince: 0, claimedBy: null, claimedUntil: null, createdAt: now, updatedAt: now })
+        .updateEntity(false)
+        .execute();
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
     }
@@ -376,32 +413,48 @@ export class KfWorker {
 
   private async processAll(): Promise<number> {
     const ds = this.deps.dataSource;
-    const pending = await ds
-      .getRepository(KfInboundMessage)
-      .createQueryBuilder('i')
-      .select('i.open_kfid', 'k')
-      .addSelect('i.external_userid', 'u')
-      .addSelect('MIN(i.id)', 'first')
-      .where('i.status = :s', { s: 'new' })
-      .groupBy('i.open_kfid')
-      .addGroupBy('i.external_userid')
-      .orderBy('first', 'ASC')
-      .limit(500)
-      .getRawMany<{ k: string; u: string }>();
-    if (!pending.length) return 0;
-    const mine = await this.claimConversations(pending.map((p) => ({ openKfId: p.k, externalUserId: p.u })));
+    // One read for the pass: the stored items to handle, oldest first, grouped per conversation.
+    const rows = await ds.getRepository(KfInboundMessage).find({ where: { status: 'new' }, order: { id: 'ASC' }, take: 1000 });
+    if (!rows.length) return 0;
+    const byPerson = new Map<string, KfInboundMessage[]>();
+    for (const r of rows) {
+      const key = `${r.openKfId}\u0000${r.externalUserId}`;
+      const list = byPerson.get(key);
+      if (list) list.push(r);
+      else if (byPerson.size < 500) byPerson.set(key, [r]);
+    }
+    const mine = await this.claimConversations([...byPerson.values()].map((l) => ({ openKfId: l[0].openKfId, externalUserId: l[0].externalUserId })));
     if (!mine.length) return 0;
     let processed = 0;
     try {
       const env = { agencies: await this.agencies(), cal: await this.deps.calendar() };
+      const lanes = Math.min(this.concurrency, mine.length);
+      // Chunks of whole conversations, at most batchSize items each (a conversation with more
+      // is a chunk of its own), spread so that every lane has work.
+      const size = Math.max(1, Math.min(this.batchSize, Math.ceil(rows.length / lanes)));
+      const chunks: KfInboundMessage[][][] = [];
+      let chunk: KfInboundMessage[][] = [];
+      let count = 0;
+      for (const c of mine) {
+        const items = byPerson.get(`${c.openKfId}\u0000${c.externalUserId}`) ?? [];
+        if (chunk.length && count + items.length > size) {
+          chunks.push(chunk);
+          chunk = [];
+          count = 0;
+        }
+        chunk.push(items);
+        count += items.length;
+      }
+      if (chunk.length) chunks.push(chunk);
       let next = 0;
       const lane = async () => {
-        while (next < mine.length) {
-          const n = await this.processConversation(mine[next++], env);
+        while (next < chunks.length) {
+          // Not `processed += await ...`: that would read `processed` before the await and lose other lanes' counts.
+          const n = await this.processChunk(chunks[next++], env);
           processed += n;
         }
       };
-      await Promise.all(Array.from({ length: Math.min(this.concurrency, mine.length) }, lane));
+      await Promise.all(Array.from({ length: lanes }, lane));
     } finally {
       await ds
         .createQueryBuilder()
@@ -442,19 +495,42 @@ export class KfWorker {
     return units.map((u) => ({ code: u.code, name: u.name }));
   }
 
-  /** The stored items of one claimed conversation, oldest first. */
-  private async processConversation(conv: KfConversation, env: Env): Promise<number> {
-    let n = 0;
-    for (;;) {
-      const batch = await this.deps.dataSource
-        .getRepository(KfInboundMessage)
-        .find({ where: { openKfId: conv.openKfId, externalUserId: conv.externalUserId, status: 'new' }, order: { id: 'ASC' }, take: 20 });
-      if (!batch.length) return n;
-      for (const row of batch) {
-        if ((await this.processMessage(row, env)) === 'retry') return n;
-        n++;
+  /**
+   * Several claimed conversations' items in ONE transaction (each conversation's in order):
+   * one commit for the lot instead of one per item. Exactly once still holds: every item is
+   * marked done in the transaction that carries its effects. If the batch fails for any
+   * reason nothing of it was written, and its items are handled again one transaction each
+   * (processConversation), which counts attempts and sets a failing item aside.
+   */
+  private async processChunk(convs: KfInboundMessage[][], env: Env): Promise<number> {
+    const items = convs.flat();
+    if (items.length > 1) {
+      try {
+        await inTransaction(this.deps.dataSource, async (m) => {
+          for (const row of items) await this.handleItem(m, row, env, this.deps.now());
+        });
+        return items.length;
+      } catch (e) {
+        this.deps.log.debug({ err: (e as Error).message, items: items.length }, 'kf batch rolled back; one transaction per item');
       }
     }
+    let n = 0;
+    for (const rows of convs) n += await this.processConversation(rows, env);
+    return n;
+  }
+
+  /**
+   * The stored items of one claimed conversation, oldest first (as read at the start of the
+   * pass: what arrived since waits for the next pass, which starts at once after a busy one).
+   * An item another instance handled meanwhile is skipped by processMessage's guard.
+   */
+  private async processConversation(batch: KfInboundMessage[], env: Env): Promise<number> {
+    let n = 0;
+    for (const row of batch) {
+      if ((await this.processMessage(row, env)) === 'retry') return n;
+      n++;
+    }
+    return n;
   }
 
   /** Exactly once: the item is marked done in the same transaction as everything it caused. */
@@ -462,26 +538,7 @@ export class KfWorker {
     const ds = this.deps.dataSource;
     const now = this.deps.now();
     try {
-      await inTransaction(ds, async (m) => {
-        const mark = await m
-          .createQueryBuilder()
-          .update(KfInboundMessage)
-          .set({ status: 'done', processedAt: now, attempts: row.attempts + 1 })
-          .where('id = :id AND status = :s', { id: row.id, s: 'new' })
-          .execute();
-        if (mark.affected !== 1) return;
-        // Locked for the transaction (MySQL): a lifecycle notice taking a window slot waits for us.
-        const find = () => {
-          const qb = m.getRepository(KfConversation).createQueryBuilder('c').where('c.open_kfid = :k AND c.external_userid = :u', { k: row.openKfId, u: row.externalUserId });
-          return (isSqlite(ds) ? qb : qb.setLock('pessimistic_write')).getOne();
-        };
-        let conv = await find();
-        if (!conv) {
-          await this.ensureConversation(m, row.openKfId, row.externalUserId, now);
-          conv = (await find()) as KfConversation;
-        }
-        await this.handle(m, conv, row, env, now);
-      });
+      await inTransaction(ds, (m) => this.handleItem(m, row, env, now));
       return 'done';
     } catch (e) {
       // A deadlock or lock wait is the database's problem, not the item's: try again, uncounted.
@@ -494,6 +551,29 @@ export class KfWorker {
       this.deps.log.error({ kfMessageId: row.id, attempts, err: message }, failed ? 'kf message failed for good' : 'kf message failed; will retry');
       return failed ? 'failed' : 'retry';
     }
+  }
+
+  /** One item inside the caller's transaction: marked done there, with everything it causes. */
+  private async handleItem(m: EntityManager, row: KfInboundMessage, env: Env, now: Date): Promise<void> {
+    const ds = this.deps.dataSource;
+    const mark = await m
+      .createQueryBuilder()
+      .update(KfInboundMessage)
+      .set({ status: 'done', processedAt: now, attempts: row.attempts + 1 })
+      .where('id = :id AND status = :s', { id: row.id, s: 'new' })
+      .execute();
+    if (mark.affected !== 1) return;
+    // Locked for the transaction (MySQL): a lifecycle notice taking a window slot waits for us.
+    const find = () => {
+      const qb = m.getRepository(KfConversation).createQueryBuilder('c').where('c.open_kfid = :k AND c.external_userid = :u', { k: row.openKfId, u: row.externalUserId });
+      return (isSqlite(ds) ? qb : qb.setLock('pessimistic_write')).getOne();
+    };
+    let conv = await find();
+    if (!conv) {
+      await this.ensureConversation(m, row.openKfId, row.externalUserId, now);
+      conv = (await find()) as KfConversation;
+    }
+    await this.handle(m, conv, row, env, now);
   }
 
   private async handle(m: EntityManager, conv: KfConversation, row: KfInboundMessage, env: Env, now: Date): Promise<void> {

@@ -38,7 +38,7 @@ export function callbackRouter(deps: { keys: () => CallbackKeys; inbox: Inbox; m
         return;
       }
       deps.metrics.callbacks.inc({ type: kind, outcome: 'accepted' });
-      deps.inbox.schedule(id, senderKeyOf(opened.fields));
+      deps.inbox.schedule(id, senderKeyOf(opened.fields, id));
     } catch (e) {
       const code = e instanceof AppError ? e.code : 'internal';
       deps.metrics.callbacks.inc({ type: kind, outcome: code });

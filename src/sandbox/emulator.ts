@@ -451,6 +451,16 @@ export class WeComEmulator {
     return this.kfSentLog.filter((m) => externalUserId === undefined || m.touser === externalUserId).map(clone);
   }
 
+  /** How many kf messages went out so far (cheap: no copies; for polling loops). */
+  kfSentCount(): number {
+    return this.kfSentLog.length;
+  }
+
+  /** The kf messages sent from position `from` on (for incremental readers). */
+  kfSentSince(from: number): KfSentMessage[] {
+    return this.kfSentLog.slice(from).map(clone);
+  }
+
   cardUpdates(): any[] {
     return this.updates.map(clone);
   }

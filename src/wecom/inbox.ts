@@ -159,8 +159,11 @@ export class Inbox {
   }
 }
 
-export function senderKeyOf(f: CallbackFields): string {
+/**
+ * The ordering key of a callback: one member's messages are processed in order. kf events
+ * carry no sender and only say "sync needed" (the sync coalesces), so they need no order.
+ */
+export function senderKeyOf(f: CallbackFields, id: number): string {
   const from = typeof f.FromUserName === 'string' ? f.FromUserName : '';
-  const kf = typeof f.OpenKfId === 'string' ? f.OpenKfId : '';
-  return from ? `u:${from}` : kf ? `kf:${kf}` : 'other';
+  return from ? `u:${from}` : `row:${id}`;
 }

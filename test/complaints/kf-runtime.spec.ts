@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { DataSource } from 'typeorm';
-import { KfInboundMessage, KfSyncCursor, OutboxMessage } from '../../entities';
+import { KfConversation, KfInboundMessage, KfSyncCursor, OutboxMessage } from '../../entities';
 import { createKfWorker } from '../../src/complaints';
 import { draftKey, normaliseItem, orderBatch } from '../../src/complaints/kf-runtime';
 import { extensionDaysOf } from '../../src/complaints/liaison';
@@ -140,6 +140,39 @@ describe('complaints: the kf runtime', () => {
       } finally {
         if (ds2 !== kh.h.sys.dataSource) await ds2.destroy();
       }
+    });
+
+    it('handles several conversations in one transaction, and a batch with a broken item falls back to one transaction per item', async () => {
+      // 20 conversations over 8 lanes: chunks of 3 items, one transaction each.
+      const people = Array.from({ length: 20 }, (_, i) => `wmBatch${i}`);
+      // The items are stored as a sync would store them (the sync then finds them known by
+      // msgid); one of them unreadable, a payload that is not JSON.
+      const repo = kh.h.sys.dataSource.getRepository(KfInboundMessage);
+      const at = new Date(Math.floor(kh.h.clock.now.getTime() / 1000) * 1000);
+      for (const p of people) {
+        const { msgid } = await kh.h.emu.kfCustomerSays(kh.kf, p, '投诉举报', { menuId: 'menu_complain' });
+        const item = { msgid, open_kfid: kh.kf, external_userid: p, send_time: at.getTime() / 1000, origin: 3, msgtype: 'text', text: { content: '投诉举报', menu_id: 'menu_complain' } };
+        await kh.h.sys.dataSource.getRepository(KfConversation).insert({ openKfId: kh.kf, externalUserId: p, state: null, expiresAt: null, lastCustomerAt: null, sentSince: 0, claimedBy: null, claimedUntil: null, createdAt: at, updatedAt: at });
+        await repo.insert({ msgid, openKfId: kh.kf, externalUserId: p, sendTime: at, origin: 3, msgtype: 'text', payload: p === 'wmBatch2' ? '{not json' : JSON.stringify(item), status: 'new', attempts: 0, receivedAt: at, processedAt: null, lastError: null });
+      }
+      await kh.h.sys.inbox.drain();
+      const broken = (await repo.findOneBy({ externalUserId: 'wmBatch2' }))!;
+      const first = await kh.worker.runOnce();
+      expect(first.processed).to.equal(19);
+      await kh.settle();
+      for (const p of people.filter((x) => x !== 'wmBatch2')) {
+        expect(kh.sent(p), p).to.have.length(1);
+        expect(kh.sent(p)[0]).to.contain(T.questions.ground);
+      }
+      expect(kh.sent('wmBatch2')).to.have.length(0);
+      const rows = await repo.find({ where: { openKfId: kh.kf } });
+      expect(rows.filter((r) => r.externalUserId !== 'wmBatch2').every((r) => r.status === 'done' && r.attempts === 1)).to.equal(true);
+      // The broken item alone is counted: tried up to maxAttempts (3), then set aside.
+      const bad = rows.find((r) => r.id === broken.id)!;
+      expect(bad.status).to.equal('failed');
+      expect(bad.attempts).to.equal(3);
+      expect(bad.lastError).to.match(/SyntaxError/);
+      expect(await kh.h.sys.dataSource.getRepository(OutboxMessage).countBy({ channel: 'kf' })).to.equal(19);
     });
 
     it('numbers complaints registered at the same moment without a gap or a clash', async () => {
