@@ -16,6 +16,8 @@ export interface InboxDeps {
   now?: () => Date;
   instanceId: string;
   maxAttempts?: number;
+  /** Callbacks processed at once in this instance (default 4; the pool holds 10 connections). */
+  concurrency?: number;
   /** Called after a callback was processed (e.g. to wake the outbox for the replies it queued). */
   afterProcess?: (kind: string) => void;
 }
@@ -32,11 +34,15 @@ export class Inbox {
   private readonly chains = new Map<string, Promise<void>>();
   private readonly inflight = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
+  private readonly concurrency: number;
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
   private stopped = false;
 
   constructor(private readonly deps: InboxDeps) {
     this.now = deps.now ?? (() => new Date());
     this.maxAttempts = deps.maxAttempts ?? 5;
+    this.concurrency = Math.max(1, deps.concurrency ?? 4);
   }
 
   /** Stores the callback. A duplicate (WeCom's retry or a replay) is reported, not stored. */
@@ -61,13 +67,31 @@ export class Inbox {
   schedule(id: number, senderKey: string): void {
     if (this.stopped) return; // recovery on another instance (or the next start) picks it up
     const prev = this.chains.get(senderKey) ?? Promise.resolve();
-    const next: Promise<void> = prev.then(async () => { await this.process(id); }).catch((e) => this.deps.log.error({ err: String(e), inboxId: id }, 'inbox processing failed'));
+    const next: Promise<void> = prev
+      .then(() => this.limited(() => this.process(id)))
+      .then(() => undefined)
+      .catch((e) => this.deps.log.error({ err: describeError(e), inboxId: id }, 'inbox processing failed'));
     this.chains.set(senderKey, next);
     this.inflight.add(next);
     void next.finally(() => {
       this.inflight.delete(next);
       if (this.chains.get(senderKey) === next) this.chains.delete(senderKey);
     });
+  }
+
+  /**
+   * At most `concurrency` callbacks are processed at once: under a burst the backlog waits
+   * in the table, and the answer path (one INSERT) always finds a free database connection.
+   */
+  private async limited<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.concurrency) await new Promise<void>((r) => this.waiting.push(r));
+    this.active++;
+    try {
+      return await fn();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
   }
 
   /**
