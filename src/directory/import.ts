@@ -9,6 +9,7 @@ import { inTransaction } from '../db/tx';
 import { decodeCsvBytes, parseCsv } from './csv';
 import { UNIT_CODE_RE, USERID_RE, MOBILE_RE, isValidDate } from './rules';
 import { IMPORT_TEXT, IMPORT_HINTS } from './messages';
+import type { StaffView } from './service';
 
 /**
  * `nocert directory import FILE` (CONTRACT.md): one sheet (the first of an .xlsx, or a
@@ -43,16 +44,7 @@ export interface ImportedRow {
   unitCode: string;
   unitName: string;
   isOffice: boolean | null;
-  staff: {
-    userid: string;
-    name: string;
-    role: StaffRole;
-    ab: AbRole | null;
-    mobile: string | null;
-    away: boolean;
-    awayUntil: string | null;
-    trainedOn: string | null;
-  } | null;
+  staff: Omit<StaffView, 'awayToday'> | null;
 }
 
 const ROLE_WORDS: Record<string, StaffRole> = {
