@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { AccountabilityCase, AccountabilityEvent } from '../../entities';
-import { startHarness, Harness } from '../helpers/system';
+import { Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
-import { DirectoryMother } from '../helpers/mothers/directory';
 import { Api } from '../helpers/mothers/verification';
 import { SchedulerMother, accept, answer, createRequest, noOfficeGroup, sweep } from '../helpers/mothers/scheduler';
+import { directoryHarness } from '../helpers/directory-harness';
 
 describe('accountability: every missed deadline is a case; the office records outcome, appeal, exemption (SPEC 4)', () => {
   let h: Harness;
@@ -14,14 +14,9 @@ describe('accountability: every missed deadline is a case; the office records ou
   const units = SchedulerMother.units();
   const t = (hhmm: string, d = '2026-11-26') => `${d}T${hhmm}:00+08:00`;
 
-  before(async () => {
-    h = await startHarness({ members: DirectoryMother.members(units) });
-  });
-  after(async () => h.close());
+  const env = directoryHarness(units, { start: t('09:00') });
   beforeEach(async () => {
-    await h.reset();
-    h.clock.set(t('09:00'));
-    await DirectoryMother.seed(h.sys.dataSource, units);
+    h = env.h;
     rsj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'rsj-system', 'RSJ', h.clock.now));
     gaj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'gaj-system', 'GAJ', h.clock.now));
     office = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'office-console', null, h.clock.now));

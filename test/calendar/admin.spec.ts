@@ -1,24 +1,20 @@
 import { expect } from 'chai';
-import { startHarness, Harness } from '../helpers/system';
+import { Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { DirectoryMother } from '../helpers/mothers/directory';
 import { Api } from '../helpers/mothers/verification';
 import { runSweep } from '../../src/sweep';
 import { CalendarDay } from '../../entities';
+import { directoryHarness } from '../helpers/directory-harness';
 
 describe('calendar kept by the office (SPEC "Working time")', () => {
   let h: Harness;
   let office: Api;
   let unit: Api;
   const units = DirectoryMother.standard();
-  before(async () => {
-    h = await startHarness({ members: DirectoryMother.members(units) });
-  });
-  after(async () => h.close());
+  const env = directoryHarness(units);
   beforeEach(async () => {
-    await h.reset();
-    h.clock.set('2026-11-26T09:00:00+08:00');
-    await DirectoryMother.seed(h.sys.dataSource, units);
+    h = env.h;
     office = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'office', null, h.clock.now));
     unit = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'rsj', 'RSJ', h.clock.now));
   });

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
-import { startHarness, Harness } from '../helpers/system';
+import { Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { ExemptionApplication, ExemptionEntry, ExemptionComment, VerificationRequest } from '../../entities';
 import { getVerificationEntry, searchPublished } from '../../src/exemptions';
-import { DirectoryMother } from '../helpers/mothers/directory';
 import { idNumber } from '../helpers/mothers/verification';
 import { ExemptionMother, ListApi, exemptionUnits, listState, textsTo, cardsTo, mark } from '../helpers/mothers/exemptions';
+import { directoryHarness } from '../helpers/directory-harness';
 
 describe('exemption list over HTTP (SPEC 2, CONTRACT /api/v1/exemptions)', () => {
   let h: Harness;
@@ -16,14 +16,9 @@ describe('exemption list over HTTP (SPEC 2, CONTRACT /api/v1/exemptions)', () =>
   let pub: ListApi;
   const units = exemptionUnits();
 
-  before(async () => {
-    h = await startHarness({ members: DirectoryMother.members(units) });
-  });
-  after(async () => h.close());
+  const env = directoryHarness(units);
   beforeEach(async () => {
-    await h.reset();
-    h.clock.set('2026-11-26T09:00:00+08:00');
-    await DirectoryMother.seed(h.sys.dataSource, units);
+    h = env.h;
     const ds = h.sys.dataSource;
     office = new ListApi(h.sys.url, await createApiKey(ds, 'office-console', null, h.clock.now));
     rsj = new ListApi(h.sys.url, await createApiKey(ds, 'rsj-system', 'RSJ', h.clock.now));

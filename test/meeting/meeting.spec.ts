@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { JointMeetingAgendaItem } from '../../entities';
-import { startHarness, Harness } from '../helpers/system';
+import { Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
-import { DirectoryMother } from '../helpers/mothers/directory';
 import { Api, mark } from '../helpers/mothers/verification';
 import { SchedulerMother, lastCard, sweep, texts, useOfficeChat } from '../helpers/mothers/scheduler';
+import { directoryHarness } from '../helpers/directory-harness';
 
 describe('meeting: the joint meeting (SPEC 5, 联席会议制度)', () => {
   let h: Harness;
@@ -15,14 +15,9 @@ describe('meeting: the joint meeting (SPEC 5, 联席会议制度)', () => {
   const units = SchedulerMother.units();
   const t = (d: string, hhmm: string) => `${d}T${hhmm}:00+08:00`;
 
-  before(async () => {
-    h = await startHarness({ members: DirectoryMother.members(units) });
-  });
-  after(async () => h.close());
+  const env = directoryHarness(units, { start: t('2026-11-26', '09:00') });
   beforeEach(async () => {
-    await h.reset();
-    h.clock.set(t('2026-11-26', '09:00'));
-    await DirectoryMother.seed(h.sys.dataSource, units);
+    h = env.h;
     rsj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'rsj-system', 'RSJ', h.clock.now));
     gaj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'gaj-system', 'GAJ', h.clock.now));
     office = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'office-console', null, h.clock.now));

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { startHarness, Harness } from '../helpers/system';
+import { Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
-import { DirectoryMother } from '../helpers/mothers/directory';
 import { AgencyUnits, ComplaintMother } from '../helpers/mothers/complaints';
 import { Api, mark } from '../helpers/mothers/verification';
 import { SchedulerMother, sweep, texts, useOfficeChat } from '../helpers/mothers/scheduler';
+import { directoryHarness } from '../helpers/directory-harness';
 
 describe('scheduler: complaint deadlines through the complaints module queries (SPEC 3 Art. 7, 10)', () => {
   let h: Harness;
@@ -13,14 +13,9 @@ describe('scheduler: complaint deadlines through the complaints module queries (
   const units = [...AgencyUnits.county().filter((u) => u.code !== 'OFFICE'), SchedulerMother.units().find((u) => u.code === 'OFFICE')!];
   const t = (d: string, hhmm: string) => `${d}T${hhmm}:00+08:00`;
 
-  before(async () => {
-    h = await startHarness({ members: DirectoryMother.members(units) });
-  });
-  after(async () => h.close());
+  const env = directoryHarness(units, { start: t('2026-11-26', '10:00') });
   beforeEach(async () => {
-    await h.reset();
-    h.clock.set(t('2026-11-26', '10:00'));
-    await DirectoryMother.seed(h.sys.dataSource, units);
+    h = env.h;
     office = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'office-console', null, h.clock.now));
     await useOfficeChat(h);
     since = mark(h);

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { AccountabilityCase, AccountabilityEvent, DeadlineTracker, OfficeOrder, VerificationRecipient, VerificationRequest } from '../../entities';
-import { startHarness, Harness } from '../helpers/system';
+import { Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
-import { DirectoryMother } from '../helpers/mothers/directory';
 import { Api, idNumber, mark } from '../helpers/mothers/verification';
 import { SchedulerMother, claimsOf, createRequest, escalationsOf, lastCard, sweep, texts, useOfficeChat } from '../helpers/mothers/scheduler';
+import { directoryHarness } from '../helpers/directory-harness';
 
 describe('scheduler: a request driven through every deadline stage (SPEC 1 Art. 7, 10, 11)', () => {
   let h: Harness;
@@ -13,14 +13,9 @@ describe('scheduler: a request driven through every deadline stage (SPEC 1 Art. 
   let since = 0;
   const units = SchedulerMother.units();
 
-  before(async () => {
-    h = await startHarness({ members: DirectoryMother.members(units) });
-  });
-  after(async () => h.close());
+  const env = directoryHarness(units);
   beforeEach(async () => {
-    await h.reset();
-    h.clock.set('2026-11-26T09:00:00+08:00');
-    await DirectoryMother.seed(h.sys.dataSource, units);
+    h = env.h;
     rsj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'rsj-system', 'RSJ', h.clock.now));
     office = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'office-console', null, h.clock.now));
     await useOfficeChat(h);

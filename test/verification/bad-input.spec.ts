@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import crypto from 'crypto';
-import { startHarness, Harness } from '../helpers/system';
+import { Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { cardEventXml } from '../../src/sandbox';
 import { VerificationRequest, VerificationEvent, OutboxMessage } from '../../entities';
 import { DirectoryMother } from '../helpers/mothers/directory';
 import { Api, VerificationMother, badIdNumber, cardOf, expectUnchanged, mark, snapshot, textsTo } from '../helpers/mothers/verification';
+import { directoryHarness } from '../helpers/directory-harness';
 
 /**
  * Issue 3 "Bad input": each case is a clear error, no state change, no message sent. For
@@ -20,14 +21,9 @@ describe('verification: bad input changes nothing and sends nothing', () => {
   let since = 0;
   const units = [...DirectoryMother.standard(), DirectoryMother.noLiaison('WJJ')];
 
-  before(async () => {
-    h = await startHarness({ members: DirectoryMother.members(units) });
-  });
-  after(async () => h.close());
+  const env = directoryHarness(units);
   beforeEach(async () => {
-    await h.reset();
-    h.clock.set('2026-11-26T09:00:00+08:00');
-    await DirectoryMother.seed(h.sys.dataSource, units);
+    h = env.h;
     const ds = h.sys.dataSource;
     office = new Api(h.sys.url, await createApiKey(ds, 'office', null, h.clock.now));
     rsj = new Api(h.sys.url, await createApiKey(ds, 'rsj-system', 'RSJ', h.clock.now));

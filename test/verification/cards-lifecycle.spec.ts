@@ -1,9 +1,10 @@
 import { expect } from 'chai';
-import { startHarness, Harness } from '../helpers/system';
+import { Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { VerificationEvent } from '../../entities';
 import { DirectoryMother } from '../helpers/mothers/directory';
 import { Api, VerificationMother, cardOf, noticesTo } from '../helpers/mothers/verification';
+import { directoryHarness } from '../helpers/directory-harness';
 
 /** WECOM.md section 4: a response_code works once, for 72 h; past that, a fresh card. */
 describe('verification: updating the other recipients\' cards (response_code rules)', () => {
@@ -11,14 +12,9 @@ describe('verification: updating the other recipients\' cards (response_code rul
   let rsj: Api;
   const units = DirectoryMother.standard();
 
-  before(async () => {
-    h = await startHarness({ members: DirectoryMother.members(units) });
-  });
-  after(async () => h.close());
+  const env = directoryHarness(units);
   beforeEach(async () => {
-    await h.reset();
-    h.clock.set('2026-11-26T09:00:00+08:00');
-    await DirectoryMother.seed(h.sys.dataSource, units);
+    h = env.h;
     rsj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'rsj-system', 'RSJ', h.clock.now));
   });
 

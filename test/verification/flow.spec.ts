@@ -1,9 +1,10 @@
 import { expect } from 'chai';
-import { startHarness, Harness } from '../helpers/system';
+import { Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { VerificationRequest, Staff } from '../../entities';
 import { DirectoryMother } from '../helpers/mothers/directory';
 import { Api, VerificationMother, cardOf, idNumber, mark, noticesTo, textsTo as allTexts } from '../helpers/mothers/verification';
+import { directoryHarness } from '../helpers/directory-harness';
 
 describe('verification: a request travels end to end (SPEC 1 Art. 5-7)', () => {
   let h: Harness;
@@ -12,14 +13,9 @@ describe('verification: a request travels end to end (SPEC 1 Art. 5-7)', () => {
   const textsTo = (userid: string) => allTexts(h, userid, since);
   const units = DirectoryMother.standard();
 
-  before(async () => {
-    h = await startHarness({ members: DirectoryMother.members(units) });
-  });
-  after(async () => h.close());
+  const env = directoryHarness(units);
   beforeEach(async () => {
-    await h.reset();
-    h.clock.set('2026-11-26T09:00:00+08:00');
-    await DirectoryMother.seed(h.sys.dataSource, units);
+    h = env.h;
     rsj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'rsj-system', 'RSJ', h.clock.now));
     since = mark(h);
   });

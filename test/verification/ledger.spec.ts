@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
-import { startHarness, Harness } from '../helpers/system';
+import { Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { OutboxMessage, VerificationRequest } from '../../entities';
 import { DirectoryMother } from '../helpers/mothers/directory';
 import { Api, VerificationMother, cardOf, expectUnchanged, idNumber, snapshot } from '../helpers/mothers/verification';
 import { ExemptionMother } from '../helpers/mothers/exemptions';
+import { directoryHarness } from '../helpers/directory-harness';
 
 describe('verification: offline requests, ledgers, templates, list entries (SPEC 1 Art. 3, 4, 8, 9)', () => {
   let h: Harness;
@@ -15,14 +16,9 @@ describe('verification: offline requests, ledgers, templates, list entries (SPEC
   let scj: Api;
   const units = DirectoryMother.standard();
 
-  before(async () => {
-    h = await startHarness({ members: DirectoryMother.members(units) });
-  });
-  after(async () => h.close());
+  const env = directoryHarness(units);
   beforeEach(async () => {
-    await h.reset();
-    h.clock.set('2026-11-26T09:00:00+08:00');
-    await DirectoryMother.seed(h.sys.dataSource, units);
+    h = env.h;
     const ds = h.sys.dataSource;
     office = new Api(h.sys.url, await createApiKey(ds, 'office', null, h.clock.now));
     rsj = new Api(h.sys.url, await createApiKey(ds, 'rsj-system', 'RSJ', h.clock.now));
