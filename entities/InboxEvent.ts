@@ -17,7 +17,5 @@ export class InboxEvent {
   @Column({ type: 'integer', default: 0 }) attempts: number;
   @Column({ name: 'received_at', type: 'datetime', precision: 3 }) receivedAt: Date;
   @Column({ name: 'processed_at', type: 'datetime', precision: 3, nullable: true }) processedAt: Date | null;
-  @Column({ name: 'claimed_by', type: 'varchar', length: 80, nullable: true }) claimedBy: string | null;
-  @Column({ name: 'claimed_until', type: 'datetime', precision: 3, nullable: true }) claimedUntil: Date | null;
   @Column({ name: 'last_error', type: 'varchar', length: 500, nullable: true }) lastError: string | null;
 }

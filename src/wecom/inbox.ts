@@ -117,7 +117,7 @@ export class Inbox {
         const fields = JSON.parse(row.payload) as CallbackFields;
         const o = await this.deps.dispatcher.dispatch(fields, { manager, now, inboxId: id, log });
         await manager.query(
-          `UPDATE ${t} SET ${q(manager, 'status')} = 'done', ${q(manager, 'processed_at')} = ?, ${q(manager, 'attempts')} = ?, ${q(manager, 'claimed_by')} = NULL, ${q(manager, 'claimed_until')} = NULL WHERE ${q(manager, 'id')} = ?`,
+          `UPDATE ${t} SET ${q(manager, 'status')} = 'done', ${q(manager, 'processed_at')} = ?, ${q(manager, 'attempts')} = ? WHERE ${q(manager, 'id')} = ?`,
           [sqlValue(manager, InboxEvent, 'processedAt', now), Number(row.attempts) + 1, id],
         );
         return o;
@@ -133,7 +133,7 @@ export class Inbox {
       const attempts = (row?.attempts ?? 0) + 1;
       const failed = attempts >= this.maxAttempts;
       await sqliteSerial(ds, () =>
-        repo.update({ id, status: 'received' }, { attempts, lastError: message.slice(0, 500), status: failed ? 'failed' : 'received', claimedBy: null, claimedUntil: null }),
+        repo.update({ id, status: 'received' }, { attempts, lastError: message.slice(0, 500), status: failed ? 'failed' : 'received' }),
       );
       this.deps.metrics?.callbacks.inc({ type: row?.kind ?? kind, outcome: failed ? 'failed' : 'error' });
       log.error({ err: describeError(e), attempts }, failed ? 'callback failed for good' : 'callback handler error, will retry');

@@ -3,11 +3,10 @@ import crypto from 'crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { OutboxMessage, OutboxChannel } from '../../entities/OutboxMessage';
 import { AppError } from '../errors';
-import { claimLock, inTransaction, isSqlite, isUniqueViolation } from '../db/tx';
+import { claimLock, inTransaction, isSqlite, isUniqueViolation, sqliteSerial } from '../db/tx';
 import { WeComClient } from './client';
 import { WeComError, WeComFatalError, WeComUnavailableError } from './errors';
 import { Pacer, chatKey, kfKey, robotKey, userKey } from './pacer';
-import { sqliteSerial } from './sqlite-serial';
 import { PassLoop } from './pass-loop';
 import type { RobotOutboxPayload, WeComLogger, WeComMetrics } from './types';
 
@@ -768,7 +767,7 @@ export class OutboxDispatcher {
     await this.guarded(row, values);
   }
 
-  /** One write: queued with our other writes on SQLite (see sqlite-serial), plain on MySQL. */
+  /** One write: queued with our other writes on SQLite (see src/db/tx.ts), plain on MySQL. */
   private write<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
     return isSqlite(this.ds) ? sqliteSerial(this.ds, () => inTransaction(this.ds, fn)) : fn(this.ds.manager);
   }

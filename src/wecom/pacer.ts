@@ -1,8 +1,7 @@
 import crypto from 'crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { SendLog } from '../../entities/SendLog';
-import { inTransaction, isSqlite } from '../db/tx';
-import { sqliteSerial } from './sqlite-serial';
+import { inTransaction, isSqlite, sqliteSerial } from '../db/tx';
 
 export type PaceKind = 'user' | 'chat' | 'robot' | 'kf';
 

@@ -2,10 +2,9 @@ import crypto from 'crypto';
 import os from 'os';
 import { DataSource } from 'typeorm';
 import { WecomToken } from '../../entities/WecomToken';
-import { isUniqueViolation } from '../db/tx';
+import { isUniqueViolation, sqliteSerial as serial } from '../db/tx';
 import { FATAL_ERRCODES, WeComError, WeComFatalError, WeComUnavailableError } from './errors';
 import { FetchImpl, apiUrl, requestJson } from './http-json';
-import { sqliteSerialOutsideTransactions as serial } from './sqlite-serial';
 import type { TokenKind, WeComLogger, WeComMetrics } from './types';
 
 /** Hands out access_tokens; the client calls invalidate() when WeCom answers 40014/42001. */

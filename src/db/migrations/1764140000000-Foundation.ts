@@ -15,8 +15,6 @@ export class Foundation1764140000000 implements MigrationInterface {
       col.int('attempts', { default: 0 }),
       col.at('received_at'),
       col.at('processed_at', { isNullable: true }),
-      col.str('claimed_by', 80, { isNullable: true }),
-      col.at('claimed_until', { isNullable: true }),
       col.str('last_error', 500, { isNullable: true }),
     ], [
       { name: 'uq_wecom_inbox_dedupe', columnNames: ['dedupe_key'], isUnique: true },
