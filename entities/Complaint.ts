@@ -12,7 +12,6 @@ export type ComplaintStatus = 'registered' | 'accepted' | 'rejected' | 'extended
 @Index('ix_complaints_agency', ['agencyCode', 'receivedAt'])
 @Index('ix_complaints_received', ['receivedAt'])
 @Index('ix_complaints_kf_user', ['openKfId', 'externalUserId'])
-@Index('ix_complaints_awaiting', ['awaitingUserid'])
 export class Complaint {
   @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
   /** TS + office-local date + per-day sequence, e.g. TS20261126-0003. */
@@ -71,12 +70,6 @@ export class Complaint {
   /** Art. 10: the outcome reached the complainant (kf send confirmed, or recorded by the office). */
   @Column({ name: 'result_delivered', type: 'boolean', default: false }) resultDelivered: boolean;
   @Column({ name: 'result_delivered_at', type: 'datetime', precision: 3, nullable: true }) resultDeliveredAt: Date | null;
-  /** A liaison asked (through the card) to answer in the chat: reason or result expected from them. */
-  @Column({ name: 'awaiting_userid', type: 'varchar', length: 64, nullable: true }) awaitingUserid: string | null;
-  @Column({ name: 'awaiting_action', type: 'varchar', length: 60, nullable: true }) awaitingAction: string | null;
-  @Column({ name: 'awaiting_since', type: 'datetime', precision: 3, nullable: true }) awaitingSince: Date | null;
-  /** The click's response_code, kept to update the card once the chat answer arrives (72 h). */
-  @Column({ name: 'awaiting_code', type: 'varchar', length: 256, nullable: true }) awaitingCode: string | null;
   @Column({ name: 'created_at', type: 'datetime', precision: 3 }) createdAt: Date;
   @Column({ name: 'updated_at', type: 'datetime', precision: 3 }) updatedAt: Date;
   @VersionColumn({ type: 'integer' }) version: number;

@@ -15,7 +15,6 @@ import { VerificationTemplate } from './VerificationTemplate';
 import { IdempotencyKey } from './IdempotencyKey';
 import { PersonalDataRead } from './PersonalDataRead';
 import { VerificationCounter } from './VerificationCounter';
-import { VerificationPrompt } from './VerificationPrompt';
 import { Complaint } from './Complaint';
 import { ComplaintEvent } from './ComplaintEvent';
 import { ComplaintNotice } from './ComplaintNotice';
@@ -28,7 +27,7 @@ import { ExemptionApplication } from './ExemptionApplication';
 import { ExemptionVersion } from './ExemptionVersion';
 import { ExemptionVersionEntry } from './ExemptionVersionEntry';
 import { ExemptionComment } from './ExemptionComment';
-import { ExemptionPrompt } from './ExemptionPrompt';
+import { OpenQuestion } from './OpenQuestion';
 import { DeadlineTracker } from './DeadlineTracker';
 import { DeadlineStageClaim } from './DeadlineStageClaim';
 import { Escalation } from './Escalation';
@@ -41,7 +40,7 @@ import { JointMeetingAgendaItem } from './JointMeetingAgendaItem';
 import { SchedulerState } from './SchedulerState';
 import { SchedulerClaim } from './SchedulerClaim';
 
-export { InboxEvent, ApiKey, OutboxMessage, WecomToken, SendLog, CalendarDay, CalendarYear, Unit, Staff, VerificationRequest, VerificationEvent, VerificationRecipient, VerificationLedgerEntry, VerificationTemplate, IdempotencyKey, PersonalDataRead, VerificationCounter, VerificationPrompt, Complaint, ComplaintEvent, ComplaintNotice, ComplaintDayCounter, KfConversation, KfSyncCursor, KfInboundMessage, ExemptionEntry, ExemptionApplication, ExemptionVersion, ExemptionVersionEntry, ExemptionComment, ExemptionPrompt, DeadlineTracker, DeadlineStageClaim, Escalation, OfficeOrder, AccountabilityCase, AccountabilityEvent, JointMeeting, JointMeetingUnit, JointMeetingAgendaItem, SchedulerState, SchedulerClaim };
+export { InboxEvent, ApiKey, OutboxMessage, WecomToken, SendLog, CalendarDay, CalendarYear, Unit, Staff, VerificationRequest, VerificationEvent, VerificationRecipient, VerificationLedgerEntry, VerificationTemplate, IdempotencyKey, PersonalDataRead, VerificationCounter, Complaint, ComplaintEvent, ComplaintNotice, ComplaintDayCounter, KfConversation, KfSyncCursor, KfInboundMessage, ExemptionEntry, ExemptionApplication, ExemptionVersion, ExemptionVersionEntry, ExemptionComment, OpenQuestion, DeadlineTracker, DeadlineStageClaim, Escalation, OfficeOrder, AccountabilityCase, AccountabilityEvent, JointMeeting, JointMeetingUnit, JointMeetingAgendaItem, SchedulerState, SchedulerClaim };
 
 /** Every entity, in one list for the DataSource. */
-export const ALL_ENTITIES = [InboxEvent, ApiKey, OutboxMessage, WecomToken, SendLog, CalendarDay, CalendarYear, Unit, Staff, VerificationRequest, VerificationEvent, VerificationRecipient, VerificationLedgerEntry, VerificationTemplate, IdempotencyKey, PersonalDataRead, VerificationCounter, VerificationPrompt, Complaint, ComplaintEvent, ComplaintNotice, ComplaintDayCounter, KfConversation, KfSyncCursor, KfInboundMessage, ExemptionEntry, ExemptionApplication, ExemptionVersion, ExemptionVersionEntry, ExemptionComment, ExemptionPrompt, DeadlineTracker, DeadlineStageClaim, Escalation, OfficeOrder, AccountabilityCase, AccountabilityEvent, JointMeeting, JointMeetingUnit, JointMeetingAgendaItem, SchedulerState, SchedulerClaim];
+export const ALL_ENTITIES = [InboxEvent, ApiKey, OutboxMessage, WecomToken, SendLog, CalendarDay, CalendarYear, Unit, Staff, VerificationRequest, VerificationEvent, VerificationRecipient, VerificationLedgerEntry, VerificationTemplate, IdempotencyKey, PersonalDataRead, VerificationCounter, Complaint, ComplaintEvent, ComplaintNotice, ComplaintDayCounter, KfConversation, KfSyncCursor, KfInboundMessage, ExemptionEntry, ExemptionApplication, ExemptionVersion, ExemptionVersionEntry, ExemptionComment, OpenQuestion, DeadlineTracker, DeadlineStageClaim, Escalation, OfficeOrder, AccountabilityCase, AccountabilityEvent, JointMeeting, JointMeetingUnit, JointMeetingAgendaItem, SchedulerState, SchedulerClaim];

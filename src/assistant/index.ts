@@ -1,10 +1,13 @@
 import { Module } from '../module';
 import { enqueue } from '../wecom/outbox';
-import { ASSISTANT } from './messages';
+import type { HandlerContext, TextMessage } from '../wecom/dispatcher';
+import { conversationOf } from '../conversation';
+import { ASSISTANT, HELP_WORDS } from './messages';
 
 /**
- * The bot's own answers: a welcome when a member opens the app, and a help text for a
- * message no other module took. Registered last, so every module gets the first look.
+ * The bot's own answers: a welcome when a member opens the app, 帮助 (a command, so it
+ * never answers another module's open question), and the help text for a message no
+ * other module took. Registered last, so every module gets the first look.
  */
 export const assistantModule: Module = {
   name: 'assistant',
@@ -22,7 +25,7 @@ export const assistantModule: Module = {
         now: ctx.now,
       });
     });
-    dispatcher.onUnhandledText(async (m, ctx) => {
+    const help = async (m: TextMessage, ctx: HandlerContext) => {
       await enqueue(ctx.manager, {
         channel: 'message',
         payload: { touser: m.from, msgtype: 'text', text: { content: ASSISTANT.help } },
@@ -32,8 +35,10 @@ export const assistantModule: Module = {
         refId: m.from,
         now: ctx.now,
       });
-      return 'handled';
-    });
+      return 'handled' as const;
+    };
+    conversationOf(dispatcher).command('assistant', { name: 'help', matches: (text) => HELP_WORDS.includes(text.toLowerCase()), run: help });
+    dispatcher.onUnhandledText(help);
     return {};
   },
 };

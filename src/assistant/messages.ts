@@ -11,3 +11,6 @@ export const ASSISTANT = {
     '· 受理后回复：核验一致 / 核验不一致 / 转纸质档案 / 转历史档案；\n' +
     '· 如有疑问请联系联席会议办公室。',
 };
+
+/** Words that ask for the help text whatever else is going on. */
+export const HELP_WORDS: readonly string[] = ['帮助', 'help', '?', '？'];

@@ -10,7 +10,7 @@ import { EntityManager } from 'typeorm';
 import { OutboxMessage } from '../../entities';
 import { Module, ModuleDeps } from '../module';
 import { KfApi, KfWorker, KfWorkerDeps, recordKfSyncRequest } from './kf-runtime';
-import { complaintAnswerHandler, complaintCardHandler } from './liaison';
+import { complaintCardHandler, registerComplaintAnswers } from './liaison';
 import { CARD_ACTION, REF } from './model';
 import { markNoticeSent } from './notify';
 import { complaintsRouter } from './routes';
@@ -27,7 +27,7 @@ export const complaintsModule: Module = {
       await recordKfSyncRequest(manager, e, now, log);
     });
     deps.dispatcher.onCardAction(CARD_ACTION, complaintCardHandler({ calendar: deps.calendar }));
-    deps.dispatcher.onText(complaintAnswerHandler({ calendar: deps.calendar }));
+    registerComplaintAnswers(deps.dispatcher, { calendar: deps.calendar });
     return { apiRouters: [complaintsRouter(deps)] };
   },
 };

@@ -4,10 +4,11 @@
  * Both run inside the callback's transaction; AppErrors become a chat reply, never a retry.
  */
 import { EntityManager } from 'typeorm';
-import { Complaint, Staff, VerificationPrompt } from '../../entities';
+import { Complaint, OpenQuestion, Staff } from '../../entities';
 import { isAppError } from '../errors';
 import { WorkingCalendar, formatInZone } from '../calendar';
-import type { CardEvent, CardHandler, TextHandler } from '../wecom/dispatcher';
+import type { CallbackDispatcher, CardEvent, CardHandler, HandlerContext, TextMessage } from '../wecom/dispatcher';
+import { ask, askText, close, conversationOf, dataOf } from '../conversation';
 import { complaintCard, ComplaintCardStage, complaintClosedLabel } from '../../cards/complaint.card';
 import { LIAISON, STATUS_LABELS } from './lifecycle-messages';
 import { Ctx, acceptComplaint, cardView, extendComplaint, rejectComplaint, resolveComplaint, terminateComplaint } from './lifecycle';
@@ -15,9 +16,7 @@ import { MAX_EXTENSION_WORKING_DAYS, REJECTION_GROUNDS, TERMINATION_GROUNDS, isF
 import { textToStaff, updateCard } from './notify';
 import { charLength } from './validate';
 
-/** An unanswered question to a liaison lapses after a day. */
-export const AWAIT_TTL_MS = 24 * 3600_000;
-const CANCEL_WORDS = new Set(['取消', '算了', '不用了']);
+type QuestionKind = 'reject' | 'terminate' | 'extend' | 'resolve';
 
 export interface LiaisonDeps {
   calendar: () => Promise<WorkingCalendar>;
@@ -62,9 +61,11 @@ export function complaintCardHandler(deps: LiaisonDeps): CardHandler {
       await say(LIAISON.stale(c.number, STATUS_LABELS[c.status]));
       await refreshCard(m, c, e.from, e.responseCode, cal, now);
     };
-    const ask = async (action: string, text: string) => {
-      await m.update(Complaint, { id: c.id }, { awaitingUserid: e.from, awaitingAction: action, awaitingSince: now, awaitingCode: e.responseCode || null });
-      await say(text);
+    const question = async (kind: QuestionKind, ground: string | null, text: string) => {
+      const subject = String(c.id);
+      const label = LIAISON.questionLabel(c.number, kind);
+      const replaced = await ask(m, { person: e.from, module: 'complaints', subject, kind, label, data: { ground }, responseCode: e.responseCode, now });
+      await say(askText(text, replaced, { module: 'complaints', subject, kind }));
     };
     if (c.duplicateOf !== null) return stale();
     switch (arg.verb) {
@@ -85,20 +86,20 @@ export function complaintCardHandler(deps: LiaisonDeps): CardHandler {
         return refreshCard(m, c, e.from, e.responseCode, cal, now);
       case 'rejground':
         if (c.status !== 'registered' || !(REJECTION_GROUNDS as readonly string[]).includes(arg.ground ?? '')) return stale();
-        return ask(`reject:${arg.ground}`, LIAISON.askRejectReason(c.number, arg.ground as (typeof REJECTION_GROUNDS)[number]));
+        return question('reject', arg.ground, LIAISON.askRejectReason(c.number, arg.ground as (typeof REJECTION_GROUNDS)[number]));
       case 'termground':
         if (isFinal(c.status) || !(TERMINATION_GROUNDS as readonly string[]).includes(arg.ground ?? '')) return stale();
-        return ask(`terminate:${arg.ground}`, LIAISON.askTerminateReason(c.number, arg.ground as (typeof TERMINATION_GROUNDS)[number]));
+        return question('terminate', arg.ground, LIAISON.askTerminateReason(c.number, arg.ground as (typeof TERMINATION_GROUNDS)[number]));
       case 'extend':
         if (c.status === 'extended') {
           await say(LIAISON.extensionRefused(c.number));
           return refreshCard(m, c, e.from, e.responseCode, cal, now);
         }
         if (c.status !== 'accepted') return stale();
-        return ask('extend', LIAISON.askExtension(c.number));
+        return question('extend', null, LIAISON.askExtension(c.number));
       case 'resolve':
         if (c.status !== 'accepted' && c.status !== 'extended') return stale();
-        return ask('resolve', LIAISON.askResult(c.number));
+        return question('resolve', null, LIAISON.askResult(c.number));
       default:
         log.warn({ key: e.eventKey }, 'unknown complaint card verb ignored');
     }
@@ -112,59 +113,72 @@ export function extensionDaysOf(text: string): number {
   return m ? Number(m[1]) : MAX_EXTENSION_WORKING_DAYS;
 }
 
-/** The liaison's next text after a card question is the reason or the result. */
-export function complaintAnswerHandler(deps: LiaisonDeps): TextHandler {
-  return async (msg, { manager: m, now }) => {
-    const c = await m.findOne(Complaint, { where: { awaitingUserid: msg.from }, order: { awaitingSince: 'DESC' } });
-    if (!c || !c.awaitingSince || !c.awaitingAction || now.getTime() - c.awaitingSince.getTime() > AWAIT_TTL_MS) return 'pass';
-    // A later question from the verification module to the same person takes the answer.
-    const other = await m.findOneBy(VerificationPrompt, { userid: msg.from });
-    if (other && other.createdAt.getTime() > c.awaitingSince.getTime()) return 'pass';
+/**
+ * The liaison's next text after a card question is the reason or the result. It is taken
+ * only while the case is still one they may act on (their agency's, not moved on).
+ */
+export function registerComplaintAnswers(dispatcher: CallbackDispatcher, deps: LiaisonDeps): void {
+  conversationOf(dispatcher).answers('complaints', {
+    answer: (q, msg, ctx) => answer(deps, q, msg, ctx),
+    cancel: async (q, { manager: m, now }) => {
+      const c = await m.findOneBy(Complaint, { id: Number(q.subject) });
+      if (!c) return {};
+      if (q.responseCode && (await mayAct(m, q.userid, c))) await refreshCard(m, c, q.userid, q.responseCode, await deps.calendar(), now);
+      return { text: LIAISON.cancelled(c.number) };
+    },
+  });
+}
 
-    const say = (text: string) => textToStaff(m, [msg.from], text, now, String(c.id));
-    const clear = () => m.update(Complaint, { id: c.id }, { awaitingUserid: null, awaitingAction: null, awaitingSince: null, awaitingCode: null });
-    const cal = await deps.calendar();
-    const text = msg.content.trim();
-    const code = c.awaitingCode;
-    if (CANCEL_WORDS.has(text)) {
-      await clear();
-      if (code) await refreshCard(m, c, msg.from, code, cal, now);
-      await say(LIAISON.cancelled(c.number));
-      return 'handled';
-    }
-    if (charLength(text) < 2) {
-      await say(LIAISON.tooShort);
-      return 'handled';
-    }
-    if (charLength(text) > 2000) {
-      await say(LIAISON.tooLong);
-      return 'handled';
-    }
-    const [action, ground] = c.awaitingAction.split(':');
-    const ctx: Ctx = { cal, now, actor: { by: 'liaison', name: `wecom:${msg.from}` } };
-    let done: Complaint;
-    try {
-      if (action === 'reject') done = await rejectComplaint(m, c.id, { ground, reason: text }, ctx);
-      else if (action === 'terminate') done = await terminateComplaint(m, c.id, { ground, reason: text }, ctx);
-      else if (action === 'resolve') done = await resolveComplaint(m, c.id, { result: text }, ctx);
-      else {
-        const days = extensionDaysOf(text);
-        if (days < 1 || days > MAX_EXTENSION_WORKING_DAYS) {
-          await say(LIAISON.extensionTooLong);
-          return 'handled';
-        }
-        done = await extendComplaint(m, c.id, { days, reason: text }, ctx);
-      }
-    } catch (e) {
-      if (!isAppError(e)) throw e;
-      await clear();
-      const now2 = await m.findOneByOrFail(Complaint, { id: c.id });
-      await say(e.code === 'complaint_extension_refused' ? LIAISON.extensionRefused(c.number) : LIAISON.stale(c.number, STATUS_LABELS[now2.status]));
-      if (code) await refreshCard(m, now2, msg.from, code, cal, now);
-      return 'handled';
-    }
-    if (code) await refreshCard(m, done, msg.from, code, cal, now);
-    await say(LIAISON.done(done.number, STATUS_LABELS[done.status], !isFinal(done.status) && done.dueAt ? formatInZone(cal, done.dueAt) : undefined));
+async function answer(deps: LiaisonDeps, q: OpenQuestion, msg: TextMessage, { manager: m, now }: HandlerContext): Promise<'handled'> {
+  const c = await m.findOneBy(Complaint, { id: Number(q.subject) });
+  if (!c) {
+    await close(m, msg.from);
     return 'handled';
-  };
+  }
+  const say = (text: string) => textToStaff(m, [msg.from], text, now, String(c.id));
+  // The case may have gone to another agency since the question was asked.
+  if (!(await mayAct(m, msg.from, c))) {
+    await close(m, msg.from);
+    await say(LIAISON.notAllowed);
+    return 'handled';
+  }
+  const cal = await deps.calendar();
+  const text = msg.content.trim();
+  const code = q.responseCode;
+  if (charLength(text) < 2) {
+    await say(LIAISON.tooShort);
+    return 'handled';
+  }
+  if (charLength(text) > 2000) {
+    await say(LIAISON.tooLong);
+    return 'handled';
+  }
+  const action = q.kind as QuestionKind;
+  const ground = dataOf<{ ground: string | null }>(q).ground ?? '';
+  const ctx: Ctx = { cal, now, actor: { by: 'liaison', name: `wecom:${msg.from}` } };
+  let done: Complaint;
+  try {
+    if (action === 'reject') done = await rejectComplaint(m, c.id, { ground, reason: text }, ctx);
+    else if (action === 'terminate') done = await terminateComplaint(m, c.id, { ground, reason: text }, ctx);
+    else if (action === 'resolve') done = await resolveComplaint(m, c.id, { result: text }, ctx);
+    else {
+      const days = extensionDaysOf(text);
+      if (days < 1 || days > MAX_EXTENSION_WORKING_DAYS) {
+        await say(LIAISON.extensionTooLong);
+        return 'handled';
+      }
+      done = await extendComplaint(m, c.id, { days, reason: text }, ctx);
+    }
+  } catch (e) {
+    if (!isAppError(e)) throw e;
+    await close(m, msg.from);
+    const now2 = await m.findOneByOrFail(Complaint, { id: c.id });
+    await say(e.code === 'complaint_extension_refused' ? LIAISON.extensionRefused(c.number) : LIAISON.stale(c.number, STATUS_LABELS[now2.status]));
+    if (code) await refreshCard(m, now2, msg.from, code, cal, now);
+    return 'handled';
+  }
+  await close(m, msg.from);
+  if (code) await refreshCard(m, done, msg.from, code, cal, now);
+  await say(LIAISON.done(done.number, STATUS_LABELS[done.status], !isFinal(done.status) && done.dueAt ? formatInZone(cal, done.dueAt) : undefined));
+  return 'handled';
 }

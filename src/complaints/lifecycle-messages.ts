@@ -102,6 +102,9 @@ export const LIAISON = {
   askExtension: (n: string): string =>
     `投诉${n}：请直接回复延期理由，可写明延期天数（最多5个工作日，如“3个工作日，需调取档案”，不写按5个工作日）。回复“取消”放弃。`,
   cancelled: (n: string): string => `投诉${n}：已取消，案件状态没有变化。`,
+  /** What an open question is about, when it is replaced or cancelled. */
+  questionLabel: (n: string, kind: 'reject' | 'terminate' | 'extend' | 'resolve'): string =>
+    `投诉${n}的${{ reject: '不予受理理由', terminate: '终止办理说明', extend: '延期理由', resolve: '办理结果' }[kind]}`,
   tooShort: '内容太简短了，请写清楚一些（至少2个字）。',
   tooLong: '内容太长了，请精简到2000字以内。',
   extensionTooLong: '延期最多5个工作日，请重新回复。',

@@ -19,6 +19,7 @@ import { complaintCard, ComplaintCardView } from '../../cards/complaint.card';
 import { normalizeName } from './agency-match';
 import { findOriginal } from './duplicates';
 import { addEvent } from './events';
+import { closeSubject } from '../conversation';
 import { CITIZEN, LIAISON, STATUS_LABELS } from './lifecycle-messages';
 import {
   CHANNELS,
@@ -197,10 +198,6 @@ export async function registerComplaint(m: EntityManager, input: RegisterInput, 
         duplicateOf: original?.id ?? null,
         resultDelivered: false,
         resultDeliveredAt: null,
-        awaitingUserid: null,
-        awaitingAction: null,
-        awaitingSince: null,
-        awaitingCode: null,
         createdAt: now,
         updatedAt: now,
       }),
@@ -279,19 +276,19 @@ function checkTransition(c: Complaint, to: ComplaintStatus): void {
 
 type Patch = Partial<Pick<Complaint, 'acceptedAt' | 'dueAt' | 'extensionDays' | 'extensionReason' | 'closingGround' | 'closingReason' | 'result' | 'closedAt' | 'upheld' | 'accountablePerson'>>;
 
-const CLEAR_AWAITING = { awaitingUserid: null, awaitingAction: null, awaitingSince: null, awaitingCode: null };
-
 async function apply(m: EntityManager, c: Complaint, to: ComplaintStatus, patch: Patch, ctx: Ctx, reason: string | null, details: Record<string, unknown> = {}): Promise<Complaint> {
   const from = c.status;
   const res = await m
     .createQueryBuilder()
     .update(Complaint)
-    .set({ ...patch, ...CLEAR_AWAITING, status: to, updatedAt: ctx.now })
+    .set({ ...patch, status: to, updatedAt: ctx.now })
     .where('id = :id AND version = :v', { id: c.id, v: c.version })
     .execute();
   if (res.affected !== 1) throw new AppError('conflict', `${c.number} changed meanwhile; reload and try again`);
-  Object.assign(c, patch, CLEAR_AWAITING, { status: to, updatedAt: ctx.now, version: c.version + 1 });
+  Object.assign(c, patch, { status: to, updatedAt: ctx.now, version: c.version + 1 });
   await addEvent(m, c.id, { type: to, actor: ctx.actor.name, at: ctx.now, from, to, reason, details: Object.keys(details).length ? details : null });
+  // The case moved on: nobody's open question about it is answered any more.
+  await closeSubject(m, 'complaints', String(c.id));
 
   const duplicates = await m.find(Complaint, { where: { duplicateOf: c.id }, order: { id: 'ASC' } });
   for (const d of duplicates) {

@@ -1,30 +1,32 @@
 import { EntityManager } from 'typeorm';
-import { ExemptionApplication, ExemptionPrompt, Staff, Unit } from '../../entities';
+import { ExemptionApplication, OpenQuestion, Staff, Unit } from '../../entities';
 import type { AdjustmentKind } from '../../entities/ExemptionApplication';
 import { ModuleDeps } from '../module';
-import { CardEvent, HandlerContext, TextMessage } from '../wecom/dispatcher';
+import { CardEvent, HandlerContext } from '../wecom/dispatcher';
+import { ask, askText, close, conversationOf, current, dataOf } from '../conversation';
 import { isAppError } from '../errors';
 import { WorkingCalendar } from '../calendar';
 import { KINDS, REASONS } from './rules';
-import { APPLY_TRIGGERS, CANCEL_WORDS, DECISION_LABEL, MSG, STATUS_LABEL, refusalText } from './messages';
+import { APPLY_TRIGGERS, DECISION_LABEL, MSG, STATUS_LABEL, refusalText } from './messages';
 import { parseForm, looksLikeForm, FormValues } from './form';
 import { Actor, ApplicationInput, Decision, apply, checkApplication, describeLines, localText, review } from './service';
 import { greyCard, isOfficeMember, sendCard, sendText } from './notify';
 import { exemptionStartCard } from '../../cards/exemption-start.card';
 import { exemptionConfirmCard } from '../../cards/exemption-confirm.card';
 
-/** How long the bot waits for the form or a review comment. */
-const FORM_TTL_MS = 2 * 3600_000;
-const COMMENT_TTL_MS = 3600_000;
+type QuestionKind = 'apply_form' | 'apply_confirm' | 'review_comment';
 
+/** `seq` increases with each new question, so a stale confirmation card is recognised. */
 interface ApplyData {
   kind: AdjustmentKind;
   input?: ApplicationInput;
+  seq: number;
 }
 interface ReviewData {
   decision: Decision;
   round: number;
   responseCode: string;
+  seq: number;
 }
 
 async function actorFor(m: EntityManager, userid: string): Promise<{ actor: Actor; staff: Staff; unit: Unit } | null> {
@@ -35,12 +37,13 @@ async function actorFor(m: EntityManager, userid: string): Promise<{ actor: Acto
   return { staff, unit, actor: { kind: unit.isOffice ? 'office' : 'unit', unitCode: unit.code, name: userid, userid, display: staff.name } };
 }
 
-async function setPrompt(m: EntityManager, userid: string, kind: ExemptionPrompt['kind'], applicationId: number, data: object, seq: number, now: Date, ttlMs: number): Promise<void> {
-  await m.getRepository(ExemptionPrompt).save({ userid, kind, applicationId, data: JSON.stringify(data), seq, expiresAt: new Date(now.getTime() + ttlMs), createdAt: now });
+/** The member's one open question (src/conversation): the subject is the application (0 = none yet). */
+async function setPrompt(m: EntityManager, userid: string, kind: QuestionKind, applicationId: number, data: ApplyData | ReviewData, now: Date): Promise<OpenQuestion | null> {
+  return ask(m, { person: userid, module: 'exemptions', subject: String(applicationId), kind, label: MSG.questionLabel(kind, applicationId), data, now });
 }
 
 async function clearPrompt(m: EntityManager, userid: string): Promise<void> {
-  await m.getRepository(ExemptionPrompt).delete({ userid });
+  await close(m, userid);
 }
 
 /** A chat reply (the outbox keeps repeated identical replies deliverable). */
@@ -64,32 +67,32 @@ async function resolveUnit(m: EntityManager, v: string | undefined): Promise<str
 export function registerExemptionChat(deps: ModuleDeps): void {
   const d = deps.dispatcher;
 
-  d.onText(async (msg: TextMessage, ctx: HandlerContext) => {
-    const { manager: m, now } = ctx;
-    const text = msg.content.trim();
-    const p = await m.getRepository(ExemptionPrompt).findOneBy({ userid: msg.from });
-    if (p && p.expiresAt.getTime() <= now.getTime()) {
-      await clearPrompt(m, msg.from);
-    } else if (p) {
-      if (p.kind === 'review_comment') return onReviewComment(deps, p, text, ctx);
-      if (CANCEL_WORDS.includes(text)) {
-        await clearPrompt(m, msg.from);
-        await reply(m, msg.from, MSG.discarded, now, ctx.inboxId);
+  const conversation = conversationOf(d);
+  conversation.command('exemptions', {
+    name: 'apply',
+    matches: (text) => APPLY_TRIGGERS.includes(text),
+    run: async (msg, ctx) => {
+      const { manager: m, now } = ctx;
+      const who = await actorFor(m, msg.from);
+      if (!who) {
+        await reply(m, msg.from, MSG.notStaff, now, ctx.inboxId);
         return 'handled';
       }
-      if (looksLikeForm(text)) return onForm(deps, p, text, ctx);
-    }
-    if (!APPLY_TRIGGERS.includes(text)) return 'pass';
-    const who = await actorFor(m, msg.from);
-    if (!who) {
-      await reply(m, msg.from, MSG.notStaff, now, ctx.inboxId);
+      // a recorded cause of this unit still waiting for its application is completed first
+      const draft = await m.getRepository(ExemptionApplication).findOne({ where: { unitCode: who.unit.code, status: 'draft' }, order: { id: 'ASC' } });
+      const card = exemptionStartCard({ nonce: String(ctx.inboxId), draftId: draft?.id ?? 0, unitName: who.unit.name }, now);
+      await sendCard(m, [msg.from], card, now, { refType: 'exemption_start', refId: String(ctx.inboxId) });
       return 'handled';
-    }
-    // a recorded cause of this unit still waiting for its application is completed first
-    const draft = await m.getRepository(ExemptionApplication).findOne({ where: { unitCode: who.unit.code, status: 'draft' }, order: { id: 'ASC' } });
-    const card = exemptionStartCard({ nonce: String(ctx.inboxId), draftId: draft?.id ?? 0, unitName: who.unit.name }, now);
-    await sendCard(m, [msg.from], card, now, { refType: 'exemption_start', refId: String(ctx.inboxId) });
-    return 'handled';
+    },
+  });
+  conversation.answers('exemptions', {
+    answer: async (q, msg, ctx) => {
+      const text = msg.content.trim();
+      if (q.kind === 'review_comment') return onReviewComment(deps, q, text, ctx);
+      // anything that is not a form goes on to the other handlers (help)
+      return looksLikeForm(text) ? onForm(deps, q, text, ctx) : 'pass';
+    },
+    cancel: async (q) => ({ text: q.kind === 'review_comment' ? MSG.reviewAbandoned : MSG.discarded }),
   });
 
   d.onCardAction('exm_start', async (e: CardEvent, ctx: HandlerContext) => {
@@ -105,17 +108,17 @@ export function registerExemptionChat(deps: ModuleDeps): void {
     }
     const draft = draftId ? await m.getRepository(ExemptionApplication).findOneBy({ id: draftId }) : null;
     const useDraft = draft && draft.status === 'draft' && draft.unitCode === who.unit.code ? draft.id : 0;
-    await setPrompt(m, e.from, 'apply_form', useDraft, { kind } satisfies ApplyData, ctx.inboxId, now, FORM_TTL_MS);
+    const replaced = await setPrompt(m, e.from, 'apply_form', useDraft, { kind, seq: ctx.inboxId }, now);
     await greyCard(m, [e.from], e.responseCode, MSG.grey.chosen(MSG.startButtons[kind]), now);
-    await reply(m, e.from, MSG.form(kind, REASONS[kind]), now, ctx.inboxId);
+    await reply(m, e.from, askText(MSG.form(kind, REASONS[kind]), replaced, { module: 'exemptions', subject: String(useDraft), kind: 'apply_form' }), now, ctx.inboxId);
   });
 
   d.onCardAction('exm_confirm', async (e: CardEvent, ctx: HandlerContext) => {
     const { manager: m, now } = ctx;
     const [nonce, action] = e.arg.split('.');
-    const p = await m.getRepository(ExemptionPrompt).findOneBy({ userid: e.from });
-    const data = p ? (JSON.parse(p.data) as ApplyData) : null;
-    if (!p || p.kind !== 'apply_confirm' || String(p.seq) !== nonce || !data?.input || p.expiresAt.getTime() <= now.getTime()) {
+    const p = await current(m, e.from, now);
+    const data = p && p.module === 'exemptions' ? dataOf<ApplyData>(p) : null;
+    if (!p || !data || p.kind !== 'apply_confirm' || String(data.seq) !== nonce || !data.input) {
       await greyCard(m, [e.from], e.responseCode, MSG.grey.stale, now);
       await reply(m, e.from, MSG.staleCard, now, ctx.inboxId);
       return;
@@ -141,7 +144,7 @@ export function registerExemptionChat(deps: ModuleDeps): void {
     } catch (err) {
       if (!isAppError(err)) throw err;
       // back to the form: the member may send a corrected one
-      await setPrompt(m, e.from, 'apply_form', p.applicationId, { kind: data.kind } satisfies ApplyData, ctx.inboxId, now, FORM_TTL_MS);
+      await setPrompt(m, e.from, 'apply_form', Number(p.subject), { kind: data.kind, seq: ctx.inboxId }, now);
       await greyCard(m, [e.from], e.responseCode, MSG.grey.failed, now);
       await reply(m, e.from, MSG.submitFailed(refusalText(err.details)), now, ctx.inboxId);
     }
@@ -165,8 +168,8 @@ export function registerExemptionChat(deps: ModuleDeps): void {
       return;
     }
     if (decision !== 'approve') {
-      await setPrompt(m, e.from, 'review_comment', id, { decision, round, responseCode: e.responseCode } satisfies ReviewData, ctx.inboxId, now, COMMENT_TTL_MS);
-      await reply(m, e.from, MSG.reviewAsk(decision), now, ctx.inboxId);
+      const replaced = await setPrompt(m, e.from, 'review_comment', id, { decision, round, responseCode: e.responseCode, seq: ctx.inboxId }, now);
+      await reply(m, e.from, askText(MSG.reviewAsk(decision), replaced, { module: 'exemptions', subject: String(id), kind: 'review_comment' }), now, ctx.inboxId);
       return;
     }
     const actor: Actor = { kind: 'office', unitCode: member.unitCode, name: e.from, userid: e.from, display: member.name };
@@ -185,35 +188,32 @@ async function decide(deps: ModuleDeps, m: EntityManager, actor: Actor, id: numb
   }
 }
 
-async function onReviewComment(deps: ModuleDeps, p: ExemptionPrompt, text: string, ctx: HandlerContext): Promise<'handled'> {
+async function onReviewComment(deps: ModuleDeps, p: OpenQuestion, text: string, ctx: HandlerContext): Promise<'handled'> {
   const { manager: m, now } = ctx;
   await clearPrompt(m, p.userid);
-  if (CANCEL_WORDS.includes(text)) {
-    await reply(m, p.userid, MSG.reviewAbandoned, now, ctx.inboxId);
-    return 'handled';
-  }
   const member = await isOfficeMember(m, p.userid);
   if (!member) {
     await reply(m, p.userid, MSG.reviewNotOffice, now, ctx.inboxId);
     return 'handled';
   }
-  const data = JSON.parse(p.data) as ReviewData;
+  const data = dataOf<ReviewData>(p);
   const actor: Actor = { kind: 'office', unitCode: member.unitCode, name: p.userid, userid: p.userid, display: member.name };
-  await decide(deps, m, actor, p.applicationId, data.decision, text, now, data.round, data.responseCode, ctx.inboxId);
+  await decide(deps, m, actor, Number(p.subject), data.decision, text, now, data.round, data.responseCode, ctx.inboxId);
   return 'handled';
 }
 
-async function onForm(deps: ModuleDeps, p: ExemptionPrompt, text: string, ctx: HandlerContext): Promise<'handled'> {
+async function onForm(deps: ModuleDeps, p: OpenQuestion, text: string, ctx: HandlerContext): Promise<'handled'> {
   const { manager: m, now } = ctx;
-  const data = JSON.parse(p.data) as ApplyData;
+  const data = dataOf<ApplyData>(p);
+  const applicationId = Number(p.subject);
   const who = await actorFor(m, p.userid);
   if (!who) {
     await clearPrompt(m, p.userid);
     await reply(m, p.userid, MSG.notStaff, now, ctx.inboxId);
     return 'handled';
   }
-  const { values, errors } = parseForm(data.kind, text, { causeDateKnown: p.applicationId > 0 });
-  const input = await toInput(m, data.kind, values, p.applicationId, errors);
+  const { values, errors } = parseForm(data.kind, text, { causeDateKnown: applicationId > 0 });
+  const input = await toInput(m, data.kind, values, applicationId, errors);
   if (errors.length || !input) {
     await reply(m, p.userid, MSG.formErrors(errors), now, ctx.inboxId);
     return 'handled';
@@ -227,7 +227,7 @@ async function onForm(deps: ModuleDeps, p: ExemptionPrompt, text: string, ctx: H
     await reply(m, p.userid, MSG.formErrors([refusalText(err.details)]), now, ctx.inboxId);
     return 'handled';
   }
-  await setPrompt(m, p.userid, 'apply_confirm', p.applicationId, { kind: data.kind, input } satisfies ApplyData, ctx.inboxId, now, FORM_TTL_MS);
+  await setPrompt(m, p.userid, 'apply_confirm', applicationId, { kind: data.kind, input, seq: ctx.inboxId }, now);
   const card = exemptionConfirmCard(
     {
       nonce: String(ctx.inboxId),

@@ -193,6 +193,9 @@ export const MSG = {
     `申请已提交（申请号 ${id}），请等待联席会议办公室审核。${late ? '本申请已超过7个工作日的申请时限，已如实记录。' : ''}在清单发布前，请由本单位自行选择免提交方式办理，不得要求申请人提交该证明。`,
   submitFailed: (reason: string): string => `申请未能提交：${reason}`,
   discarded: '已放弃本次申请。',
+  /** What an open question is about, when it is replaced or cancelled. */
+  questionLabel: (kind: 'apply_form' | 'apply_confirm' | 'review_comment', applicationId: number): string =>
+    kind === 'review_comment' ? `申请号${applicationId}的审核意见` : '免提交清单调整申请',
   notStaff: '您不在通讯录中，无法申请调整清单，请联系联席会议办公室。',
   staleCard: '该卡片已失效，请重新发起。',
   grey: {

@@ -1,4 +1,5 @@
-import { CallbackDispatcher, CardEvent, HandlerContext, TextMessage } from '../wecom/dispatcher';
+import { CallbackDispatcher, CardEvent, HandlerContext } from '../wecom/dispatcher';
+import { conversationOf } from '../conversation';
 import { isAppError } from '../errors';
 import { enqueue } from '../wecom/outbox';
 import { Config } from '../config';
@@ -13,22 +14,26 @@ async function reply(hc: HandlerContext, to: string, content: string, tag: strin
 
 /**
  * SPEC 5 in WeCom: "议题：内容" from any staff member proposes an agenda item for the next
- * meeting; 确认收到 on the minutes card acknowledges them for the member's unit.
+ * meeting (a command: it never answers another module's open question); 确认收到 on the
+ * minutes card acknowledges them for the member's unit.
  */
 export function registerMeetingHandlers(dispatcher: CallbackDispatcher, deps: { config: Config; calendar: () => Promise<WorkingCalendar> }): void {
-  dispatcher.onText(async (msg: TextMessage, hc: HandlerContext) => {
-    const match = AGENDA_RE.exec(msg.content);
-    if (!match) return 'pass';
-    const staff = await staffUnit(hc.manager, msg.from);
-    if (!staff) return 'pass';
-    const text = match[1].trim();
-    if (!text) {
-      await reply(hc, msg.from, TEXT.agendaEmpty, 'empty');
+  conversationOf(dispatcher).command('meeting', {
+    name: 'agenda',
+    matches: (text) => AGENDA_RE.test(text),
+    run: async (msg, hc) => {
+      const match = AGENDA_RE.exec(msg.content)!;
+      const staff = await staffUnit(hc.manager, msg.from);
+      if (!staff) return 'pass';
+      const text = match[1].trim();
+      if (!text) {
+        await reply(hc, msg.from, TEXT.agendaEmpty, 'empty');
+        return 'handled';
+      }
+      const { meeting } = await proposeAgenda(hc.manager, { text, unitCode: staff.unitCode, proposedBy: msg.from, via: 'chat' }, hc.now);
+      await reply(hc, msg.from, meeting ? TEXT.agendaRecorded(meeting.title, shortTime(deps.config.officeTz, meeting.scheduledAt)) : TEXT.agendaForNext, 'ok');
       return 'handled';
-    }
-    const { meeting } = await proposeAgenda(hc.manager, { text, unitCode: staff.unitCode, proposedBy: msg.from, via: 'chat' }, hc.now);
-    await reply(hc, msg.from, meeting ? TEXT.agendaRecorded(meeting.title, shortTime(deps.config.officeTz, meeting.scheduledAt)) : TEXT.agendaForNext, 'ok');
-    return 'handled';
+    },
   });
 
   dispatcher.onCardAction('meeting_ack', async (e: CardEvent, hc: HandlerContext) => {

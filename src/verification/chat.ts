@@ -1,15 +1,15 @@
 import { EntityManager } from 'typeorm';
-import { VerificationPrompt, VerificationRequest } from '../../entities';
+import { OpenQuestion, VerificationRequest } from '../../entities';
 import type { DeadlineCategory } from '../calendar';
 import { isAppError } from '../errors';
 import { CallbackDispatcher, CardEvent, HandlerContext, TextMessage } from '../wecom/dispatcher';
 import { Logger } from '../logger';
 import { WORDS, TEXT } from './messages';
 import { queueText } from './notify';
-import { OpContext, answerRequest, changeCategory, giveReturnReason, handleClick, loadForUpdate, setPrompt, staffName } from './service';
-
-/** The bot's questions expire after a day; a later text goes to other handlers. */
-const PROMPT_TTL_MS = 24 * 3600_000;
+import { close, conversationOf, dataOf } from '../conversation';
+import { OpContext, CATEGORY_RANK, loadForUpdate, staffName } from './common';
+import { answerRequest, changeCategory, giveReturnReason, handleClick } from './decide';
+import { QuestionData, askVerification } from './questions';
 
 type Word = (typeof WORDS)[keyof Omit<typeof WORDS, 'cancel'>];
 
@@ -72,7 +72,8 @@ async function target(m: EntityManager, from: string, cmd: { word: Word; number:
 }
 
 /**
- * Card clicks (受理 / 退回) and the owner's chat words. Handlers never throw for a person's
+ * Card clicks (受理 / 退回), the owner's chat words (commands, matched before any free
+ * text) and the answers to the module's open questions. Handlers never throw for a person's
  * mistake: they answer in the chat or on the card and change nothing.
  */
 export function registerVerificationHandlers(dispatcher: CallbackDispatcher, deps: ChatDeps): void {
@@ -86,68 +87,73 @@ export function registerVerificationHandlers(dispatcher: CallbackDispatcher, dep
   dispatcher.onCardAction('verif_accept', onClick('accept'));
   dispatcher.onCardAction('verif_return', onClick('return'));
 
-  dispatcher.onText(async (msg: TextMessage, hc: HandlerContext) => {
-    const m = hc.manager;
-    const now = hc.now;
-    const cmd = parseCommand(msg.content);
-    const prompts = m.getRepository(VerificationPrompt);
-    const prompt = await prompts.findOneBy({ userid: msg.from });
-    const livePrompt = prompt && now.getTime() - prompt.createdAt.getTime() < PROMPT_TTL_MS ? prompt : null;
-    if (!cmd && !livePrompt) {
-      if (prompt) await prompts.delete({ userid: msg.from });
-      return 'pass';
-    }
-    const ctx = await deps.opContext(now);
-    try {
-      if (cmd) {
+  const conversation = conversationOf(dispatcher);
+  const refused = async (hc: HandlerContext, from: string, e: unknown, number: string) => {
+    // Checks run before writes, so nothing was changed; tell the person.
+    if (!isAppError(e)) throw e;
+    hc.log.warn({ code: e.code, from }, 'verification chat action refused');
+    await reply(hc.manager, from, TEXT.failed(number), hc.now, 'chat');
+  };
+
+  conversation.command('verification', {
+    name: 'verification-words',
+    matches: (text) => parseCommand(text) !== null,
+    run: async (msg, hc) => {
+      const { manager: m, now } = hc;
+      const cmd = parseCommand(msg.content)!;
+      const ctx = await deps.opContext(now);
+      try {
         const req = await target(m, msg.from, cmd, now);
         if (!req) return 'handled';
         if (cmd.word === WORDS.match) {
           await answerRequest(m, ctx, req, { kind: 'staff', userid: msg.from }, 'match', null);
         } else if (cmd.word === WORDS.mismatch) {
-          await setPrompt(m, msg.from, req.id, 'mismatch_details', null, now);
-          await reply(m, msg.from, TEXT.askMismatch(req.number), now, String(req.id));
+          await askVerification(m, msg.from, req, 'mismatch_details', null, now);
         } else {
           const to = TO_CATEGORY[cmd.word]!;
-          if ({ digital: 0, paper: 1, historical: 2 }[to] <= { digital: 0, paper: 1, historical: 2 }[req.category]) {
+          if (CATEGORY_RANK[to] <= CATEGORY_RANK[req.category]) {
             await reply(m, msg.from, TEXT.categoryNotLonger(req.number, req.category), now, String(req.id));
             return 'handled';
           }
-          await setPrompt(m, msg.from, req.id, 'category_reason', to, now);
-          await reply(m, msg.from, TEXT.askCategoryReason(req.number, to), now, String(req.id));
+          await askVerification(m, msg.from, req, 'category_reason', to, now);
         }
+      } catch (e) {
+        await refused(hc, msg.from, e, cmd.number ?? '');
+      }
+      return 'handled';
+    },
+  });
+
+  conversation.answers('verification', {
+    answer: async (q, msg, hc) => {
+      const ctx = await deps.opContext(hc.now);
+      try {
+        return await answerQuestion(hc.manager, ctx, q, msg);
+      } catch (e) {
+        const req = await hc.manager.getRepository(VerificationRequest).findOneBy({ id: Number(q.subject) });
+        await refused(hc, msg.from, e, req?.number ?? '');
         return 'handled';
       }
-      return await answerPrompt(m, ctx, livePrompt!, msg);
-    } catch (e) {
-      // Checks run before writes, so nothing was changed; tell the person.
-      if (!isAppError(e)) throw e;
-      hc.log.warn({ code: e.code, from: msg.from }, 'verification chat action refused');
-      const req = livePrompt ? await m.getRepository(VerificationRequest).findOneBy({ id: livePrompt.requestId }) : null;
-      await reply(m, msg.from, TEXT.failed(req?.number ?? cmd?.number ?? ''), now, 'chat');
-      return 'handled';
-    }
+    },
+    cancel: async (q, hc) => {
+      const req = await hc.manager.getRepository(VerificationRequest).findOneBy({ id: Number(q.subject) });
+      // A return cannot be undone (the other cards are closed): it still needs its reason.
+      if (q.kind === 'return_reason' && req && req.status === 'returned' && !req.returnReason) return { keep: true, text: TEXT.reasonEmpty };
+      return { text: TEXT.promptCancelled(req?.number ?? '') };
+    },
   });
 }
 
-/** The person's next text after the bot asked for details or a reason. */
-async function answerPrompt(m: EntityManager, ctx: OpContext, prompt: VerificationPrompt, msg: TextMessage): Promise<'handled'> {
+/**
+ * The person's next text after the bot asked for details or a reason. Acts only while the
+ * request still waits for exactly that from them.
+ */
+async function answerQuestion(m: EntityManager, ctx: OpContext, q: OpenQuestion, msg: TextMessage): Promise<'handled'> {
   const now = ctx.now;
   const text = msg.content.trim();
-  const req = await loadForUpdate(m, { id: prompt.requestId });
-  const prompts = m.getRepository(VerificationPrompt);
+  const req = await loadForUpdate(m, { id: Number(q.subject) });
   if (!req) {
-    await prompts.delete({ userid: msg.from });
-    return 'handled';
-  }
-  // A return cannot be undone (the other cards are closed): it still needs its reason.
-  if (text === WORDS.cancel && prompt.kind === 'return_reason') {
-    await reply(m, msg.from, TEXT.reasonEmpty, now, String(req.id));
-    return 'handled';
-  }
-  if (text === WORDS.cancel) {
-    await prompts.delete({ userid: msg.from });
-    await reply(m, msg.from, TEXT.promptCancelled(req.number), now, String(req.id));
+    await close(m, msg.from);
     return 'handled';
   }
   if (!text) {
@@ -156,15 +162,15 @@ async function answerPrompt(m: EntityManager, ctx: OpContext, prompt: Verificati
   }
   const actor = { kind: 'staff' as const, userid: msg.from };
   const stillOpen =
-    prompt.kind === 'return_reason' ? req.status === 'returned' && !req.returnReason && req.assignee === msg.from : req.status === 'accepted' && req.assignee === msg.from;
+    q.kind === 'return_reason' ? req.status === 'returned' && !req.returnReason && req.assignee === msg.from : req.status === 'accepted' && req.assignee === msg.from;
   if (!stillOpen) {
-    await prompts.delete({ userid: msg.from });
+    await close(m, msg.from);
     await reply(m, msg.from, TEXT.notAnswerable(req.number, req.status), now, String(req.id));
     return 'handled';
   }
-  if (prompt.kind === 'mismatch_details') await answerRequest(m, ctx, req, actor, 'mismatch', text);
-  else if (prompt.kind === 'return_reason') await giveReturnReason(m, ctx, req, actor, text);
-  else await changeCategory(m, ctx, req, actor, prompt.arg as DeadlineCategory, text);
-  await prompts.delete({ userid: msg.from });
+  if (q.kind === 'mismatch_details') await answerRequest(m, ctx, req, actor, 'mismatch', text);
+  else if (q.kind === 'return_reason') await giveReturnReason(m, ctx, req, actor, text);
+  else await changeCategory(m, ctx, req, actor, dataOf<QuestionData>(q).to as DeadlineCategory, text);
+  await close(m, msg.from);
   return 'handled';
 }

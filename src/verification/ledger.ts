@@ -8,6 +8,7 @@ import { isValidDate } from '../directory/rules';
 import { summaryView, ledgerEntryView, iso } from './views';
 import { maskIdNumber, maskName } from './mask';
 import { CATEGORY_SHORT, CHANNEL_LABEL, LEDGER_KIND_LABEL, RESULT_LABEL, STATUS_LABEL } from './messages';
+import { Actor, OpContext, actorLabel, addEvent, cleanText } from './common';
 
 export interface LedgerQuery {
   /** A unit: requests it asked or answered, and its own ledger entries. Omitted: all (office). */
@@ -115,4 +116,45 @@ export async function ledgerXlsx(m: EntityManager, cal: WorkingCalendar, q: Ledg
   }
   for (const s of [s1, s2]) s.columns.forEach((c) => (c.width = 18));
   return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+// ---------------------------------------------------------------- recording (Art. 8, 9)
+
+export interface LedgerInput {
+  kind: LedgerKind;
+  material: string;
+  purpose?: string | null;
+  outcome?: string | null;
+  occurredAt?: Date | null;
+}
+
+/**
+ * The requesting unit's ledger: supplementary material asked after a mismatch (Art. 8),
+ * an on-site verification (Art. 8), material handed in voluntarily (Art. 9).
+ */
+export async function addLedgerEntry(m: EntityManager, ctx: OpContext, req: VerificationRequest, actor: Actor, input: LedgerInput): Promise<VerificationLedgerEntry> {
+  if (actor.kind === 'api' && actor.unitCode !== null && actor.unitCode !== req.requesterUnit) throw new AppError('verification_forbidden', 'only the requesting unit keeps this ledger');
+  if (input.kind === 'supplementary' && !(req.status === 'answered' && req.result === 'mismatch')) {
+    throw new AppError('verification_invalid_state', 'supplementary material may be asked only after a mismatch (Art. 8)');
+  }
+  const material = cleanText(input.material);
+  if (!material) throw new AppError('validation_failed', 'material is required');
+  const now = ctx.now;
+  const occurredAt = input.occurredAt ?? now;
+  if (occurredAt.getTime() > now.getTime()) throw new AppError('validation_failed', 'occurredAt lies in the future');
+  const repo = m.getRepository(VerificationLedgerEntry);
+  const entry = repo.create({
+    requestId: req.id,
+    unitCode: req.requesterUnit,
+    kind: input.kind,
+    occurredAt,
+    material: material.slice(0, 4000),
+    purpose: cleanText(input.purpose) || null,
+    outcome: cleanText(input.outcome).slice(0, 200) || null,
+    recordedBy: actorLabel(actor),
+    recordedAt: now,
+  });
+  await repo.insert(entry);
+  await addEvent(m, req, now, 'ledger_recorded', actorLabel(actor), { data: { kind: input.kind, entryId: entry.id } });
+  return entry;
 }

@@ -85,6 +85,9 @@ export const TEXT = {
   categoryNotLonger: (number: string, current: DeadlineCategory) => `${number} 当前为${CATEGORY_SHORT[current]}，只能转为时限更长的类别。`,
   cancelledToOwner: (number: string) => `协查 ${number} 已被需求单位撤回，无需再答复。`,
   failed: (number: string) => `${number} 的操作未能完成，请稍后再试或在详情页办理。`,
+  /** What an open question is about, when it is replaced or cancelled. */
+  questionLabel: (kind: 'mismatch_details' | 'return_reason' | 'category_reason', number: string) =>
+    ({ mismatch_details: `协查 ${number} 核验不一致的情况说明`, return_reason: `协查 ${number} 的退回原因`, category_reason: `协查 ${number} 转类别的原因` })[kind],
 } as const;
 
 /** The detail page (HTML); full personal data appears only here, for authorised readers. */

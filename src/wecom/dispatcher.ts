@@ -34,6 +34,8 @@ export type TextHandler = (m: TextMessage, ctx: HandlerContext) => Promise<'hand
 export type CardHandler = (e: CardEvent, ctx: HandlerContext) => Promise<void>;
 export type KfHandler = (e: KfEvent, ctx: HandlerContext) => Promise<void>;
 export type EnterHandler = (e: EnterAgent, ctx: HandlerContext) => Promise<void>;
+/** Decides the text path (commands, open questions); `ordinary` runs the text handlers and the fallback. */
+export type TextRouter = (m: TextMessage, ctx: HandlerContext, ordinary: () => Promise<'handled' | 'pass'>) => Promise<'handled' | 'pass'>;
 
 export type Outcome = 'handled' | 'ignored';
 
@@ -90,6 +92,7 @@ export class CallbackDispatcher {
   private readonly kf: KfHandler[] = [];
   private readonly enter: EnterHandler[] = [];
   private fallbackText: TextHandler | null = null;
+  private textRouter: TextRouter | null = null;
 
   onText(h: TextHandler): void {
     this.text.push(h);
@@ -97,6 +100,11 @@ export class CallbackDispatcher {
   /** Runs when no text handler took the message (e.g. a help reply). */
   onUnhandledText(h: TextHandler): void {
     this.fallbackText = h;
+  }
+  /** One router sees every text first (src/conversation); without one, handlers run in order. */
+  routeTextThrough(r: TextRouter): void {
+    if (this.textRouter) throw new Error('the text path already has a router');
+    this.textRouter = r;
   }
   onCardAction(action: string, h: CardHandler): void {
     if (this.cards.has(action)) throw new Error(`card action ${action} already has a handler`);
@@ -120,9 +128,12 @@ export class CallbackDispatcher {
     if (!ev) return 'ignored';
     switch (ev.kind) {
       case 'text': {
-        for (const h of this.text) if ((await h(ev, ctx)) === 'handled') return 'handled';
-        if (this.fallbackText && (await this.fallbackText(ev, ctx)) === 'handled') return 'handled';
-        return 'ignored';
+        const ordinary = async (): Promise<'handled' | 'pass'> => {
+          for (const h of this.text) if ((await h(ev, ctx)) === 'handled') return 'handled';
+          return this.fallbackText ? this.fallbackText(ev, ctx) : 'pass';
+        };
+        const r = this.textRouter ? await this.textRouter(ev, ctx, ordinary) : await ordinary();
+        return r === 'handled' ? 'handled' : 'ignored';
       }
       case 'enter_agent':
         for (const h of this.enter) await h(ev, ctx);

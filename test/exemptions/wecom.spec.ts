@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { startHarness, Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
-import { ExemptionApplication, ExemptionPrompt } from '../../entities';
+import { ExemptionApplication, OpenQuestion } from '../../entities';
 import { getVerificationEntry, dueApplicationReminders } from '../../src/exemptions';
 import { DirectoryMother } from '../helpers/mothers/directory';
 import { ExemptionMother, ListApi, exemptionUnits, textsTo, cardsTo, mark } from '../helpers/mothers/exemptions';
@@ -74,7 +74,7 @@ describe('exemption list in WeCom: apply from the chat, review from a card (SPEC
     expect(a).to.deep.include({ status: 'pending', unitCode: 'RSJ', kind: 'add', submittedBy: 'rsj.liaison', issuerUnit: 'GAJ', method: 'verification', defaultCategory: 'paper', note: '人口库已可查询', late: false });
     expect(h.emu.cardState('rsj.liaison', confirm.taskId)!.replace_name).to.equal(`已提交·申请号${a.id}`);
     expect(textsTo(h, 'rsj.liaison', since).join('\n')).to.include(`申请号 ${a.id}`).and.include('不得要求申请人提交该证明');
-    expect(await h.sys.dataSource.getRepository(ExemptionPrompt).count()).to.equal(0);
+    expect(await h.sys.dataSource.getRepository(OpenQuestion).count()).to.equal(0);
 
     const duty = lastCard('office.duty');
     const chief = lastCard('office.chief');
@@ -149,7 +149,7 @@ describe('exemption list in WeCom: apply from the chat, review from a card (SPEC
     await say('rsj.liaison', ADD_FORM);
     expect(lastCard('rsj.liaison').card.main_title.title).to.equal('请确认清单调整申请');
     await say('rsj.liaison', '取消');
-    expect(await h.sys.dataSource.getRepository(ExemptionPrompt).count()).to.equal(0);
+    expect(await h.sys.dataSource.getRepository(OpenQuestion).count()).to.equal(0);
     expect(await apps()).to.have.length(0);
 
     since = mark(h);
@@ -167,7 +167,7 @@ describe('exemption list in WeCom: apply from the chat, review from a card (SPEC
     expect(textsTo(h, 'rsj.liaison', since).join('\n')).to.include('申请未能提交').and.include('尚未办结的申请');
     expect(h.emu.cardState('rsj.liaison', confirm.taskId)!.replace_name).to.equal('未提交');
     expect(await apps()).to.have.length(1);
-    expect((await h.sys.dataSource.getRepository(ExemptionPrompt).findOneByOrFail({ userid: 'rsj.liaison' })).kind).to.equal('apply_form');
+    expect((await h.sys.dataSource.getRepository(OpenQuestion).findOneByOrFail({ userid: 'rsj.liaison' })).kind).to.equal('apply_form');
   });
 
   it('a recorded cause: the liaison is reminded before the 7 working days end and applies from the reminder card', async () => {

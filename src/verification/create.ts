@@ -1,0 +1,282 @@
+/** Opening a request (SPEC 1 Art. 2-7): routing, numbering, the deadline, the first cards; and offline records. */
+import crypto from 'crypto';
+import { EntityManager } from 'typeorm';
+import { Staff, VerificationEvent, VerificationRecipient, VerificationRequest } from '../../entities';
+import type { VerificationChannel, VerificationResult } from '../../entities/VerificationRequest';
+import { AppError } from '../errors';
+import { isSqlite } from '../db/tx';
+import { computeDeadline, DeadlineCategory } from '../calendar';
+import { isAway, unitStrength, GapFlag } from '../directory/rules';
+import { isValidIdNumber, normaliseIdNumber } from './id-number';
+import { insertRows, q } from '../db/fast-sql';
+import { verificationRequestCard } from '../../cards/verification.card';
+import { REF, queueCard, taskIdFor } from './notify';
+import { Actor, EntryLookup, OpContext, actorLabel, addEvent, cardViewOf, cleanText, minutesOut, requireReason } from './common';
+
+// ---------------------------------------------------------------- routing (Art. 6, 7)
+
+export interface Route {
+  recipients: Staff[];
+  gaps: GapFlag[];
+}
+
+/**
+ * The issuing unit's liaisons and deputy A (deputy B when no A is present today). A unit
+ * with no liaison at all is refused (nobody accountable); one below the Art. 6 minimum
+ * still gets the request and is flagged. When everyone is away the liaisons get it anyway.
+ */
+export function routeRecipients(staff: Staff[], today: string): Route {
+  const liaisons = staff.filter((s) => s.role === 'liaison');
+  if (!liaisons.length) throw new AppError('unit_no_liaison', 'the issuing unit has no liaison: nobody is accountable for the request');
+  const present = (s: Staff) => !isAway(s, today);
+  const deputies = staff.filter((s) => s.role === 'deputy');
+  const a = deputies.filter((s) => s.ab === 'A' && present(s));
+  const b = deputies.filter((s) => s.ab === 'B' && present(s));
+  let recipients = [...liaisons.filter(present), ...(a.length ? a : b)];
+  if (!recipients.length) recipients = liaisons;
+  const seen = new Set<string>();
+  recipients = recipients.filter((s) => (seen.has(s.userid) ? false : (seen.add(s.userid), true)));
+  return { recipients, gaps: unitStrength(staff).gaps };
+}
+
+/**
+ * HC20261126-0001: a per-day counter row upserted inside the creating transaction, so
+ * numbers have no gaps and stay unique across instances. Callers take it as late as
+ * possible: the row lock is held until commit. One statement on each dialect: an upsert
+ * with LAST_INSERT_ID(expr) on MySQL/MariaDB (no read-then-insert race on a new day),
+ * ON CONFLICT ... RETURNING on SQLite.
+ */
+export async function nextNumber(m: EntityManager, localDate: string): Promise<string> {
+  const day = localDate.replace(/-/g, '');
+  let next: number;
+  if (isSqlite(m.connection)) {
+    const rows = (await m.query(
+      'INSERT INTO "verification_counters" ("day", "last_seq") VALUES (?, 1) ON CONFLICT ("day") DO UPDATE SET "last_seq" = "last_seq" + 1 RETURNING "last_seq" AS n',
+      [day],
+    )) as Array<{ n: number }>;
+    next = Number(rows[0]?.n);
+  } else {
+    const r = (await m.query(
+      'INSERT INTO `verification_counters` (`day`, `last_seq`) VALUES (?, LAST_INSERT_ID(1)) ON DUPLICATE KEY UPDATE `last_seq` = LAST_INSERT_ID(`last_seq` + 1)',
+      [day],
+    )) as { insertId?: number | string };
+    next = Number(r.insertId);
+  }
+  if (!Number.isSafeInteger(next) || next < 1) throw new AppError('internal', 'request number allocation returned no value');
+  return `HC${day}-${String(next).padStart(4, '0')}`;
+}
+
+// ---------------------------------------------------------------- create (Art. 2-5)
+
+export interface CreateInput {
+  requesterUnit: string;
+  issuerUnit?: string;
+  serviceItem?: string;
+  certificate?: string;
+  category?: DeadlineCategory;
+  applicant: { name: string; idNumber: string };
+  question: string;
+  listEntryId?: number | null;
+  requestedBy?: string | null;
+  caseStartedAt?: Date | null;
+}
+
+export interface OfflineInput extends CreateInput {
+  channel: Exclude<VerificationChannel, 'system'>;
+  startedAt: Date;
+  answer?: { result: VerificationResult; details?: string | null; answeredAt: Date } | null;
+  returned?: { reason: string; returnedAt: Date } | null;
+}
+
+interface Resolved {
+  unitNames: Map<string, string>;
+  issuerUnit: string;
+  serviceItem: string;
+  certificate: string;
+  category: DeadlineCategory;
+  template: { id: number; category: string | null } | null;
+  idNumber: string;
+  issuerStaff: Staff[];
+}
+
+/** The routing view of a unit's staff (plain SQL: this runs for every new request). */
+async function staffOf(m: EntityManager, unitCode: string): Promise<Staff[]> {
+  const c = (n: string) => q(m, n);
+  const rows = (await m.query(
+    `SELECT ${c('userid')} AS userid, ${c('name')} AS name, ${c('role')} AS role, ${c('ab')} AS ab, ${c('away')} AS away, ${c('away_until')} AS away_until FROM ${c('staff')} WHERE ${c('unit_code')} = ? ORDER BY ${c('userid')}`,
+    [unitCode],
+  )) as Array<{ userid: string; name: string; role: string; ab: string | null; away: number | boolean | string; away_until: string | null }>;
+  return rows.map((r) => Object.assign(new Staff(), { userid: r.userid, unitCode, name: r.name, role: r.role, ab: r.ab, away: Number(r.away) === 1 || r.away === true, awayUntil: r.away_until }));
+}
+
+/** The template of (issuer, certificate), the requesting unit's own before the general one (Art. 4). */
+async function templateRef(m: EntityManager, issuerUnit: string, certificate: string, requesterUnit: string): Promise<{ id: number; category: string | null } | null> {
+  const c = (n: string) => q(m, n);
+  const rows = (await m.query(
+    `SELECT ${c('id')} AS id, ${c('category')} AS category, ${c('requester_unit')} AS requester_unit FROM ${c('verification_templates')} WHERE ${c('issuer_unit')} = ? AND ${c('certificate')} = ? AND ${c('requester_unit')} IN (?, '')`,
+    [issuerUnit, certificate, requesterUnit],
+  )) as Array<{ id: number; category: string | null; requester_unit: string }>;
+  const t = rows.find((x) => x.requester_unit === requesterUnit) ?? rows.find((x) => x.requester_unit === '');
+  return t ? { id: Number(t.id), category: t.category } : null;
+}
+
+/** Checks everything a request refers to; writes nothing. */
+async function resolve(m: EntityManager, actor: Actor, input: CreateInput, lookupEntry: EntryLookup): Promise<Resolved> {
+  if (actor.kind === 'api' && actor.unitCode && actor.unitCode !== input.requesterUnit) {
+    throw new AppError('verification_forbidden', 'a unit key may only open requests as its own unit');
+  }
+  const idNumber = normaliseIdNumber(input.applicant.idNumber);
+  if (!isValidIdNumber(idNumber)) throw new AppError('id_number_invalid', 'applicant.idNumber is not a valid 18-character ID number (GB 11643 check failed)');
+  let { issuerUnit, serviceItem, certificate, category } = input;
+  if (input.listEntryId !== undefined && input.listEntryId !== null) {
+    const entry = await lookupEntry(m, input.listEntryId);
+    if (!entry) throw new AppError('list_entry_unknown', `list entry ${input.listEntryId} is not a published verification entry`);
+    if (issuerUnit && issuerUnit !== entry.issuerUnit) throw new AppError('validation_failed', `issuerUnit ${issuerUnit} differs from the list entry's issuing unit ${entry.issuerUnit}`);
+    issuerUnit = entry.issuerUnit;
+    serviceItem = serviceItem || entry.serviceItem;
+    certificate = certificate || entry.certificate;
+    category = category ?? entry.defaultCategory;
+  }
+  if (!issuerUnit) throw new AppError('validation_failed', 'issuerUnit is required (or a listEntryId)');
+  if (!serviceItem || !certificate) throw new AppError('validation_failed', 'serviceItem and certificate are required (or a listEntryId)');
+  if (issuerUnit === input.requesterUnit) throw new AppError('validation_failed', 'requesterUnit and issuerUnit must differ');
+  const units = (await m.query(`SELECT ${q(m, 'code')} AS code, ${q(m, 'name')} AS name FROM ${q(m, 'units')} WHERE ${q(m, 'code')} IN (?, ?)`, [input.requesterUnit, issuerUnit])) as Array<{ code: string; name: string }>;
+  for (const code of [input.requesterUnit, issuerUnit]) {
+    if (!units.some((u) => u.code === code)) throw new AppError('unit_unknown', `unknown unit ${code}`);
+  }
+  const issuerStaff = await staffOf(m, issuerUnit);
+  if (input.requestedBy) {
+    const s = await m.getRepository(Staff).findOneBy({ userid: input.requestedBy });
+    if (!s || s.unitCode !== input.requesterUnit) throw new AppError('staff_unknown', `${input.requestedBy} is not on the staff of ${input.requesterUnit}`);
+  }
+  const template = await templateRef(m, issuerUnit, certificate, input.requesterUnit);
+  category = category ?? (template?.category as DeadlineCategory | null | undefined) ?? undefined;
+  if (!category) throw new AppError('validation_failed', 'category is required (no list entry or template gives one)');
+  return { unitNames: new Map(units.map((u) => [u.code, u.name])), issuerUnit, serviceItem, certificate, category, template, idNumber, issuerStaff };
+}
+
+function newRequest(input: CreateInput, r: Resolved, actor: Actor, number: string, start: Date, due: { dueAt: Date; rule: string }, channel: VerificationChannel, now: Date): Partial<VerificationRequest> {
+  return {
+    number,
+    requesterUnit: input.requesterUnit,
+    issuerUnit: r.issuerUnit,
+    requestedBy: input.requestedBy ?? null,
+    createdBy: actorLabel(actor),
+    serviceItem: r.serviceItem,
+    certificate: r.certificate,
+    listEntryId: input.listEntryId ?? null,
+    templateId: r.template?.id ?? null,
+    category: r.category,
+    channel,
+    applicantName: input.applicant.name.trim(),
+    applicantIdNumber: r.idNumber,
+    question: input.question,
+    status: 'pending',
+    startedAt: start,
+    dueAt: due.dueAt,
+    deadlineRule: due.rule,
+    caseStartedAt: input.caseStartedAt ?? null,
+    assignee: null,
+    acceptedAt: null,
+    result: null,
+    reply: null,
+    answeredAt: null,
+    returnReason: null,
+    returnedAt: null,
+    closedAt: null,
+    verificationMinutes: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/**
+ * Opens a request through the system (Art. 5): numbers it, computes the deadline (Art. 7),
+ * routes it, and queues one card per recipient, all in the caller's transaction. The
+ * number is taken last (its counter row stays locked until commit), then the cards that
+ * show it are queued.
+ */
+export async function createRequest(
+  m: EntityManager,
+  ctx: OpContext,
+  actor: Actor,
+  input: CreateInput,
+  lookupEntry: EntryLookup,
+): Promise<{ request: VerificationRequest; recipients: VerificationRecipient[]; gaps: GapFlag[] }> {
+  const r = await resolve(m, actor, input, lookupEntry);
+  const now = ctx.now;
+  const today = ctx.cal.localDate(now);
+  const route = routeRecipients(r.issuerStaff, today);
+  const due = computeDeadline(ctx.cal, r.category, now);
+  const repo = m.getRepository(VerificationRequest);
+  // A unique placeholder until the number is allocated at the end of the transaction. It
+  // starts with '0' so it sorts before every 'HC...' number in the unique index: the
+  // uniqueness check of the final number never waits on another creator's placeholder.
+  const request = repo.create(newRequest(input, r, actor, `0${crypto.randomBytes(9).toString('hex')}`, now, due, 'system', now));
+  request.version = 1;
+  request.id = await insertRows(m, VerificationRequest, [request]);
+  const recipients = route.recipients.map((s, i) =>
+    m.getRepository(VerificationRecipient).create({
+      requestId: request.id,
+      userid: s.userid,
+      role: s.role,
+      ab: s.ab,
+      reason: 'initial',
+      notifiedAt: now,
+      taskId: taskIdFor(request.id, i, 0),
+      cardSeq: 0,
+      cardOutboxId: null,
+      codeUsed: false,
+      closedAt: null,
+      outcome: null,
+    }),
+  );
+  await insertRows(m, VerificationRecipient, recipients);
+  const by = actorLabel(actor);
+  const event = (type: string, actorName: string, e: { to?: string; data: unknown }) =>
+    m.getRepository(VerificationEvent).create({ requestId: request.id, at: now, type, actor: actorName, fromStatus: null, toStatus: e.to ?? null, reason: null, data: JSON.stringify(e.data) });
+  await insertRows(m, VerificationEvent, [
+    event('created', by, { to: 'pending', data: { channel: 'system', category: r.category, dueAt: due.dueAt.toISOString(), deadlineRule: due.rule, listEntryId: input.listEntryId ?? null } }),
+    ...(route.gaps.length ? [event('unit_gap_flagged', 'system', { data: { unit: r.issuerUnit, gaps: route.gaps } })] : []),
+    event('notified', 'system', { data: { recipients: route.recipients.map((s) => ({ userid: s.userid, role: s.role, ab: s.ab })) } }),
+  ]);
+
+  request.number = await nextNumber(m, today);
+  await m.query(`UPDATE ${q(m, 'verification_requests')} SET ${q(m, 'number')} = ?, ${q(m, 'version')} = ${q(m, 'version')} + 1 WHERE ${q(m, 'id')} = ?`, [request.number, request.id]);
+  request.version += 1;
+  const view = cardViewOf(request, r.unitNames, ctx.publicUrl, ctx.tz);
+  // A new request's task_ids are new: no dedupe lookup needed.
+  for (const rcp of recipients) await queueCard(m, rcp.userid, verificationRequestCard(view, rcp.taskId, now), now, { type: REF.card, id: rcp.taskId });
+  return { request, recipients, gaps: route.gaps };
+}
+
+/**
+ * Records a request that travelled by fax, email or OA (Art. 3) so the ledger is complete:
+ * no cards, no messages; its outcome may be given now or later through the API.
+ */
+export async function recordOffline(m: EntityManager, ctx: OpContext, actor: Actor, input: OfflineInput, lookupEntry: EntryLookup): Promise<VerificationRequest> {
+  const r = await resolve(m, actor, input, lookupEntry);
+  const now = ctx.now;
+  if (input.startedAt.getTime() > now.getTime()) throw new AppError('validation_failed', 'startedAt lies in the future');
+  if (input.answer && input.returned) throw new AppError('validation_failed', 'give answer or returned, not both');
+  if (input.answer?.result === 'mismatch' && !cleanText(input.answer.details)) throw new AppError('verification_reason_required', 'a mismatch needs details');
+  if (input.returned) requireReason(input.returned.reason, 'a return');
+  const end = input.answer?.answeredAt ?? input.returned?.returnedAt ?? null;
+  if (end && (end.getTime() < input.startedAt.getTime() || end.getTime() > now.getTime())) throw new AppError('validation_failed', 'the answer time must lie between startedAt and now');
+  const due = computeDeadline(ctx.cal, r.category, input.startedAt);
+  const number = await nextNumber(m, ctx.cal.localDate(now));
+  const repo = m.getRepository(VerificationRequest);
+  const request = repo.create(newRequest(input, r, actor, number, input.startedAt, due, input.channel, now));
+  if (input.answer) {
+    Object.assign(request, { status: 'answered', result: input.answer.result, reply: cleanText(input.answer.details) || null, answeredAt: input.answer.answeredAt, closedAt: input.answer.answeredAt });
+  } else if (input.returned) {
+    Object.assign(request, { status: 'returned', returnReason: cleanText(input.returned.reason), returnedAt: input.returned.returnedAt, closedAt: input.returned.returnedAt });
+  }
+  if (request.closedAt) request.verificationMinutes = minutesOut(ctx, request, request.closedAt);
+  await repo.insert(request);
+  const by = actorLabel(actor);
+  await addEvent(m, request, now, 'created', by, { to: 'pending', data: { channel: input.channel, category: r.category, startedAt: input.startedAt.toISOString(), dueAt: due.dueAt.toISOString(), deadlineRule: due.rule, offline: true } });
+  if (input.answer) await addEvent(m, request, input.answer.answeredAt, 'answered', by, { from: 'pending', to: 'answered', data: { result: input.answer.result, channel: input.channel } });
+  if (input.returned) await addEvent(m, request, input.returned.returnedAt, 'returned', by, { from: 'pending', to: 'returned', reason: request.returnReason, data: { channel: input.channel } });
+  return request;
+}
