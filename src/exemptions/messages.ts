@@ -81,8 +81,6 @@ export const XLSX = {
 
 /** Chat words that start an application (WeCom app chat). */
 export const APPLY_TRIGGERS: readonly string[] = ['清单调整', '调整清单', '申请调整清单', '免提交清单调整', '清单调整申请'];
-/** Words that abandon the form or a pending comment. */
-export const CANCEL_WORDS: readonly string[] = ['取消', '放弃', '退出'];
 
 /** Form labels (the left side of "标签：内容"), each with the accepted spellings. */
 export const FORM_LABELS = {

@@ -3,7 +3,7 @@ import { OutboxMessage, VerificationRecipient, VerificationRequest } from '../..
 import { inTransaction } from '../db/tx';
 import { verificationClosedCard } from '../../cards/verification.card';
 import { REF, RESPONSE_CODE_TTL_MS, parseTaskId, queueCard } from './notify';
-import { OpContext, addEvent, cardView } from './service';
+import { OpContext, addEvent, cardView } from './common';
 
 /**
  * WECOM.md section 4: an update whose response_code WeCom refused (60140: used or expired)

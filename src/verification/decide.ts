@@ -62,37 +62,25 @@ export async function handleClick(m: EntityManager, ctx: OpContext, kind: ClickK
   };
   if (req.status !== 'pending') return polite();
 
-  if (kind === 'accept') {
-    const won = await transition(m, req, { status: 'accepted', assignee: click.from, acceptedAt: now, updatedAt: now }, { statuses: ['pending'] });
-    if (!won) {
-      Object.assign(req, await loadForUpdate(m, { id: req.id }));
-      return polite();
-    }
-    await addEvent(m, req, now, 'accepted', click.from, { from: 'pending', to: 'accepted' });
-    await queueReplaceName(m, click.from, click.responseCode, CARD_TEXT.acceptedBySelf, now, rcp.taskId);
-    await markRecipient(m, req, click.from, CARD_TEXT.acceptedBySelf, now);
-    await closeOpenCards(m, ctx, req, click.from, CARD_TEXT.takenBy(await staffName(m, click.from)));
-    await queueText(m, click.from, TEXT.acceptedOwner(req.number, shortTime(ctx.tz, req.dueAt)), now, String(req.id));
-    return 'accepted';
-  }
-
-  const won = await transition(
-    m,
-    req,
-    { status: 'returned', assignee: click.from, returnedAt: now, closedAt: now, verificationMinutes: minutesOut(ctx, req, now), updatedAt: now },
-    { statuses: ['pending'] },
-  );
-  if (!won) {
+  const accept = kind === 'accept';
+  const values: Partial<VerificationRequest> = accept
+    ? { status: 'accepted', assignee: click.from, acceptedAt: now, updatedAt: now }
+    : { status: 'returned', assignee: click.from, returnedAt: now, closedAt: now, verificationMinutes: minutesOut(ctx, req, now), updatedAt: now };
+  if (!(await transition(m, req, values, { statuses: ['pending'] }))) {
     Object.assign(req, await loadForUpdate(m, { id: req.id }));
     return polite();
   }
-  await addEvent(m, req, now, 'returned', click.from, { from: 'pending', to: 'returned' });
-  await queueReplaceName(m, click.from, click.responseCode, CARD_TEXT.returnedBySelf, now, rcp.taskId);
-  await markRecipient(m, req, click.from, CARD_TEXT.returnedBySelf, now);
-  await closeOpenCards(m, ctx, req, click.from, CARD_TEXT.returnedBy(await staffName(m, click.from)));
+  const to = accept ? 'accepted' : 'returned';
+  const self = accept ? CARD_TEXT.acceptedBySelf : CARD_TEXT.returnedBySelf;
+  await addEvent(m, req, now, to, click.from, { from: 'pending', to });
+  await queueReplaceName(m, click.from, click.responseCode, self, now, rcp.taskId);
+  await markRecipient(m, req, click.from, self, now);
+  const name = await staffName(m, click.from);
+  await closeOpenCards(m, ctx, req, click.from, accept ? CARD_TEXT.takenBy(name) : CARD_TEXT.returnedBy(name));
+  if (accept) await queueText(m, click.from, TEXT.acceptedOwner(req.number, shortTime(ctx.tz, req.dueAt)), now, String(req.id));
   // Art. 7: a return states its reason; the bot asks for it in the chat.
-  await askVerification(m, click.from, req, 'return_reason', null, now);
-  return 'returned';
+  else await askVerification(m, click.from, req, 'return_reason', null, now);
+  return to;
 }
 
 // ---------------------------------------------------------------- answers and changes

@@ -2,7 +2,7 @@ import { Module, ModuleDeps, ModuleParts } from '../module';
 import { directoryRouter } from '../directory/routes';
 import { getVerificationEntry } from '../exemptions/lookup';
 import { SessionSigner } from './session';
-import { OpContext, EntryLookup } from './service';
+import { OpContext, EntryLookup } from './common';
 import { registerVerificationHandlers } from './chat';
 import { verificationRouter } from './routes';
 import { detailPageRouter } from './page';

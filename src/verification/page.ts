@@ -10,7 +10,8 @@ import { formatInZone } from '../calendar';
 import type { DeadlineCategory } from '../calendar';
 import { SessionSigner } from './session';
 import { PAGE_TEXT, CATEGORY_LABEL, STATUS_LABEL, RESULT_LABEL, CHANNEL_LABEL } from './messages';
-import { Actor, OpContext, answerRequest, changeCategory, returnWithReason } from './service';
+import { Actor, OpContext } from './common';
+import { answerRequest, changeCategory, returnWithReason } from './decide';
 
 const COOKIE = 'nc_session';
 const SESSION_MS = 8 * 3600_000;

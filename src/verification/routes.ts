@@ -11,21 +11,10 @@ import { AppError } from '../errors';
 import { parseInstant } from '../calendar';
 import { idempotent, retryDeadlock } from './idempotency';
 import { requestView, templateView, ledgerEntryView } from './views';
-import { ledgerJson, ledgerXlsx, LedgerQuery } from './ledger';
-import {
-  Actor,
-  EntryLookup,
-  OpContext,
-  addLedgerEntry,
-  answerRequest,
-  cancelRequest,
-  changeCategory,
-  createRequest,
-  recordOffline,
-  returnWithReason,
-  actorLabel,
-  loadForUpdate,
-} from './service';
+import { addLedgerEntry, ledgerJson, ledgerXlsx, LedgerQuery } from './ledger';
+import { Actor, EntryLookup, OpContext, actorLabel, loadForUpdate } from './common';
+import { createRequest, recordOffline } from './create';
+import { answerRequest, cancelRequest, changeCategory, returnWithReason } from './decide';
 import { iso } from './views';
 
 const category = z.enum(['digital', 'paper', 'historical']);

@@ -2,7 +2,7 @@ import { EntityManager, In } from 'typeorm';
 import { Staff, VerificationEvent, VerificationLedgerEntry, VerificationRecipient, VerificationRequest, VerificationTemplate } from '../../entities';
 import { WorkingCalendar, formatInZone } from '../calendar';
 import { maskIdNumber, maskName } from './mask';
-import { clocksOf, isOverdue } from './service';
+import { clocksOf, isOverdue } from './clocks';
 
 export function iso(cal: WorkingCalendar, d: Date | null | undefined): string | null {
   return d ? formatInZone(cal, d) : null;
