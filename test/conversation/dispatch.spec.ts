@@ -10,6 +10,7 @@ import { TEXT as VERIFICATION } from '../../src/verification/messages';
 import { TEXT as MEETING } from '../../src/meeting/messages';
 import { MSG as EXEMPTIONS } from '../../src/exemptions/messages';
 import { CONVERSATION } from '../../src/conversation';
+import { ASSISTANT } from '../../src/assistant/messages';
 import { complaintButtonKey } from '../../cards/complaint.card';
 import { ComplaintMother, KfHarness, startKfHarness } from '../helpers/mothers/complaints';
 import { VerificationMother, cardOf } from '../helpers/mothers/verification';
@@ -22,7 +23,13 @@ describe('conversation: which module a text message goes to', () => {
     kh = await startKfHarness();
   });
   after(async () => kh.close());
-  beforeEach(async () => kh.reset());
+  // The emulator keeps WeCom's 30 messages a minute per member across tests: each test
+  // runs in its own minute, so none of the liaison's messages is dropped.
+  let minute = 0;
+  beforeEach(async () => {
+    await kh.reset();
+    kh.h.clock.advance(++minute * 2 * 60_000);
+  });
 
   async function registered(over: Parameters<typeof ComplaintMother.hotline>[0] = {}): Promise<{ id: number; number: string; taskId: string }> {
     const res = await kh.office.post('/complaints', ComplaintMother.hotline(over));
@@ -88,6 +95,14 @@ describe('conversation: which module a text message goes to', () => {
     const items = await kh.h.sys.dataSource.getRepository(JointMeetingAgendaItem).find();
     expect(items.map((i) => i.text)).to.deep.equal(['统一各部门核验答复时限']);
     expect(texts().at(-1)).to.equal(MEETING.agendaForNext);
+  });
+
+  it('帮助 while a complaint waits for its result: the help text, the complaint untouched', async () => {
+    const c = await waitingForResult();
+    const before = await complaintState(c.id);
+    await say('帮助');
+    expect(texts().at(-1)).to.equal(ASSISTANT.help);
+    expect(await complaintState(c.id)).to.deep.equal(before);
   });
 
   it('退回 a verification request, then a complaint question: the text answers the complaint, not the return', async () => {
