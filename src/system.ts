@@ -18,7 +18,7 @@ import { OutboxDispatcher } from './wecom/outbox';
 import { CalendarStore } from './calendar-admin/store';
 import { WeComEmulator } from './sandbox';
 import { MODULES, collectJobs } from './modules';
-import { ModuleDeps, Job, Worker } from './module';
+import { Module, ModuleDeps, Job, Worker } from './module';
 import { OutboxMessage } from '../entities';
 import { AppError } from './errors';
 import { CARD_ACTIONS } from '../cards/keys';
@@ -33,6 +33,8 @@ export interface SystemOptions {
   workers?: boolean;
   /** Port override (0 = random). */
   port?: number;
+  /** The feature modules (default: all of src/modules.ts). */
+  modules?: Module[];
 }
 
 export interface System {
@@ -115,7 +117,8 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     wecom: client,
     wecomUserId: async (code) => (await client.getUserInfo(code)).userid,
   };
-  const parts = MODULES.map((m) => ({ name: m.name, ...m.register(deps) }));
+  const modules = opts.modules ?? MODULES;
+  const parts = modules.map((m) => ({ name: m.name, ...m.register(deps) }));
   dispatcher.assertComplete(CARD_ACTIONS);
   const workers = parts.flatMap((p) => p.workers ?? []);
   const onSent = parts.flatMap((p) => p.onSent ?? []);
@@ -187,7 +190,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   if (emulator) emulator.setCallbackUrl(`${url}/wecom/callback`);
 
   for (const p of parts) if (p.seedDemo && emulator) await p.seedDemo();
-  const jobs = collectJobs(deps);
+  const jobs = collectJobs(deps, modules);
 
   if (opts.workers !== false) {
     outbox.start(1000);

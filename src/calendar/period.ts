@@ -1,4 +1,5 @@
-import { WorkingCalendar, parseInstant } from '../calendar';
+import { WorkingCalendar } from './working-days';
+import { parseInstant } from './format';
 import { AppError } from '../errors';
 
 /** A real date YYYY-MM-DD (no 2026-02-30). */
