@@ -4,10 +4,10 @@ import { openDataSource } from '../src/db/data-source';
 import { isSqlite } from '../src/db/tx';
 import { loadConfig } from '../src/config';
 import { silentLogger } from '../src/logger';
-import { CalendarStore } from '../src/calendar/store';
-import { runSweep } from '../src/sweep';
-import { deadlineDeps, deadlineJobs } from '../src/scheduler';
-import { CURSOR_KEY } from '../src/scheduler/discover.job';
+import { CalendarStore } from '../src/calendar-admin/store';
+import { runSweep } from '../src/scheduler';
+import { deadlineDeps, deadlineJobs } from '../src/escalations';
+import { CURSOR_KEY } from '../src/escalations/discover.job';
 import { BenchResult } from './types';
 
 export type SchedulerBenchResult = BenchResult;

@@ -4,7 +4,7 @@
  * from presets (button_selection), so nobody types a time on a phone. No personal data.
  */
 import type { DeadlineCategory } from '../src/calendar';
-import { CARD, CATEGORY_SHORT, OFFICE_ACTION_TEXT, ORDER_PRESET_LABEL, OrderPreset, formatLate } from '../src/scheduler/messages';
+import { CARD, CATEGORY_SHORT, OFFICE_ACTION_TEXT, ORDER_PRESET_LABEL, OrderPreset, formatLate } from '../src/escalations/messages';
 import { cardKey } from './keys';
 import { clip, shortTime } from './verification.card';
 

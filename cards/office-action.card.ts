@@ -2,7 +2,7 @@
  * What the issuing unit sees when the office orders completion by a time (责成限时办结,
  * SPEC 1 Art. 11): a notice with the new time, linked to the request's detail page.
  */
-import { CARD } from '../src/scheduler/messages';
+import { CARD } from '../src/escalations/messages';
 import { clip, shortTime } from './verification.card';
 
 export interface OfficeOrderView {

@@ -4,14 +4,13 @@ import { DataSource } from 'typeorm';
 import { loadConfig, ConfigError, Config } from './config';
 import { openDataSource } from './db/data-source';
 import { createApiKey } from './http/auth';
-import { CalendarStore } from './calendar/store';
+import { CalendarStore } from './calendar-admin/store';
 import { computeDeadline, formatInZone, parseInstant, DeadlineCategory } from './calendar';
 import { AppError } from './errors';
-import { CallbackDispatcher } from './wecom/dispatcher';
 import { createLogger } from './logger';
-import { MODULES } from './modules';
-import { ModuleDeps } from './module';
-import { runSweep } from './sweep';
+import { collectJobs } from './modules';
+import { JobDeps } from './module';
+import { runSweep } from './scheduler';
 import { Unit } from '../entities';
 
 const USAGE = `用法:
@@ -38,21 +37,10 @@ async function withDb<T>(config: Config, fn: (ds: DataSource) => Promise<T>, mig
   }
 }
 
-/** Module deps without a server: for one-shot commands (sweeps). */
-function headlessDeps(config: Config, ds: DataSource, now: Date): ModuleDeps {
+/** What the jobs need, without a server, routers or handlers: for one-shot sweeps. */
+function jobDeps(config: Config, ds: DataSource, now: Date): JobDeps {
   const calendar = new CalendarStore({ dataSource: ds, tz: config.officeTz, officeHours: config.officeHours });
-  return {
-    dataSource: ds,
-    dispatcher: new CallbackDispatcher(),
-    config,
-    calendar: () => calendar.get(),
-    calendarStore: calendar,
-    log: createLogger('silent'),
-    now: () => now,
-    wecomUserId: async () => {
-      throw new AppError('bad_request', 'no WeCom login from the command line');
-    },
-  };
+  return { dataSource: ds, config, calendar: () => calendar.get(), log: createLogger('silent'), now: () => now };
 }
 
 /** Runs one command; returns the exit code (0 ok, 1 failed, 2 usage). */
@@ -90,9 +78,7 @@ export async function run(argv: string[], env: Record<string, string | undefined
       const { values } = parseArgs({ args: rest, options: { now: { type: 'string' } } });
       const now = values.now ? parseInstant(values.now, config.officeTz) : new Date();
       await withDb(config, async (ds) => {
-        const deps = headlessDeps(config, ds, now);
-        const jobs = MODULES.flatMap((m) => m.register(deps).jobs ?? []);
-        await runSweep(jobs, now, (line) => io.out(JSON.stringify(line)));
+        await runSweep(collectJobs(jobDeps(config, ds, now)), now, (line) => io.out(JSON.stringify(line)));
       });
       return 0;
     }

@@ -3,7 +3,7 @@ import cron from 'node-cron';
 import { loadConfig, ConfigError } from './config';
 import { startSystem, System } from './system';
 import { createLogger } from './logger';
-import { runSweep } from './sweep';
+import { runSweep } from './scheduler';
 import { createApiKey } from './http/auth';
 
 /**

@@ -1,39 +1,63 @@
 import Router from '@koa/router';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Config } from './config';
 import { CallbackDispatcher } from './wecom/dispatcher';
+import { WeComClient } from './wecom/client';
 import { Logger } from './logger';
 import { WorkingCalendar } from './calendar';
-import { CalendarStore } from './calendar/store';
+import { CalendarStore } from './calendar-admin/store';
+import { Job } from './scheduler/sweep';
+import { OutboxMessage } from '../entities';
 
-/** What every feature module gets: constructor injection, built once in the composition root. */
-export interface ModuleDeps {
+export type { Job } from './scheduler/sweep';
+
+/** What a module's time-driven jobs get: enough to run a sweep from the command line. */
+export interface JobDeps {
   dataSource: DataSource;
-  dispatcher: CallbackDispatcher;
   config: Config;
   /** Resolves the working calendar (office overrides included); reloaded when the office edits it. */
   calendar: () => Promise<WorkingCalendar>;
-  /** The calendar's store, for the office's edits (overrides, hand-entered years). */
-  calendarStore: CalendarStore;
   log: Logger;
   /** The clock. Domain code takes `now` as a parameter; only the composition root reads it. */
   now: () => Date;
+}
+
+/** What every feature module gets: constructor injection, built once in the composition root. */
+export interface ModuleDeps extends JobDeps {
+  dispatcher: CallbackDispatcher;
+  /** The calendar's store, for the office's edits (overrides, hand-entered years). */
+  calendarStore: CalendarStore;
+  /** The WeCom API client, built before any module registers. */
+  wecom: WeComClient;
   /** WeCom OAuth: code -> member userid (auth/getuserinfo); the only WeCom read inside a request. */
   wecomUserId: (code: string) => Promise<string>;
 }
 
-/** A scheduler job: a plain function of (deps, now), see src/scheduler. */
-export interface Job {
+/** A background loop of a module (e.g. the kf worker); the composition root starts and stops it. */
+export interface Worker {
   name: string;
-  run: (now: Date) => Promise<Array<Record<string, unknown>>>;
+  /** Pause between passes while idle. */
+  intervalMs: number;
+  /** Inbox callback kinds whose arrival wakes this worker at once instead of the outbox. */
+  wakeOn?: readonly string[];
+  /** Runs passes until stop(); `afterWork` is called after a pass that may have queued messages. */
+  start(afterWork: () => void): void;
+  nudge(): void;
+  /** One pass; true when it did anything (settle() repeats until nothing does). */
+  runOnce(): Promise<boolean>;
+  stop(): Promise<void>;
 }
+
+/** Runs after WeCom accepted an outbox row, in the transaction that marks it sent. */
+export type OnSent = (row: OutboxMessage, result: Record<string, unknown>, manager: EntityManager) => Promise<void>;
 
 export interface ModuleParts {
   /** Mounted before authentication (public list search, detail pages with their own login). */
   publicRouters?: Router[];
   /** Mounted under /api/v1 behind an API key or session. */
   apiRouters?: Router[];
-  jobs?: Job[];
+  workers?: Worker[];
+  onSent?: OnSent[];
   /** Runs once at start-up after migrations (e.g. sandbox demo data). */
   seedDemo?: () => Promise<void>;
 }
@@ -41,4 +65,6 @@ export interface ModuleParts {
 export interface Module {
   name: string;
   register(deps: ModuleDeps): ModuleParts;
+  /** The module's scheduler jobs; collected without building routers or handlers. */
+  jobs?(deps: JobDeps): Job[];
 }

@@ -1,13 +1,31 @@
-import { Module } from './module';
+import { JobDeps, Module } from './module';
+import { Job } from './scheduler';
 import { verificationModule } from './verification';
 import { assistantModule } from './assistant';
-import { calendarModule } from './calendar/admin';
+import { calendarAdminModule } from './calendar-admin';
+import { directoryModule } from './directory';
 import { complaintsModule } from './complaints';
 import { exemptionsModule } from './exemptions';
-import { schedulerModule } from './scheduler';
+import { escalationsModule } from './escalations';
 import { accountabilityModule } from './accountability';
 import { supervisionModule } from './supervision';
 import { meetingModule } from './meeting';
 
 /** Every feature module, registered in this order by the composition root. */
-export const MODULES: Module[] = [calendarModule, verificationModule, complaintsModule, exemptionsModule, schedulerModule, accountabilityModule, supervisionModule, meetingModule, assistantModule];
+export const MODULES: Module[] = [
+  calendarAdminModule,
+  directoryModule,
+  verificationModule,
+  complaintsModule,
+  exemptionsModule,
+  escalationsModule,
+  accountabilityModule,
+  supervisionModule,
+  meetingModule,
+  assistantModule,
+];
+
+/** Every job the modules declare, in module order: what one sweep runs. */
+export function collectJobs(deps: JobDeps, modules: Module[] = MODULES): Job[] {
+  return modules.flatMap((m) => m.jobs?.(deps) ?? []);
+}

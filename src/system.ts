@@ -15,14 +15,13 @@ import { WeComClient } from './wecom/client';
 import { DbTokenProvider } from './wecom/token-cache';
 import { Pacer } from './wecom/pacer';
 import { OutboxDispatcher } from './wecom/outbox';
-import { CalendarStore } from './calendar/store';
+import { CalendarStore } from './calendar-admin/store';
 import { WeComEmulator } from './sandbox';
-import { MODULES } from './modules';
-import { ModuleDeps, Job } from './module';
+import { MODULES, collectJobs } from './modules';
+import { Module, ModuleDeps, Job, Worker } from './module';
 import { OutboxMessage } from '../entities';
 import { AppError } from './errors';
 import { CARD_ACTIONS } from '../cards/keys';
-import { createKfWorker, complaintsOnSent, KfWorker } from './complaints';
 
 export interface SystemOptions {
   config: Config;
@@ -34,6 +33,8 @@ export interface SystemOptions {
   workers?: boolean;
   /** Port override (0 = random). */
   port?: number;
+  /** The feature modules (default: all of src/modules.ts). */
+  modules?: Module[];
 }
 
 export interface System {
@@ -45,8 +46,8 @@ export interface System {
   dispatcher: CallbackDispatcher;
   inbox: Inbox;
   outbox: OutboxDispatcher;
-  /** Pulls WeChat Customer Service messages and runs the citizens' conversations. */
-  kf: KfWorker;
+  /** The modules' background loops (e.g. the kf worker), run beside the inbox and outbox. */
+  workers: Worker[];
   client: WeComClient;
   calendar: CalendarStore;
   metrics: Metrics;
@@ -103,7 +104,8 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
 
   const dispatcher = new CallbackDispatcher();
   const calendar = new CalendarStore({ dataSource, tz: config.officeTz, officeHours: config.officeHours });
-  const clientRef: { c: WeComClient | null } = { c: null };
+  const tokens = new DbTokenProvider({ dataSource, apiBase: settings.apiBase, corpId: settings.corpId, secrets: { app: settings.secret, kf: settings.kfSecret }, instanceId: config.instanceId, now });
+  const client = new WeComClient({ apiBase: settings.apiBase, corpId: settings.corpId, agentId: settings.agentId, tokens, logger: log, metrics: metrics.wecomSink() });
   const deps: ModuleDeps = {
     dataSource,
     dispatcher,
@@ -112,14 +114,15 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     calendarStore: calendar,
     log,
     now,
-    wecomUserId: async (code) => (await clientRef.c!.getUserInfo(code)).userid,
+    wecom: client,
+    wecomUserId: async (code) => (await client.getUserInfo(code)).userid,
   };
-  const parts = MODULES.map((m) => ({ name: m.name, ...m.register(deps) }));
+  const modules = opts.modules ?? MODULES;
+  const parts = modules.map((m) => ({ name: m.name, ...m.register(deps) }));
   dispatcher.assertComplete(CARD_ACTIONS);
+  const workers = parts.flatMap((p) => p.workers ?? []);
+  const onSent = parts.flatMap((p) => p.onSent ?? []);
 
-  const tokens = new DbTokenProvider({ dataSource, apiBase: settings.apiBase, corpId: settings.corpId, secrets: { app: settings.secret, kf: settings.kfSecret }, instanceId: config.instanceId, now });
-  const client = new WeComClient({ apiBase: settings.apiBase, corpId: settings.corpId, agentId: settings.agentId, tokens, logger: log, metrics: metrics.wecomSink() });
-  clientRef.c = client;
   const pacer = new Pacer({ dataSource, now });
   const outbox = new OutboxDispatcher({
     dataSource,
@@ -134,10 +137,13 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     // WeCom's duplicate check covers a resend after a crash (claims expire after 2 min); a
     // short window keeps a repeated identical reply (help, a re-asked question) deliverable.
     duplicateCheckSeconds: 600,
-    onSent: complaintsOnSent,
+    onSent: async (row, result, m) => {
+      for (const hook of onSent) await hook(row, result, m);
+    },
   });
-  const kf = createKfWorker(deps, client, { afterPass: (r) => (r.processed || r.reconciled ? outbox.nudge() : undefined) });
-  // Work queued by a callback goes out at once, not at the workers' next interval.
+  // Work queued by a callback goes out at once, not at the workers' next interval; a
+  // callback a worker waits for (wakeOn) wakes that worker instead.
+  const wakes = new Map(workers.flatMap((w) => (w.wakeOn ?? []).map((kind) => [kind, w] as const)));
   const inbox = new Inbox({
     dataSource,
     dispatcher,
@@ -145,7 +151,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     metrics,
     now,
     instanceId: config.instanceId,
-    afterProcess: (kind) => (kind === 'kf_msg_or_event' ? kf.nudge() : outbox.nudge()),
+    afterProcess: (kind) => (wakes.get(kind) ?? outbox).nudge(),
   });
 
   let accepting = true;
@@ -184,12 +190,12 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   if (emulator) emulator.setCallbackUrl(`${url}/wecom/callback`);
 
   for (const p of parts) if (p.seedDemo && emulator) await p.seedDemo();
-  const jobs = parts.flatMap((p) => p.jobs ?? []);
+  const jobs = collectJobs(deps, modules);
 
   if (opts.workers !== false) {
     outbox.start(1000);
     inbox.start(5000);
-    kf.start(1000);
+    for (const w of workers) w.start(() => outbox.nudge());
   }
 
   const system: System = {
@@ -201,7 +207,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     dispatcher,
     inbox,
     outbox,
-    kf,
+    workers,
     client,
     calendar,
     metrics,
@@ -214,9 +220,10 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       const idle = async () => {
         await inbox.drain();
         await inbox.recover(0);
-        const k = await kf.runOnce();
+        let busy = false;
+        for (const w of workers) if (await w.runOnce()) busy = true;
         const r = await outbox.runOnce();
-        return !r.sent && !r.failed && !k.synced && !k.processed && !k.reconciled;
+        return !r.sent && !r.failed && !busy;
       };
       for (let i = 0; i < 20; i++) if ((await idle()) && (await idle())) return;
     },
@@ -226,7 +233,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections?.();
       await inbox.stop();
-      await kf.stop();
+      for (const w of workers) await w.stop();
       await outbox.stop();
       if (emulator) await emulator.close();
       if (ownsDataSource) await dataSource.destroy();

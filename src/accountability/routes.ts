@@ -8,7 +8,7 @@ import { Principal, principalOf, requireOffice } from '../http/auth';
 import { inTransaction } from '../db/tx';
 import { AppError } from '../errors';
 import { WorkingCalendar, formatInZone } from '../calendar';
-import { dayStart, nextDate } from '../supervision/period';
+import { dayStart, nextDate } from '../calendar/period';
 import { isValidDate } from '../directory/rules';
 import { CASE_OUTCOMES, EXEMPTION_GROUNDS, countsForAppraisal, recordAppeal, recordAppealDecision, recordDecision, recordExemption } from './service';
 import { OUTCOME_LABEL, EXEMPTION_LABEL, GROUND_LABEL, STATUS_LABEL } from './messages';

@@ -120,6 +120,11 @@ export function nextOfficeInstant(cal: WorkingCalendar, t: Date): Date {
   return new Date(addOfficeMs(cal, toMs(t, 't'), 0));
 }
 
+/** True when `now` lies inside office hours on a working day. */
+export function inOfficeHours(cal: WorkingCalendar, now: Date): boolean {
+  return nextOfficeInstant(cal, now).getTime() === now.getTime();
+}
+
 /** The stable `rule` string of a deadline rule. */
 export function describeRule(category: DeadlineCategory, rule: DeadlineRule): string {
   return rule.kind === 'office_minutes'

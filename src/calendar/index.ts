@@ -8,6 +8,7 @@ export {
   pointAtFraction,
   endOfWorkingDay,
   nextOfficeInstant,
+  inOfficeHours,
   computeDeadline,
   describeRule,
   DEFAULT_DEADLINE_RULES,

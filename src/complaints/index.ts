@@ -2,18 +2,20 @@
  * 投诉举报 (SPEC.md section 3): citizens complain over WeChat Customer Service (kf) or
  * through any receiver; the case lifecycle of Art. 7-11; the analysis of Art. 12-13.
  *
- * The module registers the kf callback, the liaison's card and chat answers and the API.
- * The kf worker needs the WeCom client, so the composition root builds it with
- * createKfWorker() and runs it (start/stop, and runOnce() inside settle()).
+ * The module registers the kf callback, the liaison's card and chat answers and the API,
+ * declares the kf worker (the composition root runs it), the outbox hook that marks a
+ * notice delivered, and the deadline job (SPEC 3 Art. 7, 10).
  */
 import { EntityManager } from 'typeorm';
 import { OutboxMessage } from '../../entities';
-import { Module, ModuleDeps } from '../module';
+import { Module, ModuleDeps, Worker } from '../module';
+import { guardedJob } from '../scheduler';
 import { KfApi, KfWorker, KfWorkerDeps, recordKfSyncRequest } from './kf-runtime';
 import { complaintCardHandler, registerComplaintAnswers } from './liaison';
 import { CARD_ACTION, REF } from './model';
 import { markNoticeSent } from './notify';
 import { complaintsRouter } from './routes';
+import { complaintDeadlines } from './deadlines.job';
 
 export { KfWorker } from './kf-runtime';
 export type { KfApi, KfRunResult, KfWorkerDeps } from './kf-runtime';
@@ -28,9 +30,34 @@ export const complaintsModule: Module = {
     });
     deps.dispatcher.onCardAction(CARD_ACTION, complaintCardHandler({ calendar: deps.calendar }));
     registerComplaintAnswers(deps.dispatcher, { calendar: deps.calendar });
-    return { apiRouters: [complaintsRouter(deps)] };
+    return { apiRouters: [complaintsRouter(deps)], workers: [kfWorker(deps)], onSent: [complaintsOnSent] };
   },
+  jobs: (deps) => [guardedJob(deps.log, 'complaint-deadlines', (now) => complaintDeadlines(deps, now))],
 };
+
+/**
+ * The kf worker as the composition root runs it: woken by kf callbacks, and waking the
+ * outbox after a pass that processed messages or reconciled notices.
+ */
+function kfWorker(deps: ModuleDeps): Worker {
+  let afterWork: () => void = () => undefined;
+  const w = createKfWorker(deps, deps.wecom, { afterPass: (r) => (r.processed || r.reconciled ? afterWork() : undefined) });
+  return {
+    name: 'kf',
+    intervalMs: 1000,
+    wakeOn: ['kf_msg_or_event'],
+    start(after) {
+      afterWork = after;
+      w.start(this.intervalMs);
+    },
+    nudge: () => w.nudge(),
+    runOnce: async () => {
+      const k = await w.runOnce();
+      return !!(k.synced || k.processed || k.reconciled);
+    },
+    stop: () => w.stop(),
+  };
+}
 
 /** The kf worker of this instance; `api` is the WeComClient (kfSyncMsg). */
 export function createKfWorker(deps: ModuleDeps, api: KfApi, opts: Partial<Omit<KfWorkerDeps, 'dataSource' | 'api'>> = {}): KfWorker {

@@ -1,6 +1,6 @@
 /**
- * Time-driven questions the scheduler (deadlines issue) asks about complaints. Read-only:
- * the scheduler decides whom to remind, how often, and when to escalate.
+ * Time-driven questions the deadline job (deadlines.job.ts) asks about complaints. Read-only:
+ * the job decides whom to remind, how often, and when to tell the office.
  */
 import { DataSource, EntityManager, In, IsNull, LessThan, LessThanOrEqual, Not } from 'typeorm';
 import { Complaint, KfConversation } from '../../entities';

@@ -2,6 +2,8 @@ import dayjs from 'dayjs';
 import { DataSource, LessThanOrEqual } from 'typeorm';
 import { ExemptionApplication, ExemptionEntry, OutboxMessage, Unit } from '../../entities';
 import { inTransaction, claimLock } from '../db/tx';
+import { JobDeps } from '../module';
+import type { Line } from '../scheduler';
 import { latestVersion } from './lookup';
 import { PUBLICATION_MONTHS } from './rules';
 import { MSG } from './messages';
@@ -102,4 +104,18 @@ export async function publicationOverdue(ds: DataSource, now: Date, opts: Remind
       outcome: !members.length ? 'no_recipient' : already ? 'already_reminded' : 'reminded',
     };
   });
+}
+
+/**
+ * The sweep's job: both reminders. Each application is reminded once, at its remindAt (a
+ * working morning); the publication reminder once a month from the anniversary of the last
+ * publication. Neither needs the working calendar, so a year without calendar data does not
+ * hold them back.
+ */
+export async function exemptionReminders(d: Pick<JobDeps, 'dataSource' | 'config'>, now: Date): Promise<Line[]> {
+  const tz = d.config.officeTz;
+  const lines: Line[] = (await dueApplicationReminders(d.dataSource, now, { tz })).map((r) => ({ action: 'application_reminder', ...r }));
+  const p = await publicationOverdue(d.dataSource, now, { tz });
+  if (p && p.outcome !== 'already_reminded') lines.push({ action: 'publication_reminder', ...p });
+  return lines;
 }

@@ -1,6 +1,5 @@
 import { Module, ModuleDeps, ModuleParts } from '../module';
-import { deadlineDeps } from '../scheduler';
-import { reportDomainErrors } from '../scheduler/context';
+import { guardedJob } from '../scheduler';
 import { meetingRouter } from './routes';
 import { registerMeetingHandlers } from './chat';
 import { meetingReminders } from './reminders.job';
@@ -10,7 +9,7 @@ export const meetingModule: Module = {
   name: 'meeting',
   register(deps: ModuleDeps): ModuleParts {
     registerMeetingHandlers(deps.dispatcher, { config: deps.config, calendar: deps.calendar });
-    const d = deadlineDeps(deps);
-    return { apiRouters: [meetingRouter(deps)], jobs: [{ name: 'meeting-reminders', run: (now) => reportDomainErrors(d.log, 'meeting-reminders', () => meetingReminders(d, now)) }] };
+    return { apiRouters: [meetingRouter(deps)] };
   },
+  jobs: (deps) => [guardedJob(deps.log, 'meeting-reminders', (now) => meetingReminders(deps, now))],
 };

@@ -1,12 +1,12 @@
 import { Between } from 'typeorm';
 import { JointMeeting, JointMeetingUnit, SchedulerState } from '../../entities';
 import { inTransaction, isUniqueViolation } from '../db/tx';
-import { formatInZone, parseInstant } from '../calendar';
+import { formatInZone, inOfficeHours, parseInstant } from '../calendar';
 import { enqueue } from '../wecom/outbox';
-import { DeadlineDeps, officeMembers, queueGroupMarkdown, queueText, unitLiaisons } from '../scheduler/context';
-import { claimOnce, isClaimed } from '../scheduler/claims';
-import { inOfficeHours } from '../scheduler/stages';
-import type { Line } from '../scheduler/engine';
+import { REMINDER_TEXT_REF, queueGroupMarkdown, queueText } from '../wecom/notices';
+import { presentOfficeMembers, unitLiaisons } from '../directory/who';
+import { JobDeps } from '../module';
+import { Line, claimOnce, isClaimed } from '../scheduler';
 import { meetingReminderCard } from '../../cards/meeting.card';
 import { REF, cardViewOf, lastRegularMeeting, upcomingRegularMeeting } from './service';
 import { TEXT } from './messages';
@@ -31,7 +31,7 @@ export function addMonths(date: string, n: number): string {
  * meeting, a scheduler claim); when six months pass without a regular meeting and none is
  * scheduled, the office is reminded (once a month while it lasts). Office hours only.
  */
-export async function meetingReminders(d: DeadlineDeps, now: Date): Promise<Line[]> {
+export async function meetingReminders(d: JobDeps, now: Date): Promise<Line[]> {
   const cal = await d.calendar();
   if (!inOfficeHours(cal, now)) return [];
   const lines: Line[] = [];
@@ -65,7 +65,7 @@ export async function meetingReminders(d: DeadlineDeps, now: Date): Promise<Line
   return lines;
 }
 
-async function sixMonthCheck(d: DeadlineDeps, now: Date): Promise<Line | null> {
+async function sixMonthCheck(d: JobDeps, now: Date): Promise<Line | null> {
   const ds = d.dataSource;
   const cal = await d.calendar();
   if (await upcomingRegularMeeting(ds.manager, now)) return null;
@@ -96,8 +96,8 @@ async function sixMonthCheck(d: DeadlineDeps, now: Date): Promise<Line | null> {
       const lastDate = last ? formatInZone(cal, last.scheduledAt).slice(0, 10) : null;
       const text = TEXT.overdue(MAX_MONTHS_WITHOUT_MEETING, lastDate);
       const sent = await queueGroupMarkdown(m, d.config, text, now, { id: key, dedupeKey: key });
-      const members = await officeMembers(m, cal.localDate(now));
-      for (const s of members) await queueText(m, s.userid, text, now, key, `${key}:${s.userid}`);
+      const members = await presentOfficeMembers(m, cal.localDate(now));
+      for (const s of members) await queueText(m, s.userid, text, now, { type: REMINDER_TEXT_REF, id: key, dedupeKey: `${key}:${s.userid}` });
       return { action: 'meeting_overdue', lastMeetingId: last?.id ?? null, group: sent?.channel ?? 'none', to: members.map((s) => s.userid) };
     });
   } catch (e) {

@@ -7,7 +7,7 @@ import { readJson } from '../http/body';
 import { Principal, principalOf, requireOffice } from '../http/auth';
 import { inTransaction } from '../db/tx';
 import { AppError } from '../errors';
-import { instantSchema } from '../scheduler/routes';
+import { instantSchema } from '../http/schemas';
 import { acknowledge, cancelMeeting, loadMeeting, meetingJson, proposeAgenda, reportProgress, scheduleMeeting, sendMinutes } from './service';
 
 function id(ctx: Context): number {

@@ -1,6 +1,5 @@
 import { Module, ModuleDeps, ModuleParts } from '../module';
-import { deadlineDeps } from '../scheduler';
-import { reportDomainErrors } from '../scheduler/context';
+import { guardedJob } from '../scheduler';
 import { supervisionRouter } from './routes';
 import { weeklySummary } from './weekly.job';
 
@@ -8,10 +7,7 @@ import { weeklySummary } from './weekly.job';
 export const supervisionModule: Module = {
   name: 'supervision',
   register(deps: ModuleDeps): ModuleParts {
-    const d = deadlineDeps(deps);
-    return {
-      apiRouters: [supervisionRouter(deps)],
-      jobs: [{ name: 'supervision-weekly', run: (now) => reportDomainErrors(d.log, 'supervision-weekly', () => weeklySummary(d, now)) }],
-    };
+    return { apiRouters: [supervisionRouter(deps)] };
   },
+  jobs: (deps) => [guardedJob(deps.log, 'supervision-weekly', (now) => weeklySummary(deps, now))],
 };

@@ -5,7 +5,7 @@ import { ModuleDeps } from '../module';
 import { principalOf } from '../http/auth';
 import { AppError } from '../errors';
 import { WorkingCalendar, formatInZone } from '../calendar';
-import { periodOf } from './period';
+import { periodOf } from '../calendar/period';
 import { VerificationStats, verificationStats } from './stats';
 import { statsWorkbook } from './xlsx';
 

@@ -1,7 +1,7 @@
 import { EntityManager, In } from 'typeorm';
 import { AccountabilityCase, Staff, Unit, VerificationRequest } from '../../entities';
 import { countsForAppraisal } from '../accountability/service';
-import { Period } from './period';
+import { Period } from '../calendar/period';
 
 /** Nearest-rank percentile of sorted numbers (null when empty). */
 export function percentile(sorted: number[], p: number): number | null {

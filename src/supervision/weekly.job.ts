@@ -1,10 +1,10 @@
 import { Escalation, VerificationRequest } from '../../entities';
 import { inTransaction, isUniqueViolation } from '../db/tx';
 import { parseInstant } from '../calendar';
-import { DeadlineDeps, queueGroupMarkdown } from '../scheduler/context';
-import { claimOnce, isClaimed, setClaimDetail } from '../scheduler/claims';
-import type { Line } from '../scheduler/engine';
-import { nextDate, periodOf, weekdayOf } from './period';
+import { queueGroupMarkdown } from '../wecom/notices';
+import { JobDeps } from '../module';
+import { Line, claimOnce, isClaimed, setClaimDetail } from '../scheduler';
+import { nextDate, periodOf, weekdayOf } from '../calendar/period';
 import { verificationStats } from './stats';
 import { WEEKLY } from './messages';
 
@@ -21,7 +21,7 @@ export function mondayOf(date: string): string {
  * claim per week), from Monday 09:00 on. Without a group the summary is recorded only
  * (the claim's detail holds the figures).
  */
-export async function weeklySummary(d: DeadlineDeps, now: Date): Promise<Line[]> {
+export async function weeklySummary(d: JobDeps, now: Date): Promise<Line[]> {
   const cal = await d.calendar();
   const monday = mondayOf(cal.localDate(now));
   let sendDay = monday;

@@ -3,7 +3,7 @@ import { Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { DirectoryMother } from '../helpers/mothers/directory';
 import { Api } from '../helpers/mothers/verification';
-import { runSweep } from '../../src/sweep';
+import { runSweep } from '../../src/scheduler';
 import { CalendarDay } from '../../entities';
 import { directoryHarness } from '../helpers/directory-harness';
 

@@ -3,6 +3,8 @@ import { run } from '../../src/cli';
 import { sharedTestUrl, testDataSource, clearTables } from '../helpers/db';
 import { hashKey } from '../../src/http/auth';
 import { ApiKey, Unit } from '../../entities';
+import { DirectoryMother } from '../helpers/mothers/directory';
+import { ExemptionMother, exemptionUnits } from '../helpers/mothers/exemptions';
 
 function capture() {
   const out: string[] = [];
@@ -79,5 +81,21 @@ describe('nocert CLI', () => {
     const c = capture();
     expect(await run(['frobnicate'], env(), c.io)).to.equal(2);
     expect(c.err[0]).to.match(/用法/);
+  });
+
+  it('scheduler run --now runs the jobs of every module: the half-yearly publication reminder once (SPEC 2 Art. 5)', async () => {
+    const ds = await testDataSource();
+    await DirectoryMother.seed(ds, exemptionUnits());
+    await ExemptionMother.published(ds, ExemptionMother.many(1), new Date('2026-05-26T09:00:00+08:00'));
+    const sweep = async (at: string) => {
+      const c = capture();
+      expect(await run(['scheduler', 'run', '--now', at], env(), c.io)).to.equal(0);
+      return c.out.map((l) => JSON.parse(l)).filter((l) => l.job === 'exemption-reminders');
+    };
+    expect(await sweep('2026-11-26T08:59:00+08:00')).to.deep.equal([]);
+    const [line, ...more] = await sweep('2026-11-26T09:00:00+08:00');
+    expect(more).to.deep.equal([]);
+    expect(line).to.deep.include({ action: 'publication_reminder', lastVersion: 1, outcome: 'reminded', recipients: ['office.chief', 'office.duty'] });
+    expect(await sweep('2026-11-26T09:05:00+08:00'), 'once a month').to.deep.equal([]);
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { DeadlineStageClaim, Escalation, OutboxMessage } from '../../../entities';
-import { runSweep } from '../../../src/sweep';
+import { runSweep } from '../../../src/scheduler';
 import { Job } from '../../../src/module';
 import { Harness } from '../system';
 import { DirectoryMother, UnitSpec } from './directory';

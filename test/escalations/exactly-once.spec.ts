@@ -4,8 +4,8 @@ import { DeadlineStageClaim, DeadlineTracker, Escalation } from '../../entities'
 import { startHarness, Harness } from '../helpers/system';
 import { extraDataSource, isMysqlRun } from '../helpers/db';
 import { createApiKey } from '../../src/http/auth';
-import { runSweep } from '../../src/sweep';
-import { deadlineDeps, deadlineJobs } from '../../src/scheduler';
+import { runSweep } from '../../src/scheduler';
+import { deadlineDeps, deadlineJobs } from '../../src/escalations';
 import { DirectoryMother } from '../helpers/mothers/directory';
 import { Api, mark } from '../helpers/mothers/verification';
 import { Line, SchedulerMother, createRequest, sweep, texts, useOfficeChat } from '../helpers/mothers/scheduler';

@@ -8,8 +8,9 @@ import { readJson } from '../http/body';
 import { principalOf, requireOffice } from '../http/auth';
 import { inTransaction } from '../db/tx';
 import { AppError } from '../errors';
-import { WorkingCalendar, formatInZone, parseInstant } from '../calendar';
-import { DeadlineDeps } from './context';
+import { WorkingCalendar, formatInZone } from '../calendar';
+import { instantSchema } from '../http/schemas';
+import { DeadlineDeps } from './deps';
 import { officeAction } from './escalations';
 import { ORDER_PRESET_LABEL } from './messages';
 import { DEFAULT_STAGE_RULES, effectiveRules, stageTablePatch } from './stages';
@@ -17,17 +18,6 @@ import { loadStagePatch, saveStagePatch } from './settings';
 
 function iso(cal: WorkingCalendar, d: Date | null | undefined): string | null {
   return d ? formatInZone(cal, d) : null;
-}
-
-export function instantSchema(tz: string) {
-  return z.string().transform((s, ctx) => {
-    try {
-      return parseInstant(s, tz);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'an ISO-8601 instant, e.g. 2026-11-26T17:30:00+08:00' });
-      return z.NEVER;
-    }
-  });
 }
 
 function orderView(cal: WorkingCalendar, o: OfficeOrder) {
@@ -73,7 +63,7 @@ const note = z.string().trim().max(2000).nullable().optional();
  * /api/v1: escalations and office actions for the web console (the same rules as the
  * WeCom card), the per-request deadline trail, and the office's stage settings.
  */
-export function schedulerRouter(deps: ModuleDeps, d: DeadlineDeps): Router {
+export function escalationsRouter(deps: ModuleDeps, d: DeadlineDeps): Router {
   const r = new Router();
   const ds = deps.dataSource;
   const tz = deps.config.officeTz;

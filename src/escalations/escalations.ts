@@ -10,7 +10,9 @@ import { shortTime } from '../../cards/verification.card';
 import { EscalationCardView, escalationActionCard } from '../../cards/escalation.card';
 import { officeOrderNoticeCard } from '../../cards/office-action.card';
 import { openCase, accountableLiaison, addCaseEvent } from '../accountability/service';
-import { DeadlineDeps, REF, isOfficeMember, isOpen, officeGroup, officeMembers, ownerAndLiaisons, queueGroupMarkdown, queueText, staffNames, unitNames } from './context';
+import { officeGroup, queueGroupMarkdown } from '../wecom/notices';
+import { officeMember, presentOfficeMembers, staffNames, unitNames } from '../directory/who';
+import { DeadlineDeps, REF, isOpen, ownerAndLiaisons, queueText } from './deps';
 import { GROUP, ORDER_PRESET_LABEL, OrderPreset, TEXT, formatLate } from './messages';
 import { loadStageTable } from './settings';
 import { nextWake, planStages } from './stages';
@@ -54,7 +56,7 @@ export async function escalate(
 ): Promise<{ escalation: Escalation; told: string[] }> {
   const missedDueAt = stage.level === 2 && stage.order?.completeBy ? stage.order.completeBy : req.dueAt;
   const today = cal.localDate(now);
-  const members = await officeMembers(m, today);
+  const members = await presentOfficeMembers(m, today);
   const repo = m.getRepository(Escalation);
   const esc = repo.create({
     requestId: req.id,
@@ -206,7 +208,7 @@ export async function officeAction(m: EntityManager, d: DeadlineDeps, cal: Worki
   const esc = await loadEscalation(m, escalationId);
   let actorName = actor.kind === 'api' ? actor.name : actor.userid;
   if (actor.kind === 'staff') {
-    const s = await isOfficeMember(m, actor.userid);
+    const s = await officeMember(m, actor.userid);
     if (!s) throw new AppError('office_member_required', `${actor.userid} is not a member of the office`);
     actorName = s.name;
   }

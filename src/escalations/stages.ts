@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WorkingCalendar, DeadlineCategory, DEADLINE_CATEGORIES, nextOfficeInstant, pointAtFraction } from '../calendar';
+import { WorkingCalendar, DeadlineCategory, DEADLINE_CATEGORIES, inOfficeHours, nextOfficeInstant, pointAtFraction } from '../calendar';
 
 /**
  * THE table of deadline stages (SPEC 1 Art. 7, 10, 11). Fractions are of the office time
@@ -113,10 +113,7 @@ export function planStages(cal: WorkingCalendar, table: StageTable, req: PlanInp
   return out;
 }
 
-/** True when `now` lies inside office hours on a working day. */
-export function inOfficeHours(cal: WorkingCalendar, now: Date): boolean {
-  return nextOfficeInstant(cal, now).getTime() === now.getTime();
-}
+export { inOfficeHours };
 
 export interface Decision {
   fire: PlannedStage[];

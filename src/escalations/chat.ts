@@ -4,7 +4,7 @@ import { isAppError } from '../errors';
 import { enqueue } from '../wecom/outbox';
 import { shortTime } from '../../cards/verification.card';
 import { ORDER_QUESTION_KEY, escalationActionCard } from '../../cards/escalation.card';
-import { DeadlineDeps, REF, queueText } from './context';
+import { DeadlineDeps, REF, queueText } from './deps';
 import { escalationView, officeAction } from './escalations';
 import { CARD, ORDER_PRESET_LABEL, OrderPreset, TEXT } from './messages';
 

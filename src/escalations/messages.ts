@@ -7,15 +7,7 @@ import type { DeadlineCategory } from '../calendar';
 import { CATEGORY_SHORT } from '../verification/messages';
 
 export { CATEGORY_SHORT };
-
-/** "5分钟", "2小时10分钟" (office time). */
-export function formatLate(minutes: number): string {
-  const m = Math.max(0, Math.round(minutes));
-  if (m < 1) return '不足1分钟';
-  if (m < 60) return `${m}分钟`;
-  const h = Math.floor(m / 60);
-  return m % 60 ? `${h}小时${m % 60}分钟` : `${h}小时`;
-}
+export { formatLate } from '../calendar/messages';
 
 /** Presets an office member picks from on the card (button_selection): no typing on a phone. */
 export const ORDER_PRESET_LABEL = {
@@ -114,11 +106,3 @@ export const CARD = {
 } as const;
 
 /** Complaint deadlines (SPEC 3 Art. 7, 10), driven by the complaints module's queries. */
-export const COMPLAINT = {
-  dueSoon: (number: string, due: string) => `【投诉办理提醒】投诉举报 ${number} 须于 ${due} 前办结并告知投诉人（投诉举报办法第十条）。`,
-  overdue: (number: string, due: string) => `【投诉办理超时】投诉举报 ${number} 已超过办结时限（${due}），已报告联席会议办公室，请立即办理。`,
-  overdueGroup: (number: string, agency: string, due: string, late: string) =>
-    `**投诉举报超时 ${number}**\n> 被投诉单位：${agency}\n> 办结时限：${due}　超时：<font color="warning">${late}</font>`,
-  unanswered: (number: string) => `【投诉待受理】投诉举报 ${number} 登记后尚未受理或作出不予受理决定，请及时处理（投诉举报办法第七条）。`,
-  undelivered: (number: string) => `【结果未告知】投诉举报 ${number} 已办结，但结果尚未送达投诉人（客服会话已关闭），请通过电话等方式告知并登记。`,
-} as const;

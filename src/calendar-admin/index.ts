@@ -8,8 +8,9 @@ import { readJson } from '../http/body';
 import { principalOf, requireOffice } from '../http/auth';
 import { AppError } from '../errors';
 import { inTransaction, sqliteSerial } from '../db/tx';
-import { officeMembers, queueGroupMarkdown, queueText } from '../scheduler/context';
-import { formatInZone } from './format';
+import { REMINDER_TEXT_REF, queueGroupMarkdown, queueText } from '../wecom/notices';
+import { presentOfficeMembers } from '../directory/who';
+import { formatInZone } from '../calendar';
 import { CALENDAR_TEXT } from './messages';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -24,9 +25,10 @@ function addDays(date: string, n: number): string {
 /**
  * The working-day calendar as data the office keeps (SPEC "Working time"): read it, override
  * a date, enter a year by hand; and the warning 60 days before the known years run out.
+ * src/calendar stays pure arithmetic; this module is its database and its routes.
  */
-export const calendarModule: Module = {
-  name: 'calendar',
+export const calendarAdminModule: Module = {
+  name: 'calendar-admin',
   register(deps) {
     const store = deps.calendarStore;
     const r = new Router({ prefix: '/calendar' });
@@ -88,32 +90,32 @@ export const calendarModule: Module = {
       ctx.body = { year, knownYears: (await store.get()).knownYears() };
     });
 
-    return {
-      apiRouters: [r],
-      jobs: [
-        {
-          name: 'calendar-coverage',
-          // Once a week while fewer than 60 days of known calendar remain: the office group,
-          // or each office member when no group is configured.
-          run: async (now) => {
-            const cal = await store.get();
-            const w = cal.coverageWarning(now);
-            if (!w) return [];
-            const week = formatInZone(cal, now).slice(0, 10);
-            const monday = addDays(week, -((new Date(`${week}T00:00:00Z`).getUTCDay() + 6) % 7));
-            const key = `calendar-coverage:${w.lastKnownDate}:${monday}`;
-            const content = CALENDAR_TEXT.coverage(w.lastKnownDate, w.daysLeft);
-            const sent = await inTransaction(deps.dataSource, async (m) => {
-              const group = await queueGroupMarkdown(m, deps.config, content, now, { id: 'calendar', dedupeKey: key });
-              if (group) return 'group';
-              const members = await officeMembers(m, week);
-              for (const s of members) await queueText(m, s.userid, content.replace(/\*\*/g, ''), now, 'calendar', `${key}:${s.userid}`);
-              return members.length ? 'members' : 'nobody';
-            });
-            return [{ warning: 'calendar_runs_out', lastKnownDate: w.lastKnownDate, daysLeft: w.daysLeft, sentTo: sent }];
-          },
+    return { apiRouters: [r] };
+  },
+  jobs(deps) {
+    return [
+      {
+        name: 'calendar-coverage',
+        // Once a week while fewer than 60 days of known calendar remain: the office group,
+        // or each office member when no group is configured.
+        run: async (now) => {
+          const cal = await deps.calendar();
+          const w = cal.coverageWarning(now);
+          if (!w) return [];
+          const week = formatInZone(cal, now).slice(0, 10);
+          const monday = addDays(week, -((new Date(`${week}T00:00:00Z`).getUTCDay() + 6) % 7));
+          const key = `calendar-coverage:${w.lastKnownDate}:${monday}`;
+          const content = CALENDAR_TEXT.coverage(w.lastKnownDate, w.daysLeft);
+          const sent = await inTransaction(deps.dataSource, async (m) => {
+            const group = await queueGroupMarkdown(m, deps.config, content, now, { id: 'calendar', dedupeKey: key });
+            if (group) return 'group';
+            const members = await presentOfficeMembers(m, week);
+            for (const s of members) await queueText(m, s.userid, content.replace(/\*\*/g, ''), now, { type: REMINDER_TEXT_REF, id: 'calendar', dedupeKey: `${key}:${s.userid}` });
+            return members.length ? 'members' : 'nobody';
+          });
+          return [{ warning: 'calendar_runs_out', lastKnownDate: w.lastKnownDate, daysLeft: w.daysLeft, sentTo: sent }];
         },
-      ],
-    };
+      },
+    ];
   },
 };

@@ -7,15 +7,15 @@ import { cardViewOf } from '../verification/service';
 import { REF as VREF, parseTaskId, taskIdFor } from '../verification/notify';
 import { verificationRequestCard, shortTime } from '../../cards/verification.card';
 import { openCase, accountableLiaison } from '../accountability/service';
-import { DeadlineDeps, REF, isOpen, uniq } from './context';
+import { DeadlineDeps, REF, isOpen, uniq } from './deps';
 import { caseFacts, escalate } from './escalations';
 import { TEXT } from './messages';
 import { EnqueueMessage, enqueueMany } from '../wecom/outbox';
-import { bulkInsert } from './bulk';
+import { bulkInsert } from '../scheduler/bulk';
+import type { Line } from '../scheduler';
 import { loadStageTable } from './settings';
 import { PlannedStage, StageTable, decide, inOfficeHours, nextWake, planStages } from './stages';
 
-export type Line = Record<string, unknown>;
 
 /** Test seams for fault injection; production passes none. */
 export interface SweepHooks {

@@ -1,8 +1,8 @@
 import { In } from 'typeorm';
 import { DeadlineTracker, SchedulerState, VerificationRequest } from '../../entities';
 import { inTransaction, isSqlite, isUniqueViolation } from '../db/tx';
-import { DeadlineDeps, isOpen } from './context';
-import type { Line } from './engine';
+import { DeadlineDeps, isOpen } from './deps';
+import type { Line } from '../scheduler';
 
 export const CURSOR_KEY = 'cursor.verification_requests';
 /**

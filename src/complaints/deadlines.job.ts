@@ -1,27 +1,13 @@
-import { DataSource } from 'typeorm';
-import { WorkingCalendar, officeMinutesBetween } from '../calendar';
-import { inTransaction, isUniqueViolation } from '../db/tx';
-import { dueComplaintReminders, purgeExpiredConversations, unansweredComplaints, undeliveredResults } from '../complaints';
+import { EntityManager } from 'typeorm';
+import { WorkingCalendar, inOfficeHours, officeMinutesBetween } from '../calendar';
+import { formatLate } from '../calendar/messages';
+import { JobDeps } from '../module';
+import { Line, isClaimed, once } from '../scheduler';
+import { presentOfficeMembers } from '../directory/who';
+import { REMINDER_TEXT_REF, queueGroupMarkdown, queueText } from '../wecom/notices';
 import { shortTime } from '../../cards/verification.card';
-import { DeadlineDeps, officeMembers, queueGroupMarkdown, queueText } from './context';
-import { claimOnce, isClaimed } from './claims';
-import { inOfficeHours } from './stages';
-import { COMPLAINT, formatLate } from './messages';
-import type { Line } from './engine';
-
-/** Runs `send` once for `key` (a scheduler claim in the same transaction as its messages). */
-async function once(ds: DataSource, key: string, job: string, now: Date, send: (m: Parameters<Parameters<typeof inTransaction>[1]>[0]) => Promise<Line>): Promise<Line | null> {
-  if (await isClaimed(ds.manager, key)) return null;
-  try {
-    return await inTransaction(ds, async (m) => {
-      await claimOnce(m, key, job, now);
-      return send(m);
-    });
-  } catch (e) {
-    if (isUniqueViolation(e)) return null;
-    throw e;
-  }
-}
+import { dueComplaintReminders, purgeExpiredConversations, unansweredComplaints, undeliveredResults } from './reminders';
+import { COMPLAINT } from './deadline-messages';
 
 /**
  * SPEC 3 deadlines, with the complaints module's read-only queries (src/complaints/reminders.ts):
@@ -30,7 +16,7 @@ async function once(ds: DataSource, key: string, job: string, now: Date, send: (
  * never reached the complainant; expired chat states purged daily. Each once (claims),
  * in office hours only.
  */
-export async function complaintDeadlines(d: DeadlineDeps, now: Date): Promise<Line[]> {
+export async function complaintDeadlines(d: JobDeps, now: Date): Promise<Line[]> {
   const ds = d.dataSource;
   const cal: WorkingCalendar = await d.calendar();
   const lines: Line[] = [];
@@ -46,7 +32,7 @@ export async function complaintDeadlines(d: DeadlineDeps, now: Date): Promise<Li
     const due = shortTime(tz, r.dueAt);
     const key = `complaint:${r.complaintId}:${r.dueAt.getTime()}:${r.kind}`;
     const line = await once(ds, key, 'complaint-deadlines', now, async (m) => {
-      for (const u of r.contacts) await queueText(m, u, r.kind === 'due_soon' ? COMPLAINT.dueSoon(r.number, due) : COMPLAINT.overdue(r.number, due), now, `complaint:${r.complaintId}`, `${key}:${u}`);
+      for (const u of r.contacts) await queueText(m, u, r.kind === 'due_soon' ? COMPLAINT.dueSoon(r.number, due) : COMPLAINT.overdue(r.number, due), now, { type: REMINDER_TEXT_REF, id: `complaint:${r.complaintId}`, dedupeKey: `${key}:${u}` });
       let group: string | null = null;
       if (r.kind === 'overdue') {
         const sent = await queueGroupMarkdown(m, d.config, COMPLAINT.overdueGroup(r.number, r.agencyName, due, formatLate(officeMinutesBetween(cal, r.dueAt, now))), now, { id: `complaint:${r.complaintId}`, dedupeKey: `${key}:group` });
@@ -56,9 +42,9 @@ export async function complaintDeadlines(d: DeadlineDeps, now: Date): Promise<Li
     });
     if (line) lines.push(line);
   }
-  const office = async (m: Parameters<Parameters<typeof inTransaction>[1]>[0], text: string, key: string) => {
-    const members = await officeMembers(m, today);
-    for (const s of members) await queueText(m, s.userid, text, now, key, `${key}:${s.userid}`);
+  const office = async (m: EntityManager, text: string, key: string) => {
+    const members = await presentOfficeMembers(m, today);
+    for (const s of members) await queueText(m, s.userid, text, now, { type: REMINDER_TEXT_REF, id: key, dedupeKey: `${key}:${s.userid}` });
     return members.map((s) => s.userid);
   };
   for (const c of await unansweredComplaints(ds, now, cal)) {

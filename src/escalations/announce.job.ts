@@ -2,9 +2,11 @@ import { Escalation } from '../../entities';
 import { inTransaction, isSqlite } from '../db/tx';
 import { officeMinutesBetween } from '../calendar';
 import { shortTime } from '../../cards/verification.card';
-import { DeadlineDeps, GROUP_MESSAGE_BYTES, byteLength, officeGroup, queueGroupMarkdown, staffNames, unitNames } from './context';
+import { GROUP_MESSAGE_BYTES, byteLength, officeGroup, queueGroupMarkdown } from '../wecom/notices';
+import { staffNames, unitNames } from '../directory/who';
+import type { Line } from '../scheduler';
+import { DeadlineDeps } from './deps';
 import { GROUP, formatLate, groupItem } from './messages';
-import type { Line } from './engine';
 
 /** Escalations per group message: the robot takes 20 messages a minute (WECOM.md section 5). */
 const PER_MESSAGE = 8;

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { buildCalendar, computeDeadline } from '../../src/calendar';
-import { DEFAULT_STAGE_RULES, decide, effectiveRules, inOfficeHours, nextWake, planStages } from '../../src/scheduler/stages';
-import { presetInstant } from '../../src/scheduler/escalations';
-import { formatLate } from '../../src/scheduler/messages';
+import { DEFAULT_STAGE_RULES, decide, effectiveRules, inOfficeHours, nextWake, planStages } from '../../src/escalations/stages';
+import { presetInstant } from '../../src/escalations/escalations';
+import { formatLate } from '../../src/escalations/messages';
 
 const cal = buildCalendar({ tz: 'Asia/Shanghai' });
 const at = (s: string) => new Date(`${s}+08:00`);

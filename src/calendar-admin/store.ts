@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { CalendarDay, CalendarYear } from '../../entities';
-import { buildCalendar, WorkingCalendar } from './working-days';
+import { buildCalendar, WorkingCalendar } from '../calendar';
 
 /**
  * The calendar as data: the package's State Council data plus the office's overrides
