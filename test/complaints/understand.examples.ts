@@ -3,8 +3,7 @@
  * fields it must give. The first block is every line quoted from the trial conversations.
  */
 import type { Agency } from '../../src/complaints/agency-match';
-import type { GroundCode } from '../../src/complaints/model';
-import type { Expect, Intent } from '../../src/complaints/understand';
+import type { Expect, Fields, Intent } from '../../src/complaints/understand';
 
 /** A county's unit directory, as imported from the office's list. */
 export const DIRECTORY: Agency[] = [
@@ -30,31 +29,21 @@ export const DIRECTORY: Agency[] = [
   { code: 'U020', name: '县财政局' },
 ];
 
-export interface ExpectedFields {
-  mobile?: string;
-  landline?: string;
-  idNumber?: string;
-  name?: string;
-  /** The best agency guess's name. */
+/** The fields as `understand` gives them, with agencies and dates reduced to what a test compares. */
+export type ExpectedFields = Pick<
+  Fields,
+  'mobile' | 'landline' | 'idNumber' | 'name' | 'agencyProblem' | 'certificate' | 'ground' | 'caseNumber' | 'number' | 'relationship' | 'supplement' | 'unclear'
+> & {
+  /** The best agency guess's name, and its directory code (null: not in the directory). */
   agency?: string;
-  /** Its directory code (null: not in the directory). */
   agencyCode?: string | null;
-  /** All guesses, best first. */
+  /** All guesses' names, best first. */
   agencies?: string[];
-  agencyProblem?: 'url' | 'sentence';
-  certificate?: string;
   /** Dates as written, in order. */
   dates?: string[];
-  ground?: GroundCode;
-  caseNumber?: string;
-  number?: number;
-  relationship?: string;
   /** Each must be among the search terms. */
   searchTerms?: string[];
-  /** Must be the supplement text exactly. */
-  supplement?: string;
-  unclear?: 'empty' | 'punctuation' | 'emoji';
-}
+};
 
 /** Fields that must be absent when an example does not name them: a wrong value here misleads the conversation. */
 export const STRICT_FIELDS = ['mobile', 'landline', 'idNumber', 'name', 'caseNumber', 'number', 'relationship', 'ground', 'agencyProblem', 'unclear'] as const;
@@ -188,6 +177,11 @@ export const COMPLAINTS: Example[] = [
   ex('12月1日在行政审批局，工作人员让我回去开证明', 'complaint', { agency: '县行政审批服务局', dates: ['12月1日'], ground: 'still_requires_certificate' }),
   ex('审批局办营业执照，非得让我开房屋产权证明，说不然不给办', 'complaint', { agency: '县行政审批服务局', certificate: '房屋产权证明', ground: 'still_requires_certificate' }),
   ex('我是个体户赵大海，我要投诉工商', 'complaint', { name: '赵大海', agency: '县市场监管局' }),
+  ex('我妈让我帮她投诉人社局', 'complaint', { agency: '县人力资源和社会保障局', relationship: '母亲' }),
+  ex('我是王秀英的儿子，帮我妈投诉', 'complaint', { relationship: '母亲' }),
+  ex('我不满意他们的态度，我要投诉卫健局', 'complaint', { agency: '县卫生健康局' }),
+  ex('他们说算了不给办，我要投诉民政局', 'complaint', { agency: '县民政局' }),
+  ex('请问怎么投诉', 'complaint'),
   ex('姓名：孙丽 电话 15165331234 投诉卫生局', 'complaint', { name: '孙丽', mobile: '15165331234', agency: '县卫生健康局' }),
 ];
 
@@ -248,6 +242,8 @@ export const LOOKUPS: Example[] = [
   ex('死亡证明', 'exemption_lookup', { certificate: '死亡证明' }),
   ex('健康证', 'exemption_lookup', { certificate: '健康证' }, 'search'),
   ex('新生儿落户', 'exemption_lookup', { searchTerms: ['新生儿户籍'] }, 'search'),
+  ex('我想问一下失业金怎么领', 'exemption_lookup', { searchTerms: ['失业金', '失业保险金'] }),
+  ex('结婚证', 'exemption_lookup', { certificate: '结婚证', searchTerms: ['结婚证'] }, 'search'),
   ex('我想问一下办准生证要什么证明吗', 'exemption_lookup', { certificate: '准生证', searchTerms: ['生育服务证'] }),
 ];
 
@@ -300,6 +296,11 @@ export const ANSWERS: Example[] = [
   ex('不用了', 'no'),
   ex('不需要', 'no'),
   ex('都不是', 'no', {}, 'choice'),
+  ex('不是这个单位', 'no', {}, 'choice'),
+  ex('不是本人', 'proxy', {}, 'choice'),
+  ex('对，没错', 'yes', {}, 'confirm'),
+  ex('本人于11月20日到县医院', 'unknown', { agency: '县人民医院', dates: ['11月20日'] }),
+  ex('二', 'unknown', {}, 'phone'),
   ex('不是，是县医院', 'no', { agency: '县人民医院', agencyCode: 'U012' }, 'choice'),
   ex('不是的，我说的是社保', 'no', { agency: '县人力资源和社会保障局' }, 'choice'),
   ex('不对，是民政局', 'no', { agency: '县民政局' }, 'agency'),
@@ -408,6 +409,10 @@ export const OTHER: Example[] = [
   ex('有人吗？', 'greeting'),
   ex('hello', 'greeting'),
   ex('谢谢', 'greeting'),
+  ex('谢谢你们', 'greeting'),
+  ex('人社局怎么走', 'unknown', { agency: '县人力资源和社会保障局' }),
+  ex('我电话换了，新号码是13853312345', 'unknown', { mobile: '13853312345' }),
+  ex('给我开个证明', 'unknown'),
   ex('早上好', 'greeting'),
   ex('你好，在吗', 'greeting'),
   ex('？？？', 'unclear', { unclear: 'punctuation' }),

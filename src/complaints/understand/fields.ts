@@ -64,6 +64,7 @@ export function extractContacts(raw: string): Contacts {
 }
 
 const SURNAME_SET = new Set(Array.from(SURNAMES_SINGLE));
+const RELATION_WORDS = longestFirst(Object.keys(RELATIONSHIPS));
 const NAME_TRIGGERS_LONGEST = longestFirst(NAME_TRIGGERS);
 const NON_NAME_ENDINGS = /[镇乡村县市区局所院街路省队站厂]$/;
 
@@ -75,12 +76,8 @@ const NON_NAME_ENDINGS = /[镇乡村县市区局所院街路省队站厂]$/;
 export function extractName(raw: string): string | null {
   const s = fold(raw);
   for (const trigger of NAME_TRIGGERS_LONGEST) {
-    let from = 0;
-    for (;;) {
-      const at = s.indexOf(trigger, from);
-      if (at < 0) break;
-      from = at + trigger.length;
-      let after = s.slice(from).replace(/^[\s:：]+/, '');
+    for (const at of positions(s, trigger)) {
+      let after = s.slice(at + trigger.length).replace(/^[\s:：]+/, '');
       const role = NAME_ROLES.find((r) => after.startsWith(r));
       if (role) after = after.slice(role.length);
       const name = nameAt(after);
@@ -99,6 +96,8 @@ function nameAt(after: string): string | null {
     if (i >= 0 && i < end) end = i;
   }
   const cand = run.slice(0, end);
+  // "我是王秀英的儿子": the name is the principal's, not the writer's.
+  if (after.slice(cand.length).startsWith('的') && RELATION_WORDS.some((r) => after.startsWith(r, cand.length + 1))) return null;
   if (cand.length < 2 || cand.length > 4) return null;
   const compound = SURNAMES_COMPOUND.some((c) => cand.startsWith(c));
   if (!compound && !SURNAME_SET.has(cand[0])) return null;
@@ -124,11 +123,7 @@ const DEMAND = /(?:开|提供|交|出具|要|让我|需要|拿)$/;
 export function extractCertificate(raw: string): string | null {
   const s = fold(raw);
   const found: Array<{ at: number; name: string; proof: boolean }> = [];
-  let from = 0;
-  for (;;) {
-    const at = s.indexOf('证明', from);
-    if (at < 0) break;
-    from = at + 2;
+  for (const at of positions(s, '证明')) {
     const before = CERT_BEFORE.exec(s.slice(0, at))?.[0] ?? '';
     let start = 0;
     for (const b of CERT_BOUNDARY) {
@@ -182,8 +177,6 @@ export function groundHint(raw: string): GroundCode | null {
   return null;
 }
 
-const RELATION_WORDS = longestFirst(Object.keys(RELATIONSHIPS));
-
 export interface ProxyStatement {
   /** The relationship recorded (母亲, 父亲, 亲属, 他人 ...), when one was said. */
   relationship?: string;
@@ -196,12 +189,8 @@ export interface ProxyStatement {
 export function proxyStatement(raw: string): ProxyStatement | null {
   const w = squash(raw);
   for (const verb of PROXY_VERBS) {
-    let from = 0;
-    for (;;) {
-      const at = w.indexOf(verb, from);
-      if (at < 0) break;
-      from = at + verb.length;
-      const after = w.slice(from).replace(/^(?:我们家|我家|我们|我)/, '');
+    for (const at of positions(w, verb)) {
+      const after = w.slice(at + verb.length).replace(/^(?:我们家|我家|我们|我)/, '');
       const rel = RELATION_WORDS.find((r) => after.startsWith(r) || after.startsWith(r.replace(/^我/, '')));
       if (rel && !(verb === '给' && /^给(?:我|我们)(?:开|办|说|打)/.test(w.slice(at)))) return { relationship: RELATIONSHIPS[rel] };
     }
@@ -210,9 +199,17 @@ export function proxyStatement(raw: string): ProxyStatement | null {
     const rel = RELATION_WORDS.find((r) => r.length >= 2 && w.includes(r));
     return rel ? { relationship: RELATIONSHIPS[rel] } : {};
   }
+  // "我妈让我帮她投诉": the relative asked the writer to file.
+  const asked = /^(?:是)?(?:我|我们家)?([\u3400-\u9fff]{1,3}?)(?:让我|叫我|托我|要我帮)/.exec(w);
+  if (asked && RELATIONSHIPS[asked[1]] && /投|办|问|反映/.test(w)) return { relationship: RELATIONSHIPS[asked[1]] };
   const m = /^(?:是|这是)?(?:我|我们家)?([\u3400-\u9fff]{1,3})的事/.exec(w);
   if (m && RELATIONSHIPS[m[1]] && m[1] !== '自己') return { relationship: RELATIONSHIPS[m[1]] };
   return null;
+}
+
+/** Every index at which `word` starts in `s`. */
+function* positions(s: string, word: string): Generator<number> {
+  for (let at = s.indexOf(word); at >= 0; at = s.indexOf(word, at + word.length)) yield at;
 }
 
 function uniq<T>(xs: T[]): T[] {

@@ -94,7 +94,7 @@ const EMOJI = /\p{Extended_Pictographic}|\[[\u4e00-\u9fffA-Za-z]{1,6}\]/u;
 const EXEMPTION_QUESTION = /还要不要|还需不需要|需不需要|要不要|用不用|是否需要|是否还要|是不是要|是不是还要|是不是需要|开不开|交不交|还需要.*[吗么]|需要.*[吗么]|要开.*[吗么]|得开.*[吗么]|要交.*[吗么]|要提供.*[吗么]|要.*证明[吗么]|还要开[吗么]?$/;
 /** Mentions of the list itself: a lookup unless the message tells of a certificate being demanded. */
 const EXEMPTION_TOPIC = /免提交|免证明/;
-const THANKS = /(?:谢谢你|谢谢您|谢谢|感谢|多谢)+$/;
+const THANKS = /(?:谢谢你们|谢谢你|谢谢您|谢谢|感谢|多谢)+$/;
 
 export function understand(text: string, ctx: UnderstandContext = {}): Understanding {
   const raw = typeof text === 'string' ? text : '';
@@ -196,7 +196,8 @@ function classify(raw: string, expect: Expect, f: Fields, ctx: UnderstandContext
   if (len <= COMMAND_CHARS + 3 && containsAny(w, INTENT_PHRASES.human)) return 'human';
 
   const startsAsComplaint = /^(?:我要|我想|我来)?(?:投诉|举报)/.test(w);
-  if (containsAny(w, INTENT_PHRASES.dissatisfied) && (!startsAsComplaint || expect === 'after_result')) return 'dissatisfied';
+  const filing = /(?:我要|我想|我来)(?:投诉|举报)/.test(w);
+  if (containsAny(w, INTENT_PHRASES.dissatisfied) && (!filing || expect === 'after_result')) return 'dissatisfied';
   if (expect === 'after_result' && containsAny(w, INTENT_PHRASES.dissatisfiedAfterResult)) return 'dissatisfied';
 
   if (expect === 'case_number') return 'status';
@@ -209,11 +210,11 @@ function classify(raw: string, expect: Expect, f: Fields, ctx: UnderstandContext
   if (!free && !complaintWords && EXEMPTION_QUESTION.test(w)) return 'exemption_lookup';
   if (!free && !complaintWords && !f.ground && EXEMPTION_TOPIC.test(w)) return 'exemption_lookup';
 
-  if (len <= COMMAND_CHARS && proxyStatement(raw)) return 'proxy';
+  if (len <= COMMAND_CHARS && !f.agencies && proxyStatement(raw)) return 'proxy';
   if (complaintWords || (f.ground && expect !== 'facts')) return free ? 'unknown' : 'complaint';
 
-  if (len <= COMMAND_CHARS + 3 && !free && /我自己|本人|自己/.test(w) && !f.name) return 'self';
-  if (len <= COMMAND_CHARS && free && expect === 'agency' && /^(?:不是|不对)/.test(w)) return 'no';
+  if (!free && len <= 8 && /^(?:是|就是|就)?(?:我自己|我本人|本人|自己)/.test(w) && !f.name && !f.dates && !f.agencies) return 'self';
+  if (len <= 8 && (!free || expect === 'agency') && /^(?:不是|不对)/.test(w)) return 'no';
 
   const head = squash(fold(raw).split(/[，,。.!！?？;；\s]/)[0] ?? '');
   if (head && head !== w && !free) {
