@@ -61,6 +61,7 @@ describe('complaints/understand: matchChoice', () => {
     expect(matchChoice('上一步', PROXY)).to.deep.equal({ kind: 'command', command: 'back' });
     expect(matchChoice('算了不投了', CONFIRM)).to.deep.equal({ kind: 'command', command: 'cancel' });
     expect(matchChoice('转人工', GROUNDS)).to.deep.equal({ kind: 'command', command: 'human' });
+    expect(matchChoice('重来', GROUNDS)).to.deep.equal({ kind: 'command', command: 'restart' });
   });
 
   it('returns a bare yes or no when no option stands for it', () => {
@@ -180,6 +181,7 @@ describe('complaints/understand: exemption search terms', () => {
 
   it('returns nothing for a question with no subject', () => {
     expect(expandSearchTerms('还要不要？')).to.deep.equal([]);
+    expect(expandSearchTerms('您好，请问要开什么证明')).to.deep.equal([]);
   });
 });
 

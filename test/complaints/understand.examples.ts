@@ -211,6 +211,8 @@ export const STATUS: Example[] = [
   ex('查一下我的投诉', 'status'),
   ex('我投诉的事情办得怎么样了', 'status'),
   ex('投诉怎么样了', 'status'),
+  ex('一直没有结果，我要投诉', 'complaint'),
+  ex('办理进度太慢了', 'status'),
   ex('你好，请问我的投诉进度', 'status'),
 ];
 
@@ -242,6 +244,8 @@ export const LOOKUPS: Example[] = [
   ex('死亡证明', 'exemption_lookup', { certificate: '死亡证明' }),
   ex('健康证', 'exemption_lookup', { certificate: '健康证' }, 'search'),
   ex('新生儿落户', 'exemption_lookup', { searchTerms: ['新生儿户籍'] }, 'search'),
+  ex('您好，请问办低保要开什么证明', 'exemption_lookup', { searchTerms: ['低保', '最低生活保障'] }),
+  ex('不知道叫什么，就是管房子的', 'unknown', { agencyProblem: 'sentence', agency: '县住房和城乡建设局' }, 'agency'),
   ex('我想问一下失业金怎么领', 'exemption_lookup', { searchTerms: ['失业金', '失业保险金'] }),
   ex('结婚证', 'exemption_lookup', { certificate: '结婚证', searchTerms: ['结婚证'] }, 'search'),
   ex('我想问一下办准生证要什么证明吗', 'exemption_lookup', { certificate: '准生证', searchTerms: ['生育服务证'] }),
@@ -265,6 +269,10 @@ export const COMMANDS: Example[] = [
   ex('取消投诉', 'cancel', {}, 'confirm'),
   ex('退出', 'cancel'),
   ex('算了算了不投了', 'cancel'),
+  ex('算了，不弄了', 'cancel', {}, 'request'),
+  ex('重来', 'restart'),
+  ex('重新填写', 'restart', {}, 'facts'),
+  ex('我要从头开始', 'restart', {}, 'confirm'),
   ex('上一步', 'back', {}, 'agency'),
   ex('返回上一步', 'back'),
   ex('返回', 'back', {}, 'facts'),
@@ -331,6 +339,9 @@ export const ANSWERS: Example[] = [
   ex('给我爷爷办的', 'proxy', { relationship: '祖父' }, 'choice'),
   ex('是我妈的事', 'proxy', { relationship: '母亲' }, 'choice'),
   ex('帮老人投诉', 'proxy', { relationship: '亲属' }, 'choice'),
+  ex('我是帮我舅舅问的', 'proxy', { relationship: '舅舅' }, 'choice'),
+  ex('确认提交', 'yes', {}, 'confirm'),
+  ex('不用了谢谢', 'no'),
   ex('代我女儿投诉', 'proxy', { relationship: '女儿' }, 'choice'),
 ];
 

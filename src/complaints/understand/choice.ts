@@ -21,7 +21,7 @@ export type ChoiceVia = 'number' | 'label' | 'word' | 'partial' | 'yes' | 'no';
 export type ChoiceOutcome =
   | { kind: 'picked'; index: number; id: string; via: ChoiceVia }
   /** A navigation word; the caller handles it as it does everywhere. */
-  | { kind: 'command'; command: 'back' | 'cancel' | 'human' }
+  | { kind: 'command'; command: 'back' | 'cancel' | 'restart' | 'human' }
   /** A bare yes/no when no option has that role: the caller decides what it means here. */
   | { kind: 'yes' }
   | { kind: 'no' }
@@ -32,6 +32,7 @@ const YES = new Set<string>(INTENT_WORDS.yes);
 const NO = new Set<string>(INTENT_WORDS.no);
 const BACK = new Set<string>(INTENT_WORDS.back);
 const CANCEL = new Set<string>(INTENT_WORDS.cancel);
+const RESTART = new Set<string>(INTENT_WORDS.restart);
 const HUMAN = new Set<string>(INTENT_WORDS.human);
 
 function inSet(set: Set<string>, w: string): boolean {
@@ -57,6 +58,7 @@ export function matchChoice(text: string, options: readonly ChoiceOption[]): Cho
 
   if (inSet(BACK, w)) return { kind: 'command', command: 'back' };
   if (inSet(CANCEL, w)) return { kind: 'command', command: 'cancel' };
+  if (inSet(RESTART, w)) return { kind: 'command', command: 'restart' };
   if (inSet(HUMAN, w)) return { kind: 'command', command: 'human' };
 
   if (inSet(YES, w)) {

@@ -3,7 +3,7 @@
  * Question words are stripped ("办低保还要不要开收入证明？" -> 低保, 收入证明) and each
  * term is widened with the synonym table (失业金 -> 失业保险金). Pure.
  */
-import { DEFAULT_SYNONYMS, LEADING_VERBS, QUESTION_WORDS } from './tables';
+import { DEFAULT_SYNONYMS, GENERIC_TERMS, LEADING_VERBS, QUESTION_WORDS } from './tables';
 import { fold, longestFirst } from './text';
 
 /** Citizen's word -> the list's wordings. */
@@ -35,8 +35,8 @@ export function coreTerms(text: string): string[] {
         }
       }
     }
-    chunk = chunk.replace(/(?:这个|那个|一个|一下|时候|的时候|手续|业务|事情)$/, '');
-    if (Array.from(chunk).length >= 2) out.push(chunk);
+    chunk = chunk.replace(/(?:这个|那个|一个|一下|时候|的时候|手续|业务|事情)$/, '').replace(/(?:还要|还得|要|得|需|还)$/, '');
+    if (Array.from(chunk).length >= 2 && !GENERIC_TERMS.includes(chunk)) out.push(chunk);
   }
   return [...new Set(out)];
 }

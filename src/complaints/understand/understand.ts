@@ -15,7 +15,7 @@ import { INTENT_PHRASES, INTENT_WORDS, LEADING_COURTESY } from './tables';
 import { charLength, containsAny, dropParticles, fold, longestFirst, parseChoiceNumber, squash } from './text';
 
 export const INTENTS = [
-  'complaint', 'status', 'exemption_lookup', 'human', 'cancel', 'yes', 'no', 'back', 'number',
+  'complaint', 'status', 'exemption_lookup', 'human', 'cancel', 'restart', 'yes', 'no', 'back', 'number',
   'dissatisfied', 'supplement', 'proxy', 'self', 'greeting', 'unclear', 'unknown',
 ] as const;
 export type Intent = (typeof INTENTS)[number];
@@ -78,6 +78,7 @@ const STATUS_CHARS = 40;
 const WORD_SETS = Object.fromEntries(Object.entries(INTENT_WORDS).map(([k, v]) => [k, new Set<string>(v)])) as Record<keyof typeof INTENT_WORDS, Set<string>>;
 const WHOLE_WORD_ORDER: Array<[keyof typeof INTENT_WORDS, Intent]> = [
   ['cancel', 'cancel'],
+  ['restart', 'restart'],
   ['back', 'back'],
   ['human', 'human'],
   ['self', 'self'],
@@ -190,7 +191,8 @@ function classify(raw: string, expect: Expect, f: Fields, ctx: UnderstandContext
   }
 
   if (len <= COMMAND_CHARS) {
-    if (containsAny(w, INTENT_PHRASES.cancel)) return 'cancel';
+    if (containsAny(w, INTENT_PHRASES.cancel) || /^算了/.test(w)) return 'cancel';
+    if (containsAny(w, INTENT_PHRASES.restart)) return 'restart';
     if (containsAny(w, INTENT_PHRASES.back)) return 'back';
   }
   if (len <= COMMAND_CHARS + 3 && containsAny(w, INTENT_PHRASES.human)) return 'human';
@@ -202,7 +204,7 @@ function classify(raw: string, expect: Expect, f: Fields, ctx: UnderstandContext
 
   if (expect === 'case_number') return 'status';
   if (f.caseNumber && len <= STATUS_CHARS) return 'status';
-  if (!free && !startsAsComplaint && (len <= STATUS_CHARS || w.includes('我的投诉')) && containsAny(w, INTENT_PHRASES.status)) return 'status';
+  if (!free && !filing && (len <= STATUS_CHARS || w.includes('我的投诉')) && containsAny(w, INTENT_PHRASES.status)) return 'status';
   if (!free && startsAsComplaint && len <= COMMAND_CHARS && containsAny(w, ['怎么样了', '进度', '有结果'])) return 'status';
 
   if (expect === 'search') return 'exemption_lookup';
