@@ -3,7 +3,7 @@
  * through the office's alias table (派出所 -> 县公安局) and the unit directory, ranked,
  * at most three. A URL or a whole sentence is never taken as a name. Pure.
  */
-import { type Agency, matchAgency } from '../agency-match';
+import { type Agency, type AgencyCandidate, matchAgency } from '../agency-match';
 import { AGENCY_BOUNDARIES, AGENCY_SUFFIXES, DEFAULT_AGENCY_ALIASES } from './tables';
 import { charLength, fold, longestFirst } from './text';
 
@@ -64,6 +64,7 @@ export function agencyNameProblem(raw: string): AgencyNameProblem | null {
 }
 
 const SUFFIXES = longestFirst(AGENCY_SUFFIXES);
+const SUFFIX_ENDS = new Set(AGENCY_SUFFIXES.map((x) => x[x.length - 1]));
 const BOUNDARIES = longestFirst(AGENCY_BOUNDARIES);
 const NOT_UNITS = ['结局', '布局', '格局', '当局', '饭局', '骗局', '局面', '中心思想'];
 
@@ -74,9 +75,9 @@ export function agencyMentions(raw: string): string[] {
   for (const run of s.match(/[\u3400-\u9fff]+/g) ?? []) {
     let start = 0;
     for (let i = 1; i <= run.length; i++) {
+      if (!SUFFIX_ENDS.has(run[i - 1])) continue;
       const suffix = SUFFIXES.find((x) => i >= x.length && run.slice(i - x.length, i) === x);
       if (!suffix) continue;
-      // A longer suffix may end one character later ("服务中心" vs "中心" is the same end; "局" vs "局长" is not a unit).
       let body = run.slice(start, i);
       let cut = 0;
       for (const b of BOUNDARIES) {
@@ -91,6 +92,19 @@ export function agencyMentions(raw: string): string[] {
     }
   }
   return [...new Set(out)];
+}
+
+// Alias targets are few and the directory changes rarely: remember each lookup per directory array.
+const targets = new WeakMap<readonly Agency[], { size: number; hits: Map<string, AgencyCandidate | undefined> }>();
+
+function aliasTarget(target: string, directory: readonly Agency[]): AgencyCandidate | undefined {
+  let memo = targets.get(directory);
+  if (!memo || memo.size !== directory.length) {
+    memo = { size: directory.length, hits: new Map() };
+    targets.set(directory, memo);
+  }
+  if (!memo.hits.has(target)) memo.hits.set(target, matchAgency(target, directory, 1).candidates[0]);
+  return memo.hits.get(target);
 }
 
 export function mergeAliases(extra?: AliasTable): AliasTable {
@@ -111,7 +125,7 @@ export function findAgencies(raw: string, opts: AgencyOptions = {}): AgencyGuess
   const guesses: AgencyGuess[] = [];
 
   const resolve = (target: string, mention: string, score: number): void => {
-    const hit = directory.length ? matchAgency(target, directory, 1).candidates[0] : undefined;
+    const hit = directory.length ? aliasTarget(target, directory) : undefined;
     if (hit && hit.score >= ALIAS_RESOLVE_SCORE) guesses.push({ name: hit.name, code: hit.code, via: 'alias', mention, score });
     else guesses.push({ name: target, code: null, via: 'alias', mention, score: score - 0.05 });
   };

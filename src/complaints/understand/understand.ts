@@ -180,7 +180,9 @@ function classify(raw: string, expect: Expect, f: Fields, ctx: UnderstandContext
     return intent;
   }
 
-  const supplement = SUPPLEMENT.find((p) => w.startsWith(p) || w.slice(0, 4).includes(p));
+  // A bare 补充 counts only as a heading ("补充：…"), not inside a name such as 补充医疗保险.
+  const supplement =
+    SUPPLEMENT.find((p) => w.startsWith(p) || w.slice(0, 4).includes(p)) ?? (/^(?:我|我再|再)?补充(?:[\s\p{P}]|$)/u.test(fold(raw)) ? '补充' : undefined);
   if (supplement) {
     // Cut from the text as typed, so the facts keep the citizen's own punctuation.
     const s = raw.trim();
@@ -200,6 +202,8 @@ function classify(raw: string, expect: Expect, f: Fields, ctx: UnderstandContext
   const startsAsComplaint = /^(?:我要|我想|我来)?(?:投诉|举报)/.test(w);
   const filing = /(?:我要|我想|我来)(?:投诉|举报)/.test(w);
   if (containsAny(w, INTENT_PHRASES.dissatisfied) && (!filing || expect === 'after_result')) return 'dissatisfied';
+  const story = !!(f.ground || f.agencies || f.certificate) || filing;
+  if (containsAny(w, INTENT_PHRASES.dissatisfiedWeak) && (expect === 'after_result' || !story)) return 'dissatisfied';
   if (expect === 'after_result' && containsAny(w, INTENT_PHRASES.dissatisfiedAfterResult)) return 'dissatisfied';
 
   if (expect === 'case_number') return 'status';
