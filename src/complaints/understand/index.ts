@@ -2,6 +2,14 @@
  * Understanding what citizens write in the complaint chat: intent and fields from whole
  * sentences, agency aliases, exemption search terms, choice matching, long stories.
  * Pure functions over data tables the office can extend.
+ *
+ * How the conversation uses it: call `understand(text, { expect, directory, aliases,
+ * synonyms })` with `expect` set from the question being asked (agency, facts, request,
+ * name, phone for free-text steps; choice or confirm for menus; case_number at 查询进度;
+ * search in the exemption lookup; after_result once a result was sent). At a free-text
+ * step the intent is `unknown` unless the message is a command (cancel, restart, back,
+ * human, supplement), and the fields say what the answer holds. Menus go through
+ * `matchChoice`, whose `repeat` outcome carries the sentence that lists the choices again.
  */
 export { understand, extractFields, INTENTS } from './understand';
 export type { Intent, Expect, Fields, Understanding, UnderstandContext } from './understand';
