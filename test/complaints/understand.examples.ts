@@ -330,6 +330,7 @@ export const ANSWERS: Example[] = [
   ex('是我自己', 'self', {}, 'choice'),
   ex('自己', 'self', {}, 'choice'),
   ex('就我自己的事', 'self', {}, 'choice'),
+  ex('我是本人', 'self', {}, 'choice'),
   ex('帮我爸投诉', 'proxy', { relationship: '父亲' }, 'choice'),
   ex('替我父亲投的', 'proxy', { relationship: '父亲' }, 'choice'),
   ex('代他人投诉', 'proxy', { relationship: '他人' }, 'choice'),
@@ -414,6 +415,17 @@ export const FIELD_ANSWERS: Example[] = [
   ex('希望以后不要再让老百姓开这种证明', 'unknown', { ground: 'still_requires_certificate' }, 'request'),
   ex('尽快给我办了就行', 'unknown', {}, 'request'),
   ex('十一月二十号去的', 'unknown', { dates: ['十一月二十号'] }, 'facts'),
+  ex('2026-11-28去的', 'unknown', { dates: ['2026-11-28'] }, 'facts'),
+  ex('12月3日和12月5日各去了一次', 'unknown', { dates: ['12月3日', '12月5日'] }, 'facts'),
+  ex('联系人张美丽13853312345', 'unknown', { name: '张美丽', mobile: '13853312345' }, 'name'),
+  ex('电话13853312345或者05333221234', 'unknown', { mobile: '13853312345', landline: '0533-3221234' }, 'phone'),
+  ex('身份证号是370323195001011234，电话是13853312345', 'unknown', { idNumber: '370323195001011234', mobile: '13853312345' }, 'phone'),
+  ex('我的手机尾号是2345', 'unknown', {}, 'phone'),
+  ex('我是来办事的', 'unknown', {}, 'name'),
+  ex('我是村民王德福', 'unknown', { name: '王德福' }, 'name'),
+  ex('县外用的证明民政局不给开', 'complaint', { agency: '县民政局', ground: 'refuses_certificate_outside_county' }),
+  ex('核验超时了，等了十天', 'complaint', { ground: 'verification_late' }),
+  ex('派出所说要开证明，可是清单上写着免提交', 'complaint', { agency: '县公安局', ground: 'ignores_exemption_list' }),
 ];
 
 export const OTHER: Example[] = [

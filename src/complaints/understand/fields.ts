@@ -146,6 +146,7 @@ export function extractCertificate(raw: string): string | null {
 
 const NUM = '(\\d{1,2}|[一二三四五六七八九十]{1,3})';
 const DATE = new RegExp(`(?:(\\d{4})年)?${NUM}月${NUM}(?:日|号)?`, 'g');
+const ISO_DATE = /(?<!\d)(20\d{2})[-./](\d{1,2})[-./](\d{1,2})(?!\d)/g;
 const RELATIVE_DATES = ['前几天', '前两天', '前天', '昨天', '今天', '上周', '上个星期', '上个月', '这个月', '月初', '上礼拜', '前一阵', '前段时间', '早上', '上午', '下午'];
 
 /** Calendar dates ("11月28号", "2026年11月3日") and relative ones ("前几天"), as written. */
@@ -157,6 +158,10 @@ export function extractDates(raw: string): DateMention[] {
     const day = chineseNumber(m[3]);
     if (month === null || day === null || month < 1 || month > 12 || day < 1 || day > 31) continue;
     out.push({ text: m[0], ...(m[1] ? { year: Number(m[1]) } : {}), month, day });
+  }
+  for (const m of s.matchAll(ISO_DATE)) {
+    const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    if (month >= 1 && month <= 12 && day >= 1 && day <= 31) out.push({ text: m[0], year, month, day });
   }
   for (const r of RELATIVE_DATES) if (s.includes(r)) out.push({ text: r, relative: true });
   return out;
