@@ -6,6 +6,7 @@ import { openDataSource } from './db/data-source';
 import { createApiKey } from './http/auth';
 import { CalendarStore } from './calendar/store';
 import { computeDeadline, formatInZone, parseInstant, DeadlineCategory } from './calendar';
+import { CALENDAR_TEXT } from './calendar/messages';
 import { AppError } from './errors';
 import { CallbackDispatcher } from './wecom/dispatcher';
 import { createLogger } from './logger';
@@ -83,7 +84,7 @@ export async function run(argv: string[], env: Record<string, string | undefined
       }
       const cal = await withDb(config, (ds) => new CalendarStore({ dataSource: ds, tz: config.officeTz, officeHours: config.officeHours }).get());
       const due = computeDeadline(cal, category, parseInstant(values.from, cal));
-      io.out(formatInZone(cal, due.dueAt));
+      io.out(`${formatInZone(cal, due.dueAt)}${due.provisional ? ` ${CALENDAR_TEXT.provisional}` : ''}`);
       return 0;
     }
     if (cmd === 'scheduler' && sub === 'run') {

@@ -7,6 +7,7 @@ import { registerVerificationHandlers } from './chat';
 import { verificationRouter } from './routes';
 import { detailPageRouter } from './page';
 import { repairCards } from './card-repair.job';
+import { refreshProvisionalDeadlines } from './provisional-deadlines';
 import { seedDemoDirectory } from './demo';
 
 /**
@@ -24,7 +25,10 @@ export const verificationModule: Module = {
     return {
       publicRouters,
       apiRouters: [directoryRouter(deps), verificationRouter({ deps, lookupEntry, opContext })],
-      jobs: [{ name: 'verification-card-repair', run: (now) => repairCards(deps.dataSource, opContext, now) }],
+      jobs: [
+        { name: 'verification-card-repair', run: (now) => repairCards(deps.dataSource, opContext, now) },
+        { name: 'verification-provisional-deadlines', run: async (now) => (await refreshProvisionalDeadlines(deps.dataSource, await deps.calendar(), now)).map((r) => ({ action: 'deadline_recomputed', ...r })) },
+      ],
       seedDemo: () => seedDemoDirectory(deps.dataSource, deps.now()),
     };
   },

@@ -15,7 +15,7 @@ import type { LedgerKind } from '../../entities/VerificationLedgerEntry';
 import type { PromptKind } from '../../entities/VerificationPrompt';
 import { AppError } from '../errors';
 import { isSqlite, isUniqueViolation } from '../db/tx';
-import { WorkingCalendar, computeDeadline, officeMinutesBetween, DeadlineCategory } from '../calendar';
+import { WorkingCalendar, computeDeadline, isProvisionalRule, officeMinutesBetween, DeadlineCategory } from '../calendar';
 import { isAway, unitStrength, GapFlag } from '../directory/rules';
 import { isValidIdNumber, normaliseIdNumber } from './id-number';
 import { insertRows, q } from '../db/fast-sql';
@@ -113,6 +113,7 @@ export function cardViewOf(req: VerificationRequest, names: ReadonlyMap<string, 
     certificate: req.certificate,
     category: req.category,
     dueAt: req.dueAt,
+    provisional: isProvisionalRule(req.deadlineRule),
     applicantName: req.applicantName,
     applicantIdNumber: req.applicantIdNumber,
     detailUrl: detailUrl(publicUrl, req.id),
