@@ -5,6 +5,7 @@
  */
 import type { DeadlineCategory } from '../src/calendar';
 import { formatInZone } from '../src/calendar/format';
+import { PROVISIONAL_NOTE } from '../src/calendar/messages';
 import { maskName, maskIdNumber } from '../src/verification/mask';
 import { CATEGORY_LABEL, CARD_TEXT } from '../src/verification/messages';
 import { cardKey } from './keys';
@@ -18,6 +19,8 @@ export interface VerificationCardView {
   certificate: string;
   category: DeadlineCategory;
   dueAt: Date;
+  /** The deadline was counted on a year derived from the holiday regulation. */
+  provisional?: boolean;
   /** Full values: the card masks them. */
   applicantName: string;
   applicantIdNumber: string;
@@ -54,7 +57,7 @@ export function verificationRequestCard(v: VerificationCardView, taskId: string,
       { keyname: '服务事项', value: clip(v.serviceItem, 30) },
       { keyname: '证明材料', value: clip(v.certificate, 30) },
       { keyname: '类别', value: CATEGORY_LABEL[v.category] },
-      { keyname: '截止时间', value: shortTime(v.tz, v.dueAt) },
+      { keyname: '截止时间', value: clip(`${shortTime(v.tz, v.dueAt)}${v.provisional ? PROVISIONAL_NOTE : ''}`, 30) },
       { keyname: '申请人', value: applicantLine(v) },
     ],
     jump_list: [{ type: 1, title: '查看详情（需登录）', url: v.detailUrl }],

@@ -6,6 +6,7 @@ import { openDataSource } from './db/data-source';
 import { createApiKey } from './http/auth';
 import { CalendarStore } from './calendar-admin/store';
 import { computeDeadline, formatInZone, parseInstant, DeadlineCategory } from './calendar';
+import { PROVISIONAL_NOTE } from './calendar/messages';
 import { AppError } from './errors';
 import { createLogger } from './logger';
 import { collectJobs } from './modules';
@@ -71,7 +72,7 @@ export async function run(argv: string[], env: Record<string, string | undefined
       }
       const cal = await withDb(config, (ds) => new CalendarStore({ dataSource: ds, tz: config.officeTz, officeHours: config.officeHours }).get());
       const due = computeDeadline(cal, category, parseInstant(values.from, cal));
-      io.out(formatInZone(cal, due.dueAt));
+      io.out(`${formatInZone(cal, due.dueAt)}${due.provisional ? ` ${PROVISIONAL_NOTE}` : ''}`);
       return 0;
     }
     if (cmd === 'scheduler' && sub === 'run') {

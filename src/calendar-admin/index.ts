@@ -12,6 +12,7 @@ import { REMINDER_TEXT_REF, queueGroupMarkdown, queueText } from '../wecom/notic
 import { presentOfficeMembers } from '../directory/who';
 import { formatInZone } from '../calendar';
 import { CALENDAR_TEXT } from './messages';
+import { refreshProvisionalDeadlines } from '../verification/provisional-deadlines';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const dayBody = z.object({ working: z.boolean(), note: z.string().max(100).optional() }).strict();
@@ -87,6 +88,7 @@ export const calendarAdminModule: Module = {
       if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new AppError('bad_request', 'year must be between 2000 and 2100');
       await sqliteSerial(deps.dataSource, () => deps.dataSource.getRepository(CalendarYear).save({ year, updatedBy: office.name.slice(0, 64), updatedAt: deps.now() }));
       store.invalidate();
+      await refreshProvisionalDeadlines(deps.dataSource, await store.get(), deps.now());
       ctx.body = { year, knownYears: (await store.get()).knownYears() };
     });
 
@@ -105,7 +107,7 @@ export const calendarAdminModule: Module = {
           const week = formatInZone(cal, now).slice(0, 10);
           const monday = addDays(week, -((new Date(`${week}T00:00:00Z`).getUTCDay() + 6) % 7));
           const key = `calendar-coverage:${w.lastKnownDate}:${monday}`;
-          const content = CALENDAR_TEXT.coverage(w.lastKnownDate, w.daysLeft);
+          const content = CALENDAR_TEXT.coverage(w.lastKnownDate, w.daysLeft, cal.derivedYearsAround(now));
           const sent = await inTransaction(deps.dataSource, async (m) => {
             const group = await queueGroupMarkdown(m, deps.config, content, now, { id: 'calendar', dedupeKey: key });
             if (group) return 'group';

@@ -22,8 +22,28 @@ export const DEFAULT_DEADLINE_RULES: DeadlineRules = Object.freeze({
 
 export interface Deadline {
   dueAt: Date;
-  /** Stable description, e.g. "digital:30_office_minutes", "paper:end_of_working_day+1". */
+  /**
+   * Stable description, e.g. "digital:30_office_minutes", "paper:end_of_working_day+1";
+   * ending in ";provisional" when a derived year was counted.
+   */
   rule: string;
+  /** Counted on a year derived from the holiday regulation: recomputed once the real calendar is in. */
+  provisional: boolean;
+}
+
+/** Marks a deadline rule counted on a derived (provisional) year. */
+export const PROVISIONAL_SUFFIX = ';provisional';
+
+export function isProvisionalRule(rule: string | null | undefined): boolean {
+  return typeof rule === 'string' && rule.endsWith(PROVISIONAL_SUFFIX);
+}
+
+/** Whether any local day from the start day to the due day lies in a derived year. */
+function countedOnDerivedYear(cal: WorkingCalendar, startMs: number, dueMs: number): boolean {
+  const from = Number(cal.localDate(new Date(startMs)).slice(0, 4));
+  const to = Number(cal.localDate(new Date(dueMs)).slice(0, 4));
+  for (let y = from; y <= to; y++) if (cal.isDerivedYear(y)) return true;
+  return false;
 }
 
 function toMs(d: Date, what: string): number {
@@ -166,5 +186,7 @@ export function computeDeadline(
   } else {
     throw new AppError('calendar_invalid', `deadline rule for ${category} has an unknown kind`, { details: { rule } });
   }
-  return { dueAt: new Date(dueMs), rule: custom === undefined ? DEFAULT_RULE_NAMES[category] : describeRule(category, rule) };
+  const provisional = countedOnDerivedYear(cal, startMs, dueMs);
+  const name = custom === undefined ? DEFAULT_RULE_NAMES[category] : describeRule(category, rule);
+  return { dueAt: new Date(dueMs), rule: provisional ? `${name}${PROVISIONAL_SUFFIX}` : name, provisional };
 }

@@ -13,8 +13,12 @@ export {
   describeRule,
   DEFAULT_DEADLINE_RULES,
   DEADLINE_CATEGORIES,
+  isProvisionalRule,
+  PROVISIONAL_SUFFIX,
 } from './deadline';
 export type { Deadline, DeadlineCategory, DeadlineRule, DeadlineRules } from './deadline';
 export { formatInZone, parseInstant } from './format';
 export { coveredYears, PACKAGE_HOLIDAYS } from './holiday-data';
 export type { HolidaySource } from './holiday-data';
+export { derivedHolidays, statutoryDays, LAST_DERIVABLE_YEAR } from './statutory';
+export type { DerivedHoliday, StatutoryFestival } from './statutory';

@@ -8,3 +8,6 @@ export function formatLate(minutes: number): string {
   const h = Math.floor(m / 60);
   return m % 60 ? `${h}小时${m % 60}分钟` : `${h}小时`;
 }
+
+/** Next to a deadline counted on a derived year. */
+export const PROVISIONAL_NOTE = '（暂定：按法定节假日推算）';

@@ -1,6 +1,7 @@
 import { AppError } from '../errors';
 import { coveredYears, HolidaySource, PACKAGE_HOLIDAYS } from './holiday-data';
 import { DEFAULT_OFFICE_HOURS, formatOfficeHours, OfficeRange, parseOfficeHours } from './office-hours';
+import { derivedHolidays, LAST_DERIVABLE_YEAR } from './statutory';
 import { DAY_MS, MINUTE_MS, TimeZone, dateToDayNum, dayNumToDate, getZone } from './zone';
 
 /** The office marks one date as working or not; it wins over the package (SPEC "Working time"). */
@@ -32,6 +33,8 @@ export interface LocalDay {
   readonly date: string;
   readonly working: boolean;
   readonly windows: readonly number[];
+  /** True in a derived year: the answer comes from the holiday regulation, not a State Council notice. */
+  readonly provisional: boolean;
 }
 
 /** Days since 1970-01-01 -> 0 Sunday .. 6 Saturday (1970-01-01 was a Thursday). */
@@ -51,8 +54,9 @@ function yearOfDayNum(num: number): number {
 
 /**
  * Working days and office hours of one office, built from data (SPEC "Working time").
- * A date is answered only when its year is known: covered by the holiday package or listed in
- * `manualYears`; anything else throws 'deadline_calendar_missing_year', never a weekend guess.
+ * A year is known when covered by the holiday package or listed in `manualYears`. A later
+ * year without data is derived (provisional) from the national holiday regulation, see
+ * statutory.ts; a year before the first known one throws 'deadline_calendar_missing_year'.
  * Overrides apply on top, but do not by themselves make a year known.
  */
 export class WorkingCalendar {
@@ -67,6 +71,7 @@ export class WorkingCalendar {
   private readonly source: HolidaySource;
   private readonly overrides: ReadonlyMap<string, boolean>;
   private readonly days = new Map<number, LocalDay>();
+  private readonly derived = new Map<number, ReadonlySet<string>>();
 
   constructor(opts: CalendarOptions, source: HolidaySource = PACKAGE_HOLIDAYS) {
     if (!opts || typeof opts !== 'object') throw new AppError('calendar_invalid', 'calendar options are missing');
@@ -110,6 +115,17 @@ export class WorkingCalendar {
     const num = dateToDayNum(date);
     if (Number.isNaN(num)) throw new AppError('bad_request', `invalid date "${date}"; expected YYYY-MM-DD`);
     return this.localDay(num).working;
+  }
+
+  /** A year answered from the holiday regulation (no State Council data, not entered by hand). */
+  isDerivedYear(year: number): boolean {
+    return !this.years.has(year) && year > this.sortedYears[0] && year <= LAST_DERIVABLE_YEAR;
+  }
+
+  /** Of the current and the next local year, those that are derived (the office is told weekly). */
+  derivedYearsAround(now: Date): number[] {
+    const year = yearOfDayNum(this.localDayNumAt(validMs(now, 'now')));
+    return [year, year + 1].filter((y) => this.isDerivedYear(y));
   }
 
   knownYears(): number[] {
@@ -163,7 +179,8 @@ export class WorkingCalendar {
     if (hit) return hit;
     const date = dayNumToDate(num);
     const year = Number(date.slice(0, 4));
-    if (!this.years.has(year)) {
+    const provisional = this.isDerivedYear(year);
+    if (!this.years.has(year) && !provisional) {
       const first = this.sortedYears[0];
       const lastYear = this.sortedYears[this.sortedYears.length - 1];
       throw new AppError(
@@ -172,7 +189,7 @@ export class WorkingCalendar {
         { details: { year, knownYears: this.knownYears() } },
       );
     }
-    const working = this.workingFlag(date, num);
+    const working = this.workingFlag(date, num, provisional ? this.derivedOff(year) : null);
     const windows: number[] = [];
     if (working) {
       const midnight = num * DAY_MS;
@@ -180,14 +197,24 @@ export class WorkingCalendar {
         windows.push(this.zone.localToUtc(midnight + r.start * MINUTE_MS), this.zone.localToUtc(midnight + r.end * MINUTE_MS));
       }
     }
-    const day: LocalDay = Object.freeze({ num, date, working, windows: Object.freeze(windows) });
+    const day: LocalDay = Object.freeze({ num, date, working, windows: Object.freeze(windows), provisional });
     this.days.set(num, day);
     return day;
   }
 
-  private workingFlag(date: string, num: number): boolean {
+  private derivedOff(year: number): ReadonlySet<string> {
+    let off = this.derived.get(year);
+    if (!off) {
+      off = new Set(derivedHolidays(year).map((h) => h.date));
+      this.derived.set(year, off);
+    }
+    return off;
+  }
+
+  private workingFlag(date: string, num: number, derivedOff: ReadonlySet<string> | null): boolean {
     const override = this.overrides.get(date);
     if (override !== undefined) return override;
+    if (derivedOff) return !derivedOff.has(date) && weekday(num) !== 0 && weekday(num) !== 6;
     if (Object.prototype.hasOwnProperty.call(this.source.workdays, date)) return true;
     if (Object.prototype.hasOwnProperty.call(this.source.holidays, date)) return false;
     const wd = weekday(num);

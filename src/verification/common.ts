@@ -4,7 +4,7 @@ import { Staff, Unit, VerificationEvent, VerificationRecipient, VerificationRequ
 import type { VerificationStatus } from '../../entities/VerificationRequest';
 import { AppError } from '../errors';
 import { isSqlite } from '../db/tx';
-import { WorkingCalendar, officeMinutesBetween, DeadlineCategory } from '../calendar';
+import { WorkingCalendar, isProvisionalRule, officeMinutesBetween, DeadlineCategory } from '../calendar';
 import { closeSubject } from '../conversation';
 import { verificationClosedCard, VerificationCardView } from '../../cards/verification.card';
 import { ResultCardView } from '../../cards/verification-result.card';
@@ -100,6 +100,7 @@ export function cardViewOf(req: VerificationRequest, names: ReadonlyMap<string, 
     certificate: req.certificate,
     category: req.category,
     dueAt: req.dueAt,
+    provisional: isProvisionalRule(req.deadlineRule),
     applicantName: req.applicantName,
     applicantIdNumber: req.applicantIdNumber,
     detailUrl: detailUrl(publicUrl, req.id),

@@ -6,6 +6,7 @@ import { registerVerificationHandlers } from './chat';
 import { verificationRouter } from './routes';
 import { detailPageRouter } from './page';
 import { repairCards } from './card-repair.job';
+import { refreshProvisionalDeadlines } from './provisional-deadlines';
 
 function opContextOf(deps: JobDeps): (now: Date) => Promise<OpContext> {
   return async (now) => ({ cal: await deps.calendar(), now, publicUrl: deps.config.publicUrl, tz: deps.config.officeTz });
@@ -28,5 +29,8 @@ export const verificationModule: Module = {
       apiRouters: [verificationRouter({ deps, lookupEntry, opContext })],
     };
   },
-  jobs: (deps) => [{ name: 'verification-card-repair', run: (now) => repairCards(deps.dataSource, opContextOf(deps), now) }],
+  jobs: (deps) => [
+    { name: 'verification-card-repair', run: (now) => repairCards(deps.dataSource, opContextOf(deps), now) },
+    { name: 'verification-provisional-deadlines', run: async (now) => (await refreshProvisionalDeadlines(deps.dataSource, await deps.calendar(), now)).map((r) => ({ action: 'deadline_recomputed', ...r })) },
+  ],
 };

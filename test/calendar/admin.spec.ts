@@ -64,6 +64,7 @@ describe('calendar kept by the office (SPEC "Working time")', () => {
     expect(first[0]).to.include({ warning: 'calendar_runs_out', daysLeft: 35, sentTo: 'members' });
     const texts = () => h.emu.delivered({ touser: 'office.duty' }).filter((d) => String(d.payload.content ?? '').includes('工作日历即将用完'));
     expect(texts()).to.have.length(1);
+    expect(String(texts()[0].payload.content), 'names the derived year').to.contain('2027 年尚无国务院节假日安排');
     h.clock.set('2026-11-27T09:00:00+08:00');
     await sweep();
     expect(texts(), 'the same week: not again').to.have.length(1);

@@ -61,12 +61,20 @@ describe('calendar / deadlines (SPEC 1 Art. 7, "Working time")', () => {
       expect(addOfficeMinutes(cal, start, 1).getTime() - start.getTime()).to.equal(60_000);
     });
 
-    it('throws deadline_calendar_missing_year when the count runs past the known calendar', () => {
-      const last = cal.lastKnownDate();
-      const next = Number(last.slice(0, 4)) + 1;
-      const e = thrown(() => addOfficeMinutes(cal, at(cal, `${last}T17:20`), 30));
+    it('counts on into a derived year past the package data (New Year 2027 off, then the weekend)', () => {
+      expect(cal.lastKnownDate()).to.equal('2026-12-31');
+      expect(show(cal, addOfficeMinutes(cal, at(cal, '2026-12-31T17:20'), 30))).to.equal('2027-01-04T08:50:00+08:00');
+      const due = computeDeadline(cal, 'digital', at(cal, '2026-12-31T17:20'));
+      expect(due.provisional).to.equal(true);
+      expect(due.rule).to.equal('digital:30_office_minutes;provisional');
+      const inside = computeDeadline(cal, 'digital', at(cal, '2026-12-31T10:00'));
+      expect(inside).to.deep.equal({ dueAt: at(cal, '2026-12-31T10:30'), rule: 'digital:30_office_minutes', provisional: false });
+    });
+
+    it('throws deadline_calendar_missing_year when the count runs past the last derivable year', () => {
+      const e = thrown(() => addOfficeMinutes(cal, at(cal, '2100-12-31T17:20'), 30));
       expect(e.code).to.equal('deadline_calendar_missing_year');
-      expect(e.message).to.contain(String(next));
+      expect(e.message).to.contain('2101');
     });
 
     it('rejects negative or non-finite minutes and invalid dates', () => {

@@ -76,17 +76,31 @@ describe('calendar / working days (SPEC "Working time")', () => {
   });
 
   describe('a year without holiday data', () => {
-    it('throws deadline_calendar_missing_year naming the year instead of guessing weekends', () => {
-      const e = thrown(() => cal.isWorkingDay('2031-03-03')); // a Monday
-      expect(e.code).to.equal('deadline_calendar_missing_year');
-      expect(e.message).to.contain('no working-day calendar for year 2031');
-      expect(e.details).to.deep.include({ year: 2031 });
+    it('is derived from the holiday regulation after the data, and marked provisional', () => {
+      expect(cal.isDerivedYear(2027)).to.equal(true);
+      expect(cal.isDerivedYear(2026)).to.equal(false);
+      expect(cal.isWorkingDay('2031-03-03')).to.equal(true); // a Monday
+      expect(cal.isWorkingDay('2031-01-01')).to.equal(false); // New Year, a Wednesday
+      expect(cal.localDay(Math.floor(Date.UTC(2031, 2, 3) / 86_400_000)).provisional).to.equal(true);
+      expect(cal.localDay(Math.floor(Date.UTC(2026, 2, 3) / 86_400_000)).provisional).to.equal(false);
+      expect(cal.knownYears()).to.not.include(2031);
     });
 
-    it('throws for the first year after the data and for a year before it', () => {
-      const next = Number(cal.lastKnownDate().slice(0, 4)) + 1;
-      expect(thrown(() => cal.isWorkingDay(`${next}-06-01`)).message).to.contain(String(next));
-      expect(thrown(() => cal.isWorkingDay('2003-06-02')).code).to.equal('deadline_calendar_missing_year');
+    it('throws deadline_calendar_missing_year before the first known year and past the lunar tables', () => {
+      const e = thrown(() => cal.isWorkingDay('2003-06-02'));
+      expect(e.code).to.equal('deadline_calendar_missing_year');
+      expect(e.message).to.contain('no working-day calendar for year 2003');
+      expect(e.details).to.deep.include({ year: 2003 });
+      expect(thrown(() => cal.isWorkingDay('2101-03-01')).code).to.equal('deadline_calendar_missing_year');
+      expect(cal.isDerivedYear(2003)).to.equal(false);
+      expect(cal.isDerivedYear(2101)).to.equal(false);
+    });
+
+    it('derivedYearsAround names this and next year when derived', () => {
+      expect(cal.derivedYearsAround(at(cal, '2026-06-01T10:00'))).to.deep.equal([2027]);
+      expect(cal.derivedYearsAround(at(cal, '2027-06-01T10:00'))).to.deep.equal([2027, 2028]);
+      expect(cal.derivedYearsAround(at(cal, '2025-06-01T10:00'))).to.deep.equal([]);
+      expect(CalendarMother.shanghai({ manualYears: [2027] }).derivedYearsAround(at(cal, '2027-06-01T10:00'))).to.deep.equal([2028]);
     });
 
     it('counts a year as known only when its Spring Festival is listed (a stray New Year entry is not enough)', () => {
@@ -126,9 +140,11 @@ describe('calendar / working days (SPEC "Working time")', () => {
       expect(office.isWorkingDay('2025-10-05')).to.equal(false);
     });
 
-    it('an override alone does not make its year known', () => {
-      const c = CalendarMother.shanghai({ overrides: [{ date: '2031-03-03', working: true }] });
-      expect(thrown(() => c.isWorkingDay('2031-03-03')).code).to.equal('deadline_calendar_missing_year');
+    it('an override alone does not make its year known (it applies on top of the derived year)', () => {
+      const c = CalendarMother.shanghai({ overrides: [{ date: '2031-03-03', working: false }, { date: '2003-03-03', working: true }] });
+      expect(c.isWorkingDay('2031-03-03')).to.equal(false);
+      expect(c.isDerivedYear(2031)).to.equal(true);
+      expect(thrown(() => c.isWorkingDay('2003-03-03')).code).to.equal('deadline_calendar_missing_year');
     });
 
     it('manualYears makes a year known: weekdays on, weekends off, overrides on top', () => {
@@ -143,7 +159,8 @@ describe('calendar / working days (SPEC "Working time")', () => {
       expect(c.isWorkingDay(firstMonday)).to.equal(true);
       expect(c.isWorkingDay(addDays(firstMonday, 1))).to.equal(false);
       expect(c.isWorkingDay(addDays(firstMonday, 5))).to.equal(false); // Saturday
-      expect(thrown(() => c.isWorkingDay(`${year - 1}-03-02`)).code).to.equal('deadline_calendar_missing_year');
+      expect(c.isDerivedYear(year)).to.equal(false);
+      expect(c.isDerivedYear(year - 1)).to.equal(true);
     });
 
     it('rejects bad overrides, bad years and unknown zones with calendar_invalid', () => {

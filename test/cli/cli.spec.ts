@@ -33,10 +33,16 @@ describe('nocert CLI', () => {
     expect(p.out).to.deep.equal(['2026-10-08T17:30:00+08:00']);
   });
 
-  it('calendar due names the missing year', async () => {
+  it('calendar due names the missing year before the data', async () => {
     const c = capture();
-    expect(await run(['calendar', 'due', '--category', 'digital', '--from', '2031-03-02T10:00:00+08:00'], env(), c.io)).to.equal(1);
-    expect(c.err[0]).to.match(/deadline_calendar_missing_year/).and.match(/2031/);
+    expect(await run(['calendar', 'due', '--category', 'digital', '--from', '2003-03-03T10:00:00+08:00'], env(), c.io)).to.equal(1);
+    expect(c.err[0]).to.match(/deadline_calendar_missing_year/).and.match(/2003/);
+  });
+
+  it('calendar due prints a provisional deadline in a year without data (Spring Festival 2027)', async () => {
+    const c = capture();
+    expect(await run(['calendar', 'due', '--category', 'paper', '--from', '2027-02-05T10:00:00+08:00'], env(), c.io)).to.equal(0);
+    expect(c.out).to.deep.equal(['2027-02-11T17:30:00+08:00 （暂定：按法定节假日推算）']);
   });
 
   it('calendar due refuses an unknown category with usage (exit 2)', async () => {
