@@ -5,6 +5,7 @@ import Koa from 'koa';
 import { DataSource } from 'typeorm';
 import { Config, WeComSettings } from './config';
 import { openDataSource } from './db/data-source';
+import { migrateLocked } from './db/migrate';
 import { createLogger, Logger } from './logger';
 import { Metrics } from './metrics';
 import { createApp } from './http/app';
@@ -81,7 +82,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   const metrics = new Metrics({ defaults: opts.workers !== false && !opts.dataSource });
   const dataSource = opts.dataSource ?? (await openDataSource(config.databaseUrl));
   const ownsDataSource = !opts.dataSource;
-  if (ownsDataSource) await dataSource.runMigrations({ transaction: 'each' });
+  if (ownsDataSource) await migrateLocked(dataSource);
 
   let emulator: WeComEmulator | null = null;
   let wecom = config.wecom;
