@@ -155,7 +155,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     log,
     metrics,
     publicRouters: [
-      callbackRouter({ keys: () => ({ token: settings.token, aesKey: settings.aesKey, corpId: settings.corpId, agentId: settings.agentId }), inbox, metrics, log, accepting: () => accepting }),
+      callbackRouter({ keys: () => ({ token: settings.token, aesKey: settings.aesKey, corpId: settings.corpId, agentId: settings.agentId }), inbox, metrics, log, accepting: () => accepting, now }),
       ...parts.flatMap((p) => p.publicRouters ?? []),
     ],
     apiRouters: parts.flatMap((p) => p.apiRouters ?? []),
