@@ -150,6 +150,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   });
 
   let accepting = true;
+  let migrated = false;
   const app = createApp({
     dataSource,
     log,
@@ -159,9 +160,14 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       ...parts.flatMap((p) => p.publicRouters ?? []),
     ],
     apiRouters: parts.flatMap((p) => p.apiRouters ?? []),
+    // Migrations do not come back once applied: ask once, then /readyz is only SELECT 1.
     ready: async () => {
+      if (migrated) return;
       if (await dataSource.showMigrations()) throw new AppError('not_ready', 'migrations pending');
+      migrated = true;
     },
+    trustProxy: config.trustProxy,
+    metricsToken: config.metricsToken,
     beforeScrape: async () => {
       const row = await dataSource
         .getRepository(OutboxMessage)

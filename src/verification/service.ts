@@ -359,6 +359,14 @@ function newRequest(input: CreateInput, r: Resolved, actor: Actor, number: strin
  * number is taken last (its counter row stays locked until commit), then the cards that
  * show it are queued.
  */
+/** The requester's case start bounds its clock: not before the calendar, not in the future. */
+function checkCaseStart(cal: WorkingCalendar, at: Date | null | undefined, now: Date): void {
+  if (!at) return;
+  if (at.getTime() > now.getTime()) throw new AppError('validation_failed', 'caseStartedAt lies in the future');
+  const first = cal.knownYears()[0];
+  if (Number(cal.localDate(at).slice(0, 4)) < first) throw new AppError('validation_failed', `caseStartedAt lies before ${first}, the calendar's first year`);
+}
+
 export async function createRequest(
   m: EntityManager,
   ctx: OpContext,
@@ -366,6 +374,7 @@ export async function createRequest(
   input: CreateInput,
   lookupEntry: EntryLookup,
 ): Promise<{ request: VerificationRequest; recipients: VerificationRecipient[]; gaps: GapFlag[] }> {
+  checkCaseStart(ctx.cal, input.caseStartedAt, ctx.now);
   const r = await resolve(m, actor, input, lookupEntry);
   const now = ctx.now;
   const today = ctx.cal.localDate(now);
@@ -418,6 +427,7 @@ export async function createRequest(
  * no cards, no messages; its outcome may be given now or later through the API.
  */
 export async function recordOffline(m: EntityManager, ctx: OpContext, actor: Actor, input: OfflineInput, lookupEntry: EntryLookup): Promise<VerificationRequest> {
+  checkCaseStart(ctx.cal, input.caseStartedAt, ctx.now);
   const r = await resolve(m, actor, input, lookupEntry);
   const now = ctx.now;
   if (input.startedAt.getTime() > now.getTime()) throw new AppError('validation_failed', 'startedAt lies in the future');
