@@ -132,9 +132,9 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     metrics: metrics.wecomSink(),
     // Robot webhook keys stay out of the database: rows name the robot, not its address.
     robots: config.officeRobotWebhook ? { office: config.officeRobotWebhook } : {},
-    // WeCom's duplicate check covers a resend after a crash (claims expire after 2 min); a
-    // short window keeps a repeated identical reply (help, a re-asked question) deliverable.
-    duplicateCheckSeconds: 600,
+    // WeCom's duplicate check covers a resend after a crash or a long outage: its maximum,
+    // 4 h (message/send duplicate_check_interval).
+    duplicateCheckSeconds: 14400,
     onSent: complaintsOnSent,
   });
   const kf = createKfWorker(deps, client, { afterPass: (r) => (r.processed || r.reconciled ? outbox.nudge() : undefined) });

@@ -40,6 +40,10 @@ describe('callback freshness', () => {
     await h.sys.settle();
     expect(await rows()).to.have.length(1);
     expect(replies()).to.equal(before + 1);
+    // The reply asks WeCom's duplicate check over its longest window, 4 h, so a resend after
+    // a long outage is still caught.
+    const send = h.emu.apiCalls().filter((c) => c.path.endsWith('/message/send')).pop();
+    expect(send?.body).to.include({ enable_duplicate_check: 1, duplicate_check_interval: 14400 });
   });
 
   it('stores a text whose CreateTime is over an hour old but gives it no effect', async () => {
