@@ -43,7 +43,7 @@ export async function benchCallbacks(dbUrl: string, seconds = 8): Promise<BenchR
   await new Promise<void>((r) => bareServer.listen(0, '127.0.0.1', r));
   const bareUrl = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}`;
 
-  const config = loadConfig({ DATABASE_URL: dbUrl, LOG_LEVEL: 'silent' });
+  const config = loadConfig({ DATABASE_URL: dbUrl, LOG_LEVEL: 'silent' }, { allowSandboxOnMysql: true });
   const sys = await startSystem({ config, log: silentLogger, port: 0, workers: false });
   const emu = sys.emulator as WeComEmulator;
   const corp = sys.config.wecom!;

@@ -88,7 +88,7 @@ async function converse(people: string[], say: (p: string, content: string, menu
  */
 export async function benchComplaints(citizens = Number(process.env.BENCH_CITIZENS ?? 100)): Promise<ComplaintsBenchResult[]> {
   const dbUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || `sqlite:${path.join(os.tmpdir(), `nocert-bench-compl-${process.pid}.sqlite`)}`;
-  const config = loadConfig({ DATABASE_URL: dbUrl, LOG_LEVEL: 'silent', INSTANCE_ID: `bench-${process.pid}` });
+  const config = loadConfig({ DATABASE_URL: dbUrl, LOG_LEVEL: 'silent', INSTANCE_ID: `bench-${process.pid}` }, { allowSandboxOnMysql: true });
   const sys = await startSystem({ config, log: silentLogger, port: 0, workers: false });
   const emu = sys.emulator as WeComEmulator;
   const now = new Date();

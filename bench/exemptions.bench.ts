@@ -80,7 +80,7 @@ async function load(url: string, seconds: number, rate?: number) {
  * the same size, in the same run.
  */
 export async function benchExemptions(dbUrl = process.env.BENCH_DATABASE_URL || `sqlite:${os.tmpdir()}/nocert-bench-exm-${process.pid}.sqlite`, seconds = 8, entries = 20_000): Promise<ExemptionBenchResult[]> {
-  const config = loadConfig({ DATABASE_URL: dbUrl, LOG_LEVEL: 'silent' });
+  const config = loadConfig({ DATABASE_URL: dbUrl, LOG_LEVEL: 'silent', TRUST_PROXY: '1' }, { allowSandboxOnMysql: true });
   const sys = await startSystem({ config, log: silentLogger, port: 0, workers: false });
   await seed(sys.dataSource, entries, new Date());
   const sample = await fetch(`${sys.url}/api/v1/exemptions?q=${encodeURIComponent('证明')}&pageSize=20`, { headers: { 'x-forwarded-for': '10.255.0.1' } });

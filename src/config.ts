@@ -41,14 +41,41 @@ const schema = z
     OFFICE_ROBOT_WEBHOOK: z.string().url('must be the robot webhook address').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     INSTANCE_ID: z.string().max(64).optional(),
-  })
-  .superRefine((v, ctx) => {
-    if (v.WECOM_CORP_ID) {
-      for (const k of ['WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_AES_KEY'] as const) {
-        if (v[k] === undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'is required when WECOM_CORP_ID is set' });
-      }
-    }
+    TRUST_PROXY: intString('TRUST_PROXY', 0, 10).default(0),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    RETENTION_DAYS: intString('RETENTION_DAYS', 30, 3650).default(180),
   });
+
+/** The WeCom settings live mode needs; any WECOM_* variable set means live mode. */
+const WECOM_REQUIRED = ['WECOM_CORP_ID', 'WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_AES_KEY'] as const;
+const WECOM_KNOWN = new Set<string>([...WECOM_REQUIRED, 'WECOM_KF_SECRET', 'WECOM_API_BASE']);
+
+/**
+ * Sandbox mode only by an empty WeCom configuration on a local SQLite file: a typo in one
+ * name or a secrets file that did not mount must stop the start, not run the emulator
+ * against the production database.
+ */
+function modeProblems(input: Record<string, string>, opts: LoadOptions): string[] {
+  const wecomNames = Object.keys(input).filter((k) => k.startsWith('WECOM_'));
+  const problems = wecomNames.filter((k) => !WECOM_KNOWN.has(k)).map((k) => `${k}: is not a known setting (${[...WECOM_KNOWN].join(', ')})`);
+  if (wecomNames.length) {
+    const why = wecomNames.filter((k) => WECOM_KNOWN.has(k)).join(', ') || wecomNames.join(', ');
+    for (const k of WECOM_REQUIRED) if (input[k] === undefined) problems.push(`${k}: is required in live mode (set: ${why})`);
+  } else if (!opts.allowSandboxOnMysql && /^mysql:/.test(input.DATABASE_URL ?? '')) {
+    problems.push(`DATABASE_URL: a MySQL database needs the WeCom settings (${WECOM_REQUIRED.join(', ')}); sandbox mode runs on sqlite: only`);
+  }
+  return problems;
+}
+
+export interface LoadOptions {
+  /** Benchmarks and one-shot commands run the emulator (or no WeCom at all) on any database. */
+  allowSandboxOnMysql?: boolean;
+}
+
+/** The address with its password masked, for banners and logs. */
+export function maskDatabaseUrl(url: string): string {
+  return url.replace(/^(mysql:\/\/[^:/@]*:)[^@]*@/, '$1***@');
+}
 
 export interface WeComSettings {
   corpId: string;
@@ -73,6 +100,12 @@ export interface Config {
   officeRobotWebhook: string | null;
   logLevel: string;
   instanceId: string;
+  /** Proxy hops whose X-Forwarded-For is believed (0: the socket address is the client). */
+  trustProxy: number;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken: string | null;
+  /** Inbox payloads, kf messages and idempotency keys older than this are pruned. */
+  retentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -83,12 +116,13 @@ export class ConfigError extends Error {
 }
 
 /** Reads the environment; every bad value is reported at once, one line each. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(env: Record<string, string | undefined> = process.env, opts: LoadOptions = {}): Config {
   const input: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') input[k] = v;
   const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${String(i.path[0] ?? 'config')}: ${i.message}`);
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${String(i.path[0] ?? 'config')}: ${i.message}`);
+  problems.push(...modeProblems(input, opts));
+  if (!parsed.success || problems.length) {
     throw new ConfigError([...new Set(problems)]);
   }
   const v = parsed.data;
@@ -114,5 +148,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     officeRobotWebhook: v.OFFICE_ROBOT_WEBHOOK ?? null,
     logLevel: v.LOG_LEVEL,
     instanceId: v.INSTANCE_ID ?? `${require('os').hostname()}-${process.pid}`,
+    trustProxy: v.TRUST_PROXY,
+    metricsToken: v.METRICS_TOKEN ?? null,
+    retentionDays: v.RETENTION_DAYS,
   };
 }

@@ -11,6 +11,7 @@ export const ERROR_STATUS = {
   wecom_xml_invalid: 400,
   wecom_body_too_large: 413,
   wecom_body_empty: 400,
+  wecom_timestamp_stale: 400,
   wecom_api_error: 502,
   // generic
   bad_request: 400,

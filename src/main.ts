@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import cron from 'node-cron';
-import { loadConfig, ConfigError } from './config';
+import { loadConfig, ConfigError, maskDatabaseUrl } from './config';
 import { startSystem, System } from './system';
 import { createLogger } from './logger';
 import { runSweep } from './scheduler';
@@ -68,7 +68,7 @@ export async function main(env: Record<string, string | undefined> = process.env
         `  查看已发送的消息：  curl ${e}/sandbox/messages`,
         `  模拟成员发消息：    curl -X POST ${e}/sandbox/text -H 'content-type: application/json' -d '{"userid":"liaison.rsj","content":"你好"}'`,
         `  健康检查：          ${sys.url}/healthz   就绪：${sys.url}/readyz   指标：${sys.url}/metrics`,
-        `  数据库：            ${config.databaseUrl}`,
+        `  数据库：            ${maskDatabaseUrl(config.databaseUrl)}`,
         `  办公室 API 密钥：   ${officeKey}`,
         ...(unitKey
           ? [
@@ -92,8 +92,10 @@ export async function main(env: Record<string, string | undefined> = process.env
     await sys.close();
     process.exit(0);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  // `on`, not `once`: Ctrl-C reaches the server twice (from the terminal and forwarded by
+  // npm), and a second signal must not kill it mid-shutdown.
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
   return sys;
 }
 

@@ -5,6 +5,7 @@ import Koa from 'koa';
 import { DataSource } from 'typeorm';
 import { Config, WeComSettings } from './config';
 import { openDataSource } from './db/data-source';
+import { migrateLocked } from './db/migrate';
 import { createLogger, Logger } from './logger';
 import { Metrics } from './metrics';
 import { createApp } from './http/app';
@@ -82,7 +83,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   const metrics = new Metrics({ defaults: opts.workers !== false && !opts.dataSource });
   const dataSource = opts.dataSource ?? (await openDataSource(config.databaseUrl));
   const ownsDataSource = !opts.dataSource;
-  if (ownsDataSource) await dataSource.runMigrations({ transaction: 'each' });
+  if (ownsDataSource) await migrateLocked(dataSource);
 
   let emulator: WeComEmulator | null = null;
   let wecom = config.wecom;
@@ -134,9 +135,9 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     metrics: metrics.wecomSink(),
     // Robot webhook keys stay out of the database: rows name the robot, not its address.
     robots: config.officeRobotWebhook ? { office: config.officeRobotWebhook } : {},
-    // WeCom's duplicate check covers a resend after a crash (claims expire after 2 min); a
-    // short window keeps a repeated identical reply (help, a re-asked question) deliverable.
-    duplicateCheckSeconds: 600,
+    // WeCom's duplicate check covers a resend after a crash or a long outage: its maximum,
+    // 4 h (message/send duplicate_check_interval).
+    duplicateCheckSeconds: 14400,
     onSent: async (row, result, m) => {
       for (const hook of onSent) await hook(row, result, m);
     },
@@ -155,18 +156,24 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   });
 
   let accepting = true;
+  let migrated = false;
   const app = createApp({
     dataSource,
     log,
     metrics,
     publicRouters: [
-      callbackRouter({ keys: () => ({ token: settings.token, aesKey: settings.aesKey, corpId: settings.corpId, agentId: settings.agentId }), inbox, metrics, log, accepting: () => accepting }),
+      callbackRouter({ keys: () => ({ token: settings.token, aesKey: settings.aesKey, corpId: settings.corpId, agentId: settings.agentId }), inbox, metrics, log, accepting: () => accepting, now }),
       ...parts.flatMap((p) => p.publicRouters ?? []),
     ],
     apiRouters: parts.flatMap((p) => p.apiRouters ?? []),
+    // Migrations do not come back once applied: ask once, then /readyz is only SELECT 1.
     ready: async () => {
+      if (migrated) return;
       if (await dataSource.showMigrations()) throw new AppError('not_ready', 'migrations pending');
+      migrated = true;
     },
+    trustProxy: config.trustProxy,
+    metricsToken: config.metricsToken,
     beforeScrape: async () => {
       const row = await dataSource
         .getRepository(OutboxMessage)

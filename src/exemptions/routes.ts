@@ -29,7 +29,7 @@ import {
 } from './service';
 import { diffVersions, draftDiff, draftEntries, findVersion, listVersions, publish, versionEntries, versionView } from './versions';
 import { importList, listWorkbook, parseListWorkbook, MAX_IMPORT_BYTES } from './xlsx';
-import { SlidingWindowLimiter, rateLimit } from './rate-limit';
+import { SlidingWindowLimiter, rateLimit } from '../http/rate-limit';
 import { XLSX } from './messages';
 
 /** Public limits per client IP (Art. 12 access without a key). */

@@ -22,11 +22,25 @@ export interface AppDeps {
   beforeScrape?: () => Promise<void>;
   /** Clock of the API-key cache (tests). */
   apiKeyClock?: () => number;
+  /** Proxy hops whose X-Forwarded-For is believed; 0 (default) ignores the header. */
+  trustProxy?: number;
+  /** When set, GET /metrics answers only `Authorization: Bearer <token>`. */
+  metricsToken?: string | null;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = crypto.createHash('sha256').update(given).digest();
+  const b = crypto.createHash('sha256').update(expected).digest();
+  return crypto.timingSafeEqual(a, b);
 }
 
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
-  app.proxy = true;
+  // ctx.ip is the client the rate limits key on: with N trusted hops Koa takes the N-th
+  // address from the right of X-Forwarded-For, so whatever a client prepends is ignored.
+  const hops = deps.trustProxy ?? 0;
+  app.proxy = hops > 0;
+  app.maxIpsCount = hops;
   app.use(async (ctx: Context, next: Next) => {
     const start = process.hrtime.bigint();
     const incoming = ctx.get('x-request-id');
@@ -56,6 +70,10 @@ export function createApp(deps: AppDeps): Koa {
     ctx.body = { status: 'ready' };
   });
   ops.get('/metrics', async (ctx) => {
+    if (deps.metricsToken) {
+      const m = /^Bearer (.+)$/.exec(ctx.get('authorization'));
+      if (!m || !sameSecret(m[1], deps.metricsToken)) throw new AppError('unauthorized', 'GET /metrics needs Authorization: Bearer METRICS_TOKEN');
+    }
     if (deps.beforeScrape) await deps.beforeScrape().catch(() => undefined);
     ctx.type = deps.metrics.registry.contentType;
     ctx.body = await deps.metrics.registry.metrics();

@@ -17,8 +17,9 @@ function query(ctx: Context): Record<string, string | undefined> {
  * The receiver (Bolt's split): verify, decrypt, dedupe, persist, answer 200 with an empty
  * body, then process. A callback is only acknowledged once it is stored.
  */
-export function callbackRouter(deps: { keys: () => CallbackKeys; inbox: Inbox; metrics: Metrics; log: Logger; accepting: () => boolean }): Router {
+export function callbackRouter(deps: { keys: () => CallbackKeys; inbox: Inbox; metrics: Metrics; log: Logger; accepting: () => boolean; now?: () => Date }): Router {
   const r = new Router();
+  const now = deps.now ?? (() => new Date());
   r.get('/wecom/callback', (ctx) => {
     ctx.type = 'text/plain';
     ctx.body = verifyUrl(deps.keys(), query(ctx));
@@ -27,8 +28,11 @@ export function callbackRouter(deps: { keys: () => CallbackKeys; inbox: Inbox; m
     if (!deps.accepting()) throw new AppError('not_ready', 'shutting down');
     let kind = 'invalid';
     try {
-      const body = await readRawBody(ctx, MAX_CALLBACK_BYTES);
-      const opened = openCallback(deps.keys(), query(ctx), body);
+      const body = await readRawBody(ctx, MAX_CALLBACK_BYTES).catch((e: unknown) => {
+        // A client that aborts or garbles the upload is the client's fault, not ours.
+        throw e instanceof AppError ? e : new AppError('bad_request', 'the request body could not be read');
+      });
+      const opened = openCallback(deps.keys(), query(ctx), body, now());
       kind = opened.kind;
       const { id, duplicate } = await deps.inbox.accept(opened);
       ctx.status = 200;

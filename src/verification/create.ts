@@ -5,7 +5,7 @@ import { Staff, VerificationEvent, VerificationRecipient, VerificationRequest } 
 import type { VerificationChannel, VerificationResult } from '../../entities/VerificationRequest';
 import { AppError } from '../errors';
 import { isSqlite } from '../db/tx';
-import { computeDeadline, DeadlineCategory } from '../calendar';
+import { WorkingCalendar, computeDeadline, DeadlineCategory } from '../calendar';
 import { isAway, unitStrength, GapFlag } from '../directory/rules';
 import { isValidIdNumber, normaliseIdNumber } from './id-number';
 import { insertRows, q } from '../db/fast-sql';
@@ -190,6 +190,14 @@ function newRequest(input: CreateInput, r: Resolved, actor: Actor, number: strin
   };
 }
 
+/** The requester's case start bounds its clock: not before the calendar, not in the future. */
+function checkCaseStart(cal: WorkingCalendar, at: Date | null | undefined, now: Date): void {
+  if (!at) return;
+  if (at.getTime() > now.getTime()) throw new AppError('validation_failed', 'caseStartedAt lies in the future');
+  const first = cal.knownYears()[0];
+  if (Number(cal.localDate(at).slice(0, 4)) < first) throw new AppError('validation_failed', `caseStartedAt lies before ${first}, the calendar's first year`);
+}
+
 /**
  * Opens a request through the system (Art. 5): numbers it, computes the deadline (Art. 7),
  * routes it, and queues one card per recipient, all in the caller's transaction. The
@@ -203,6 +211,7 @@ export async function createRequest(
   input: CreateInput,
   lookupEntry: EntryLookup,
 ): Promise<{ request: VerificationRequest; recipients: VerificationRecipient[]; gaps: GapFlag[] }> {
+  checkCaseStart(ctx.cal, input.caseStartedAt, ctx.now);
   const r = await resolve(m, actor, input, lookupEntry);
   const now = ctx.now;
   const today = ctx.cal.localDate(now);
@@ -255,6 +264,7 @@ export async function createRequest(
  * no cards, no messages; its outcome may be given now or later through the API.
  */
 export async function recordOffline(m: EntityManager, ctx: OpContext, actor: Actor, input: OfflineInput, lookupEntry: EntryLookup): Promise<VerificationRequest> {
+  checkCaseStart(ctx.cal, input.caseStartedAt, ctx.now);
   const r = await resolve(m, actor, input, lookupEntry);
   const now = ctx.now;
   if (input.startedAt.getTime() > now.getTime()) throw new AppError('validation_failed', 'startedAt lies in the future');

@@ -9,12 +9,15 @@ import { AppError, isAppError } from '../errors';
 import { formatInZone } from '../calendar';
 import type { DeadlineCategory } from '../calendar';
 import { SessionSigner } from './session';
+import { SlidingWindowLimiter, rateLimit } from '../http/rate-limit';
 import { PAGE_TEXT, CATEGORY_LABEL, STATUS_LABEL, RESULT_LABEL, CHANNEL_LABEL } from './messages';
 import { Actor, OpContext } from './common';
 import { answerRequest, changeCategory, returnWithReason } from './decide';
 
 const COOKIE = 'nc_session';
 const SESSION_MS = 8 * 3600_000;
+/** Logins per client a minute: each one spends a WeCom getuserinfo call. */
+export const LOGIN_LIMIT = { limit: 20, windowMs: 60_000 };
 
 function esc(s: unknown): string {
   return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -76,7 +79,8 @@ export function detailPageRouter({ deps, signer, opContext }: PageDeps): Router 
     return `https://open.weixin.qq.com/connect/oauth2/authorize?appid=${encodeURIComponent(w.corpId)}&redirect_uri=${redirect}&response_type=code&scope=snsapi_base&state=${signer.state(id)}&agentid=${w.agentId}#wechat_redirect`;
   };
 
-  r.get('/v/login', async (ctx: Context) => {
+  const loginLimit = rateLimit(new SlidingWindowLimiter(LOGIN_LIMIT.limit, LOGIN_LIMIT.windowMs), () => deps.now().getTime());
+  r.get('/v/login', loginLimit, async (ctx: Context) => {
     const id = signer.readState(typeof ctx.query.state === 'string' ? ctx.query.state : undefined);
     const code = typeof ctx.query.code === 'string' ? ctx.query.code : '';
     if (id === null || !code) return page(ctx, 400, t.loginFailed, `<p>${esc(t.loginFailed)}</p>`);

@@ -31,7 +31,13 @@ export function parseXml(xml: string): Record<string, unknown> {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new AppError('wecom_xml_invalid', 'XML with a DOCTYPE or entity declaration is refused');
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new AppError('wecom_xml_invalid', `malformed XML: ${valid.err.msg}`);
-  const doc = parser.parse(xml) as Record<string, unknown>;
+  let doc: Record<string, unknown>;
+  try {
+    doc = parser.parse(xml) as Record<string, unknown>;
+  } catch (e) {
+    // The validator accepts what the parser then refuses (e.g. "Maximum nested tags exceeded").
+    throw new AppError('wecom_xml_invalid', `malformed XML: ${e instanceof Error ? e.message : String(e)}`);
+  }
   const root = doc.xml;
   if (!root || typeof root !== 'object') throw new AppError('wecom_xml_invalid', 'XML root element must be <xml>');
   return root as Record<string, unknown>;
@@ -66,7 +72,23 @@ export function decryptFor(keys: Pick<CallbackKeys, 'aesKey' | 'corpId'>, encryp
     throw new AppError('wecom_decrypt_failed', 'Encrypt could not be decrypted', { cause: e });
   }
   if (out.id !== keys.corpId) throw new AppError('wecom_corp_mismatch', 'receiveid is not our CorpID');
+  // @wecom/crypto decodes with replacement characters; WeCom sends UTF-8 only, so one means
+  // the bytes were not UTF-8 (a literal U+FFFD typed by a member is the accepted casualty).
+  if (out.message.includes('\uFFFD')) throw new AppError('wecom_decrypt_failed', 'the decrypted message is not UTF-8');
   return out.message;
+}
+
+/**
+ * How far the signed timestamp may be from our clock. WeCom retries a callback within
+ * seconds (WECOM.md §1), so a body replayed later than this is refused before it is stored.
+ */
+export const MAX_TIMESTAMP_SKEW_SECONDS = 300;
+
+export function checkFreshness(q: { timestamp?: string }, now: Date): void {
+  const ts = Number(q.timestamp);
+  if (!/^\d{1,12}$/.test(q.timestamp ?? '') || Math.abs(now.getTime() / 1000 - ts) > MAX_TIMESTAMP_SKEW_SECONDS) {
+    throw new AppError('wecom_timestamp_stale', `timestamp is more than ${MAX_TIMESTAMP_SKEW_SECONDS} s from now`);
+  }
 }
 
 /** GET URL verification: answers the decrypted echostr. */
@@ -83,13 +105,17 @@ export interface OpenedCallback {
   dedupeKey: string;
 }
 
-/** The whole POST check: outer XML -> signature -> decrypt -> receiveid -> inner XML -> AgentID. */
-export function openCallback(keys: CallbackKeys, q: Record<string, string | undefined>, body: string): OpenedCallback {
+/**
+ * The whole POST check: outer XML -> signature -> timestamp freshness -> decrypt ->
+ * receiveid -> inner XML -> AgentID.
+ */
+export function openCallback(keys: CallbackKeys, q: Record<string, string | undefined>, body: string, now: Date): OpenedCallback {
   if (!body.trim()) throw new AppError('wecom_body_empty', 'empty callback body');
   const outer = parseXml(body);
   const encrypted = outer.Encrypt;
   if (typeof encrypted !== 'string' || !encrypted) throw new AppError('wecom_xml_invalid', 'Encrypt is missing');
   verifySignature(keys, q, encrypted);
+  checkFreshness(q, now);
   const plain = decryptFor(keys, encrypted);
   const fields = parseXml(plain) as CallbackFields;
   const agent = fields.AgentID;

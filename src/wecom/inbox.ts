@@ -38,6 +38,7 @@ export class Inbox {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
   private stopped = false;
+  private recovering: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: InboxDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -115,7 +116,9 @@ export class Inbox {
         if (!row || row.status !== 'received') return null;
         kind = row.kind;
         const fields = JSON.parse(row.payload) as CallbackFields;
-        const o = await this.deps.dispatcher.dispatch(fields, { manager, now, inboxId: id, log });
+        const refused = refusalOf(fields, now);
+        if (refused) log.warn({ kind, reason: refused, createTime: fields.CreateTime }, 'callback stored but not acted on');
+        const o = refused ?? (await this.deps.dispatcher.dispatch(fields, { manager, now, inboxId: id, log }));
         await manager.query(
           `UPDATE ${t} SET ${q(manager, 'status')} = 'done', ${q(manager, 'processed_at')} = ?, ${q(manager, 'attempts')} = ? WHERE ${q(manager, 'id')} = ?`,
           [sqlValue(manager, InboxEvent, 'processedAt', now), Number(row.attempts) + 1, id],
@@ -141,8 +144,12 @@ export class Inbox {
     }
   }
 
-  /** Picks up rows answered but not processed (a crash, a database hiccup, another instance). */
-  async recover(olderThanMs = 5_000, limit = 100): Promise<number> {
+  /**
+   * Picks up rows answered but not processed (a crash, a database hiccup, another
+   * instance): one batch, at the processing concurrency, each sender's rows in order.
+   * Returns how many it processed.
+   */
+  async recover(olderThanMs = 5_000, limit = 500): Promise<number> {
     const cutoff = new Date(this.now().getTime() - olderThanMs);
     const rows = await this.deps.dataSource
       .getRepository(InboxEvent)
@@ -153,34 +160,79 @@ export class Inbox {
       .limit(limit)
       .getMany();
     let n = 0;
-    for (const r of rows) if ((await this.process(r.id)) === 'done') n++;
+    const chains = new Map<string, Promise<void>>();
+    for (const r of rows) {
+      let key = `row:${r.id}`;
+      try {
+        key = senderKeyOf(JSON.parse(r.payload) as CallbackFields, r.id);
+      } catch {
+        // an unreadable payload fails in process() and is counted there
+      }
+      const run = async () => {
+        if (!this.stopped && (await this.limited(() => this.process(r.id))) === 'done') n++;
+      };
+      chains.set(key, (chains.get(key) ?? Promise.resolve()).then(run));
+    }
+    await Promise.all(chains.values());
     return n;
   }
 
+  /** Recovers batch after batch until a batch makes no progress (tests, the CLI, start-up). */
+  async recoverAll(olderThanMs = 5_000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.recover(olderThanMs);
+      total += n;
+      if (n === 0 || this.stopped) return total;
+    }
+  }
+
+  /** While there is backlog the next batch starts at once; an idle or failing pass waits. */
   start(intervalMs = 5_000): void {
     this.stopped = false;
     const tick = async () => {
+      let wait = intervalMs;
       try {
-        await this.recover();
+        if ((await this.recover()) > 0) wait = 0;
       } catch (e) {
         this.deps.log.warn({ err: String(e) }, 'inbox recovery failed');
       }
-      if (!this.stopped) this.timer = setTimeout(tick, intervalMs);
+      if (!this.stopped) this.timer = setTimeout(() => (this.recovering = tick()), wait);
     };
-    this.timer = setTimeout(tick, intervalMs);
+    this.timer = setTimeout(() => (this.recovering = tick()), 0);
   }
 
   /** Graceful stop: no new work; in-flight processing finishes. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await Promise.allSettled([...this.inflight]);
+    await Promise.allSettled([...this.inflight, this.recovering]);
   }
 
   /** Resolves when everything scheduled so far has been processed (tests, shutdown). */
   async drain(): Promise<void> {
     while (this.inflight.size) await Promise.allSettled([...this.inflight]);
   }
+}
+
+/** A click or message older than this is late beyond use (a replay, or a very long outage). */
+export const MAX_ACTION_AGE_SECONDS = 3600;
+
+/**
+ * Why a stored callback must have no effect, or null to dispatch it: a member's message or
+ * card click whose CreateTime is over an hour old, or an event from nobody (retrying it
+ * would never help).
+ */
+export function refusalOf(f: CallbackFields, now: Date): 'stale' | 'anonymous' | null {
+  const type = typeof f.MsgType === 'string' ? f.MsgType : '';
+  const event = typeof f.Event === 'string' ? f.Event : '';
+  if (event === 'kf_msg_or_event') return null; // carries no sender; the sync itself is idempotent
+  const from = typeof f.FromUserName === 'string' ? f.FromUserName.trim() : '';
+  if (!from) return 'anonymous';
+  const acts = type === 'text' || event === 'template_card_event' || event === 'template_card_menu_event';
+  const created = Number(f.CreateTime);
+  if (acts && (!Number.isFinite(created) || now.getTime() / 1000 - created > MAX_ACTION_AGE_SECONDS)) return 'stale';
+  return null;
 }
 
 /**

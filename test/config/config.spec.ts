@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { loadConfig, ConfigError } from '../../src/config';
+import { loadConfig, ConfigError, maskDatabaseUrl } from '../../src/config';
 
 const live = {
   WECOM_CORP_ID: 'ww1234567890abcdef',
@@ -41,20 +41,57 @@ describe('loadConfig', () => {
   });
 
   it('reports every bad value at once, one line naming each variable', () => {
-    const p = problems({ PORT: 'eighty', DATABASE_URL: 'postgres://x/y', OFFICE_TZ: 'Mars/Olympus', WECOM_AES_KEY: 'short', OFFICE_CHAT_ID: 'has space' });
+    const p = problems({ ...live, PORT: 'eighty', DATABASE_URL: 'postgres://x/y', OFFICE_TZ: 'Mars/Olympus', WECOM_AES_KEY: 'short', OFFICE_CHAT_ID: 'has space' });
     expect(p).to.have.length(5);
     expect(p.map((l) => l.split(':')[0]).sort()).to.deep.equal(['DATABASE_URL', 'OFFICE_CHAT_ID', 'OFFICE_TZ', 'PORT', 'WECOM_AES_KEY']);
     for (const line of p) expect(line).to.not.include('\n');
   });
 
-  it('requires every app setting once WECOM_CORP_ID is set (no secret has a default)', () => {
+  it('requires every app setting once any WECOM_* variable is set (no secret has a default)', () => {
     const p = problems({ WECOM_CORP_ID: 'ww1234567890abcdef' });
-    expect(p).to.have.members([
-      'WECOM_AGENT_ID: is required when WECOM_CORP_ID is set',
-      'WECOM_SECRET: is required when WECOM_CORP_ID is set',
-      'WECOM_TOKEN: is required when WECOM_CORP_ID is set',
-      'WECOM_AES_KEY: is required when WECOM_CORP_ID is set',
-    ]);
+    expect(p.map((l) => l.split(':')[0])).to.have.members(['WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_AES_KEY']);
+    for (const line of p) expect(line).to.include('is required in live mode (set: WECOM_CORP_ID)');
+  });
+
+  it('refuses a partial WeCom configuration instead of falling back to sandbox mode', () => {
+    // A secrets file that did not mount: everything but the corp id.
+    const { WECOM_CORP_ID: _omit, ...rest } = live;
+    expect(problems(rest)).to.deep.equal([`WECOM_CORP_ID: is required in live mode (set: WECOM_AGENT_ID, WECOM_SECRET, WECOM_TOKEN, WECOM_AES_KEY)`]);
+    // Only the API base (or only the kf secret) set is not sandbox mode either.
+    expect(problems({ WECOM_API_BASE: 'http://127.0.0.1:9' })).to.have.length(5);
+  });
+
+  it('names a misspelt WECOM_* variable and what it leaves missing', () => {
+    const { WECOM_CORP_ID, ...rest } = live;
+    const p = problems({ ...rest, WECOM_CORPID: WECOM_CORP_ID });
+    expect(p).to.have.length(2);
+    expect(p[0]).to.match(/^WECOM_CORPID: is not a known setting/);
+    expect(p[1]).to.match(/^WECOM_CORP_ID: is required in live mode/);
+  });
+
+  it('refuses sandbox mode on a MySQL database, unless a tool asks for it', () => {
+    const p = problems({ DATABASE_URL: 'mysql://nocert:hunter2@db:3306/nocert' });
+    expect(p).to.have.length(1);
+    expect(p[0]).to.match(/^DATABASE_URL: a MySQL database needs the WeCom settings/);
+    expect(p[0]).to.not.include('hunter2');
+    expect(loadConfig({ DATABASE_URL: 'mysql://u:p@db:3306/nocert' }, { allowSandboxOnMysql: true }).mode).to.equal('sandbox');
+    expect(loadConfig({ DATABASE_URL: 'sqlite:/tmp/x.sqlite' }).mode).to.equal('sandbox');
+  });
+
+  it('masks the database password for banners and logs', () => {
+    expect(maskDatabaseUrl('mysql://nocert:hunter2@db:3306/nocert')).to.equal('mysql://nocert:***@db:3306/nocert');
+    expect(maskDatabaseUrl('mysql://root@127.0.0.1:3306/test')).to.equal('mysql://root@127.0.0.1:3306/test');
+    expect(maskDatabaseUrl('sqlite:data/nocert.sqlite')).to.equal('sqlite:data/nocert.sqlite');
+  });
+
+  it('reads TRUST_PROXY, METRICS_TOKEN and RETENTION_DAYS with safe defaults', () => {
+    const d = loadConfig({});
+    expect(d.trustProxy).to.equal(0);
+    expect(d.metricsToken).to.equal(null);
+    expect(d.retentionDays).to.equal(180);
+    const c = loadConfig({ TRUST_PROXY: '2', METRICS_TOKEN: 'm'.repeat(20), RETENTION_DAYS: '365' });
+    expect([c.trustProxy, c.metricsToken, c.retentionDays]).to.deep.equal([2, 'm'.repeat(20), 365]);
+    expect(problems({ TRUST_PROXY: 'yes', RETENTION_DAYS: '1' }).map((l) => l.split(':')[0]).sort()).to.deep.equal(['RETENTION_DAYS', 'TRUST_PROXY']);
   });
 
   it('treats empty strings as unset', () => {

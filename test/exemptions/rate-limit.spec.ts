@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { SlidingWindowLimiter } from '../../src/exemptions/rate-limit';
+import { SlidingWindowLimiter } from '../../src/http/rate-limit';
 
 describe('public rate limit (sliding window per client)', () => {
   it('allows the limit, refuses the next with a retry time, per key', () => {

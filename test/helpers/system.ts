@@ -64,6 +64,8 @@ export async function startHarness(
     WECOM_API_BASE: apiBase,
     PUBLIC_URL: 'http://nocert.test',
     LOG_LEVEL: 'silent',
+    // Tests stand in for one reverse proxy: X-Forwarded-For names the client.
+    TRUST_PROXY: '1',
     ...(opts.officeRobot ? { OFFICE_ROBOT_WEBHOOK: `${apiBase}/cgi-bin/webhook/send?key=robotkey1` } : {}),
     ...opts.env,
   });

@@ -75,10 +75,10 @@ describe('the whole server over the WeCom emulator', () => {
   it('processes a callback stored just before a crash when the next instance recovers it', async () => {
     // Simulate: the row was stored and answered 200, the process died before processing.
     const built = h.emu.buildCallback(
-      `<xml><ToUserName>${h.keys.corpId}</ToUserName><FromUserName>zhangsan</FromUserName><CreateTime>1764140000</CreateTime><MsgType>text</MsgType><Content>崩溃前</Content><MsgId>7281934000000099999</MsgId><AgentID>${h.keys.agentId}</AgentID></xml>`,
+      `<xml><ToUserName>${h.keys.corpId}</ToUserName><FromUserName>zhangsan</FromUserName><CreateTime>${Math.floor(h.clock.now.getTime() / 1000)}</CreateTime><MsgType>text</MsgType><Content>崩溃前</Content><MsgId>7281934000000099999</MsgId><AgentID>${h.keys.agentId}</AgentID></xml>`,
     );
     const { openCallback } = await import('../../src/wecom/callback');
-    const opened = openCallback({ token: h.keys.token, aesKey: h.keys.aesKey, corpId: h.keys.corpId, agentId: h.keys.agentId }, built.query, built.body);
+    const opened = openCallback({ token: h.keys.token, aesKey: h.keys.aesKey, corpId: h.keys.corpId, agentId: h.keys.agentId }, built.query, built.body, h.clock.now);
     await h.sys.inbox.accept(opened);
     expect(await h.sys.inbox.recover(0)).to.equal(1);
     await h.sys.settle();

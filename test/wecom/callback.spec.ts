@@ -65,11 +65,12 @@ describe('WeCom callback receiver', () => {
     failNext = 0;
   });
 
+  const nowTs = () => String(Math.floor(Date.now() / 1000));
   const inboxCount = () => ds.getRepository(InboxEvent).count();
   const post = (query: Record<string, string>, body: string | Buffer, headers: Record<string, string> = {}) =>
     fetch(`${url}/wecom/callback?${new URLSearchParams(query)}`, { method: 'POST', body, headers: { 'content-type': 'text/xml', ...headers } });
   const textXml = (content: string, msgId = String(Date.now()) + '123') =>
-    `<xml><ToUserName><![CDATA[${keys.corpId}]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName><CreateTime>1764140000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${msgId}</MsgId><AgentID>${keys.agentId}</AgentID></xml>`;
+    `<xml><ToUserName><![CDATA[${keys.corpId}]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName><CreateTime>${nowTs()}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${msgId}</MsgId><AgentID>${keys.agentId}</AgentID></xml>`;
 
   it('answers URL verification with the bare decrypted echostr', async () => {
     const res = await emu.verifyUrl('echo-12345');
@@ -113,12 +114,12 @@ describe('WeCom callback receiver', () => {
     ['a callback for another AgentID', () => emu.buildCallback(textXml('x').replace(`<AgentID>${keys.agentId}</AgentID>`, '<AgentID>999</AgentID>')), 403, 'wecom_agent_mismatch'],
     ['a truncated Encrypt', () => {
       const enc = encrypt(keys.aesKey, textXml('x'), keys.corpId).slice(0, 40);
-      const q = { msg_signature: getSignature(keys.token, '1', 'n', enc), timestamp: '1', nonce: 'n' };
+      const q = { msg_signature: getSignature(keys.token, nowTs(), 'n', enc), timestamp: nowTs(), nonce: 'n' };
       return { query: q, body: `<xml><Encrypt><![CDATA[${enc}]]></Encrypt></xml>` };
     }, 400, 'wecom_decrypt_failed'],
     ['a non-base64 Encrypt', () => {
       const enc = '!!!not-base64***';
-      const q = { msg_signature: getSignature(keys.token, '1', 'n', enc), timestamp: '1', nonce: 'n' };
+      const q = { msg_signature: getSignature(keys.token, nowTs(), 'n', enc), timestamp: nowTs(), nonce: 'n' };
       return { query: q, body: `<xml><Encrypt><![CDATA[${enc}]]></Encrypt></xml>` };
     }, 400, 'wecom_decrypt_failed'],
     ['malformed outer XML', () => ({ query: { msg_signature: 'x', timestamp: '1', nonce: 'n' }, body: '<xml><Encrypt>abc</Encrypt' }), 400, 'wecom_xml_invalid'],
@@ -174,7 +175,7 @@ describe('WeCom callback receiver', () => {
   });
 
   it('ignores an unknown card key without failing the callback', async () => {
-    const xml = `<xml><ToUserName>${keys.corpId}</ToUserName><FromUserName>zhangsan</FromUserName><CreateTime>1764140001</CreateTime><MsgType>event</MsgType><Event>template_card_event</Event><EventKey>no_such_action:1</EventKey><TaskId>t1</TaskId><CardType>button_interaction</CardType><ResponseCode>rc1</ResponseCode><AgentID>${keys.agentId}</AgentID></xml>`;
+    const xml = `<xml><ToUserName>${keys.corpId}</ToUserName><FromUserName>zhangsan</FromUserName><CreateTime>${nowTs()}</CreateTime><MsgType>event</MsgType><Event>template_card_event</Event><EventKey>no_such_action:1</EventKey><TaskId>t1</TaskId><CardType>button_interaction</CardType><ResponseCode>rc1</ResponseCode><AgentID>${keys.agentId}</AgentID></xml>`;
     const b = emu.buildCallback(xml);
     const res = await post(b.query, b.body);
     expect(res.status).to.equal(200);

@@ -23,7 +23,7 @@ describe('inbox processing concurrency', () => {
     });
     const inbox = new Inbox({ dataSource: ds, dispatcher, log: silentLogger, instanceId: 't', concurrency: 2 });
     for (let i = 0; i < 8; i++) {
-      const fields = { MsgType: 'text', FromUserName: `u${i}`, Content: 'x', MsgId: String(9000 + i), CreateTime: '1' };
+      const fields = { MsgType: 'text', FromUserName: `u${i}`, Content: 'x', MsgId: String(9000 + i), CreateTime: String(Math.floor(Date.now() / 1000)) };
       const { id } = await inbox.accept({ fields, kind: 'text', dedupeKey: `k${i}` });
       inbox.schedule(id, `u:u${i}`);
     }

@@ -2,7 +2,8 @@ import { Context, Next } from 'koa';
 import { AppError } from '../errors';
 
 /**
- * Per-client request limit for the public routes (Art. 12 access without a key): a
+ * Per-client request limit for the public routes (Art. 12 access without a key, the
+ * detail page's login): a
  * sliding-window counter (the previous window weighted by its remaining share), kept in
  * memory per instance. Behind several instances each enforces its own share.
  */
@@ -46,7 +47,11 @@ export class SlidingWindowLimiter {
   }
 }
 
-/** Koa middleware: 429 rate_limited with Retry-After once the client's IP is over the limit. */
+/**
+ * Koa middleware: 429 rate_limited with Retry-After once the client's IP is over the limit.
+ * `ctx.ip` is the socket address unless TRUST_PROXY names the hops whose X-Forwarded-For
+ * is believed (see createApp), so a forged header is no new client.
+ */
 export function rateLimit(limiter: SlidingWindowLimiter, nowMs: () => number) {
   return async (ctx: Context, next: Next) => {
     const r = limiter.hit(ctx.ip || 'unknown', nowMs());
