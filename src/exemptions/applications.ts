@@ -156,14 +156,8 @@ export async function apply(m: EntityManager, cal: WorkingCalendar, actor: Actor
   a.dueAt = c.dueAt;
   a.remindAt = c.remindAt;
   a.late = now.getTime() > c.dueAt.getTime();
-  a.status = 'pending';
   a.pendingKey = c.pendingKey;
-  a.submittedAt = now;
-  a.submittedBy = (actor.userid ?? actor.name).slice(0, 100);
-  a.updatedAt = now;
-  const saved = await saveOpen(m, a);
-  await sendReviewCards(m, cal, saved, now);
-  return saved;
+  return submitRound(m, cal, actor, a, now);
 }
 
 /** A returned application, corrected and sent again (a new review round). */
@@ -184,6 +178,11 @@ export async function resubmit(m: EntityManager, cal: WorkingCalendar, actor: Ac
   if (a.kind === 'add') prev.entryId = undefined;
   const c = await checkApplication(m, cal, actor.kind === 'office' ? { ...actor, unitCode: a.unitCode } : actor, prev, now, a);
   applyChecked(a, c);
+  return submitRound(m, cal, actor, a, now);
+}
+
+/** Sends an application (new or corrected) for review: a new round of review cards. */
+async function submitRound(m: EntityManager, cal: WorkingCalendar, actor: Actor, a: ExemptionApplication, now: Date): Promise<ExemptionApplication> {
   a.status = 'pending';
   a.submittedAt = now;
   a.submittedBy = (actor.userid ?? actor.name).slice(0, 100);

@@ -35,6 +35,23 @@ describe('db: error classifiers on real driver errors', () => {
     ]);
   });
 
+  /** Runs fn with an open transaction on each of two connection pools, rolled back after. */
+  async function withTwoTransactions(fn: (q1: QueryRunner, q2: QueryRunner) => Promise<void>): Promise<void> {
+    const other = await extraDataSource();
+    const [q1, q2] = [ds.createQueryRunner(), other.createQueryRunner()];
+    try {
+      await q1.startTransaction();
+      await q2.startTransaction();
+      await fn(q1, q2);
+    } finally {
+      for (const q of [q1, q2]) {
+        if (q.isTransactionActive) await q.rollbackTransaction().catch(() => undefined);
+        await q.release();
+      }
+      await other.destroy();
+    }
+  }
+
   const bump = (qr: QueryRunner, series: string) => qr.query(`UPDATE daily_counters SET last_seq = last_seq + 1 WHERE series = '${series}'`);
 
   it('a duplicate key is a unique violation, not a lock conflict', async () => {
@@ -47,11 +64,7 @@ describe('db: error classifiers on real driver errors', () => {
 
   it('MariaDB/MySQL: a deadlock victim is retryable, and retryOnLockError runs it again', async function () {
     if (!isMysqlRun()) this.skip();
-    const other = await extraDataSource();
-    const [q1, q2] = [ds.createQueryRunner(), other.createQueryRunner()];
-    try {
-      await q1.startTransaction();
-      await q2.startTransaction();
+    await withTwoTransactions(async (q1, q2) => {
       await bump(q1, 'A');
       await bump(q2, 'B');
       const results = await Promise.allSettled([bump(q1, 'B'), bump(q2, 'A')]);
@@ -66,33 +79,17 @@ describe('db: error classifiers on real driver errors', () => {
         return 'second run';
       });
       expect([out, runs]).to.deep.equal(['second run', 2]);
-    } finally {
-      for (const q of [q1, q2]) {
-        if (q.isTransactionActive) await q.rollbackTransaction().catch(() => undefined);
-        await q.release();
-      }
-      await other.destroy();
-    }
+    });
   });
 
   it('MariaDB/MySQL: a lock wait timeout is retryable', async function () {
     if (!isMysqlRun()) this.skip();
-    const other = await extraDataSource();
-    const [q1, q2] = [ds.createQueryRunner(), other.createQueryRunner()];
-    try {
+    await withTwoTransactions(async (q1, q2) => {
       await q2.query('SET SESSION innodb_lock_wait_timeout = 1');
-      await q1.startTransaction();
-      await q2.startTransaction();
       await bump(q1, 'A');
       const e = await errorOf(bump(q2, 'A'));
       expect(isRetryableLockError(e)).to.equal(true);
-    } finally {
-      for (const q of [q1, q2]) {
-        if (q.isTransactionActive) await q.rollbackTransaction().catch(() => undefined);
-        await q.release();
-      }
-      await other.destroy();
-    }
+    });
   });
 
   it('SQLite: a busy database is retryable', function () {

@@ -9,14 +9,42 @@
  */
 import { fitReply, LABEL, menu, MENU, prepend, Reply, T, text, welcome } from '../messages';
 import { checkText } from '../validate';
-
 import { TEXT_LIMITS } from '../model';
 import { PARK_AFTER_MS, EXPIRE_AFTER_MS, Pending, ConversationState, FlowContext, ExemptionItem, TextInput, EffectResultInput, FlowInput, StepResult, Turn, say, SILENT, NonText, emptyState, isComplaintStage, draftInProgress, isState } from './types';
 import { Command, command, parseCaseNumber } from './commands';
 import { ask, problemText } from './questions';
 import { park, onParked, resume, startComplaint, cancel, clearDraft, onDraft } from './draft';
 
-export * from './types';
+export {
+  PARK_AFTER_MS,
+  EXPIRE_AFTER_MS,
+  STATE_VERSION,
+  MAX_SUGGESTIONS,
+  COMPLAINT_STAGES,
+  emptyState,
+  isComplaintStage,
+  draftInProgress,
+  type Reply,
+  type TextReply,
+  type MenuReply,
+  type MenuClickItem,
+  type Agency,
+  type ComplaintStage,
+  type Stage,
+  type ProxyInfo,
+  type ComplaintDraft,
+  type ComplaintSubmission,
+  type Pending,
+  type ConversationState,
+  type FlowContext,
+  type ExemptionItem,
+  type TextInput,
+  type EffectResultInput,
+  type FlowInput,
+  type Effect,
+  type EffectKind,
+  type StepResult,
+} from './types';
 export { CASE_NUMBER, GROUND_CODES, TEXT_LIMITS, type GroundCode } from '../model';
 export { normWord, parseCaseNumber } from './commands';
 
