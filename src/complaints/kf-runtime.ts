@@ -29,8 +29,8 @@ import { KfWindow, flushPendingNotices, reconcileNotices } from './notify';
 import { KfSync, ensureConversation, str } from './kf-sync';
 import { Env, ExemptionSearch, performEffect } from './kf-effects';
 
-export { recordKfSyncRequest, normaliseItem, orderBatch, KF_TOKEN_TTL_MS } from './kf-sync';
-export { draftKey, statusSummary, defaultExemptionSearch, type ExemptionSearch } from './kf-effects';
+// The module's index registers the callback handler from here.
+export { recordKfSyncRequest } from './kf-sync';
 
 /** The one WeCom call the worker makes (WeComClient has it). */
 export interface KfApi {
