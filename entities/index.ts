@@ -14,11 +14,10 @@ import { VerificationLedgerEntry } from './VerificationLedgerEntry';
 import { VerificationTemplate } from './VerificationTemplate';
 import { IdempotencyKey } from './IdempotencyKey';
 import { PersonalDataRead } from './PersonalDataRead';
-import { VerificationCounter } from './VerificationCounter';
+import { DailyCounter } from './DailyCounter';
 import { Complaint } from './Complaint';
 import { ComplaintEvent } from './ComplaintEvent';
 import { ComplaintNotice } from './ComplaintNotice';
-import { ComplaintDayCounter } from './ComplaintDayCounter';
 import { KfConversation } from './KfConversation';
 import { KfSyncCursor } from './KfSyncCursor';
 import { KfInboundMessage } from './KfInboundMessage';
@@ -40,7 +39,7 @@ import { JointMeetingAgendaItem } from './JointMeetingAgendaItem';
 import { SchedulerState } from './SchedulerState';
 import { SchedulerClaim } from './SchedulerClaim';
 
-export { InboxEvent, ApiKey, OutboxMessage, WecomToken, SendLog, CalendarDay, CalendarYear, Unit, Staff, VerificationRequest, VerificationEvent, VerificationRecipient, VerificationLedgerEntry, VerificationTemplate, IdempotencyKey, PersonalDataRead, VerificationCounter, Complaint, ComplaintEvent, ComplaintNotice, ComplaintDayCounter, KfConversation, KfSyncCursor, KfInboundMessage, ExemptionEntry, ExemptionApplication, ExemptionVersion, ExemptionVersionEntry, ExemptionComment, OpenQuestion, DeadlineTracker, DeadlineStageClaim, Escalation, OfficeOrder, AccountabilityCase, AccountabilityEvent, JointMeeting, JointMeetingUnit, JointMeetingAgendaItem, SchedulerState, SchedulerClaim };
+export { InboxEvent, ApiKey, OutboxMessage, WecomToken, SendLog, CalendarDay, CalendarYear, Unit, Staff, VerificationRequest, VerificationEvent, VerificationRecipient, VerificationLedgerEntry, VerificationTemplate, IdempotencyKey, PersonalDataRead, DailyCounter, Complaint, ComplaintEvent, ComplaintNotice, KfConversation, KfSyncCursor, KfInboundMessage, ExemptionEntry, ExemptionApplication, ExemptionVersion, ExemptionVersionEntry, ExemptionComment, OpenQuestion, DeadlineTracker, DeadlineStageClaim, Escalation, OfficeOrder, AccountabilityCase, AccountabilityEvent, JointMeeting, JointMeetingUnit, JointMeetingAgendaItem, SchedulerState, SchedulerClaim };
 
 /** Every entity, in one list for the DataSource. */
-export const ALL_ENTITIES = [InboxEvent, ApiKey, OutboxMessage, WecomToken, SendLog, CalendarDay, CalendarYear, Unit, Staff, VerificationRequest, VerificationEvent, VerificationRecipient, VerificationLedgerEntry, VerificationTemplate, IdempotencyKey, PersonalDataRead, VerificationCounter, Complaint, ComplaintEvent, ComplaintNotice, ComplaintDayCounter, KfConversation, KfSyncCursor, KfInboundMessage, ExemptionEntry, ExemptionApplication, ExemptionVersion, ExemptionVersionEntry, ExemptionComment, OpenQuestion, DeadlineTracker, DeadlineStageClaim, Escalation, OfficeOrder, AccountabilityCase, AccountabilityEvent, JointMeeting, JointMeetingUnit, JointMeetingAgendaItem, SchedulerState, SchedulerClaim];
+export const ALL_ENTITIES = [InboxEvent, ApiKey, OutboxMessage, WecomToken, SendLog, CalendarDay, CalendarYear, Unit, Staff, VerificationRequest, VerificationEvent, VerificationRecipient, VerificationLedgerEntry, VerificationTemplate, IdempotencyKey, PersonalDataRead, DailyCounter, Complaint, ComplaintEvent, ComplaintNotice, KfConversation, KfSyncCursor, KfInboundMessage, ExemptionEntry, ExemptionApplication, ExemptionVersion, ExemptionVersionEntry, ExemptionComment, OpenQuestion, DeadlineTracker, DeadlineStageClaim, Escalation, OfficeOrder, AccountabilityCase, AccountabilityEvent, JointMeeting, JointMeetingUnit, JointMeetingAgendaItem, SchedulerState, SchedulerClaim];

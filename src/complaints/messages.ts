@@ -4,7 +4,8 @@
  * Limits enforced by fitReply: text.content <= 2048 bytes; msgmenu head/tail <= 1024
  * bytes, <= 10 items, click.id <= 64 bytes, click.content <= 128 bytes.
  */
-import type { ComplaintDraft, ExemptionItem, GroundCode } from './flow';
+import type { ComplaintDraft, ExemptionItem } from './flow/types';
+import type { GroundCode } from './model';
 import { clip, truncateUtf8, utf8Bytes } from './validate';
 
 export interface TextReply {

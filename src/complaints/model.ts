@@ -2,11 +2,32 @@
  * Names and numbers of 投诉举报办法 (SPEC.md section 3) as the code uses them.
  */
 import type { ComplaintStatus } from '../../entities/Complaint';
-import { GROUND_CODES, GroundCode } from './flow';
 
 export type { ComplaintStatus };
-export { GROUND_CODES };
-export type { GroundCode };
+
+/** Character limits per answer: min counts letters/digits, max counts all characters. */
+export const TEXT_LIMITS = {
+  agency: { min: 2, max: 100 },
+  facts: { min: 5, max: 1000 },
+  request: { min: 2, max: 500 },
+  name: { min: 2, max: 30 },
+  principal: { min: 2, max: 30 },
+  exemption: { min: 2, max: 50 },
+} as const;
+
+/** Art. 4 (1)-(5), in the article's order; menu ids ground_1..ground_5 follow it. */
+export const GROUND_CODES = [
+  'still_requires_certificate',
+  'ignores_exemption_list',
+  'verification_late',
+  'refuses_certificate_outside_county',
+  'other',
+] as const;
+export type GroundCode = (typeof GROUND_CODES)[number];
+
+/** A complaint's case number: TS + office-local day + sequence (see nextComplaintNumber). */
+export const CASE_NUMBER = /^TS\d{8}-\d{4}$/;
+
 
 /** Art. 5 channels; `kf` is WeChat Customer Service (the chat), the others are entered by staff. */
 export const CHANNELS = [

@@ -10,7 +10,7 @@ import { Complaint } from '../../entities';
 import { ModuleDeps } from '../module';
 import { readJson } from '../http/body';
 import { principalOf, requireOffice } from '../http/auth';
-import { inTransactionRetrying as inTransaction } from './tx-retry';
+import { inTransactionRetrying as inTransaction } from '../db/tx';
 import { AppError } from '../errors';
 import { WorkingCalendar, parseInstant } from '../calendar';
 import {
@@ -25,9 +25,8 @@ import {
   resolveComplaint,
   terminateComplaint,
 } from './lifecycle';
-import { CHANNELS, GROUND_CODES, MAX_EXTENSION_WORKING_DAYS, REJECTION_GROUNDS, STAFF_CHANNELS, STATUSES, TERMINATION_GROUNDS } from './model';
+import { CASE_NUMBER, CHANNELS, GROUND_CODES, MAX_EXTENSION_WORKING_DAYS, REJECTION_GROUNDS, STAFF_CHANNELS, STATUSES, TERMINATION_GROUNDS } from './model';
 import { complaintDetail, complaintSummary, originalNumbers } from './views';
-import { CASE_NUMBER } from './flow';
 import { complaintStats, complaintStatsWorkbook, monthRange } from './stats';
 
 const text = (max: number) => z.string().trim().min(1).max(max);

@@ -1,5 +1,9 @@
 import { AsyncLocalStorage } from 'async_hooks';
 import { DataSource, EntityManager, SelectQueryBuilder, ObjectLiteral } from 'typeorm';
+import { isRetryableLockError } from './errors';
+
+// Existing callers import the classifier from here; src/db/errors.ts is its home.
+export { isUniqueViolation } from './errors';
 
 export function isSqlite(ds: DataSource): boolean {
   return ds.options.type === 'better-sqlite3';
@@ -49,9 +53,19 @@ export function claimLock<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, ds
   return isSqlite(ds) ? qb : qb.setLock('pessimistic_write').setOnLocked('skip_locked');
 }
 
-/** True when err is a unique-key violation on either dialect. */
-export function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; errno?: number; driverError?: { code?: string; errno?: number }; message?: string };
-  const code = e?.driverError?.code ?? e?.code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || /UNIQUE constraint failed|Duplicate entry/.test(e?.message ?? '');
+/** Runs fn again (up to `tries` times, with a short jittered pause) when it lost a lock conflict. */
+export async function retryOnLockError<T>(fn: () => Promise<T>, tries = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (i >= tries || !isRetryableLockError(e)) throw e;
+      await new Promise((r) => setTimeout(r, 10 * i + Math.floor(Math.random() * 20)));
+    }
+  }
+}
+
+/** inTransaction, run again whole when the database picked it as a deadlock victim. */
+export function inTransactionRetrying<T>(ds: DataSource, fn: (m: EntityManager) => Promise<T>, tries = 3): Promise<T> {
+  return retryOnLockError(() => inTransaction(ds, fn), tries);
 }

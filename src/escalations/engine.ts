@@ -11,7 +11,8 @@ import { DeadlineDeps, REF, isOpen, uniq } from './deps';
 import { caseFacts, escalate } from './escalations';
 import { TEXT } from './messages';
 import { EnqueueMessage, enqueueMany } from '../wecom/outbox';
-import { bulkInsert } from '../scheduler/bulk';
+import { insertRows } from '../db/fast-sql';
+import { isRetryableLockError } from '../db/errors';
 import type { Line } from '../scheduler';
 import { loadStageTable } from './settings';
 import { PlannedStage, StageTable, decide, inOfficeHours, nextWake, planStages } from './stages';
@@ -40,9 +41,7 @@ const BACKOFF_MS = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000];
 
 /** Another instance holds the rows or got there first: not an error, move on. */
 function isContention(e: unknown): boolean {
-  const err = e as { code?: string; driverError?: { code?: string } };
-  const code = err?.driverError?.code ?? err?.code;
-  return isUniqueViolation(e) || code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
+  return isUniqueViolation(e) || isRetryableLockError(e);
 }
 
 /**
@@ -296,10 +295,10 @@ async function handleOne(c: Ctx, m: EntityManager, w: Writes, l: Loaded, t: Dead
 
 async function flush(m: EntityManager, w: Writes, now: Date): Promise<void> {
   // The claims first: their unique index is what makes a stage fire once.
-  await bulkInsert(m, DeadlineStageClaim, w.claims);
+  await insertRows(m, DeadlineStageClaim, w.claims);
   await enqueueMany(m, w.outbox);
-  await bulkInsert(m, VerificationRecipient, w.recipients);
-  await bulkInsert(m, VerificationEvent, w.events);
+  await insertRows(m, VerificationRecipient, w.recipients);
+  await insertRows(m, VerificationEvent, w.events);
   if (!w.trackers.length) return;
   // One UPDATE for all trackers: CASE by id.
   const params: Record<string, unknown> = { now };

@@ -10,27 +10,65 @@ import { inTransaction } from '../db/tx';
 import { AppError } from '../errors';
 import { formatInZone } from '../calendar';
 import { latestVersion, searchLatest, searchVersion, MAX_QUERY_LENGTH, PublishedEntryView } from './lookup';
-import { METHODS } from './rules';
-import {
-  Actor,
-  applicationBody,
-  resubmitBody,
-  causeBody,
-  reviewBody,
-  apply,
-  resubmit,
-  withdraw,
-  recordCause,
-  review,
-  applicationView,
-  entryView,
-  getApplication,
-  listApplications,
-} from './service';
+import { CATEGORIES, KINDS, METHODS } from './rules';
+import { isValidDate } from '../directory/rules';
+import { Actor } from './common';
+import { apply, resubmit, withdraw, recordCause } from './applications';
+import { review } from './review';
+import { applicationView, entryView, getApplication, listApplications } from './views';
 import { diffVersions, draftDiff, draftEntries, findVersion, listVersions, publish, versionEntries, versionView } from './versions';
 import { importList, listWorkbook, parseListWorkbook, MAX_IMPORT_BYTES } from './xlsx';
 import { SlidingWindowLimiter, rateLimit } from '../http/rate-limit';
 import { XLSX } from './messages';
+
+// ---------------------------------------------------------------- request bodies
+
+const dateField = z.string().refine(isValidDate, 'must be a date YYYY-MM-DD');
+const unitCodeField = z.string().trim().min(1).max(40);
+
+/** Entry fields as an application or an import carries them (Art. 3, Art. 9). */
+export const entryFieldsSchema = {
+  serviceItem: z.string().trim().min(1).max(200),
+  certificate: z.string().trim().min(1).max(200),
+  requesterUnit: unitCodeField,
+  issuerUnit: unitCodeField,
+  method: z.enum(METHODS as [string, ...string[]]),
+  legalBasis: z.string().trim().min(1).max(2000),
+  defaultCategory: z.enum(CATEGORIES as [string, ...string[]]),
+};
+
+/** Body of POST /api/v1/exemptions/applications. */
+export const applicationBody = z
+  .object({
+    kind: z.enum(KINDS as [string, ...string[]]),
+    reason: z.string().trim().min(1).max(40),
+    entryId: z.number().int().positive().optional(),
+    /** Office only: the unit the adjustment concerns (default: the office itself). */
+    unitCode: unitCodeField.optional(),
+    /** A recorded cause (draft) this application completes. */
+    draftId: z.number().int().positive().optional(),
+    causeDate: dateField.optional(),
+    note: z.string().trim().max(2000).optional(),
+    serviceItem: entryFieldsSchema.serviceItem.optional(),
+    certificate: entryFieldsSchema.certificate.optional(),
+    requesterUnit: entryFieldsSchema.requesterUnit.optional(),
+    issuerUnit: entryFieldsSchema.issuerUnit.optional(),
+    method: entryFieldsSchema.method.optional(),
+    legalBasis: entryFieldsSchema.legalBasis.optional(),
+    defaultCategory: entryFieldsSchema.defaultCategory.optional(),
+  })
+  .strict();
+export type ApplicationInput = z.infer<typeof applicationBody>;
+
+/** Body of POST .../applications/{id}/resubmit: the same, without kind, entry and cause. */
+export const resubmitBody = applicationBody.omit({ kind: true, entryId: true, unitCode: true, draftId: true, causeDate: true }).partial().strict();
+export type ResubmitInput = z.infer<typeof resubmitBody>;
+
+/** Body of POST /api/v1/exemptions/causes: a cause arose; the unit must apply within 7 working days. */
+export const causeBody = z.object({ unitCode: unitCodeField.optional(), causeDate: dateField, note: z.string().trim().max(500).optional() }).strict();
+export type CauseInput = z.infer<typeof causeBody>;
+
+export const reviewBody = z.object({ decision: z.enum(['approve', 'return', 'reject']), comment: z.string().trim().max(2000).optional() }).strict();
 
 /** Public limits per client IP (Art. 12 access without a key). */
 export const PUBLIC_LIMITS = {

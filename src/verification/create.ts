@@ -4,6 +4,7 @@ import { EntityManager } from 'typeorm';
 import { Staff, VerificationEvent, VerificationRecipient, VerificationRequest } from '../../entities';
 import type { VerificationChannel, VerificationResult } from '../../entities/VerificationRequest';
 import { AppError } from '../errors';
+import { nextDailyNumber } from '../db/daily-counter';
 import { isSqlite } from '../db/tx';
 import { WorkingCalendar, computeDeadline, DeadlineCategory } from '../calendar';
 import { isAway, unitStrength, GapFlag } from '../directory/rules';
@@ -39,31 +40,9 @@ export function routeRecipients(staff: Staff[], today: string): Route {
   return { recipients, gaps: unitStrength(staff).gaps };
 }
 
-/**
- * HC20261126-0001: a per-day counter row upserted inside the creating transaction, so
- * numbers have no gaps and stay unique across instances. Callers take it as late as
- * possible: the row lock is held until commit. One statement on each dialect: an upsert
- * with LAST_INSERT_ID(expr) on MySQL/MariaDB (no read-then-insert race on a new day),
- * ON CONFLICT ... RETURNING on SQLite.
- */
-export async function nextNumber(m: EntityManager, localDate: string): Promise<string> {
-  const day = localDate.replace(/-/g, '');
-  let next: number;
-  if (isSqlite(m.connection)) {
-    const rows = (await m.query(
-      'INSERT INTO "verification_counters" ("day", "last_seq") VALUES (?, 1) ON CONFLICT ("day") DO UPDATE SET "last_seq" = "last_seq" + 1 RETURNING "last_seq" AS n',
-      [day],
-    )) as Array<{ n: number }>;
-    next = Number(rows[0]?.n);
-  } else {
-    const r = (await m.query(
-      'INSERT INTO `verification_counters` (`day`, `last_seq`) VALUES (?, LAST_INSERT_ID(1)) ON DUPLICATE KEY UPDATE `last_seq` = LAST_INSERT_ID(`last_seq` + 1)',
-      [day],
-    )) as { insertId?: number | string };
-    next = Number(r.insertId);
-  }
-  if (!Number.isSafeInteger(next) || next < 1) throw new AppError('internal', 'request number allocation returned no value');
-  return `HC${day}-${String(next).padStart(4, '0')}`;
+/** HC20261126-0001: gap-free and unique across instances (see nextDailyNumber). */
+export function nextNumber(m: EntityManager, localDate: string): Promise<string> {
+  return nextDailyNumber(m, 'HC', localDate);
 }
 
 // ---------------------------------------------------------------- create (Art. 2-5)

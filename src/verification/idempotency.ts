@@ -64,22 +64,3 @@ export async function idempotent(
     return twin;
   }
 }
-
-/** MySQL/MariaDB chose this transaction as a deadlock victim: it was rolled back whole. */
-export function isDeadlock(err: unknown): boolean {
-  const e = err as { code?: string; errno?: number; driverError?: { code?: string; errno?: number } };
-  const code = e?.driverError?.code ?? e?.code;
-  const errno = e?.driverError?.errno ?? e?.errno;
-  return code === 'ER_LOCK_DEADLOCK' || errno === 1213;
-}
-
-/** Runs a whole transaction again when it was a deadlock victim (nothing of it was kept). */
-export async function retryDeadlock<T>(fn: () => Promise<T>, tries = 3): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (i >= tries || !isDeadlock(e)) throw e;
-    }
-  }
-}

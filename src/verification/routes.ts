@@ -6,10 +6,10 @@ import { VerificationRequest, VerificationTemplate } from '../../entities';
 import { ModuleDeps } from '../module';
 import { readJson } from '../http/body';
 import { Principal, principalOf } from '../http/auth';
-import { inTransaction } from '../db/tx';
+import { inTransaction, retryOnLockError } from '../db/tx';
 import { AppError } from '../errors';
 import { parseInstant } from '../calendar';
-import { idempotent, retryDeadlock } from './idempotency';
+import { idempotent } from './idempotency';
 import { requestView, templateView, ledgerEntryView } from './views';
 import { addLedgerEntry, ledgerJson, ledgerXlsx, LedgerQuery } from './ledger';
 import { Actor, EntryLookup, OpContext, actorLabel, loadForUpdate } from './common';
@@ -123,7 +123,7 @@ export function verificationRouter({ deps, lookupEntry, opContext }: RouteDeps):
     const now = deps.now();
     const op = await opContext(now);
     const scope = `verifications|${p.kind === 'unit' ? `unit:${p.unitCode}` : 'office'}`;
-    const answer = await retryDeadlock(() => idempotent(ds, scope, ctx.get('idempotency-key') || undefined, raw, now, async (m) => {
+    const answer = await retryOnLockError(() => idempotent(ds, scope, ctx.get('idempotency-key') || undefined, raw, now, async (m) => {
       const { request, gaps } = await createRequest(m, op, apiActor(p), body, lookupEntry);
       return { status: 201, body: { id: request.id, number: request.number, status: request.status, dueAt: iso(op.cal, request.dueAt), ...(gaps.length ? { warnings: gaps } : {}) } };
     }));
@@ -140,7 +140,7 @@ export function verificationRouter({ deps, lookupEntry, opContext }: RouteDeps):
     const now = deps.now();
     const op = await opContext(now);
     const scope = `verifications-offline|${p.kind === 'unit' ? `unit:${p.unitCode}` : 'office'}`;
-    const answer = await retryDeadlock(() => idempotent(ds, scope, ctx.get('idempotency-key') || undefined, raw, now, async (m) => {
+    const answer = await retryOnLockError(() => idempotent(ds, scope, ctx.get('idempotency-key') || undefined, raw, now, async (m) => {
       const req = await recordOffline(m, op, apiActor(p), body, lookupEntry);
       return { status: 201, body: { id: req.id, number: req.number, status: req.status, dueAt: iso(op.cal, req.dueAt), channel: req.channel } };
     }));
@@ -170,7 +170,7 @@ export function verificationRouter({ deps, lookupEntry, opContext }: RouteDeps):
       const body = schema.parse(await readJson(ctx));
       const now = deps.now();
       const op = await opContext(now);
-      const id = await retryDeadlock(() =>
+      const id = await retryOnLockError(() =>
         inTransaction(ds, async (m) => {
           const req = await loadVisible(m, p, ctx.params.id, true);
           await fn(m, op, req, apiActor(p), body);

@@ -1,0 +1,255 @@
+import { EntityManager } from 'typeorm';
+import { OutboxMessage, OutboxChannel } from '../../../entities/OutboxMessage';
+import { AppError } from '../../errors';
+import { isSqlite, isUniqueViolation } from '../../db/tx';
+import { insertRows } from '../../db/fast-sql';
+import { chatKey, kfKey, userKey } from '../pacer';
+
+/** The write side: rows written in the caller's domain transaction (STYLE.md #3), sent after commit by the dispatcher. */
+
+export interface EnqueueMessage {
+  channel: OutboxChannel;
+  /**
+   * The API body without access_token/agentid. message: a message/send body;
+   * update_card: an update_template_card body; appchat: an appchat/send body;
+   * robot: {webhook, message}; kf: a kf/send_msg body; kf_event: a send_msg_on_event body.
+   */
+  payload: object;
+  /**
+   * Pacing keys ('user:ID', 'chat:ID', 'robot:HASH', 'kf:ID'); bare ids get the channel's
+   * prefix. Default: taken from the payload (touser, chatid...).
+   */
+  recipients?: string[];
+  /** Enqueueing the same key twice stores one row (the first one is returned). */
+  dedupeKey?: string;
+  refType?: string;
+  refId?: string;
+  notBefore?: Date;
+  now: Date;
+}
+
+const CHANNELS: ReadonlySet<string> = new Set(['message', 'update_card', 'appchat', 'robot', 'kf', 'kf_event']);
+const PREFIX: Partial<Record<OutboxChannel, string>> = { message: 'user', appchat: 'chat', kf: 'kf', robot: 'robot' };
+
+export function isObject(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Pacing keys a row's payload implies (robot: resolved at send time, from the address). */
+export function recipientsOf(channel: OutboxChannel, payload: Record<string, any>): string[] {
+  switch (channel) {
+    case 'message':
+      return typeof payload.touser === 'string'
+        ? payload.touser
+            .split('|')
+            .map((s: string) => s.trim())
+            .filter((s: string) => s && s !== '@all')
+            .map(userKey)
+        : [];
+    case 'appchat':
+      return typeof payload.chatid === 'string' && payload.chatid ? [chatKey(payload.chatid)] : [];
+    case 'kf':
+      return typeof payload.touser === 'string' && payload.touser ? [kfKey(payload.touser)] : [];
+    default:
+      // update_card changes a card already delivered; kf_event is one welcome per code.
+      return [];
+  }
+}
+
+/** A domain bug caught in the domain's transaction rather than at send time. */
+function payloadProblem(channel: OutboxChannel, p: Record<string, unknown>): string | null {
+  const has = (k: string) => typeof p[k] === 'string' && (p[k] as string).length > 0;
+  switch (channel) {
+    case 'message':
+      if (!has('msgtype')) return 'msgtype missing';
+      return has('touser') || has('toparty') || has('totag') ? null : 'no recipient (touser, toparty or totag)';
+    case 'update_card':
+      return has('response_code') ? null : 'response_code missing';
+    case 'appchat':
+      return has('chatid') && has('msgtype') ? null : 'chatid and msgtype required';
+    case 'robot':
+      return has('webhook') && isObject(p.message) ? null : 'needs {webhook, message}';
+    case 'kf':
+      return has('touser') && has('open_kfid') && has('msgtype') ? null : 'touser, open_kfid and msgtype required';
+    case 'kf_event':
+      return has('code') && has('msgtype') ? null : 'code and msgtype required';
+    default:
+      return 'unknown channel';
+  }
+}
+
+function normaliseRecipients(channel: OutboxChannel, list: string[]): string[] {
+  return list.map((r) => {
+    if (/^(user|chat|robot|kf):/.test(r)) return r.startsWith('user:') ? userKey(r.slice(5)) : r;
+    const prefix = PREFIX[channel] ?? 'user';
+    return prefix === 'user' ? userKey(r) : `${prefix}:${r}`;
+  });
+}
+
+/**
+ * Writes one outgoing call in the caller's transaction (STYLE.md #3); the dispatcher sends
+ * it after commit. With a dedupeKey the call is idempotent: an existing row is returned.
+ * We SELECT first, because a unique violation must not be the normal path. Race: two
+ * transactions enqueueing the same new key at once both miss the SELECT; the second
+ * INSERT waits for the first to commit and then fails with a duplicate key. On
+ * MySQL/MariaDB (and SQLite) that error rolls back only the statement, so we catch it and
+ * return the committed row, read with a locking read (a plain read in a REPEATABLE READ
+ * snapshot would not see it); the caller's transaction stays intact.
+ */
+export async function enqueue(manager: EntityManager, msg: EnqueueMessage): Promise<OutboxMessage> {
+  const shaped = shapeRow(msg);
+  const repo = manager.getRepository(OutboxMessage);
+  if (msg.dedupeKey) {
+    const existing = await repo.findOneBy({ dedupeKey: msg.dedupeKey });
+    if (existing) return existing;
+  }
+  const row = repo.create(shaped);
+  try {
+    // insert, not save: one statement, no re-read of the row it just wrote.
+    const res = await repo.insert(row);
+    row.id = Number(res.identifiers[0].id);
+    return row;
+  } catch (e) {
+    if (!msg.dedupeKey || !isUniqueViolation(e)) throw e;
+    const qb = repo.createQueryBuilder('o').where('o.dedupe_key = :k', { k: msg.dedupeKey });
+    const existing = await (manager.queryRunner?.isTransactionActive && !isSqlite(manager.connection) ? qb.setLock('pessimistic_read') : qb).getOne();
+    if (!existing) throw e;
+    return existing;
+  }
+}
+
+type OutboxRow = Omit<OutboxMessage, 'id' | 'version'>;
+
+/** Validates one message and shapes its row exactly as it is stored (enqueue and enqueueMany). */
+function shapeRow(msg: EnqueueMessage): OutboxRow {
+  if (!CHANNELS.has(msg.channel)) throw new AppError('validation_failed', `unknown outbox channel ${String(msg.channel)}`);
+  if (!isObject(msg.payload)) throw new AppError('validation_failed', 'outbox payload must be an object');
+  const problem = payloadProblem(msg.channel, msg.payload as Record<string, unknown>);
+  if (problem) throw new AppError('validation_failed', `outbox ${msg.channel} payload: ${problem}`);
+  const keys = msg.recipients ? normaliseRecipients(msg.channel, msg.recipients) : recipientsOf(msg.channel, msg.payload);
+  const joined = [...new Set(keys)].join('|');
+  return {
+    channel: msg.channel,
+    payload: JSON.stringify(msg.payload),
+    // Too long for the column (a message to hundreds of members): derived again at send time.
+    recipients: joined.length <= 1000 ? joined : '',
+    dedupeKey: msg.dedupeKey ?? null,
+    refType: msg.refType ?? null,
+    refId: msg.refId ?? null,
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: msg.notBefore ?? msg.now,
+    claimedBy: null,
+    claimedUntil: null,
+    errcode: null,
+    lastError: null,
+    msgid: null,
+    responseCode: null,
+    response: null,
+    createdAt: msg.now,
+    sentAt: null,
+  };
+}
+
+export interface EnqueueManyResult {
+  /** Rows written by this call. */
+  inserted: number;
+  /** Dedupe keys not written because a row with the key exists (or came earlier in the batch). */
+  existing: string[];
+}
+
+/** Values bound per statement (SQLite's limit is 32766, MySQL's 65535) and bytes per statement (under max_allowed_packet). */
+const MANY_PARAMS = { sqlite: 30_000, mysql: 60_000 };
+const MANY_BYTES = 4 * 1024 * 1024;
+
+/**
+ * enqueue for many messages at once, in the caller's transaction (STYLE.md #3): every
+ * message is validated first (an AppError writes nothing), then the rows go out in a few
+ * multi-row INSERTs instead of one statement each (a sweep of a thousand reminders).
+ * Dedupe keys mean what they mean for enqueue, called in the batch's order: a key already
+ * stored, or repeated earlier in the batch, stores nothing more (listed in `existing`).
+ * Unlike enqueue, the batch does not SELECT first: its callers write keys that are new (the
+ * scheduler's follow from a unique stage claim made in the same transaction), so the INSERT
+ * is the normal path. A duplicate key rolls back that statement alone (both dialects, the
+ * caller's transaction stays usable); the stored keys of that statement are then read with
+ * a locking read (which sees rows committed after this transaction's snapshot, as in
+ * enqueue's race path) and the rest written again; a second collision (a race again) goes
+ * row by row. Ids are not returned: read rows back by dedupe key or ref when needed.
+ */
+export async function enqueueMany(manager: EntityManager, messages: EnqueueMessage[]): Promise<EnqueueManyResult> {
+  const shaped = messages.map(shapeRow);
+  const existing: string[] = [];
+  // Repeats within the batch: the first one wins.
+  const seen = new Set<string>();
+  const fresh: OutboxRow[] = [];
+  for (const row of shaped) {
+    const k = row.dedupeKey;
+    if (k !== null && seen.has(k)) {
+      existing.push(k);
+      continue;
+    }
+    if (k !== null) seen.add(k);
+    fresh.push(row);
+  }
+  if (!fresh.length) return { inserted: 0, existing };
+  const sqlite = isSqlite(manager.connection);
+  const meta = manager.connection.getMetadata(OutboxMessage);
+  const cols = meta.columns.filter((c) => !c.isGenerated);
+  const perStatement = Math.max(1, Math.floor((sqlite ? MANY_PARAMS.sqlite : MANY_PARAMS.mysql) / cols.length));
+  const table = manager.connection.driver.escape(meta.tableName);
+  const keyCol = manager.connection.driver.escape(meta.findColumnWithPropertyName('dedupeKey')!.databaseName);
+  const insert = (rows: OutboxRow[]) => insertRows(manager, OutboxMessage, rows);
+  const stored = async (rows: OutboxRow[]): Promise<Set<string>> => {
+    const keys = rows.map((r) => r.dedupeKey).filter((k): k is string => k !== null);
+    if (!keys.length) return new Set();
+    const lock = !sqlite && manager.queryRunner?.isTransactionActive ? ' LOCK IN SHARE MODE' : '';
+    const found: Array<{ k: string }> = await manager.query(`SELECT ${keyCol} AS k FROM ${table} WHERE ${keyCol} IN (${keys.map(() => '?').join(', ')})${lock}`, keys);
+    return new Set(found.map((f) => f.k));
+  };
+
+  let inserted = 0;
+  for (let i = 0; i < fresh.length; ) {
+    let j = i;
+    let bytes = 0;
+    while (j < fresh.length && j - i < perStatement && (j === i || bytes + fresh[j].payload.length * 3 <= MANY_BYTES)) {
+      bytes += fresh[j].payload.length * 3 + 1024;
+      j++;
+    }
+    const chunk = fresh.slice(i, j);
+    i = j;
+    try {
+      await insert(chunk);
+      inserted += chunk.length;
+      continue;
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+    }
+    // Some keys are stored already (or were just committed by a racing transaction).
+    const have = await stored(chunk);
+    const rest = chunk.filter((r) => {
+      if (r.dedupeKey === null || !have.has(r.dedupeKey)) return true;
+      existing.push(r.dedupeKey);
+      return false;
+    });
+    if (!rest.length) continue;
+    try {
+      await insert(rest);
+      inserted += rest.length;
+      continue;
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+    }
+    // Raced again: row by row, a duplicate key meaning the committed row stands (as in enqueue).
+    const repo = manager.getRepository(OutboxMessage);
+    for (const row of rest) {
+      try {
+        await repo.insert(repo.create(row));
+        inserted++;
+      } catch (e) {
+        if (row.dedupeKey === null || !isUniqueViolation(e)) throw e;
+        existing.push(row.dedupeKey);
+      }
+    }
+  }
+  return { inserted, existing };
+}
