@@ -7,7 +7,7 @@ import { AppError } from '../errors';
 import { WorkingCalendar, endOfWorkingDay, nextOfficeInstant, parseInstant, formatInZone } from '../calendar';
 import { isSqlite, isUniqueViolation } from '../db/tx';
 import { isValidDate } from '../directory/rules';
-import { CATEGORIES, KINDS, METHODS, REASONS, APPLY_WORKING_DAYS, REMIND_AFTER_WORKING_DAYS, ENTRY_FIELDS, EntryData, EntryField, normaliseName, changedFields } from './rules';
+import { CATEGORIES, KINDS, METHODS, checkReason, checkLegalBasis, APPLY_WORKING_DAYS, REMIND_AFTER_WORKING_DAYS, ENTRY_FIELDS, EntryData, EntryField, normaliseName, changedFields } from './rules';
 import { MSG, DECISION_LABEL, KIND_LABEL, METHOD_LABEL, CATEGORY_LABEL, STATUS_LABEL } from './messages';
 import { REVIEW_REF, closeReviewCards, officeMembers, sendCard, sendText, unitContacts } from './notify';
 import { exemptionReviewCard } from '../../cards/exemption-review.card';
@@ -192,9 +192,7 @@ export async function checkApplication(m: EntityManager, cal: WorkingCalendar, a
     unitCode = u;
   }
   await requireUnits(m, [['unitCode', unitCode]]);
-  if (!REASONS[kind].includes(input.reason)) {
-    throw refuse('validation_failed', `reason: for ${kind} one of ${REASONS[kind].join(', ')}`, 'reason_invalid', { kind });
-  }
+  checkReason(kind, input.reason, input.note);
 
   // the cause date and the limit (Art. 9)
   let draft: ExemptionApplication | null = null;
@@ -237,14 +235,19 @@ export async function checkApplication(m: EntityManager, cal: WorkingCalendar, a
       throw refuse('forbidden', `entry ${entry.id} is not requested or issued by ${unitCode}`, 'not_own_entry');
     }
     if (kind === 'cancel') {
-      if (Object.keys(given).length) throw refuse('validation_failed', `${Object.keys(given).join(', ')}: not allowed for cancel`, 'cancel_with_fields');
-      fields = {};
+      const extra = Object.keys(given).filter((f) => f !== 'legalBasis');
+      if (extra.length) throw refuse('validation_failed', `${extra.join(', ')}: not allowed for cancel`, 'cancel_with_fields');
+      checkLegalBasis(kind, input.reason, [], given.legalBasis);
+      fields = given.legalBasis ? { legalBasis: given.legalBasis } : {};
     } else {
       const before = entryData(entry);
       const after = { ...before, ...given };
       const changed = changedFields(before, after);
       if (!changed.length) throw refuse('validation_failed', 'change: no field differs from the entry', 'nothing_to_change');
+      checkLegalBasis(kind, input.reason, changed, given.legalBasis);
       fields = Object.fromEntries(changed.map((f) => [f, after[f]])) as Partial<EntryData>;
+      // the basis the change relies on is kept even when it is the entry's own (Art. 9)
+      if (given.legalBasis) fields.legalBasis = given.legalBasis;
       await requireUnits(m, [['requesterUnit', fields.requesterUnit], ['issuerUnit', fields.issuerUnit]]);
       if (fields.serviceItem || fields.certificate || fields.requesterUnit) {
         const dup = await findDuplicate(m, after, entry.id);
@@ -407,7 +410,7 @@ export async function describeLines(m: EntityManager, a: Pick<ExemptionApplicati
   const units = await m.getRepository(Unit).find({ where: { code: In([shown.requesterUnit, shown.issuerUnit].filter((x): x is string => !!x)) } });
   const uname = (c?: string) => (c ? (units.find((u) => u.code === c)?.name ?? c) : '');
   const L = MSG.labels;
-  const mark = (f: EntryField) => (a.kind === 'change' && g[f] !== undefined ? L.changedMark : '');
+  const mark = (f: EntryField) => (a.kind === 'change' && g[f] !== undefined && g[f] !== base[f] ? L.changedMark : '');
   const lines: Array<{ key: string; value: string }> = [
     { key: `${L.serviceItem}${mark('serviceItem')}`, value: clip(shown.serviceItem ?? '', 30) },
     { key: `${L.certificate}${mark('certificate')}`, value: clip(shown.certificate ?? '', 30) },
@@ -418,7 +421,7 @@ export async function describeLines(m: EntityManager, a: Pick<ExemptionApplicati
     if (g.requesterUnit) lines.push({ key: `${L.requester}${mark('requesterUnit')}`, value: clip(uname(g.requesterUnit), 20) });
     if (g.legalBasis) lines.push({ key: `${L.basis}${mark('legalBasis')}`, value: clip(g.legalBasis, 40) });
     if (g.defaultCategory && (shown.method === 'verification' || a.kind === 'change')) lines.push({ key: `${L.category}${mark('defaultCategory')}`, value: CATEGORY_LABEL[g.defaultCategory] });
-  }
+  } else if (g.legalBasis) lines.push({ key: L.basis, value: clip(g.legalBasis, 40) });
   return lines;
 }
 

@@ -36,7 +36,7 @@ export const ExemptionMother = {
 
   addBody(over: Partial<ApplicationInput> = {}): ApplicationInput {
     const { requesterUnit: _r, ...entry } = ExemptionMother.entry();
-    return { kind: 'add', reason: 'verification_applicable', causeDate: '2026-11-25', ...entry, ...over } as ApplicationInput;
+    return { kind: 'add', reason: 'law_requires', causeDate: '2026-11-25', ...entry, ...over } as ApplicationInput;
   },
 
   changeBody(entryId: number, over: Partial<ApplicationInput> = {}): ApplicationInput {
@@ -44,7 +44,7 @@ export const ExemptionMother = {
   },
 
   cancelBody(entryId: number, over: Partial<ApplicationInput> = {}): ApplicationInput {
-    return { kind: 'cancel', reason: 'basis_repealed', entryId, causeDate: '2026-11-25', ...over } as ApplicationInput;
+    return { kind: 'cancel', reason: 'law_removes_item', entryId, causeDate: '2026-11-25', legalBasis: '《国务院关于取消一批行政许可事项的决定》', ...over } as ApplicationInput;
   },
 
   /** n distinct entries (service items numbered), for lists and the benchmark. */
