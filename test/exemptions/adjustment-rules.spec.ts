@@ -1,22 +1,17 @@
 import { expect } from 'chai';
 import { Harness } from '../helpers/system';
-import { createApiKey } from '../../src/http/auth';
 import { AccountabilityCase, ExemptionApplication } from '../../entities';
-import { ExemptionMother, ListApi, exemptionUnits, listState } from '../helpers/mothers/exemptions';
+import { ExemptionMother, ListApi, exemptionUnits, listApis, listState } from '../helpers/mothers/exemptions';
 import { directoryHarness } from '../helpers/directory-harness';
 
 describe('exemption adjustments by the rule book: reasons, legal basis, lateness (SPEC 2 Art. 3, 6-9)', () => {
   let h: Harness;
   let office: ListApi;
   let rsj: ListApi;
-  const units = exemptionUnits();
-
-  const env = directoryHarness(units);
+  const env = directoryHarness(exemptionUnits());
   beforeEach(async () => {
     h = env.h;
-    const ds = h.sys.dataSource;
-    office = new ListApi(h.sys.url, await createApiKey(ds, 'office-console', null, h.clock.now));
-    rsj = new ListApi(h.sys.url, await createApiKey(ds, 'rsj-system', 'RSJ', h.clock.now));
+    ({ office, rsj } = await listApis(h));
   });
 
   /** Every row of the list and accountability tables plus the outbox: equal before and after = nothing changed. */

@@ -7,6 +7,7 @@ import type { ApplicationInput } from '../../../src/exemptions/service';
 import type { EntryData } from '../../../src/exemptions/rules';
 import { publish } from '../../../src/exemptions/versions';
 import { inTransaction } from '../../../src/db/tx';
+import { createApiKey } from '../../../src/http/auth';
 import { DirectoryMother, UnitSpec } from './directory';
 import type { Harness } from '../system';
 
@@ -143,6 +144,19 @@ export class ListApi {
   post(path: string, body?: unknown, headers?: Record<string, string>) {
     return this.call('POST', path, body ?? {}, headers);
   }
+}
+
+/** The office's key and the RSJ, GAJ and SCJ systems' keys, plus the public (no key) client. */
+export async function listApis(h: Harness): Promise<{ office: ListApi; rsj: ListApi; gaj: ListApi; scj: ListApi; pub: ListApi }> {
+  const ds = h.sys.dataSource;
+  const key = (name: string, unit: string | null) => createApiKey(ds, name, unit, h.clock.now);
+  return {
+    office: new ListApi(h.sys.url, await key('office-console', null)),
+    rsj: new ListApi(h.sys.url, await key('rsj-system', 'RSJ')),
+    gaj: new ListApi(h.sys.url, await key('gaj-system', 'GAJ')),
+    scj: new ListApi(h.sys.url, await key('scj-system', 'SCJ')),
+    pub: new ListApi(h.sys.url, null),
+  };
 }
 
 function rnd(): number {
