@@ -1,4 +1,4 @@
-import type { Art4Ground, CaseOutcome, Employment, ExemptionGround, SystemGround } from '../../entities/AccountabilityCase';
+import type { Art4Ground, CaseOutcome, Employment, ExemptionGround } from '../../entities/AccountabilityCase';
 
 /**
  * The vocabulary of SPEC 4 (责任追究和容错免责管理办法), in the rule book's order. Pure:
@@ -16,18 +16,6 @@ export const EXEMPTION_GROUNDS: readonly ExemptionGround[] = ['reform_direction'
 
 /** Art. 2: whose conduct the rules cover. */
 export const EMPLOYMENT_TYPES: readonly Employment[] = ['staff', 'borrowed', 'hired', 'seconded'];
-
-/**
- * The Art. 4 ground behind each ground the system records itself: a missed verification
- * deadline or order is (3); an upheld complaint is (1) or (2) depending on the complaint,
- * so it has none fixed here.
- */
-export const ART4_OF_SYSTEM_GROUND: Readonly<Record<SystemGround, Art4Ground | null>> = {
-  verification_overdue: 'verification_late',
-  order_overdue: 'verification_late',
-  complaint_upheld: null,
-  other: 'other_serious',
-};
 
 /**
  * A list application filed after its 7 working days (SPEC 2 Art. 9) is opened as Art. 4

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { AdjustmentKind } from '../../entities/ExemptionApplication';
 import { REASONS, checkReason, checkLegalBasis, legalBasisRequired } from '../../src/exemptions/rules';
-import { REASON_LABEL } from '../../src/exemptions/messages';
+import { REASON_LABEL, refusalText } from '../../src/exemptions/messages';
 import { parseForm } from '../../src/exemptions/form';
 import { AppError } from '../../src/errors';
 
@@ -69,5 +69,11 @@ describe('exemption adjustment reasons (SPEC 2 Art. 6-8) and the legal basis (Ar
     expect(legalBasisRequired('change', 'method_changed', ['method', 'defaultCategory'])).to.equal(false);
     expect(refusal(() => checkLegalBasis('cancel', 'law_removes_item', [], '  '))).to.deep.equal({ code: 'validation_failed', reason: 'legal_basis_required' });
     expect(() => checkLegalBasis('change', 'method_changed', ['method'], undefined)).to.not.throw();
+  });
+
+  it('the chat explains each refusal in Chinese', () => {
+    expect(refusalText({ reason: 'reason_invalid' })).to.equal('调整原因与调整类型不符');
+    expect(refusalText({ reason: 'note_required' })).to.include('说明');
+    expect(refusalText({ reason: 'legal_basis_required' })).to.include('依据');
   });
 });
