@@ -138,7 +138,7 @@ export function refusalText(details: unknown): string {
     case 'reason_invalid':
       return '调整原因与调整类型不符';
     case 'note_required':
-      return '原因为“其他”时，请在“说明”中写明具体情形';
+      return MSG.formNoteRequired;
     case 'legal_basis_required':
       return '新增、变更或取消证明材料须填写法律法规依据（仅变更免提交方式的除外）';
     case 'fields_missing':
