@@ -1,7 +1,12 @@
 import { Entity, PrimaryGeneratedColumn, Column, Index, VersionColumn } from 'typeorm';
 
-/** Art. 4 grounds the system detects; complaints add `complaint_upheld`. */
-export type CaseGround = 'verification_overdue' | 'order_overdue' | 'complaint_upheld' | 'other';
+/** Art. 4 (1)-(6), the grounds the office opens a case on (CONTRACT.md). */
+export type Art4Ground = 'unauthorised_certificate' | 'unauthorised_change' | 'verification_late' | 'falsification' | 'commitment_unchecked' | 'other_serious';
+/** Grounds the system records from its own deadlines; complaints add `complaint_upheld`. */
+export type SystemGround = 'verification_overdue' | 'order_overdue' | 'complaint_upheld' | 'other';
+export type CaseGround = SystemGround | Art4Ground;
+/** Art. 2: staff, and borrowed, hired or seconded staff (借用、聘用、挂职). */
+export type Employment = 'staff' | 'borrowed' | 'hired' | 'seconded';
 /** open -> decided (Art. 5) | exempted (Art. 8) | revoked (appeal, Art. 6). */
 export type CaseStatus = 'open' | 'decided' | 'exempted' | 'revoked';
 /** Art. 5 (一)-(四). */
@@ -31,6 +36,8 @@ export class AccountabilityCase {
   /** owner (accepted it) or liaison (nobody accepted: the accountable person, Art. 6). */
   @Column({ name: 'person_role', type: 'varchar', length: 12, nullable: true }) personRole: string | null;
   @Column({ name: 'request_id', type: 'integer', nullable: true }) requestId: number | null;
+  /** The person's employment (Art. 2), when the office named it. */
+  @Column({ type: 'varchar', length: 12, nullable: true }) employment: Employment | null;
   /** The facts, JSON: number, units, category, deadline, how late, escalation, order... */
   @Column({ type: 'text' }) facts: string;
   /** When the deadline was missed. */

@@ -2,7 +2,7 @@
  * Labels of the accountability records (SPEC 4, 责任追究和容错免责管理办法), for the API and
  * the export (STYLE.md #5).
  */
-import type { CaseGround, CaseOutcome, CaseStatus, ExemptionGround } from '../../entities/AccountabilityCase';
+import type { CaseGround, CaseOutcome, CaseStatus, Employment, ExemptionGround } from '../../entities/AccountabilityCase';
 
 /** Art. 4 grounds the system records. */
 export const GROUND_LABEL: Record<CaseGround, string> = {
@@ -10,6 +10,20 @@ export const GROUND_LABEL: Record<CaseGround, string> = {
   order_overdue: '未在责成时限内办结（核验实施办法第十一条）',
   complaint_upheld: '投诉举报查证属实',
   other: '其他',
+  unauthorised_certificate: '擅自要求申请人提供证明（第四条第一项）',
+  unauthorised_change: '擅自变更证明事项办理方式（第四条第二项）',
+  verification_late: '未在规定时间内完成部门核验（第四条第三项）',
+  falsification: '在证明查询、开具、核验、代办等工作中弄虚作假（第四条第四项）',
+  commitment_unchecked: '未按规定对告知承诺事项申请人进行检查验收（第四条第五项）',
+  other_serious: '造成严重后果、依法应当追究责任的其他行为（第四条第六项）',
+};
+
+/** Art. 2: 借用、聘用、挂职 staff are covered as well. */
+export const EMPLOYMENT_LABEL: Record<Employment, string> = {
+  staff: '在编人员',
+  borrowed: '借用人员',
+  hired: '聘用人员',
+  seconded: '挂职人员',
 };
 
 /** Art. 5 (一)-(四). */

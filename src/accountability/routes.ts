@@ -25,6 +25,7 @@ export function caseJson(cal: WorkingCalendar, c: AccountabilityCase, events?: A
     unit: c.unitCode,
     person: c.personUserid,
     personRole: c.personRole,
+    employment: c.employment,
     requestId: c.requestId,
     facts: JSON.parse(c.facts) as unknown,
     occurredAt: iso(cal, c.occurredAt),

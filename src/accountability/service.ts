@@ -4,10 +4,7 @@ import type { AppealState, CaseGround, CaseOutcome, CaseStatus, ExemptionGround 
 import { AppError } from '../errors';
 import { isUniqueViolation } from '../db/tx';
 
-/** Art. 5 (一)-(四), in the rule book's order. */
-export const CASE_OUTCOMES: readonly CaseOutcome[] = ['rectify', 'written_review', 'circulated_criticism', 'disciplinary'];
-/** Art. 8 (一)-(五). */
-export const EXEMPTION_GROUNDS: readonly ExemptionGround[] = ['reform_direction', 'no_prohibition_breached', 'due_decision', 'harm_remedied', 'other_lawful'];
+export { CASE_OUTCOMES, EXEMPTION_GROUNDS } from './codes';
 
 export interface NewCase {
   sourceKey: string;

@@ -3,7 +3,7 @@ import { ExemptionApplication, ExemptionEntry } from '../../entities';
 import type { AdjustmentKind } from '../../entities/ExemptionApplication';
 import { WorkingCalendar } from '../calendar';
 import { isUniqueViolation } from '../db/tx';
-import { REASONS, EntryData, EntryField, changedFields } from './rules';
+import { checkReason, checkLegalBasis, EntryData, EntryField, changedFields } from './rules';
 import { MSG, STATUS_LABEL } from './messages';
 import { closeReviewCards } from './notify';
 
@@ -50,9 +50,7 @@ export async function checkApplication(m: EntityManager, cal: WorkingCalendar, a
     unitCode = u;
   }
   await requireUnits(m, [['unitCode', unitCode]]);
-  if (!REASONS[kind].includes(input.reason)) {
-    throw refuse('validation_failed', `reason: for ${kind} one of ${REASONS[kind].join(', ')}`, 'reason_invalid', { kind });
-  }
+  checkReason(kind, input.reason, input.note);
 
   // the cause date and the limit (Art. 9)
   let draft: ExemptionApplication | null = null;
@@ -95,14 +93,19 @@ export async function checkApplication(m: EntityManager, cal: WorkingCalendar, a
       throw refuse('forbidden', `entry ${entry.id} is not requested or issued by ${unitCode}`, 'not_own_entry');
     }
     if (kind === 'cancel') {
-      if (Object.keys(given).length) throw refuse('validation_failed', `${Object.keys(given).join(', ')}: not allowed for cancel`, 'cancel_with_fields');
-      fields = {};
+      const extra = Object.keys(given).filter((f) => f !== 'legalBasis');
+      if (extra.length) throw refuse('validation_failed', `${extra.join(', ')}: not allowed for cancel`, 'cancel_with_fields');
+      checkLegalBasis(kind, input.reason, [], given.legalBasis);
+      fields = given.legalBasis ? { legalBasis: given.legalBasis } : {};
     } else {
       const before = entryData(entry);
       const after = { ...before, ...given };
       const changed = changedFields(before, after);
       if (!changed.length) throw refuse('validation_failed', 'change: no field differs from the entry', 'nothing_to_change');
+      checkLegalBasis(kind, input.reason, changed, given.legalBasis);
       fields = Object.fromEntries(changed.map((f) => [f, after[f]])) as Partial<EntryData>;
+      // the basis the change relies on is kept even when it is the entry's own (Art. 9)
+      if (given.legalBasis) fields.legalBasis = given.legalBasis;
       await requireUnits(m, [['requesterUnit', fields.requesterUnit], ['issuerUnit', fields.issuerUnit]]);
       if (fields.serviceItem || fields.certificate || fields.requesterUnit) {
         const dup = await findDuplicate(m, after, entry.id);

@@ -2,7 +2,7 @@ import type { AdjustmentKind } from '../../entities/ExemptionApplication';
 import type { ExemptionMethod } from '../../entities/ExemptionEntry';
 import type { DeadlineCategory } from '../calendar';
 import { isValidDate } from '../directory/rules';
-import { CATEGORIES, METHODS, REASONS } from './rules';
+import { CATEGORIES, METHODS, OTHER_REASON, REASONS } from './rules';
 import { CATEGORY_ALIASES, FORM_LABELS, METHOD_LABEL, MSG, REASON_LABEL } from './messages';
 
 export type FormKey = keyof typeof FORM_LABELS;
@@ -29,7 +29,7 @@ const MAX: Partial<Record<FormKey, number>> = { serviceItem: 200, certificate: 2
 const ALLOWED: Readonly<Record<AdjustmentKind, readonly FormKey[]>> = {
   add: ['serviceItem', 'certificate', 'requesterUnit', 'issuerUnit', 'method', 'legalBasis', 'defaultCategory', 'reason', 'causeDate', 'note'],
   change: ['entryId', 'serviceItem', 'certificate', 'requesterUnit', 'issuerUnit', 'method', 'legalBasis', 'defaultCategory', 'reason', 'causeDate', 'note'],
-  cancel: ['entryId', 'reason', 'causeDate', 'note'],
+  cancel: ['entryId', 'legalBasis', 'reason', 'causeDate', 'note'],
 };
 
 /** A template hint left in place ("（单位编码或全称）", "YYYY-MM-DD") counts as empty. */
@@ -120,11 +120,13 @@ export function parseForm(kind: AdjustmentKind, text: string, opts: { causeDateK
         values[key] = v;
     }
   }
-  const required: FormKey[] = kind === 'add' ? ['serviceItem', 'certificate', 'issuerUnit', 'method', 'legalBasis', 'reason', 'causeDate'] : ['entryId', 'reason', 'causeDate'];
+  const required: FormKey[] =
+    kind === 'add' ? ['serviceItem', 'certificate', 'issuerUnit', 'method', 'legalBasis', 'reason', 'causeDate'] : kind === 'cancel' ? ['entryId', 'legalBasis', 'reason', 'causeDate'] : ['entryId', 'reason', 'causeDate'];
   for (const k of required) {
     if (k === 'causeDate' && opts.causeDateKnown) continue;
     if (values[k] === undefined && !bad.has(k)) errors.push(MSG.formMissing(FORM_LABELS[k][0]));
   }
+  if (values.reason === OTHER_REASON && !values.note) errors.push(MSG.formNoteRequired);
   if (kind === 'change') {
     const changing = (['serviceItem', 'certificate', 'requesterUnit', 'issuerUnit', 'method', 'legalBasis', 'defaultCategory'] as const).some((k) => raw.has(k));
     if (!changing) errors.push(MSG.formNothingToChange);

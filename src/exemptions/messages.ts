@@ -35,19 +35,22 @@ export const CATEGORY_ALIASES: Readonly<Record<string, DeadlineCategory>> = {
   历史档案: 'historical',
 };
 
+/**
+ * Art. 6-8 reasons as people read them (cards and chat show these, never the codes).
+ * `function_change` and `other` serve two or three kinds; the kind is shown beside them.
+ */
 export const REASON_LABEL: Readonly<Record<string, string>> = {
-  new_legal_basis: '法律法规新设证明事项',
-  data_sharing_available: '可通过数据共享获取',
-  commitment_applicable: '可实行告知承诺',
-  verification_applicable: '可由部门核验',
-  basis_amended: '设定依据修改',
-  method_changed: '免提交方式变化',
-  unit_reorganised: '机构职能调整',
-  name_changed: '事项或材料名称变化',
-  basis_repealed: '设定依据废止',
-  item_abolished: '政务服务事项取消',
-  certificate_abolished: '证明材料不再需要',
-  issuer_unavailable: '出具单位无法提供',
+  law_requires: '法律法规颁布或修订需增加证明材料',
+  power_delegated: '承接上级下放的权力事项涉及证明材料',
+  function_change: '机构职能调整',
+  still_required_omitted: '实际仍要求出具证明材料且清单遗漏',
+  other: '其他',
+  unit_changed: '证明需求单位或出具单位变更',
+  item_renamed: '政务服务事项名称变更',
+  certificate_changed: '证明材料名称或种类变更',
+  method_changed: '免提交方式变更',
+  law_removes_item: '法律法规颁布、修订或废止需取消事项',
+  government_abolished_item: '国务院或省市县政府决定取消事项',
 };
 
 export const STATUS_LABEL: Readonly<Record<string, string>> = {
@@ -132,6 +135,10 @@ export function refusalText(details: unknown): string {
       return '填写的内容与清单现状相同，没有需要变更的内容';
     case 'reason_invalid':
       return '调整原因与调整类型不符';
+    case 'note_required':
+      return MSG.formNoteRequired;
+    case 'legal_basis_required':
+      return '新增、变更或取消证明材料须填写法律法规依据（仅变更免提交方式的除外）';
     case 'fields_missing':
       return `请填写：${((d.fields as string[]) ?? []).map((f) => FIELD_LABEL[f] ?? f).join('、')}`;
     case 'cause_in_future':
@@ -141,7 +148,7 @@ export function refusalText(details: unknown): string {
     case 'not_own_unit':
       return '只能以本单位名义申请';
     case 'cancel_with_fields':
-      return '取消事项只需填写条目编号、原因和起因日期';
+      return '取消事项只需填写条目编号、原因、依据和起因日期';
     case 'application_state':
     case 'application_not_found':
       return '申请的状态已经变化，请刷新后再试';
@@ -165,14 +172,14 @@ export const MSG = {
   startButtons: { add: '新增事项', change: '变更事项', cancel: '取消事项' } as Readonly<Record<AdjustmentKind, string>>,
   form: (kind: AdjustmentKind, reasons: readonly string[]): string => {
     const head = `请复制下面的内容，在冒号后填写，然后发送给我（发送“取消”放弃）：\n`;
-    const tail = `原因：（${reasonChoices(kind, reasons)}）\n起因日期：YYYY-MM-DD\n说明：`;
+    const tail = `原因：（${reasonChoices(kind, reasons)}）\n起因日期：YYYY-MM-DD\n说明：（原因为“其他”时必填）`;
     if (kind === 'add') {
       return `${head}【新增事项】\n事项：\n材料：\n出具单位：（单位编码或全称）\n方式：（数据共享 / 告知承诺 / 部门核验 / 其他）\n依据：\n类别：（电子档案 / 纸质档案 / 历史档案，部门核验时填写）\n${tail}`;
     }
     if (kind === 'change') {
-      return `${head}【变更事项】只填写要变更的项目\n条目编号：\n事项：\n材料：\n出具单位：\n方式：\n依据：\n类别：\n${tail}`;
+      return `${head}【变更事项】只填写要变更的项目；除仅变更免提交方式外，须填写依据\n条目编号：\n事项：\n材料：\n出具单位：\n方式：\n依据：\n类别：\n${tail}`;
     }
-    return `${head}【取消事项】\n条目编号：\n${tail}`;
+    return `${head}【取消事项】\n条目编号：\n依据：\n${tail}`;
   },
   formErrors: (errors: string[]): string => `申请内容有误，请修改后重新发送（发送“取消”放弃）：\n${errors.map((e, i) => `${i + 1}. ${e}`).join('\n')}`,
   formUnknownLabel: (label: string): string => `不认识的项目“${label}”`,
@@ -180,6 +187,7 @@ export const MSG = {
   formBadMethod: '“方式”应为：数据共享、告知承诺、部门核验或其他',
   formBadCategory: '“类别”应为：电子档案、纸质档案或历史档案',
   formBadReason: (choices: string): string => `“原因”应为其中之一：${choices}`,
+  formNoteRequired: '原因为“其他”时，请在“说明”中写明具体情形',
   formBadDate: '“起因日期”应为日期，如 2026-11-20',
   formBadEntryId: '“条目编号”应为清单中的数字编号',
   formNothingToChange: '请至少填写一项要变更的内容',

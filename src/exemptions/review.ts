@@ -33,7 +33,7 @@ export async function describeLines(m: EntityManager, a: Pick<ExemptionApplicati
   const units = await m.getRepository(Unit).find({ where: { code: In([shown.requesterUnit, shown.issuerUnit].filter((x): x is string => !!x)) } });
   const uname = (c?: string) => (c ? (units.find((u) => u.code === c)?.name ?? c) : '');
   const L = MSG.labels;
-  const mark = (f: EntryField) => (a.kind === 'change' && g[f] !== undefined ? L.changedMark : '');
+  const mark = (f: EntryField) => (a.kind === 'change' && g[f] !== undefined && g[f] !== base[f] ? L.changedMark : '');
   const lines: Array<{ key: string; value: string }> = [
     { key: `${L.serviceItem}${mark('serviceItem')}`, value: clip(shown.serviceItem ?? '', 30) },
     { key: `${L.certificate}${mark('certificate')}`, value: clip(shown.certificate ?? '', 30) },
@@ -44,7 +44,7 @@ export async function describeLines(m: EntityManager, a: Pick<ExemptionApplicati
     if (g.requesterUnit) lines.push({ key: `${L.requester}${mark('requesterUnit')}`, value: clip(uname(g.requesterUnit), 20) });
     if (g.legalBasis) lines.push({ key: `${L.basis}${mark('legalBasis')}`, value: clip(g.legalBasis, 40) });
     if (g.defaultCategory && (shown.method === 'verification' || a.kind === 'change')) lines.push({ key: `${L.category}${mark('defaultCategory')}`, value: CATEGORY_LABEL[g.defaultCategory] });
-  }
+  } else if (g.legalBasis) lines.push({ key: L.basis, value: clip(g.legalBasis, 40) });
   return lines;
 }
 

@@ -2,6 +2,7 @@ import { EntityManager, In } from 'typeorm';
 import { AccountabilityCase, Staff, Unit, VerificationRequest } from '../../entities';
 import { countsForAppraisal } from '../accountability/service';
 import { Period } from '../calendar/period';
+import { lateApplicationsByUnit } from '../exemptions/late';
 
 /** Nearest-rank percentile of sorted numbers (null when empty). */
 export function percentile(sorted: number[], p: number): number | null {
@@ -61,6 +62,8 @@ export interface VerificationStats {
   units: UnitFigures[];
   people: PersonFigures[];
   overdue: OverdueRow[];
+  /** SPEC 2 Art. 9: list applications submitted past their 7 working days, per unit. */
+  lateApplications: Array<{ unit: string; name: string; late: number }>;
 }
 
 class Acc {
@@ -169,7 +172,8 @@ export async function verificationStats(m: EntityManager, period: Period, now: D
     });
   }
 
-  const unitRows = await m.getRepository(Unit).findBy({ code: In([...byUnit.keys(), '']) });
+  const late = await lateApplicationsByUnit(m, period.start, period.end, unit);
+  const unitRows = await m.getRepository(Unit).findBy({ code: In([...byUnit.keys(), ...late.map((l) => l.unit), '']) });
   const unitName = new Map(unitRows.map((x) => [x.code, x.name]));
   const staffRows = byPerson.size ? await m.getRepository(Staff).findBy({ userid: In([...byPerson.keys()]) }) : [];
   const staff = new Map(staffRows.map((s) => [s.userid, s]));
@@ -181,5 +185,6 @@ export async function verificationStats(m: EntityManager, period: Period, now: D
       .map(([userid, a]) => ({ userid, name: staff.get(userid)?.name ?? userid, unit: staff.get(userid)?.unitCode ?? null, ...a.figures() }))
       .sort((a, b) => b.overdue - a.overdue || a.userid.localeCompare(b.userid)),
     overdue,
+    lateApplications: late.map((l) => ({ unit: l.unit, name: unitName.get(l.unit) ?? l.unit, late: l.late })),
   };
 }

@@ -60,7 +60,7 @@ describe('exemption cards (pure, golden files)', () => {
         kind: 'add',
         unitName: '县人社局',
         entryId: null,
-        reason: 'verification_applicable',
+        reason: 'law_requires',
         causeDate: '2026-11-25',
         late: false,
         lines: [
@@ -71,6 +71,8 @@ describe('exemption cards (pure, golden files)', () => {
       NOW,
     );
     wellFormed(card);
+    // the reason is shown as its Art. 6 wording, never as its code
+    expect(JSON.stringify(card)).to.include('法律法规颁布或修订需增加证明材料').and.not.include('law_requires');
     expect(clickableKeys(card)).to.deep.equal(['exm_review:5.1795654800000.approve', 'exm_review:5.1795654800000.return', 'exm_review:5.1795654800000.reject']);
     expect(card.task_id).to.equal('exm-review-5-1795654800000');
     expectGolden('exemption-review.json', card);

@@ -7,7 +7,7 @@ describe('exemption chat form (pure)', () => {
   it('reads a filled add form, with labels, full-width colons and Chinese values', () => {
     const { values, errors } = parseForm(
       'add',
-      '【新增事项】\n事项：失业保险金申领\n材料: 户籍证明\n出具单位：县公安局\n方式：部门核验\n依据：《失业保险条例》\n类别：纸质档案\n原因：可由部门核验\n起因日期：2026年11月25日\n说明：',
+      '【新增事项】\n事项：失业保险金申领\n材料: 户籍证明\n出具单位：县公安局\n方式：部门核验\n依据：《失业保险条例》\n类别：纸质档案\n原因：法律法规颁布或修订需增加证明材料\n起因日期：2026年11月25日\n说明：',
     );
     expect(errors).to.deep.equal([]);
     expect(values).to.deep.equal({
@@ -17,7 +17,7 @@ describe('exemption chat form (pure)', () => {
       method: 'verification',
       legalBasis: '《失业保险条例》',
       defaultCategory: 'paper',
-      reason: 'verification_applicable',
+      reason: 'law_requires',
       causeDate: '2026-11-25',
     });
   });
@@ -28,20 +28,20 @@ describe('exemption chat form (pure)', () => {
   });
 
   it('bad values are named: method, category, reason of another kind, date, entry id, unknown label', () => {
-    const { errors } = parseForm('change', '条目编号：十二\n方式：快递\n类别：云端\n原因：设定依据废止\n起因日期：2026-02-30\n颜色：红');
+    const { errors } = parseForm('change', '条目编号：十二\n方式：快递\n类别：云端\n原因：法律法规颁布、修订或废止需取消事项\n起因日期：2026-02-30\n颜色：红');
     expect(errors).to.include(MSG.formBadEntryId).and.include(MSG.formBadMethod).and.include(MSG.formBadCategory).and.include(MSG.formBadDate).and.include(MSG.formUnknownLabel('颜色'));
     expect(errors.some((e) => e.startsWith('“原因”'))).to.equal(true);
   });
 
   it('a change must change something; a cancel ignores entry fields', () => {
-    expect(parseForm('change', '条目编号：#3\n原因：设定依据修改\n起因日期：2026-11-20').errors).to.include(MSG.formNothingToChange);
-    const c = parseForm('cancel', '条目编号：3\n原因：设定依据废止\n起因日期：2026/11/20\n事项：忽略');
+    expect(parseForm('change', '条目编号：#3\n原因：证明材料名称或种类变更\n起因日期：2026-11-20').errors).to.include(MSG.formNothingToChange);
+    const c = parseForm('cancel', '条目编号：3\n依据：《某某决定》\n原因：国务院或省市县政府决定取消事项\n起因日期：2026/11/20\n事项：忽略');
     expect(c.errors).to.deep.equal([]);
-    expect(c.values).to.deep.equal({ entryId: 3, reason: 'basis_repealed', causeDate: '2026-11-20' });
+    expect(c.values).to.deep.equal({ entryId: 3, legalBasis: '《某某决定》', reason: 'government_abolished_item', causeDate: '2026-11-20' });
   });
 
   it('a known cause date (a recorded draft) is not asked for again', () => {
-    expect(parseForm('cancel', '条目编号：3\n原因：设定依据废止', { causeDateKnown: true }).errors).to.deep.equal([]);
+    expect(parseForm('cancel', '条目编号：3\n依据：《某某决定》\n原因：机构职能调整', { causeDateKnown: true }).errors).to.deep.equal([]);
   });
 
   it('too long values are refused', () => {

@@ -6,7 +6,7 @@ import { getVerificationEntry, dueApplicationReminders } from '../../src/exempti
 import { DirectoryMother } from '../helpers/mothers/directory';
 import { ExemptionMother, ListApi, exemptionUnits, textsTo, cardsTo, mark } from '../helpers/mothers/exemptions';
 
-const ADD_FORM = ['【新增事项】', '事项：失业保险金申领', '材料：户籍证明', '出具单位：县公安局', '方式：部门核验', '依据：《失业保险条例》第十六条', '类别：纸质档案', '原因：可由部门核验', '起因日期：2026-11-25', '说明：人口库已可查询'].join('\n');
+const ADD_FORM = ['【新增事项】', '事项：失业保险金申领', '材料：户籍证明', '出具单位：县公安局', '方式：部门核验', '依据：《失业保险条例》第十六条', '类别：纸质档案', '原因：法律法规颁布或修订需增加证明材料', '起因日期：2026-11-25', '说明：人口库已可查询'].join('\n');
 
 describe('exemption list in WeCom: apply from the chat, review from a card (SPEC 2 Art. 9-10)', () => {
   let h: Harness;
@@ -187,7 +187,7 @@ describe('exemption list in WeCom: apply from the chat, review from a card (SPEC
     expect(reminder.card.sub_title_text).to.include('2026-12-04 17:30').and.include('《失业保险条例》修订');
     await click('rsj.liaison', reminder.taskId, `exm_start:${cause.body.id}.cancel`);
     // the cause date is known: the form needs no date
-    await say('rsj.liaison', `条目编号：${e1}\n原因：设定依据废止`);
+    await say('rsj.liaison', `条目编号：${e1}\n依据：《国务院关于取消一批行政许可事项的决定》\n原因：法律法规颁布、修订或废止需取消事项`);
     const confirm = lastCard('rsj.liaison');
     await click('rsj.liaison', confirm.taskId, keys(confirm.card)[0]);
     const [a] = await apps();

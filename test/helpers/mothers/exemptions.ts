@@ -7,6 +7,7 @@ import type { ApplicationInput } from '../../../src/exemptions/service';
 import type { EntryData } from '../../../src/exemptions/rules';
 import { publish } from '../../../src/exemptions/versions';
 import { inTransaction } from '../../../src/db/tx';
+import { createApiKey } from '../../../src/http/auth';
 import { DirectoryMother, UnitSpec } from './directory';
 import type { Harness } from '../system';
 
@@ -36,7 +37,7 @@ export const ExemptionMother = {
 
   addBody(over: Partial<ApplicationInput> = {}): ApplicationInput {
     const { requesterUnit: _r, ...entry } = ExemptionMother.entry();
-    return { kind: 'add', reason: 'verification_applicable', causeDate: '2026-11-25', ...entry, ...over } as ApplicationInput;
+    return { kind: 'add', reason: 'law_requires', causeDate: '2026-11-25', ...entry, ...over } as ApplicationInput;
   },
 
   changeBody(entryId: number, over: Partial<ApplicationInput> = {}): ApplicationInput {
@@ -44,7 +45,7 @@ export const ExemptionMother = {
   },
 
   cancelBody(entryId: number, over: Partial<ApplicationInput> = {}): ApplicationInput {
-    return { kind: 'cancel', reason: 'basis_repealed', entryId, causeDate: '2026-11-25', ...over } as ApplicationInput;
+    return { kind: 'cancel', reason: 'law_removes_item', entryId, causeDate: '2026-11-25', legalBasis: '《国务院关于取消一批行政许可事项的决定》', ...over } as ApplicationInput;
   },
 
   /** n distinct entries (service items numbered), for lists and the benchmark. */
@@ -143,6 +144,19 @@ export class ListApi {
   post(path: string, body?: unknown, headers?: Record<string, string>) {
     return this.call('POST', path, body ?? {}, headers);
   }
+}
+
+/** The office's key and the RSJ, GAJ and SCJ systems' keys, plus the public (no key) client. */
+export async function listApis(h: Harness): Promise<{ office: ListApi; rsj: ListApi; gaj: ListApi; scj: ListApi; pub: ListApi }> {
+  const ds = h.sys.dataSource;
+  const key = (name: string, unit: string | null) => createApiKey(ds, name, unit, h.clock.now);
+  return {
+    office: new ListApi(h.sys.url, await key('office-console', null)),
+    rsj: new ListApi(h.sys.url, await key('rsj-system', 'RSJ')),
+    gaj: new ListApi(h.sys.url, await key('gaj-system', 'GAJ')),
+    scj: new ListApi(h.sys.url, await key('scj-system', 'SCJ')),
+    pub: new ListApi(h.sys.url, null),
+  };
 }
 
 function rnd(): number {
