@@ -8,6 +8,7 @@ import { schedulerModule } from './scheduler';
 import { accountabilityModule } from './accountability';
 import { supervisionModule } from './supervision';
 import { meetingModule } from './meeting';
+import { consoleModule } from './console';
 
 /** Every feature module, registered in this order by the composition root. */
-export const MODULES: Module[] = [calendarModule, verificationModule, complaintsModule, exemptionsModule, schedulerModule, accountabilityModule, supervisionModule, meetingModule, assistantModule];
+export const MODULES: Module[] = [calendarModule, verificationModule, complaintsModule, exemptionsModule, schedulerModule, accountabilityModule, supervisionModule, meetingModule, assistantModule, consoleModule];

@@ -28,6 +28,7 @@ import {
   textMessageXml,
 } from './callback-xml';
 import { controlRouter } from './control-routes';
+import { oauthPagesRouter } from './oauth-pages';
 
 export interface EmulatorOptions {
   corpId: string;
@@ -363,6 +364,7 @@ export class WeComEmulator {
     const control = controlRouter(this);
     this.app.use(control.routes());
     this.app.use(control.allowedMethods());
+    this.app.use(oauthPagesRouter(this, { corpId: opts.corpId, agentId: opts.agentId }).routes());
     this.app.use(async (ctx) => this.handleApi(ctx));
   }
 
