@@ -23,7 +23,9 @@ header .who form{margin:0}
 main{padding:1rem 1.25rem;max-width:80rem;margin:0 auto}
 h1{font-size:1.4rem;margin:.5rem 0 1rem}
 h2{font-size:1.1rem;margin:0 0 .75rem}
-.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(22rem,1fr));gap:1rem}
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,22rem),1fr));gap:1rem}
+.grid.two{grid-template-columns:repeat(auto-fit,minmax(min(100%,28rem),1fr))}
+.act h3{margin:0;font-size:1rem}
 .card{border:1px solid #d0d7de;border-radius:8px;padding:1rem;background:${c.bg};min-width:0}
 .card.wide{grid-column:1/-1}
 .narrow{max-width:32rem;margin:2rem auto}

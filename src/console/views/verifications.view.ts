@@ -73,7 +73,7 @@ function actionForms(dv: DetailView): string {
   const e = dv.actionable;
   if (!e) return `<p class="muted">${esc(v.noEscalation)}</p>`;
   const base = (kind: string, title: string, extra: string) =>
-    `<form method="post" action="/console/verifications/${dv.req.id}/actions" aria-label="${esc(title)}">${csrfField(dv.user)}<input type="hidden" name="kind" value="${kind}"><input type="hidden" name="escalation" value="${e.id}">${extra}<label>${esc(v.note)}<textarea name="note" maxlength="2000"></textarea></label><button type="submit">${esc(title)}</button></form>`;
+    `<form method="post" action="/console/verifications/${dv.req.id}/actions" aria-label="${esc(title)}"><h3>${esc(title)}</h3>${csrfField(dv.user)}<input type="hidden" name="kind" value="${kind}"><input type="hidden" name="escalation" value="${e.id}">${extra}<label>${esc(v.note)}<textarea name="note" maxlength="2000"></textarea></label><button type="submit">${esc(title)}</button></form>`;
   const presets = `<label>${esc(v.preset)}<select name="preset">${Object.entries(dv.presets).map(([k, text]) => `<option value="${esc(k)}">${esc(text)}</option>`).join('')}</select></label>`;
   return `<div class="act">${base('urge', v.urge, '')}${base('order', v.order, presets)}${base('summons', v.summons, '')}</div>`;
 }
@@ -101,8 +101,8 @@ export function renderDetail(dv: DetailView): string {
     [v.startedAt, at(r.startedAt)],
     [v.dueAt, at(r.dueAt)],
     [v.used, T.minutes(c.verifyUsed)],
-    ...(c.verifyLeft !== null ? ([[v.remaining, c.verifyLeft > 0 ? T.minutes(c.verifyLeft) : T.clock.due]] as Array<[string, string]>) : []),
-    ...(c.verifyLate > 0 ? ([[T.clock.due, T.dash.late(T.minutes(c.verifyLate))]] as Array<[string, string]>) : []),
+    ...(c.verifyLeft !== null && c.verifyLeft > 0 ? ([[v.remaining, T.minutes(c.verifyLeft)]] as Array<[string, string]>) : []),
+    ...(c.verifyLate > 0 ? ([[v.late, T.minutes(c.verifyLate)]] as Array<[string, string]>) : []),
   ];
   const kase: Array<[string, string]> = [
     [v.startedAt, r.caseStartedAt ? at(r.caseStartedAt) : v.notStarted],
@@ -116,5 +116,5 @@ export function renderDetail(dv: DetailView): string {
     ? `<ul class="plain">${dv.escalations.map((e) => `<li>${esc(T.dash.level(e.level))} · ${esc(at(e.escalatedAt))}</li>`).join('')}${dv.orders.map((o) => `<li>${esc(o.kind === 'urge' ? v.urge : o.kind === 'order' ? v.order : v.summons)} · ${esc(o.actor)} · ${esc(at(o.createdAt))}${o.completeBy ? ` → ${esc(at(o.completeBy))}` : ''}</li>`).join('')}</ul>`
     : '';
   const actions = dv.user.role === 'office' ? `<section class="card wide" aria-labelledby="h-act"><h2 id="h-act">${esc(v.actions)}</h2>${escLines}${actionForms(dv)}</section>` : escLines ? `<section class="card wide"><h2>${esc(v.actions)}</h2>${escLines}</section>` : '';
-  return `<h1>${esc(v.title)} ${esc(r.number)}</h1>${flash}<div class="grid"><section class="card" aria-labelledby="h-info"><h2 id="h-info">${esc(r.serviceItem)}</h2>${fields(info)}<p class="note">${esc(v.viewLogged)}</p></section><section class="card" aria-labelledby="h-clocks"><h2 id="h-clocks">${esc(v.clocks)}</h2><h3>${esc(v.verifyClock)}</h3>${fields(verify)}<h3>${esc(v.caseClock)}</h3>${fields(kase)}<p class="note">${esc(v.caseClockNote)}</p></section>${actions}<section class="card wide" aria-labelledby="h-trail"><h2 id="h-trail">${esc(v.trail)}</h2>${trail}</section></div>`;
+  return `<h1>${esc(v.title)} ${esc(r.number)}</h1>${flash}<div class="grid two"><section class="card" aria-labelledby="h-info"><h2 id="h-info">${esc(r.serviceItem)}</h2>${fields(info)}<p class="note">${esc(v.viewLogged)}</p></section><section class="card" aria-labelledby="h-clocks"><h2 id="h-clocks">${esc(v.clocks)}</h2><h3>${esc(v.verifyClock)}</h3>${fields(verify)}<h3>${esc(v.caseClock)}</h3>${fields(kase)}<p class="note">${esc(v.caseClockNote)}</p></section>${actions}<section class="card wide" aria-labelledby="h-trail"><h2 id="h-trail">${esc(v.trail)}</h2>${trail}</section></div>`;
 }
