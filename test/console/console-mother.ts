@@ -31,7 +31,9 @@ export const consoleMembers = () => [...DirectoryMother.members(DirectoryMother.
 /** A browser-less client: keeps cookies, follows nothing by itself. */
 export class ConsoleClient {
   cookies = new Map<string, string>();
-  constructor(private readonly h: Harness) {}
+  /** Sent with every request to the server (e.g. x-forwarded-proto from a TLS proxy). */
+  headers: Record<string, string> = {};
+  constructor(private readonly h: Pick<Harness, 'sys'>) {}
 
   private jar(res: Response): void {
     for (const c of res.headers.getSetCookie()) {
@@ -46,14 +48,14 @@ export class ConsoleClient {
   async get(url: string): Promise<Response> {
     const full = url.startsWith('http') ? url : `${this.h.sys.url}${url}`;
     const cookie = full.startsWith(this.h.sys.url) ? [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') : '';
-    const res = await fetch(full, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+    const res = await fetch(full, { redirect: 'manual', headers: full.startsWith(this.h.sys.url) ? { ...this.headers, ...(cookie ? { cookie } : {}) } : {} });
     this.jar(res);
     return res;
   }
 
   async post(path: string, form: Record<string, string>): Promise<Response> {
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await fetch(`${this.h.sys.url}${path}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) }, body: new URLSearchParams(form).toString() });
+    const res = await fetch(`${this.h.sys.url}${path}`, { method: 'POST', redirect: 'manual', headers: { ...this.headers, 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) }, body: new URLSearchParams(form).toString() });
     this.jar(res);
     return res;
   }
