@@ -1,7 +1,7 @@
 import crypto from 'crypto';
 import Router from '@koa/router';
 import { Context } from 'koa';
-import { Staff, Unit } from '../../entities';
+import { ConsoleAuditor, Staff, Unit } from '../../entities';
 import type { Config } from '../config';
 import type { ModuleDeps } from '../module';
 import { SessionSigner } from '../verification/session';
@@ -75,7 +75,8 @@ export function authRouter(deps: ModuleDeps): Router {
     if (cfg.mode === 'sandbox') {
       const office = await deps.dataSource.getRepository(Unit).findBy({ isOffice: true });
       const people = await deps.dataSource.getRepository(Staff).find({ where: office.length ? { unitCode: In(office.map((u) => u.code)) } : {}, order: { userid: 'ASC' }, take: 5 });
-      demo = people.map((p) => `<li><a href="/console/login/sandbox?as=${encodeURIComponent(p.userid)}&amp;${esc(q)}">${esc(T.login.sandbox)} ${esc(p.name)}（${esc(p.userid)}）</a></li>`).join('');
+      const auditors = await deps.dataSource.getRepository(ConsoleAuditor).find({ order: { userid: 'ASC' }, take: 2 });
+      demo = [...people, ...auditors].map((p) => `<li><a href="/console/login/sandbox?as=${encodeURIComponent(p.userid)}&amp;${esc(q)}">${esc(T.login.sandbox)} ${esc(p.name)}（${esc(p.userid)}）</a></li>`).join('');
     }
     const error = typeof ctx.query.error === 'string' ? `<p class="error" role="alert">${esc(ctx.query.error === 'member' ? T.login.notMember : T.login.failed)}</p>` : '';
     sendPage(ctx, 200, { title: T.login.title }, `<section class="card narrow"><h1>${esc(T.login.title)}</h1>${error}<p>${esc(T.login.intro)}</p><ul class="actions"><li><a class="button" href="/console/login/start?via=qr&amp;${esc(q)}">${esc(T.login.qr)}</a></li><li><a class="button secondary" href="/console/login/start?via=oauth&amp;${esc(q)}">${esc(T.login.inApp)}</a></li>${demo}</ul></section>`);

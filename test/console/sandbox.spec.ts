@@ -16,7 +16,7 @@ describe('console: sandbox one-click sign-in, and Secure cookies behind HTTPS', 
       (sys.config as { publicUrl: string }).publicUrl = sys.url;
       const c = new ConsoleClient({ sys });
       const login = await (await c.get('/console/login')).text();
-      expect(login).to.include('/console/login/sandbox?as=office.spj');
+      expect(login).to.include('/console/login/sandbox?as=office.spj').and.include('/console/login/sandbox?as=audit.jw');
       const first = await c.get('/console/login/sandbox');
       const to = new URL(first.headers.get('location')!);
       expect(to.origin).to.equal(sys.emulatorUrl);
