@@ -64,6 +64,7 @@ export async function main(env: Record<string, string | undefined> = process.env
     console.log(
       [
         `nocert 已启动（沙箱模式）：${sys.url}`,
+        `  办公室控制台：      ${config.publicUrl}/console/   （一键以办公室人员登录：${config.publicUrl}/console/login/sandbox）`,
         `  企业微信模拟器：${e}  （无需真实企业微信，卡片与消息都在这里）`,
         `  查看已发送的消息：  curl ${e}/sandbox/messages`,
         `  模拟成员发消息：    curl -X POST ${e}/sandbox/text -H 'content-type: application/json' -d '{"userid":"liaison.rsj","content":"你好"}'`,

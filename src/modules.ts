@@ -10,6 +10,7 @@ import { escalationsModule } from './escalations';
 import { accountabilityModule } from './accountability';
 import { supervisionModule } from './supervision';
 import { meetingModule } from './meeting';
+import { consoleModule } from './console';
 
 /** Every feature module, registered in this order by the composition root. */
 export const MODULES: Module[] = [
@@ -23,6 +24,7 @@ export const MODULES: Module[] = [
   supervisionModule,
   meetingModule,
   assistantModule,
+  consoleModule,
 ];
 
 /** Every job the modules declare, in module order: what one sweep runs. */

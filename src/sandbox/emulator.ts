@@ -10,6 +10,7 @@ import { BodyTooLargeError, flatQuery, readText } from './http-body';
 import { EmulatorOptions, DeliveredMessage, ApiCall, CardState, CallbackRecord, KfSentMessage, TokenKind, Auth, Answer, Body, ApiRequest, ok, fail, isObj, clone, randomId } from './state';
 import { EmulatorDriver } from './driver';
 import { controlRouter } from './control-routes';
+import { oauthPagesRouter } from './oauth-pages';
 
 export type { EmulatorOptions, DeliveredMessage, CallbackResult, CallbackSendOptions, ClickOptions, ApiCall, CardState, CallbackRecord, KfSentMessage } from './state';
 
@@ -39,6 +40,7 @@ export class WeComEmulator extends EmulatorDriver {
     const control = controlRouter(this);
     this.app.use(control.routes());
     this.app.use(control.allowedMethods());
+    this.app.use(oauthPagesRouter(this, { corpId: opts.corpId, agentId: opts.agentId }).routes());
     this.app.use(async (ctx) => this.handleApi(ctx));
   }
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { DataSource } from 'typeorm';
 import { IdempotencyKey, InboxEvent, KfInboundMessage } from '../../entities';
 import { retentionJob, pruneExpired } from '../../src/db/retention.job';
-import { Utf8mb41764140000690 } from '../../src/db/migrations/1764140000690-Utf8mb4';
+import { Utf8mb41764140009000 } from '../../src/db/migrations/1764140009000-Utf8mb4';
 import { clearTables, isMysqlRun, testDataSource } from '../helpers/db';
 
 const DAY = 86_400_000;
@@ -60,7 +60,7 @@ describe('utf8mb4 tables', () => {
     await ds.query('CREATE TABLE charset_probe (id INT PRIMARY KEY, name VARCHAR(20)) CHARACTER SET latin1');
     const qr = ds.createQueryRunner();
     try {
-      await new Utf8mb41764140000690().up(qr);
+      await new Utf8mb41764140009000().up(qr);
       const rows: Array<{ t: string; c: string }> = await ds.query(
         "SELECT table_name AS t, table_collation AS c FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'",
       );

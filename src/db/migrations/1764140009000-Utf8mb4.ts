@@ -9,8 +9,8 @@ const COLLATION = 'utf8mb4_unicode_ci';
  * outside the BMP. Tables already in the collation are left alone (no rebuild). SQLite
  * stores UTF-8 anyway.
  */
-export class Utf8mb41764140000690 implements MigrationInterface {
-  name = 'Utf8mb41764140000690';
+export class Utf8mb41764140009000 implements MigrationInterface {
+  name = 'Utf8mb41764140009000';
 
   async up(qr: QueryRunner): Promise<void> {
     if (qr.connection.options.type === 'better-sqlite3') return;

@@ -1,0 +1,63 @@
+import Router from '@koa/router';
+import { Context, Next } from 'koa';
+import { ConsoleAuditor } from '../../entities';
+import { Module, ModuleDeps, ModuleParts } from '../module';
+import { readRawBody } from '../http/body';
+import { T } from './messages';
+import { errorPage, securityHeaders } from './layout';
+import { SESSION_COOKIE, csrfValid, loadSession } from './session';
+import { authRouter } from './auth';
+import { staticRouter } from './static';
+import { dashboardRouter } from './dashboard';
+import { verificationsRouter } from './verifications';
+
+/** Paths reachable without a session. */
+const OPEN = /^\/console\/(login(\/.*)?|static\/.*)$/;
+
+/**
+ * Loads the session of every console request, refuses a POST without the session's CSRF
+ * token (403, nothing changed), and sends a signed-out browser to the sign-in page.
+ */
+function guard(deps: ModuleDeps) {
+  return async (ctx: Context, next: Next) => {
+    if (ctx.path !== '/console' && !ctx.path.startsWith('/console/')) return next();
+    securityHeaders(ctx);
+    const user = await loadSession(deps.dataSource.manager, ctx.cookies.get(SESSION_COOKIE), deps.now());
+    ctx.state.consoleUser = user;
+    if (ctx.method === 'POST') {
+      const form = new URLSearchParams(await readRawBody(ctx, 64 * 1024));
+      ctx.state.form = form;
+      if (!user || !csrfValid(user, form.get('csrf'))) {
+        deps.log.warn({ path: ctx.path, userid: user?.userid ?? null }, 'console form refused: no session or bad CSRF token');
+        return errorPage(ctx, 403, T.csrf, user);
+      }
+      return next();
+    }
+    if (!user && !OPEN.test(ctx.path)) return ctx.redirect(`/console/login?next=${encodeURIComponent(ctx.path + (ctx.querystring ? `?${ctx.querystring}` : ''))}`);
+    return next();
+  };
+}
+
+/** One router of the whole console: each area is a small router file plus a view file. */
+export function consoleRouter(deps: ModuleDeps): Router {
+  const r = new Router();
+  r.use(guard(deps));
+  r.get('/console', (ctx: Context, next: Next) => (ctx.path === '/console' ? ctx.redirect('/console/') : next()));
+  for (const sub of [authRouter(deps), staticRouter(), dashboardRouter(deps), verificationsRouter(deps)]) r.use(sub.routes(), sub.allowedMethods());
+  return r;
+}
+
+/** Sandbox demo: one auditor, so the read-only role can be tried too. */
+async function seedDemoAuditor(deps: ModuleDeps): Promise<void> {
+  const repo = deps.dataSource.getRepository(ConsoleAuditor);
+  if (await repo.count()) return;
+  await repo.insert({ userid: 'audit.jw', name: '县纪委监委审计员', createdBy: 'sandbox', createdAt: deps.now() });
+}
+
+/** The office's web console (CONTRACT.md: GET /console/). */
+export const consoleModule: Module = {
+  name: 'console',
+  register(deps: ModuleDeps): ModuleParts {
+    return { publicRouters: [consoleRouter(deps)], seedDemo: () => seedDemoAuditor(deps) };
+  },
+};

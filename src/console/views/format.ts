@@ -1,0 +1,11 @@
+import { formatInZone } from '../../calendar';
+
+/** "2026-11-26 17:30" in the office's zone. */
+export function shortAt(tz: string, d: Date | null | undefined): string {
+  return d ? formatInZone(tz, d).slice(0, 16).replace('T', ' ') : '';
+}
+
+/** JSON for a <script type="application/json"> data block (never executed; "<" escaped). */
+export function jsonBlock(id: string, value: unknown): string {
+  return `<script type="application/json" id="${id}">${JSON.stringify(value).replace(/</g, '\\u003c')}</script>`;
+}
