@@ -23,6 +23,8 @@ export class VerificationLedgerEntry {
   /** Why it was needed (Art. 8: limited to what the purpose needs). */
   @Column({ type: 'text', nullable: true }) purpose: string | null;
   @Column({ type: 'varchar', length: 200, nullable: true }) outcome: string | null;
+  /** Art. 8: the material the applicant supplies becomes the application material (every supplementary ask). */
+  @Column({ name: 'application_material', type: 'boolean', default: false }) applicationMaterial: boolean;
   @Column({ name: 'recorded_by', type: 'varchar', length: 100 }) recordedBy: string;
   @Column({ name: 'recorded_at', type: 'datetime', precision: 3 }) recordedAt: Date;
 }

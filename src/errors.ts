@@ -43,6 +43,7 @@ export const ERROR_STATUS = {
   verification_forbidden: 403,
   id_number_invalid: 422,
   idempotency_conflict: 409,
+  offline_secret_refused: 422,
   // complaints
   complaint_not_found: 404,
   complaint_invalid_state: 409,

@@ -62,6 +62,8 @@ export interface CreateInput {
 
 export interface OfflineInput extends CreateInput {
   channel: Exclude<VerificationChannel, 'system'>;
+  /** The matter involves state or work secrets (国家秘密和工作秘密). */
+  secret?: boolean;
   startedAt: Date;
   answer?: { result: VerificationResult; details?: string | null; answeredAt: Date } | null;
   returned?: { reason: string; returnedAt: Date } | null;
@@ -240,9 +242,14 @@ export async function createRequest(
 
 /**
  * Records a request that travelled by fax, email or OA (Art. 3) so the ledger is complete:
- * no cards, no messages; its outcome may be given now or later through the API.
+ * no cards, no messages; its outcome may be given now or later through the API. A record
+ * marked secret is refused before anything is checked or written.
  */
 export async function recordOffline(m: EntityManager, ctx: OpContext, actor: Actor, input: OfflineInput, lookupEntry: EntryLookup): Promise<VerificationRequest> {
+  // Art. 3: fax, email and OA are allowed before the system is fully live, never for secrets.
+  if (input.secret) {
+    throw new AppError('offline_secret_refused', `a matter involving state or work secrets may not travel by ${input.channel}: it is refused as an offline record (SPEC 1 Art. 3)`, { details: { field: 'secret', channel: input.channel } });
+  }
   checkCaseStart(ctx.cal, input.caseStartedAt, ctx.now);
   const r = await resolve(m, actor, input, lookupEntry);
   const now = ctx.now;

@@ -67,7 +67,7 @@ export async function ledgerJson(m: EntityManager, cal: WorkingCalendar, q: Ledg
 
 /** Column headers of the export (Chinese: it goes to the units). */
 const REQUEST_HEADERS = ['编号', '渠道', '需求单位', '核验单位', '服务事项', '证明材料', '类别', '申请人', '身份证号码', '发起时间', '答复截止', '状态', '受理人', '结果', '答复时间', '退回原因', '核验用时（办公分钟）', '是否超时'];
-const ENTRY_HEADERS = ['编号', '记录单位', '类型', '发生时间', '材料/核验内容', '目的', '结果', '记录人', '记录时间'];
+const ENTRY_HEADERS = ['编号', '记录单位', '类型', '发生时间', '材料/核验内容', '目的', '结果', '作为申请材料', '记录人', '记录时间'];
 
 /** The ledger as .xlsx: sheet 1 the requests, sheet 2 the Art. 8-9 entries. Applicants masked. */
 export async function ledgerXlsx(m: EntityManager, cal: WorkingCalendar, q: LedgerQuery, now: Date): Promise<Buffer> {
@@ -110,6 +110,7 @@ export async function ledgerXlsx(m: EntityManager, cal: WorkingCalendar, q: Ledg
       e.material,
       e.purpose ?? '',
       e.outcome ?? '',
+      e.applicationMaterial ? '是' : '否',
       e.recordedBy,
       iso(cal, e.recordedAt),
     ]);
@@ -129,7 +130,8 @@ export interface LedgerInput {
 }
 
 /**
- * The requesting unit's ledger: supplementary material asked after a mismatch (Art. 8),
+ * The requesting unit's ledger: supplementary material asked after a mismatch, with its
+ * purpose, which becomes the application material (Art. 8),
  * an on-site verification (Art. 8), material handed in voluntarily (Art. 9).
  */
 export async function addLedgerEntry(m: EntityManager, ctx: OpContext, req: VerificationRequest, actor: Actor, input: LedgerInput): Promise<VerificationLedgerEntry> {
@@ -139,6 +141,11 @@ export async function addLedgerEntry(m: EntityManager, ctx: OpContext, req: Veri
   }
   const material = cleanText(input.material);
   if (!material) throw new AppError('validation_failed', 'material is required');
+  const purpose = cleanText(input.purpose);
+  // Art. 8: what is asked is limited to what the purpose needs, so the purpose is stated.
+  if (input.kind === 'supplementary' && !purpose) {
+    throw new AppError('validation_failed', 'purpose is required for a supplementary ask (SPEC 1 Art. 8: only what the purpose needs may be asked)', { details: { field: 'purpose' } });
+  }
   const now = ctx.now;
   const occurredAt = input.occurredAt ?? now;
   if (occurredAt.getTime() > now.getTime()) throw new AppError('validation_failed', 'occurredAt lies in the future');
@@ -149,12 +156,14 @@ export async function addLedgerEntry(m: EntityManager, ctx: OpContext, req: Veri
     kind: input.kind,
     occurredAt,
     material: material.slice(0, 4000),
-    purpose: cleanText(input.purpose) || null,
+    purpose: purpose || null,
     outcome: cleanText(input.outcome).slice(0, 200) || null,
+    // Art. 8: the supplementary material becomes the application material.
+    applicationMaterial: input.kind === 'supplementary',
     recordedBy: actorLabel(actor),
     recordedAt: now,
   });
   await repo.insert(entry);
-  await addEvent(m, req, now, 'ledger_recorded', actorLabel(actor), { data: { kind: input.kind, entryId: entry.id } });
+  await addEvent(m, req, now, 'ledger_recorded', actorLabel(actor), { data: { kind: input.kind, entryId: entry.id, applicationMaterial: entry.applicationMaterial } });
   return entry;
 }

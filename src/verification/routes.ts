@@ -50,6 +50,7 @@ function schemas(tz: string) {
   });
   const offline = create.extend({
     channel: z.enum(['fax', 'email', 'oa']),
+    secret: z.boolean().optional(),
     startedAt: instant(tz),
     answer: z.object({ result: z.enum(['match', 'mismatch']), details: z.string().max(4000).nullable().optional(), answeredAt: instant(tz) }).nullable().optional(),
     returned: z.object({ reason: z.string().max(2000), returnedAt: instant(tz) }).nullable().optional(),

@@ -41,6 +41,7 @@ export function ledgerEntryView(cal: WorkingCalendar, e: VerificationLedgerEntry
     material: e.material,
     purpose: e.purpose,
     outcome: e.outcome,
+    applicationMaterial: !!e.applicationMaterial,
     recordedBy: e.recordedBy,
     recordedAt: iso(cal, e.recordedAt),
   };

@@ -74,6 +74,45 @@ describe('verification: offline requests, ledgers, templates, list entries (SPEC
     await expectUnchanged(h, before);
   });
 
+  it('refuses an offline record marked secret for fax, email and OA, with a clear error (Art. 3)', async () => {
+    const before = await snapshot(h);
+    for (const channel of ['fax', 'email', 'oa']) {
+      const res = await rsj.post('/verifications/offline', { ...VerificationMother.body(), channel, secret: true, startedAt: '2026-11-25T10:00:00+08:00', answer: { result: 'match', answeredAt: '2026-11-25T10:10:00+08:00' } });
+      expect(res.status, channel).to.equal(422);
+      expect(res.body.error.code).to.equal('offline_secret_refused');
+      expect(res.body.error.message).to.include('secret').and.include(channel);
+    }
+    await expectUnchanged(h, before);
+    const plain = await rsj.post('/verifications/offline', { ...VerificationMother.body(), channel: 'oa', secret: false, startedAt: '2026-11-25T10:00:00+08:00' });
+    expect(plain.status, 'not secret: recorded').to.equal(201);
+  });
+
+  it('a supplementary ask needs its purpose; the entry records that the material becomes the application material (Art. 8)', async () => {
+    const { id } = await create();
+    await gaj.post(`/verifications/${id}/answer`, { result: 'mismatch', details: '户籍信息与申报不符' });
+    await h.sys.settle();
+    const before = await snapshot(h);
+    for (const purpose of [undefined, null, '   ']) {
+      const res = await rsj.post(`/verifications/${id}/ledger`, { kind: 'supplementary', material: '户口簿复印件', purpose });
+      expect(res.status, String(purpose)).to.equal(422);
+      expect(res.body.error.message).to.include('purpose');
+    }
+    await expectUnchanged(h, before);
+    const ok = await rsj.post(`/verifications/${id}/ledger`, { kind: 'supplementary', material: '户口簿复印件', purpose: '核实户籍地址' });
+    expect(ok.status).to.equal(201);
+    expect(ok.body).to.deep.include({ purpose: '核实户籍地址', applicationMaterial: true });
+    const onsite = await rsj.post(`/verifications/${id}/ledger`, { kind: 'onsite', material: '现场查验户口簿原件' });
+    expect(onsite.body.applicationMaterial).to.equal(false);
+    const got = await rsj.get(`/ledgers?kind=supplementary`);
+    expect(got.body.entries.map((e: any) => [e.material, e.applicationMaterial])).to.deep.equal([['户口簿复印件', true]]);
+    const res = await fetch(`${h.sys.url}/api/v1/ledgers/export?kind=supplementary`, { headers: { authorization: `Bearer ${rsj.key}` } });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as any);
+    const s2 = wb.getWorksheet('补充材料台账')!;
+    expect(s2.getRow(1).getCell(8).value).to.equal('作为申请材料');
+    expect(s2.getRow(2).getCell(8).value).to.equal('是');
+  });
+
   it('keeps the Art. 8-9 ledger: supplementary material after a mismatch, on-site verification, voluntary hand-in', async () => {
     const mismatch = await create();
     await gaj.post(`/verifications/${mismatch.id}/answer`, { result: 'mismatch', details: '户籍信息与申报不符' });
@@ -103,7 +142,7 @@ describe('verification: offline requests, ledgers, templates, list entries (SPEC
     h.clock.set('2026-11-27T09:00:00+08:00');
     const other = await create();
     await gaj.post(`/verifications/${other.id}/answer`, { result: 'mismatch', details: '不符' });
-    await rsj.post(`/verifications/${other.id}/ledger`, { kind: 'supplementary', material: '结婚证' });
+    await rsj.post(`/verifications/${other.id}/ledger`, { kind: 'supplementary', material: '结婚证', purpose: '核实婚姻状况' });
 
     const day = await rsj.get('/ledgers?from=2026-11-26&to=2026-11-26');
     expect(day.status).to.equal(200);
