@@ -103,7 +103,7 @@ export async function run(argv: string[], env: Record<string, string | undefined
         return 2;
       }
       const { importDirectory } = await import('./directory/import');
-      const r = await withDb(config, (ds) => importDirectory(ds, file, new Date()));
+      const r = await withDb(config, (ds) => importDirectory(ds, file, new Date(), config));
       io.out(`已导入 ${r.units} 个单位、${r.staff} 名人员`);
       return 0;
     }

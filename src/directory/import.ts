@@ -10,6 +10,8 @@ import { decodeCsvBytes, parseCsv } from './csv';
 import { UNIT_CODE_RE, USERID_RE, MOBILE_RE, isValidDate } from './rules';
 import { IMPORT_TEXT, IMPORT_HINTS } from './messages';
 import type { StaffView } from './service';
+import type { Config } from '../config';
+import { gapSnapshot, tellNewGaps } from './gaps';
 
 /**
  * `nocert directory import FILE` (CONTRACT.md): one sheet (the first of an .xlsx, or a
@@ -207,9 +209,14 @@ export function validateGrid(grid: string[][]): { rows: ImportedRow[]; errors: R
   return { rows, errors };
 }
 
-/** Writes validated rows in one transaction: units and staff upserted, nothing else touched. */
-export async function applyRows(ds: DataSource, rows: ImportedRow[], now: Date): Promise<{ units: number; staff: number }> {
+/**
+ * Writes validated rows in one transaction: units and staff upserted, nothing else touched.
+ * With `config`, units the import leaves below the Art. 6 minimum are told to the office
+ * (a unit the file creates counts: the file gives its staff).
+ */
+export async function applyRows(ds: DataSource, rows: ImportedRow[], now: Date, config?: Config): Promise<{ units: number; staff: number }> {
   return inTransaction(ds, async (m) => {
+    const before = config ? await gapSnapshot(m) : null;
     const unitRepo = m.getRepository(Unit);
     const staffRepo = m.getRepository(Staff);
     const units = new Map<string, { name: string; isOffice: boolean | null }>();
@@ -237,16 +244,17 @@ export async function applyRows(ds: DataSource, rows: ImportedRow[], now: Date):
       if (existing) await staffRepo.save(Object.assign(existing, fields));
       else await staffRepo.insert({ ...fields, createdAt: now });
     }
+    if (config && before) await tellNewGaps(m, config, before, now, { newUnits: true });
     return { units: units.size, staff: staffCount };
   });
 }
 
 /** Loads units and staff from .xlsx or .csv; any row error throws directory_import_invalid with every row error. */
-export async function importDirectory(ds: DataSource, filePath: string, now: Date): Promise<{ units: number; staff: number }> {
+export async function importDirectory(ds: DataSource, filePath: string, now: Date, config?: Config): Promise<{ units: number; staff: number }> {
   const grid = await readGrid(filePath);
   const { rows, errors } = validateGrid(grid);
   if (errors.length) {
     throw new AppError('directory_import_invalid', `${errors.length} row error(s); nothing was imported`, { details: errors });
   }
-  return applyRows(ds, rows, now);
+  return applyRows(ds, rows, now, config);
 }

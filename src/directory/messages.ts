@@ -26,3 +26,26 @@ export const IMPORT_HINTS = {
   date: '应为日期 YYYY-MM-DD',
   tooLong: (n: number) => `最多 ${n} 个字符`,
 } as const;
+
+/** Art. 6 gap flags as the office reads them. */
+export const GAP_LABEL: Readonly<Record<string, string>> = {
+  no_liaison: '无联络员',
+  too_few_deputies: '代办员不足2人',
+  no_deputy_a: '无A角',
+  no_deputy_b: '无B角',
+};
+
+/** Messages to the office about units below the Art. 6 minimum (no personal data). */
+export const GAP_TEXT = {
+  line: (name: string, gaps: readonly string[]): string => `${name}：${gaps.map((g) => GAP_LABEL[g] ?? g).join('、')}`,
+  appeared: (units: ReadonlyArray<{ name: string; gaps: readonly string[] }>): string =>
+    [
+      `### 人员配备不足：${units.map((u) => u.name).join('、')}`,
+      ...units.map((u) => `> ${GAP_TEXT.line(u.name, u.gaps)}`),
+      '每个单位应至少有1名联络员和2名代办员（A角、B角），请尽快补充（证明事项核验实施办法第六条）。',
+    ].join('\n'),
+  weeklyHeader: '人员配备不足的单位：',
+  weeklyLine: (name: string, gaps: readonly string[]): string => `> ${GAP_TEXT.line(name, gaps)}`,
+  /** The group text as a plain app message (no markdown). */
+  plain: (markdown: string): string => markdown.replace(/^#+\s*/gm, '').replace(/^>\s*/gm, ''),
+} as const;

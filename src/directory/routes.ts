@@ -6,6 +6,7 @@ import { principalOf, requireOffice } from '../http/auth';
 import { inTransaction } from '../db/tx';
 import { AppError } from '../errors';
 import { unitBody, staffBody, upsertUnit, upsertStaff, removeStaff, listUnits, getUnit, staffView, checkUnitCode } from './service';
+import { gapSnapshot, tellNewGaps } from './gaps';
 
 /** Office-local date for away flags. */
 async function today(deps: ModuleDeps): Promise<string> {
@@ -14,7 +15,8 @@ async function today(deps: ModuleDeps): Promise<string> {
 
 /**
  * The directory the office keeps (SPEC 1 Art. 6; CONTRACT.md `/api/v1/units`). Writes are
- * the office's; a unit key reads its own unit only.
+ * the office's; a unit key reads its own unit only. A write that leaves a unit below the
+ * minimum tells the office in the same transaction.
  */
 export function directoryRouter(deps: ModuleDeps): Router {
   const r = new Router();
@@ -23,7 +25,12 @@ export function directoryRouter(deps: ModuleDeps): Router {
   r.put('/units/:code', async (ctx: Context) => {
     const p = requireOffice(ctx);
     const body = unitBody.parse(await readJson(ctx));
-    const { unit, created } = await inTransaction(ds, (m) => upsertUnit(m, ctx.params.code, body, deps.now()));
+    const { unit, created } = await inTransaction(ds, async (m) => {
+      const before = await gapSnapshot(m, [ctx.params.code]);
+      const saved = await upsertUnit(m, ctx.params.code, body, deps.now());
+      await tellNewGaps(m, deps.config, before, deps.now(), { codes: [saved.unit.code] });
+      return saved;
+    });
     deps.log.info({ unit: unit.code, by: p.name, created }, 'unit saved');
     ctx.status = created ? 201 : 200;
     ctx.body = await getUnit(ds.manager, unit.code, await today(deps));
@@ -33,14 +40,24 @@ export function directoryRouter(deps: ModuleDeps): Router {
     requireOffice(ctx);
     checkUnitCode(ctx.params.code);
     const body = staffBody.parse(await readJson(ctx));
-    const { staff, created } = await inTransaction(ds, (m) => upsertStaff(m, ctx.params.code, ctx.params.userid, body, deps.now()));
+    const { staff, created } = await inTransaction(ds, async (m) => {
+      // a move from another unit may leave that unit short
+      const before = await gapSnapshot(m);
+      const saved = await upsertStaff(m, ctx.params.code, ctx.params.userid, body, deps.now());
+      await tellNewGaps(m, deps.config, before, deps.now());
+      return saved;
+    });
     ctx.status = created ? 201 : 200;
     ctx.body = staffView(staff, await today(deps));
   });
 
   r.delete('/units/:code/staff/:userid', async (ctx: Context) => {
     requireOffice(ctx);
-    await inTransaction(ds, (m) => removeStaff(m, ctx.params.code, ctx.params.userid));
+    await inTransaction(ds, async (m) => {
+      const before = await gapSnapshot(m, [ctx.params.code]);
+      await removeStaff(m, ctx.params.code, ctx.params.userid);
+      await tellNewGaps(m, deps.config, before, deps.now(), { codes: [ctx.params.code] });
+    });
     ctx.status = 204;
   });
 

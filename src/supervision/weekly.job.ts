@@ -7,6 +7,8 @@ import { Line, claimOnce, isClaimed, setClaimDetail } from '../scheduler';
 import { nextDate, periodOf, weekdayOf } from '../calendar/period';
 import { verificationStats } from './stats';
 import { WEEKLY } from './messages';
+import { unitsWithGaps } from '../directory/gaps';
+import { GAP_TEXT } from '../directory/messages';
 
 /** Monday 09:00 (office zone); when Monday is a holiday, 09:00 of the week's first working day. */
 export const WEEKLY_AT = '09:00';
@@ -18,8 +20,8 @@ export function mondayOf(date: string): string {
 
 /**
  * SPEC 1 Art. 13: last week's figures in the office group, once per week (a scheduler
- * claim per week), from Monday 09:00 on. Without a group the summary is recorded only
- * (the claim's detail holds the figures).
+ * claim per week), from Monday 09:00 on, with the units still below the Art. 6 minimum.
+ * Without a group the summary is recorded only (the claim's detail holds the figures).
  */
 export async function weeklySummary(d: JobDeps, now: Date): Promise<Line[]> {
   const cal = await d.calendar();
@@ -52,16 +54,18 @@ export async function weeklySummary(d: JobDeps, now: Date): Promise<Line[]> {
         .select('COUNT(DISTINCT e.request_id)', 'n')
         .getRawOne<{ n: string | number }>();
       const worst = s.units.filter((u) => u.overdue > 0).slice(0, 5);
+      const gaps = await unitsWithGaps(m);
       const content = [
         WEEKLY.title(from, to),
         WEEKLY.totals(s.totals.requests, s.totals.onTimeRate, s.totals.overdue, s.totals.exempted),
         WEEKLY.times(s.totals.medianMinutes, s.totals.p90Minutes),
         ...(worst.length ? [WEEKLY.worstHeader, ...worst.map((u) => WEEKLY.worstLine(u.name, u.overdue, u.onTimeRate))] : [WEEKLY.noOverdue]),
         WEEKLY.openEscalations(Number(open?.n ?? 0)),
+        ...(gaps.length ? [GAP_TEXT.weeklyHeader, ...gaps.map((u) => GAP_TEXT.weeklyLine(u.name, u.gaps))] : []),
       ].join('\n');
       const sent = await queueGroupMarkdown(m, d.config, content, now, { id: key, dedupeKey: key });
       const delivered = sent?.channel ?? 'none';
-      await setClaimDetail(m, claim, { delivered, period: s.period, totals: s.totals });
+      await setClaimDetail(m, claim, { delivered, period: s.period, totals: s.totals, gaps: gaps.map((u) => ({ unit: u.code, gaps: u.gaps })) });
       return [{ action: 'weekly_summary', week: monday, delivered }];
     });
   } catch (e) {
