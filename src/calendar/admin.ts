@@ -9,17 +9,11 @@ import { principalOf, requireOffice } from '../http/auth';
 import { AppError } from '../errors';
 import { inTransaction, sqliteSerial } from '../db/tx';
 import { officeMembers, queueGroupMarkdown, queueText } from '../scheduler/context';
-import { formatInZone } from './format';
+import { addDays, formatInZone, mondayOf } from './format';
 import { CALENDAR_TEXT } from './messages';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const dayBody = z.object({ working: z.boolean(), note: z.string().max(100).optional() }).strict();
-
-function addDays(date: string, n: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
 
 /**
  * The working-day calendar as data the office keeps (SPEC "Working time"): read it, override
@@ -100,7 +94,7 @@ export const calendarModule: Module = {
             const w = cal.coverageWarning(now);
             if (!w) return [];
             const week = formatInZone(cal, now).slice(0, 10);
-            const monday = addDays(week, -((new Date(`${week}T00:00:00Z`).getUTCDay() + 6) % 7));
+            const monday = mondayOf(week);
             const key = `calendar-coverage:${w.lastKnownDate}:${monday}`;
             const content = CALENDAR_TEXT.coverage(w.lastKnownDate, w.daysLeft);
             const sent = await inTransaction(deps.dataSource, async (m) => {

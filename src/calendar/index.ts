@@ -14,6 +14,6 @@ export {
   DEADLINE_CATEGORIES,
 } from './deadline';
 export type { Deadline, DeadlineCategory, DeadlineRule, DeadlineRules } from './deadline';
-export { formatInZone, parseInstant } from './format';
+export { formatInZone, parseInstant, shortTime, addDays, addMonths, weekdayOf, mondayOf } from './format';
 export { coveredYears, PACKAGE_HOLIDAYS } from './holiday-data';
 export type { HolidaySource } from './holiday-data';

@@ -4,11 +4,11 @@ import type { AdjustmentKind } from '../../entities/ExemptionApplication';
 import { ModuleDeps } from '../module';
 import { CardEvent, HandlerContext, TextMessage } from '../wecom/dispatcher';
 import { isAppError } from '../errors';
-import { WorkingCalendar } from '../calendar';
+import { WorkingCalendar, shortTime } from '../calendar';
 import { KINDS, REASONS } from './rules';
 import { APPLY_TRIGGERS, CANCEL_WORDS, DECISION_LABEL, MSG, STATUS_LABEL, refusalText } from './messages';
 import { parseForm, looksLikeForm, FormValues } from './form';
-import { Actor, ApplicationInput, Decision, apply, checkApplication, describeLines, localText, review } from './service';
+import { Actor, ApplicationInput, Decision, apply, checkApplication, describeLines, review } from './service';
 import { greyCard, isOfficeMember, sendCard, sendText } from './notify';
 import { exemptionStartCard } from '../../cards/exemption-start.card';
 import { exemptionConfirmCard } from '../../cards/exemption-confirm.card';
@@ -236,7 +236,7 @@ async function onForm(deps: ModuleDeps, p: ExemptionPrompt, text: string, ctx: H
       entryId: checked.entryId,
       reason: checked.reason,
       causeDate: checked.causeDate,
-      due: localText(cal as WorkingCalendar, checked.dueAt),
+      due: shortTime(cal as WorkingCalendar, checked.dueAt),
       late: now.getTime() > checked.dueAt.getTime(),
       lines: await describeLines(m, { kind: data.kind, entryId: checked.entryId, ...checked.fields }),
     },

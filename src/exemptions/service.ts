@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ExemptionApplication, ExemptionEntry, Staff, Unit } from '../../entities';
 import type { AdjustmentKind, ApplicationStatus } from '../../entities/ExemptionApplication';
 import { AppError } from '../errors';
-import { WorkingCalendar, endOfWorkingDay, nextOfficeInstant, parseInstant, formatInZone } from '../calendar';
+import { WorkingCalendar, endOfWorkingDay, nextOfficeInstant, parseInstant, formatInZone, shortTime } from '../calendar';
 import { isSqlite, isUniqueViolation } from '../db/tx';
 import { isValidDate } from '../directory/rules';
 import { CATEGORIES, KINDS, METHODS, REASONS, APPLY_WORKING_DAYS, REMIND_AFTER_WORKING_DAYS, ENTRY_FIELDS, EntryData, EntryField, normaliseName, changedFields } from './rules';
@@ -94,11 +94,6 @@ export function applicationLimits(cal: WorkingCalendar, causeDate: string): { du
 
 function checkCauseDate(cal: WorkingCalendar, causeDate: string, now: Date): void {
   if (causeDate > cal.localDate(now)) throw refuse('validation_failed', `causeDate ${causeDate} is in the future`, 'cause_in_future');
-}
-
-/** "YYYY-MM-DD HH:mm" in the office zone, for people. */
-export function localText(cal: WorkingCalendar | string, d: Date): string {
-  return formatInZone(cal, d).slice(0, 16).replace('T', ' ');
 }
 
 // ---------------------------------------------------------------- helpers
@@ -492,7 +487,7 @@ export async function review(m: EntityManager, cal: WorkingCalendar, actor: Acto
   const summary = await summaryOf(m, fresh);
   const to = await unitContacts(m, a.unitCode);
   const submitter = a.submittedBy && (await m.getRepository(Staff).findOneBy({ userid: a.submittedBy })) ? [a.submittedBy] : [];
-  await sendText(m, [...to, ...submitter], MSG.decisionToUnit(id, localText(cal, a.submittedAt!), summary, label, text), now, { refType: 'exemption_decision', refId: String(id) });
+  await sendText(m, [...to, ...submitter], MSG.decisionToUnit(id, shortTime(cal, a.submittedAt!), summary, label, text), now, { refType: 'exemption_decision', refId: String(id) });
   return fresh;
 }
 

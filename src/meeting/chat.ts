@@ -2,8 +2,7 @@ import { CallbackDispatcher, CardEvent, HandlerContext, TextMessage } from '../w
 import { isAppError } from '../errors';
 import { enqueue } from '../wecom/outbox';
 import { Config } from '../config';
-import { WorkingCalendar } from '../calendar';
-import { shortTime } from '../../cards/verification.card';
+import { WorkingCalendar, shortTime } from '../calendar';
 import { REF, acknowledge, proposeAgenda, staffUnit } from './service';
 import { AGENDA_RE, CARD, TEXT } from './messages';
 

@@ -1,7 +1,7 @@
 import { Between } from 'typeorm';
 import { JointMeeting, JointMeetingUnit, SchedulerState } from '../../entities';
 import { inTransaction, isUniqueViolation } from '../db/tx';
-import { formatInZone, parseInstant } from '../calendar';
+import { addMonths, formatInZone, parseInstant } from '../calendar';
 import { enqueue } from '../wecom/outbox';
 import { DeadlineDeps, officeMembers, queueGroupMarkdown, queueText, unitLiaisons } from '../scheduler/context';
 import { claimOnce, isClaimed } from '../scheduler/claims';
@@ -15,16 +15,6 @@ export const WEEK_MS = 7 * 24 * 3600_000;
 /** 联席会议制度 三(一): "原则上每半年召开一次例会". */
 export const MAX_MONTHS_WITHOUT_MEETING = 6;
 export const CLOCK_KEY = 'meeting.clock_start';
-
-/** YYYY-MM-DD plus n months, the day clamped to the month's end. */
-export function addMonths(date: string, n: number): string {
-  const [y, m, d] = date.split('-').map(Number);
-  const total = y * 12 + (m - 1) + n;
-  const ny = Math.floor(total / 12);
-  const nm = (total % 12) + 1;
-  const last = new Date(Date.UTC(ny, nm, 0)).getUTCDate();
-  return `${ny}-${String(nm).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
-}
 
 /**
  * SPEC 5: a week before a meeting, every member unit's liaisons get a reminder (once per

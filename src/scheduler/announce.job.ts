@@ -1,7 +1,6 @@
 import { Escalation } from '../../entities';
 import { inTransaction, isSqlite } from '../db/tx';
-import { officeMinutesBetween } from '../calendar';
-import { shortTime } from '../../cards/verification.card';
+import { officeMinutesBetween, shortTime } from '../calendar';
 import { DeadlineDeps, GROUP_MESSAGE_BYTES, byteLength, officeGroup, queueGroupMarkdown, staffNames, unitNames } from './context';
 import { GROUP, formatLate, groupItem } from './messages';
 import type { Line } from './engine';

@@ -2,7 +2,7 @@ import { Escalation } from '../../entities';
 import { CallbackDispatcher, CardEvent, HandlerContext } from '../wecom/dispatcher';
 import { isAppError } from '../errors';
 import { enqueue } from '../wecom/outbox';
-import { shortTime } from '../../cards/verification.card';
+import { shortTime } from '../calendar';
 import { ORDER_QUESTION_KEY, escalationActionCard } from '../../cards/escalation.card';
 import { DeadlineDeps, REF, queueText } from './context';
 import { escalationView, officeAction } from './escalations';

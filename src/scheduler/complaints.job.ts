@@ -1,8 +1,7 @@
 import { DataSource } from 'typeorm';
-import { WorkingCalendar, officeMinutesBetween } from '../calendar';
+import { WorkingCalendar, officeMinutesBetween, shortTime } from '../calendar';
 import { inTransaction, isUniqueViolation } from '../db/tx';
 import { dueComplaintReminders, purgeExpiredConversations, unansweredComplaints, undeliveredResults } from '../complaints';
-import { shortTime } from '../../cards/verification.card';
 import { DeadlineDeps, officeMembers, queueGroupMarkdown, queueText } from './context';
 import { claimOnce, isClaimed } from './claims';
 import { inOfficeHours } from './stages';

@@ -1,11 +1,11 @@
 import { EntityManager, In } from 'typeorm';
 import { DeadlineStageClaim, DeadlineTracker, OfficeOrder, Staff, Unit, VerificationEvent, VerificationRecipient, VerificationRequest } from '../../entities';
-import { WorkingCalendar } from '../calendar';
+import { WorkingCalendar, shortTime } from '../calendar';
 import { inTransaction, isSqlite, isUniqueViolation } from '../db/tx';
 import { isAway } from '../directory/rules';
 import { cardViewOf } from '../verification/service';
 import { REF as VREF, parseTaskId, taskIdFor } from '../verification/notify';
-import { verificationRequestCard, shortTime } from '../../cards/verification.card';
+import { verificationRequestCard } from '../../cards/verification.card';
 import { openCase, accountableLiaison } from '../accountability/service';
 import { DeadlineDeps, REF, isOpen, uniq } from './context';
 import { caseFacts, escalate } from './escalations';

@@ -6,7 +6,7 @@ import { ModuleDeps } from '../module';
 import { inTransaction } from '../db/tx';
 import { readRawBody } from '../http/body';
 import { AppError, isAppError } from '../errors';
-import { formatInZone } from '../calendar';
+import { shortTime } from '../calendar';
 import type { DeadlineCategory } from '../calendar';
 import { SessionSigner } from './session';
 import { PAGE_TEXT, CATEGORY_LABEL, STATUS_LABEL, RESULT_LABEL, CHANNEL_LABEL } from './messages';
@@ -147,7 +147,7 @@ export function detailPageRouter({ deps, signer, opContext }: PageDeps): Router 
 async function renderDetail(m: EntityManager, req: VerificationRequest, userid: string, signer: SessionSigner, tz: string, error: string | null): Promise<string> {
   const t = PAGE_TEXT;
   const f = t.fields;
-  const fmt = (d: Date | null) => (d ? formatInZone(tz, d).slice(0, 16).replace('T', ' ') : '');
+  const fmt = (d: Date | null) => (d ? shortTime(tz, d) : '');
   const [units, events, template, owner] = await Promise.all([
     m.getRepository(Unit).findBy([{ code: req.requesterUnit }, { code: req.issuerUnit }]),
     m.getRepository(VerificationEvent).find({ where: { requestId: req.id }, order: { at: 'ASC', id: 'ASC' } }),
