@@ -8,7 +8,9 @@ import { readJson } from '../http/body';
 import { principalOf, requireOffice } from '../http/auth';
 import { AppError } from '../errors';
 import { inTransaction, sqliteSerial } from '../db/tx';
-import { officeMembers, queueGroupMarkdown, queueText } from '../scheduler/context';
+import { REF, queueGroupMarkdown } from '../scheduler/context';
+import { officeMembers } from '../directory/who';
+import { sendText } from '../wecom/messaging';
 import { addDays, formatInZone, mondayOf } from './format';
 import { CALENDAR_TEXT } from './messages';
 
@@ -100,8 +102,8 @@ export const calendarModule: Module = {
             const sent = await inTransaction(deps.dataSource, async (m) => {
               const group = await queueGroupMarkdown(m, deps.config, content, now, { id: 'calendar', dedupeKey: key });
               if (group) return 'group';
-              const members = await officeMembers(m, week);
-              for (const s of members) await queueText(m, s.userid, content.replace(/\*\*/g, ''), now, 'calendar', `${key}:${s.userid}`);
+              const members = await officeMembers(m, { presentOn: week });
+              for (const s of members) await sendText(m, s.userid, content.replace(/\*\*/g, ''), now, { refType: REF.text, refId: 'calendar', dedupeKey: `${key}:${s.userid}` });
               return members.length ? 'members' : 'nobody';
             });
             return [{ warning: 'calendar_runs_out', lastKnownDate: w.lastKnownDate, daysLeft: w.daysLeft, sentTo: sent }];

@@ -9,7 +9,8 @@ import { KINDS, REASONS } from './rules';
 import { APPLY_TRIGGERS, CANCEL_WORDS, DECISION_LABEL, MSG, STATUS_LABEL, refusalText } from './messages';
 import { parseForm, looksLikeForm, FormValues } from './form';
 import { Actor, ApplicationInput, Decision, apply, checkApplication, describeLines, review } from './service';
-import { greyCard, isOfficeMember, sendCard, sendText } from './notify';
+import { greyCard, sendCard, sendText } from '../wecom/messaging';
+import { isOfficeMember } from '../directory/who';
 import { exemptionStartCard } from '../../cards/exemption-start.card';
 import { exemptionConfirmCard } from '../../cards/exemption-confirm.card';
 
@@ -44,8 +45,8 @@ async function clearPrompt(m: EntityManager, userid: string): Promise<void> {
 }
 
 /** A chat reply (the outbox keeps repeated identical replies deliverable). */
-function reply(m: EntityManager, userid: string, content: string, now: Date, _ref: number): Promise<void> {
-  return sendText(m, [userid], content, now);
+async function reply(m: EntityManager, userid: string, content: string, now: Date, _ref: number): Promise<void> {
+  await sendText(m, [userid], content, now);
 }
 
 /** Resolves a unit typed in the form: its code, or its exact name. */

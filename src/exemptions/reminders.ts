@@ -5,7 +5,8 @@ import { inTransaction, claimLock } from '../db/tx';
 import { latestVersion } from './lookup';
 import { PUBLICATION_MONTHS } from './rules';
 import { MSG } from './messages';
-import { officeMembers, sendCard, sendText, unitContacts } from './notify';
+import { sendCard, sendText } from '../wecom/messaging';
+import { officeMembers, unitContacts } from '../directory/who';
 import { shortTime } from '../calendar';
 import { exemptionStartCard } from '../../cards/exemption-start.card';
 

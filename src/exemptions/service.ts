@@ -9,7 +9,9 @@ import { isSqlite, isUniqueViolation } from '../db/tx';
 import { isValidDate } from '../directory/rules';
 import { CATEGORIES, KINDS, METHODS, REASONS, APPLY_WORKING_DAYS, REMIND_AFTER_WORKING_DAYS, ENTRY_FIELDS, EntryData, EntryField, normaliseName, changedFields } from './rules';
 import { MSG, DECISION_LABEL, KIND_LABEL, METHOD_LABEL, CATEGORY_LABEL, STATUS_LABEL } from './messages';
-import { REVIEW_REF, closeReviewCards, officeMembers, sendCard, sendText, unitContacts } from './notify';
+import { REVIEW_REF, closeReviewCards } from './notify';
+import { sendCard, sendText } from '../wecom/messaging';
+import { officeMembers, unitContacts } from '../directory/who';
 import { exemptionReviewCard } from '../../cards/exemption-review.card';
 
 /** Who acts: the office (API key or an office member in WeCom) or one unit. */

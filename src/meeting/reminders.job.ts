@@ -2,8 +2,9 @@ import { Between } from 'typeorm';
 import { JointMeeting, JointMeetingUnit, SchedulerState } from '../../entities';
 import { inTransaction, isUniqueViolation } from '../db/tx';
 import { addMonths, formatInZone, parseInstant } from '../calendar';
-import { enqueue } from '../wecom/outbox';
-import { DeadlineDeps, officeMembers, queueGroupMarkdown, queueText, unitLiaisons } from '../scheduler/context';
+import { DeadlineDeps, REF as DEADLINE_REF, queueGroupMarkdown } from '../scheduler/context';
+import { officeMembers, unitLiaisons } from '../directory/who';
+import { sendCard, sendText } from '../wecom/messaging';
 import { claimOnce, isClaimed } from '../scheduler/claims';
 import { inOfficeHours } from '../scheduler/stages';
 import type { Line } from '../scheduler/engine';
@@ -38,7 +39,7 @@ export async function meetingReminders(d: DeadlineDeps, now: Date): Promise<Line
         const told: string[] = [];
         for (const u of units) {
           for (const s of await unitLiaisons(m, u.unitCode, cal.localDate(now))) {
-            await enqueue(m, { channel: 'message', payload: { touser: s.userid, msgtype: 'template_card', template_card: card }, refType: REF.reminder, refId: String(meeting.id), dedupeKey: `${key}:${s.userid}`, now });
+            await sendCard(m, s.userid, card, now, { refType: REF.reminder, refId: String(meeting.id), dedupeKey: `${key}:${s.userid}` });
             told.push(s.userid);
           }
           await m.getRepository(JointMeetingUnit).update({ id: u.id }, { remindedAt: now });
@@ -86,8 +87,8 @@ async function sixMonthCheck(d: DeadlineDeps, now: Date): Promise<Line | null> {
       const lastDate = last ? formatInZone(cal, last.scheduledAt).slice(0, 10) : null;
       const text = TEXT.overdue(MAX_MONTHS_WITHOUT_MEETING, lastDate);
       const sent = await queueGroupMarkdown(m, d.config, text, now, { id: key, dedupeKey: key });
-      const members = await officeMembers(m, cal.localDate(now));
-      for (const s of members) await queueText(m, s.userid, text, now, key, `${key}:${s.userid}`);
+      const members = await officeMembers(m, { presentOn: cal.localDate(now) });
+      for (const s of members) await sendText(m, s.userid, text, now, { refType: DEADLINE_REF.text, refId: key, dedupeKey: `${key}:${s.userid}` });
       return { action: 'meeting_overdue', lastMeetingId: last?.id ?? null, group: sent?.channel ?? 'none', to: members.map((s) => s.userid) };
     });
   } catch (e) {

@@ -5,7 +5,8 @@ import { AppError } from '../errors';
 import { WorkingCalendar, formatInZone } from '../calendar';
 import { enqueue } from '../wecom/outbox';
 import { Config } from '../config';
-import { unitLiaisons, byteLength } from '../scheduler/context';
+import { byteLength } from '../scheduler/context';
+import { unitLiaisons } from '../directory/who';
 import { MeetingCardView, meetingMinutesCard } from '../../cards/meeting.card';
 import { TEXT } from './messages';
 

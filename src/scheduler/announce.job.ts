@@ -1,7 +1,9 @@
 import { Escalation } from '../../entities';
 import { inTransaction, isSqlite } from '../db/tx';
 import { officeMinutesBetween, shortTime } from '../calendar';
-import { DeadlineDeps, GROUP_MESSAGE_BYTES, byteLength, officeGroup, queueGroupMarkdown, staffNames, unitNames } from './context';
+import { DeadlineDeps, GROUP_MESSAGE_BYTES, byteLength, queueGroupMarkdown } from './context';
+import { staffNames, unitNames } from '../directory/who';
+import { officeGroup } from '../wecom/messaging';
 import { GROUP, formatLate, groupItem } from './messages';
 import type { Line } from './engine';
 

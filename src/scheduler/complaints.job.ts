@@ -2,7 +2,9 @@ import { DataSource } from 'typeorm';
 import { WorkingCalendar, officeMinutesBetween, shortTime } from '../calendar';
 import { inTransaction, isUniqueViolation } from '../db/tx';
 import { dueComplaintReminders, purgeExpiredConversations, unansweredComplaints, undeliveredResults } from '../complaints';
-import { DeadlineDeps, officeMembers, queueGroupMarkdown, queueText } from './context';
+import { DeadlineDeps, REF, queueGroupMarkdown } from './context';
+import { officeMembers } from '../directory/who';
+import { sendText } from '../wecom/messaging';
 import { claimOnce, isClaimed } from './claims';
 import { inOfficeHours } from './stages';
 import { COMPLAINT, formatLate } from './messages';
@@ -45,7 +47,7 @@ export async function complaintDeadlines(d: DeadlineDeps, now: Date): Promise<Li
     const due = shortTime(tz, r.dueAt);
     const key = `complaint:${r.complaintId}:${r.dueAt.getTime()}:${r.kind}`;
     const line = await once(ds, key, 'complaint-deadlines', now, async (m) => {
-      for (const u of r.contacts) await queueText(m, u, r.kind === 'due_soon' ? COMPLAINT.dueSoon(r.number, due) : COMPLAINT.overdue(r.number, due), now, `complaint:${r.complaintId}`, `${key}:${u}`);
+      for (const u of r.contacts) await sendText(m, u, r.kind === 'due_soon' ? COMPLAINT.dueSoon(r.number, due) : COMPLAINT.overdue(r.number, due), now, { refType: REF.text, refId: `complaint:${r.complaintId}`, dedupeKey: `${key}:${u}` });
       let group: string | null = null;
       if (r.kind === 'overdue') {
         const sent = await queueGroupMarkdown(m, d.config, COMPLAINT.overdueGroup(r.number, r.agencyName, due, formatLate(officeMinutesBetween(cal, r.dueAt, now))), now, { id: `complaint:${r.complaintId}`, dedupeKey: `${key}:group` });
@@ -56,8 +58,8 @@ export async function complaintDeadlines(d: DeadlineDeps, now: Date): Promise<Li
     if (line) lines.push(line);
   }
   const office = async (m: Parameters<Parameters<typeof inTransaction>[1]>[0], text: string, key: string) => {
-    const members = await officeMembers(m, today);
-    for (const s of members) await queueText(m, s.userid, text, now, key, `${key}:${s.userid}`);
+    const members = await officeMembers(m, { presentOn: today });
+    for (const s of members) await sendText(m, s.userid, text, now, { refType: REF.text, refId: key, dedupeKey: `${key}:${s.userid}` });
     return members.map((s) => s.userid);
   };
   for (const c of await unansweredComplaints(ds, now, cal)) {

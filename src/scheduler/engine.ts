@@ -3,6 +3,7 @@ import { DeadlineStageClaim, DeadlineTracker, OfficeOrder, Staff, Unit, Verifica
 import { WorkingCalendar, shortTime } from '../calendar';
 import { inTransaction, isSqlite, isUniqueViolation } from '../db/tx';
 import { isAway } from '../directory/rules';
+import { ownerAndLiaisonsOf } from '../directory/who';
 import { cardViewOf } from '../verification/service';
 import { REF as VREF, parseTaskId, taskIdFor } from '../verification/notify';
 import { verificationRequestCard } from '../../cards/verification.card';
@@ -338,15 +339,8 @@ interface Fired {
   escalationId?: number;
 }
 
-/** Present first; when everyone is away, everyone (somebody must hear it). */
-function present(staff: Staff[], today: string): Staff[] {
-  const p = staff.filter((s) => !isAway(s, today));
-  return p.length ? p : staff;
-}
-
 function ownerAndLiaisons(l: Loaded, req: VerificationRequest, today: string): string[] {
-  const liaisons = present((l.staffByUnit.get(req.issuerUnit) ?? []).filter((s) => s.role === 'liaison'), today).map((s) => s.userid);
-  return uniq([...(req.assignee ? [req.assignee] : []), ...liaisons]);
+  return ownerAndLiaisonsOf(req, l.staffByUnit.get(req.issuerUnit) ?? [], today);
 }
 
 async function fire(c: Ctx, m: EntityManager, w: Writes, l: Loaded, req: VerificationRequest, s: PlannedStage, order: OfficeOrder | null): Promise<Fired> {

@@ -5,11 +5,12 @@ import { AppError } from '../errors';
 import { WorkingCalendar, addOfficeMinutes, endOfWorkingDay, officeMinutesBetween, shortTime } from '../calendar';
 import { enqueue } from '../wecom/outbox';
 import { addEvent, detailUrl } from '../verification/service';
-import { requesterTargets } from '../verification/notify';
 import { EscalationCardView, escalationActionCard } from '../../cards/escalation.card';
 import { officeOrderNoticeCard } from '../../cards/office-action.card';
 import { openCase, accountableLiaison, addCaseEvent } from '../accountability/service';
-import { DeadlineDeps, REF, isOfficeMember, isOpen, officeGroup, officeMembers, ownerAndLiaisons, queueGroupMarkdown, queueText, staffNames, unitNames } from './context';
+import { DeadlineDeps, REF, isOpen, queueGroupMarkdown } from './context';
+import { isOfficeMember, officeMembers, ownerAndLiaisons, requesterTargets, staffNames, unitNames } from '../directory/who';
+import { officeGroup, sendText } from '../wecom/messaging';
 import { GROUP, ORDER_PRESET_LABEL, OrderPreset, TEXT, formatLate } from './messages';
 import { loadStageTable } from './settings';
 import { nextWake, planStages } from './stages';
@@ -53,7 +54,7 @@ export async function escalate(
 ): Promise<{ escalation: Escalation; told: string[] }> {
   const missedDueAt = stage.level === 2 && stage.order?.completeBy ? stage.order.completeBy : req.dueAt;
   const today = cal.localDate(now);
-  const members = await officeMembers(m, today);
+  const members = await officeMembers(m, { presentOn: today });
   const repo = m.getRepository(Escalation);
   const esc = repo.create({
     requestId: req.id,
@@ -93,10 +94,10 @@ export async function escalate(
   const requesterSide = await requesterTargets(m, req, today);
   const by = stage.order?.completeBy ? shortTime(d.config.officeTz, stage.order.completeBy) : '';
   for (const u of issuerSide) {
-    await queueText(m, u, stage.level === 2 ? TEXT.escalated2ToIssuer(req.number, by) : TEXT.escalatedToIssuer(req.number), now, String(req.id), `stage:${key}:issuer:${u}`);
+    await sendText(m, u, stage.level === 2 ? TEXT.escalated2ToIssuer(req.number, by) : TEXT.escalatedToIssuer(req.number), now, { refType: REF.text, refId: String(req.id), dedupeKey: `stage:${key}:issuer:${u}` });
   }
   for (const u of requesterSide) {
-    await queueText(m, u, stage.level === 2 ? TEXT.escalated2ToRequester(req.number, view.issuerUnitName) : TEXT.escalatedToRequester(req.number, view.issuerUnitName), now, String(req.id), `stage:${key}:requester:${u}`);
+    await sendText(m, u, stage.level === 2 ? TEXT.escalated2ToRequester(req.number, view.issuerUnitName) : TEXT.escalatedToRequester(req.number, view.issuerUnitName), now, { refType: REF.text, refId: String(req.id), dedupeKey: `stage:${key}:requester:${u}` });
   }
   await addEvent(m, req, now, 'escalated', 'system', {
     data: { level: stage.level, escalationId: esc.id, orderId: esc.orderId, lateMinutes: esc.lateMinutes, groupState: esc.groupState, officeMembers: members.map((s) => s.userid) },
@@ -247,7 +248,7 @@ export async function officeAction(m: EntityManager, d: DeadlineDeps, cal: Worki
 
   if (input.kind === 'urge') {
     const late = formatLate(officeMinutesBetween(cal, esc.missedDueAt, now));
-    for (const u of await ownerAndLiaisons(m, req, today)) await queueText(m, u, TEXT.urged(req.number, late), now, String(req.id), `${key}:${u}`);
+    for (const u of await ownerAndLiaisons(m, req, today)) await sendText(m, u, TEXT.urged(req.number, late), now, { refType: REF.text, refId: String(req.id), dedupeKey: `${key}:${u}` });
     await group(GROUP.urged(actorName, req.number));
     await addEvent(m, req, now, 'urged', officeActorLabel(actor), { data: { escalationId: esc.id, orderId: order.id } });
   } else if (input.kind === 'order') {
@@ -256,9 +257,9 @@ export async function officeAction(m: EntityManager, d: DeadlineDeps, cal: Worki
     const notice = officeOrderNoticeCard({ number: req.number, issuerUnitName: issuerName, requesterUnitName: units.get(req.requesterUnit) ?? req.requesterUnit, completeBy: completeBy!, detailUrl: detailUrl(d.config.publicUrl, req.id), tz }, now);
     for (const u of targets) {
       await enqueue(m, { channel: 'message', payload: { touser: u, msgtype: 'template_card', template_card: notice }, refType: REF.orderNotice, refId: String(order.id), dedupeKey: `${key}:card:${u}`, now });
-      await queueText(m, u, TEXT.ordered(req.number, by), now, String(req.id), `${key}:${u}`);
+      await sendText(m, u, TEXT.ordered(req.number, by), now, { refType: REF.text, refId: String(req.id), dedupeKey: `${key}:${u}` });
     }
-    for (const u of await requesterTargets(m, req, today)) await queueText(m, u, TEXT.orderedToRequester(req.number, issuerName, by), now, String(req.id), `${key}:requester:${u}`);
+    for (const u of await requesterTargets(m, req, today)) await sendText(m, u, TEXT.orderedToRequester(req.number, issuerName, by), now, { refType: REF.text, refId: String(req.id), dedupeKey: `${key}:requester:${u}` });
     await group(GROUP.ordered(actorName, issuerName, req.number, by));
     await addEvent(m, req, now, 'ordered_completion', officeActorLabel(actor), { data: { escalationId: esc.id, orderId: order.id, completeBy: completeBy!.toISOString(), preset } });
     await scheduleOrder(m, cal, req, order, now);

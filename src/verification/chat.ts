@@ -6,7 +6,8 @@ import { CallbackDispatcher, CardEvent, HandlerContext, TextMessage } from '../w
 import { Logger } from '../logger';
 import { WORDS, TEXT } from './messages';
 import { queueText } from './notify';
-import { OpContext, answerRequest, changeCategory, giveReturnReason, handleClick, loadForUpdate, setPrompt, staffName } from './service';
+import { OpContext, answerRequest, changeCategory, giveReturnReason, handleClick, loadForUpdate, setPrompt } from './service';
+import { staffName } from '../directory/who';
 
 /** The bot's questions expire after a day; a later text goes to other handlers. */
 const PROMPT_TTL_MS = 24 * 3600_000;

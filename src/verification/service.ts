@@ -2,7 +2,6 @@ import crypto from 'crypto';
 import { EntityManager, In, IsNull } from 'typeorm';
 import {
   Staff,
-  Unit,
   VerificationEvent,
   VerificationLedgerEntry,
   VerificationPrompt,
@@ -22,10 +21,11 @@ import { insertRows, q } from '../db/fast-sql';
 import { verificationRequestCard, verificationClosedCard, VerificationCardView } from '../../cards/verification.card';
 import { verificationAnsweredCard, verificationReturnedCard, verificationDeadlineCard, ResultCardView } from '../../cards/verification-result.card';
 import { CARD_TEXT, TEXT } from './messages';
-import { REF, queueCard, queueReplaceName, queueText, requesterTargets, taskIdFor, usableSendCode } from './notify';
+import { REF, queueCard, queueReplaceName, queueText, taskIdFor, usableSendCode } from './notify';
+import { Actor, requesterTargets, staffName, unitNames } from '../directory/who';
 
 /** Who acts: a person in WeCom (or on the detail page), or an integrating system's API key. */
-export type Actor = { kind: 'staff'; userid: string } | { kind: 'api'; name: string; unitCode: string | null };
+export type { Actor };
 
 export function actorLabel(a: Actor): string {
   return a.kind === 'staff' ? a.userid : `api:${a.name}`.slice(0, 100);
@@ -89,17 +89,6 @@ export async function addEvent(
     reason: e.reason ?? null,
     data: e.data === undefined ? null : JSON.stringify(e.data),
   });
-}
-
-export async function staffName(m: EntityManager, userid: string | null): Promise<string> {
-  if (!userid) return '';
-  const s = await m.getRepository(Staff).findOneBy({ userid });
-  return s?.name ?? userid;
-}
-
-async function unitNames(m: EntityManager, codes: string[]): Promise<Map<string, string>> {
-  const units = await m.getRepository(Unit).findBy({ code: In([...new Set(codes)]) });
-  return new Map(units.map((u) => [u.code, u.name]));
 }
 
 /** What a request card shows (pure): unit names from `names`, falling back to the codes. */
