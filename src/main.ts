@@ -7,7 +7,7 @@ import { runSweep } from './sweep';
 import { createApiKey } from './http/auth';
 
 /**
- * The one composition root (STYLE.md): config -> DataSource -> WeCom client -> app ->
+ * The one composition root: config -> DataSource -> WeCom client -> app ->
  * workers. Everything below takes its dependencies as arguments.
  */
 export async function main(env: Record<string, string | undefined> = process.env): Promise<System> {

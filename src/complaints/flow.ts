@@ -7,7 +7,8 @@
  * Rules implemented: 投诉举报办法 Art. 4 (grounds), Art. 5 (what a complaint states),
  * Art. 6 (by proxy), Art. 10 (what happens next).
  */
-import { Agency, matchAgency, normalizeName } from './agency-match';
+import { Agency, matchAgency } from './agency-match';
+import { normaliseName, normaliseName as normWord } from '../directory/names';
 import {
   agencyPickMenuId,
   EDIT_DONE_ID,
@@ -610,7 +611,7 @@ function answerAgencyPick(s: ConversationState, input: TextInput, ctx: FlowConte
     const i = Number(w) - 1;
     return i >= 0 && i < candidates.length ? pick(i) : reask(s, T.problems.choice);
   }
-  const byName = candidates.findIndex((c) => normalizeName(c.name) === normalizeName(input.content));
+  const byName = candidates.findIndex((c) => normaliseName(c.name) === normaliseName(input.content));
   if (byName >= 0) return pick(byName);
   if (WORDS.agencyNone.includes(w)) return recordAgencyAsTyped(s, typed, T.agencyKeptAsTyped(typed));
   // Anything else is a new wording of the unit's name.
@@ -1046,13 +1047,6 @@ function command(input: TextInput, withArg: boolean): { cmd: Command; arg?: stri
     }
   }
   return null;
-}
-
-export function normWord(s: string): string {
-  return s
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\s\p{P}\p{S}\p{Cc}\p{Cf}]/gu, '');
 }
 
 /** `TS` + 8 digits + `-` + 4 digits, tolerant of spaces, lower case and full-width characters. */

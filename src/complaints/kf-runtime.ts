@@ -733,7 +733,7 @@ export function parseState(raw: string | null): ConversationState | null {
   }
 }
 
-/** The published list (exemptions issue): what the chat's "is a certificate still required?" finds. */
+/** The published exemption list: what the chat's "is a certificate still required?" finds. */
 export const defaultExemptionSearch: ExemptionSearch = async (m, q) => {
   const rows = await searchPublished(m, q, 6);
   return rows.map((r) => ({ serviceItem: r.serviceItem, certificate: r.certificate, method: r.method, issuerUnit: r.issuerUnit.name }));

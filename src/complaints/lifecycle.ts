@@ -16,7 +16,7 @@ import { AppError } from '../errors';
 import { WorkingCalendar, endOfWorkingDay, formatInZone } from '../calendar';
 import { isSqlite, isUniqueViolation } from '../db/tx';
 import { complaintCard, ComplaintCardView } from '../../cards/complaint.card';
-import { normalizeName } from './agency-match';
+import { normaliseName } from '../directory/names';
 import { findOriginal } from './duplicates';
 import { addEvent } from './events';
 import { CITIZEN, LIAISON, STATUS_LABELS } from './lifecycle-messages';
@@ -141,8 +141,8 @@ export async function registerComplaint(m: EntityManager, input: RegisterInput, 
     agencyName = unit.name;
   } else if (agencyName) {
     agencyName = requireText(agencyName, 'agencyName', LIMITS.agency);
-    const wanted = normalizeName(agencyName);
-    const hit = (await m.find(Unit, { select: { code: true, name: true } })).find((u) => normalizeName(u.name) === wanted);
+    const wanted = normaliseName(agencyName);
+    const hit = (await m.find(Unit, { select: { code: true, name: true } })).find((u) => normaliseName(u.name) === wanted);
     if (hit) {
       agencyCode = hit.code;
       agencyName = hit.name;

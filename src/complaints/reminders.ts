@@ -1,5 +1,5 @@
 /**
- * Time-driven questions the scheduler (deadlines issue) asks about complaints. Read-only:
+ * Time-driven questions the scheduler asks about complaints. Read-only:
  * the scheduler decides whom to remind, how often, and when to escalate.
  */
 import { DataSource, EntityManager, In, IsNull, LessThan, LessThanOrEqual, Not } from 'typeorm';

@@ -1,6 +1,6 @@
 /**
- * Every Chinese sentence of the deadline stages, escalations and office actions
- * (STYLE.md #5). Nothing here carries the applicant's personal data (SPEC 1 Art. 12):
+ * Every Chinese sentence of the deadline stages, escalations and office actions.
+ * Nothing here carries the applicant's personal data (SPEC 1 Art. 12):
  * only request numbers, unit and staff names, times.
  */
 import type { DeadlineCategory } from '../calendar';

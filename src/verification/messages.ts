@@ -1,6 +1,6 @@
 /**
- * Every Chinese sentence the verification module sends in WeCom or shows on its pages
- * (STYLE.md #5). No personal data goes into these texts except where a function says so.
+ * Every Chinese sentence the verification module sends in WeCom or shows on its pages.
+ * No personal data goes into these texts except where a function says so.
  */
 import type { DeadlineCategory } from '../calendar';
 import type { VerificationStatus, VerificationResult } from '../../entities/VerificationRequest';

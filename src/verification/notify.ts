@@ -3,7 +3,7 @@ import { OutboxMessage, VerificationRecipient } from '../../entities';
 import { enqueue } from '../wecom/outbox';
 import { sendText, updateCard } from '../wecom/messaging';
 
-/** Outbox ref types of this module (the card-repair job and issue 4 read them). */
+/** Outbox ref types of this module (the card-repair job and the deadline sweep read them). */
 export const REF = {
   card: 'verification_card',
   cardUpdate: 'verification_card_update',

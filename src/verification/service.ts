@@ -1,5 +1,5 @@
 import crypto from 'crypto';
-import { EntityManager, In, IsNull } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
 import {
   Staff,
   VerificationEvent,
@@ -7,13 +7,12 @@ import {
   VerificationPrompt,
   VerificationRecipient,
   VerificationRequest,
-  VerificationTemplate,
 } from '../../entities';
 import type { VerificationChannel, VerificationResult, VerificationStatus } from '../../entities/VerificationRequest';
 import type { LedgerKind } from '../../entities/VerificationLedgerEntry';
 import type { PromptKind } from '../../entities/VerificationPrompt';
 import { AppError } from '../errors';
-import { isSqlite, isUniqueViolation } from '../db/tx';
+import { isSqlite } from '../db/tx';
 import { WorkingCalendar, computeDeadline, officeMinutesBetween, DeadlineCategory, shortTime } from '../calendar';
 import { isAway, unitStrength, GapFlag } from '../directory/rules';
 import { isValidIdNumber, normaliseIdNumber } from './id-number';
@@ -211,11 +210,6 @@ export async function nextNumber(m: EntityManager, localDate: string): Promise<s
   }
   if (!Number.isSafeInteger(next) || next < 1) throw new AppError('internal', 'request number allocation returned no value');
   return `HC${day}-${String(next).padStart(4, '0')}`;
-}
-
-export async function findTemplate(m: EntityManager, issuerUnit: string, certificate: string, requesterUnit: string): Promise<VerificationTemplate | null> {
-  const rows = await m.getRepository(VerificationTemplate).findBy({ issuerUnit, certificate, requesterUnit: In([requesterUnit, '']) });
-  return rows.find((t) => t.requesterUnit === requesterUnit) ?? rows.find((t) => t.requesterUnit === '') ?? null;
 }
 
 // ---------------------------------------------------------------- create (Art. 2-5)

@@ -1,5 +1,5 @@
 /**
- * Bad input from citizens and from sync_msg (issue 5 "Bad input"): each gets a helpful
+ * Bad input from citizens and from sync_msg: each gets a helpful
  * reply or is ignored, and never breaks the conversation or another citizen's.
  */
 import { expect } from 'chai';

@@ -167,7 +167,7 @@ describe('complaints: a conversation over WeChat Customer Service', () => {
   });
 
   it('searches the published exemption list and offers to complain when a certificate is no longer required', async () => {
-    // The exemptions issue's own mother publishes the list (no writing its tables by hand).
+    // The exemptions mother publishes the list (no writing its tables by hand).
     await ExemptionMother.published(kh.h.sys.dataSource, [ExemptionMother.entry({ serviceItem: '社保关系转移', certificate: '居住证明', requesterUnit: 'HRSS', issuerUnit: 'PSB', method: 'sharing', defaultCategory: 'digital' })], kh.h.clock.now);
     const u = 'wmAsk';
     let r = await kh.say(u, '查询是否需要证明', 'menu_exemption');

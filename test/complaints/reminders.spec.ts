@@ -1,4 +1,4 @@
-/** The questions the scheduler (deadlines issue) asks about complaints. */
+/** The questions the scheduler asks about complaints. */
 import { expect } from 'chai';
 import { Complaint, KfConversation } from '../../entities';
 import { dueComplaintReminders, purgeExpiredConversations, unansweredComplaints, undeliveredResults } from '../../src/complaints';

@@ -9,7 +9,7 @@ import { Api, VerificationMother, badIdNumber, cardOf, expectUnchanged, mark, sn
 import { directoryHarness } from '../helpers/directory-harness';
 
 /**
- * Issue 3 "Bad input": each case is a clear error, no state change, no message sent. For
+ * Bad input: each case is a clear error, no state change, no message sent. For
  * chat and card input the only answer is to the person who typed or clicked.
  */
 describe('verification: bad input changes nothing and sends nothing', () => {

@@ -6,7 +6,7 @@ import { Harness } from '../system';
 import { DirectoryMother, UnitSpec } from './directory';
 import { Api, VerificationMother } from './verification';
 
-/** Object mother for the deadline stages, escalations, meetings (issue 4). */
+/** Object mother for the deadline stages, escalations, meetings. */
 export const SchedulerMother = {
   /** The standard directory with a second office member and a unit whose A is away. */
   units(): UnitSpec[] {
