@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { Complaint, KfInboundMessage, KfSyncCursor, OutboxMessage } from '../../entities';
 import { T, GROUND_LABELS } from '../../src/complaints/messages';
 import { kfEventXml } from '../../src/sandbox';
-import { complaintByNumber, eventsOf, fileByChat, KfHarness, startKfHarness } from '../helpers/mothers/complaints';
+import { complaintByNumber, eventsOf, fileByChat, KfHarness, startKfHarness } from '../helpers/kf';
 
 describe('complaints: bad input in the chat', () => {
   let kh: KfHarness;

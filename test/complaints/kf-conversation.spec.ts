@@ -7,7 +7,7 @@ import { Complaint, KfConversation, OutboxMessage } from '../../entities';
 import { createKfWorker } from '../../src/complaints';
 import { ExemptionMother } from '../helpers/mothers/exemptions';
 import { T, GROUND_LABELS } from '../../src/complaints/messages';
-import { complaintByNumber, eventsOf, fileByChat, KfHarness, startKfHarness } from '../helpers/mothers/complaints';
+import { complaintByNumber, eventsOf, fileByChat, KfHarness, startKfHarness } from '../helpers/kf';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

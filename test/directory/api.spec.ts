@@ -3,7 +3,7 @@ import { startHarness, Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { Staff, Unit } from '../../entities';
 import { DirectoryMother } from '../helpers/mothers/directory';
-import { Api } from '../helpers/mothers/verification';
+import { Api } from '../helpers/api';
 
 describe('directory API (PUT /api/v1/units/{code}, .../staff/{userid}; Art. 6 gaps)', () => {
   let h: Harness;

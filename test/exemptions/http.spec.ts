@@ -1,29 +1,31 @@
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
-import { Harness } from '../helpers/system';
+import { directoryHarness, Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { ExemptionApplication, ExemptionEntry, ExemptionComment, VerificationRequest } from '../../entities';
 import { getVerificationEntry, searchPublished } from '../../src/exemptions';
 import { idNumber } from '../helpers/mothers/verification';
-import { ExemptionMother, ListApi, exemptionUnits, listState, textsTo, cardsTo, mark } from '../helpers/mothers/exemptions';
-import { directoryHarness } from '../helpers/directory-harness';
+import { ExemptionMother, exemptionUnits } from '../helpers/mothers/exemptions';
+import { Api } from '../helpers/api';
+import { cardsTo, mark, textsTo } from '../helpers/inbox';
+import { listState } from '../helpers/exemptions';
 
 describe('exemption list over HTTP (SPEC 2, CONTRACT /api/v1/exemptions)', () => {
   let h: Harness;
-  let office: ListApi;
-  let rsj: ListApi;
-  let gaj: ListApi;
-  let pub: ListApi;
+  let office: Api;
+  let rsj: Api;
+  let gaj: Api;
+  let pub: Api;
   const units = exemptionUnits();
 
   const env = directoryHarness(units);
   beforeEach(async () => {
     h = env.h;
     const ds = h.sys.dataSource;
-    office = new ListApi(h.sys.url, await createApiKey(ds, 'office-console', null, h.clock.now));
-    rsj = new ListApi(h.sys.url, await createApiKey(ds, 'rsj-system', 'RSJ', h.clock.now));
-    gaj = new ListApi(h.sys.url, await createApiKey(ds, 'gaj-system', 'GAJ', h.clock.now));
-    pub = new ListApi(h.sys.url, null);
+    office = new Api(h.sys.url, await createApiKey(ds, 'office-console', null, h.clock.now));
+    rsj = new Api(h.sys.url, await createApiKey(ds, 'rsj-system', 'RSJ', h.clock.now));
+    gaj = new Api(h.sys.url, await createApiKey(ds, 'gaj-system', 'GAJ', h.clock.now));
+    pub = new Api(h.sys.url, null);
   });
 
   /** Asserts the call fails with status/code and leaves every list table and the outbox as they were. */
@@ -37,7 +39,7 @@ describe('exemption list over HTTP (SPEC 2, CONTRACT /api/v1/exemptions)', () =>
     return res.body.error;
   }
 
-  async function applied(api: ListApi, body: object) {
+  async function applied(api: Api, body: object) {
     const res = await api.post('/exemptions/applications', body);
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     return res.body;
@@ -311,7 +313,7 @@ describe('exemption list over HTTP (SPEC 2, CONTRACT /api/v1/exemptions)', () =>
       await refused(() => rsj.post('/exemptions/applications', ExemptionMother.changeBody(e1, { method: 'verification' })), 422, 'validation_failed');
       await refused(() => rsj.post('/exemptions/applications', ExemptionMother.cancelBody(e1, { method: 'sharing' })), 422, 'validation_failed');
       // SCJ neither requests nor issues entry e1; nor may it apply as RSJ
-      const scj = new ListApi(h.sys.url, await createApiKey(h.sys.dataSource, 'scj', 'SCJ', h.clock.now));
+      const scj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'scj', 'SCJ', h.clock.now));
       await refused(() => scj.post('/exemptions/applications', ExemptionMother.cancelBody(e1)), 403, 'forbidden');
       await refused(() => scj.post('/exemptions/applications', ExemptionMother.addBody({ unitCode: 'RSJ' })), 403, 'forbidden');
       await refused(() => scj.post('/exemptions/applications', ExemptionMother.addBody({ requesterUnit: 'RSJ' })), 403, 'forbidden');
@@ -394,14 +396,14 @@ describe('exemption list over HTTP (SPEC 2, CONTRACT /api/v1/exemptions)', () =>
 
   describe('public limits and comments (Art. 12)', () => {
     it('search is rate limited per client IP: 429 with Retry-After, others unaffected, then allowed again', async () => {
-      const one = new ListApi(h.sys.url, null, '198.51.100.7');
+      const one = new Api(h.sys.url, null, '198.51.100.7');
       for (let i = 0; i < 60; i++) expect((await one.get('/exemptions?q=x')).status).to.equal(200);
       const over = await one.get('/exemptions?q=x');
       expect(over.status).to.equal(429);
       expect(over.body.error.code).to.equal('rate_limited');
       expect(Number(over.headers.get('retry-after'))).to.be.within(1, 60);
       expect((await one.get('/exemptions/versions')).status, 'versions share the limit').to.equal(429);
-      expect((await new ListApi(h.sys.url, null, '198.51.100.8').get('/exemptions?q=x')).status).to.equal(200);
+      expect((await new Api(h.sys.url, null, '198.51.100.8').get('/exemptions?q=x')).status).to.equal(200);
       h.clock.advance(2 * 60_000);
       expect((await one.get('/exemptions?q=x')).status).to.equal(200);
     });
@@ -418,7 +420,7 @@ describe('exemption list over HTTP (SPEC 2, CONTRACT /api/v1/exemptions)', () =>
       expect(list.body.comments[0]).to.deep.include({ content: '户籍证明还在被要求提供', entryId: e1, status: 'new' });
       expect((await office.post(`/exemptions/comments/${c.body.id}/read`)).status).to.equal(204);
       expect((await h.sys.dataSource.getRepository(ExemptionComment).findOneByOrFail({ id: c.body.id })).status).to.equal('read');
-      const one = new ListApi(h.sys.url, null, '198.51.100.20');
+      const one = new Api(h.sys.url, null, '198.51.100.20');
       for (let i = 0; i < 10; i++) expect((await one.post('/exemptions/comments', { content: `意见${i}` })).status).to.equal(201);
       await refused(() => one.post('/exemptions/comments', { content: '再来一条' }), 429, 'rate_limited');
     });

@@ -4,14 +4,16 @@ import { createApiKey } from '../../src/http/auth';
 import { ExemptionApplication, ExemptionPrompt } from '../../entities';
 import { getVerificationEntry, dueApplicationReminders } from '../../src/exemptions';
 import { DirectoryMother } from '../helpers/mothers/directory';
-import { ExemptionMother, ListApi, exemptionUnits, textsTo, cardsTo, mark } from '../helpers/mothers/exemptions';
+import { ExemptionMother, exemptionUnits } from '../helpers/mothers/exemptions';
+import { Api } from '../helpers/api';
+import { cardsTo, mark, textsTo } from '../helpers/inbox';
 
 const ADD_FORM = ['【新增事项】', '事项：失业保险金申领', '材料：户籍证明', '出具单位：县公安局', '方式：部门核验', '依据：《失业保险条例》第十六条', '类别：纸质档案', '原因：可由部门核验', '起因日期：2026-11-25', '说明：人口库已可查询'].join('\n');
 
 describe('exemption list in WeCom: apply from the chat, review from a card (SPEC 2 Art. 9-10)', () => {
   let h: Harness;
-  let office: ListApi;
-  let rsj: ListApi;
+  let office: Api;
+  let rsj: Api;
   let since = 0;
   const units = exemptionUnits();
 
@@ -25,8 +27,8 @@ describe('exemption list in WeCom: apply from the chat, review from a card (SPEC
     // each test in its own minutes: the emulator keeps WeCom's per-member 30/min limit across tests
     h.clock.set(new Date(Date.parse('2026-11-26T09:00:00+08:00') + test++ * 3 * 60_000));
     await DirectoryMother.seed(h.sys.dataSource, units);
-    office = new ListApi(h.sys.url, await createApiKey(h.sys.dataSource, 'office-console', null, h.clock.now));
-    rsj = new ListApi(h.sys.url, await createApiKey(h.sys.dataSource, 'rsj-system', 'RSJ', h.clock.now));
+    office = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'office-console', null, h.clock.now));
+    rsj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'rsj-system', 'RSJ', h.clock.now));
     since = mark(h);
   });
 
@@ -92,7 +94,7 @@ describe('exemption list in WeCom: apply from the chat, review from a card (SPEC
     expect(textsTo(h, 'office.chief', since).join('\n')).to.include(`申请号 ${a.id} 同意`);
 
     expect((await office.post('/exemptions/publish', {})).status).to.equal(201);
-    const pub = new ListApi(h.sys.url, null);
+    const pub = new Api(h.sys.url, null);
     const found = await pub.get(`/exemptions?q=${encodeURIComponent('户籍')}`);
     expect(found.body.items.map((x: any) => x.id)).to.deep.equal([approved.entryId]);
     expect(await getVerificationEntry(h.sys.dataSource.manager, approved.entryId!)).to.deep.include({ issuerUnit: 'GAJ', defaultCategory: 'paper' });

@@ -1,12 +1,14 @@
 import { expect } from 'chai';
 import crypto from 'crypto';
-import { Harness } from '../helpers/system';
+import { directoryHarness, Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { cardEventXml } from '../../src/sandbox';
 import { VerificationRequest, VerificationEvent, OutboxMessage } from '../../entities';
 import { DirectoryMother } from '../helpers/mothers/directory';
-import { Api, VerificationMother, badIdNumber, cardOf, expectUnchanged, mark, snapshot, textsTo } from '../helpers/mothers/verification';
-import { directoryHarness } from '../helpers/directory-harness';
+import { VerificationMother, badIdNumber } from '../helpers/mothers/verification';
+import { Api } from '../helpers/api';
+import { cardOf, mark, textsTo } from '../helpers/inbox';
+import { expectUnchanged, snapshot } from '../helpers/verification';
 
 /**
  * Bad input: each case is a clear error, no state change, no message sent. For

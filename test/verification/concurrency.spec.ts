@@ -7,7 +7,8 @@ import { inTransaction } from '../../src/db/tx';
 import { VerificationEvent, VerificationRecipient, VerificationRequest } from '../../entities';
 import { handleClick, OpContext } from '../../src/verification/service';
 import { DirectoryMother } from '../helpers/mothers/directory';
-import { Api, VerificationMother } from '../helpers/mothers/verification';
+import { VerificationMother } from '../helpers/mothers/verification';
+import { Api } from '../helpers/api';
 
 describe('verification: concurrency (first click wins, unique numbers, idempotent creates)', () => {
   let h: Harness;

@@ -3,7 +3,9 @@ import { startHarness, Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { PersonalDataRead, VerificationRequest } from '../../entities';
 import { DirectoryMother } from '../helpers/mothers/directory';
-import { Api, VerificationMother, cardOf, idNumber } from '../helpers/mothers/verification';
+import { VerificationMother, idNumber } from '../helpers/mothers/verification';
+import { Api } from '../helpers/api';
+import { cardOf } from '../helpers/inbox';
 
 /** SPEC 1 Art. 12: full personal data only for the two units and the office, every view logged. */
 describe('verification: the detail page behind the card link (WeCom OAuth, Art. 12)', () => {

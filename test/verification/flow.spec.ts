@@ -1,10 +1,11 @@
 import { expect } from 'chai';
-import { Harness } from '../helpers/system';
+import { directoryHarness, Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { VerificationRequest, Staff } from '../../entities';
 import { DirectoryMother } from '../helpers/mothers/directory';
-import { Api, VerificationMother, cardOf, idNumber, mark, noticesTo, textsTo as allTexts } from '../helpers/mothers/verification';
-import { directoryHarness } from '../helpers/directory-harness';
+import { VerificationMother, idNumber } from '../helpers/mothers/verification';
+import { Api } from '../helpers/api';
+import { cardOf, mark, noticesTo, textsTo as allTexts } from '../helpers/inbox';
 
 describe('verification: a request travels end to end (SPEC 1 Art. 5-7)', () => {
   let h: Harness;

@@ -1,12 +1,14 @@
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
-import { Harness } from '../helpers/system';
+import { directoryHarness, Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { OutboxMessage, VerificationRequest } from '../../entities';
 import { DirectoryMother } from '../helpers/mothers/directory';
-import { Api, VerificationMother, cardOf, expectUnchanged, idNumber, snapshot } from '../helpers/mothers/verification';
+import { VerificationMother, idNumber } from '../helpers/mothers/verification';
 import { ExemptionMother } from '../helpers/mothers/exemptions';
-import { directoryHarness } from '../helpers/directory-harness';
+import { Api } from '../helpers/api';
+import { cardOf } from '../helpers/inbox';
+import { expectUnchanged, snapshot } from '../helpers/verification';
 
 describe('verification: offline requests, ledgers, templates, list entries (SPEC 1 Art. 3, 4, 8, 9)', () => {
   let h: Harness;
