@@ -11,7 +11,7 @@ import { openCase, accountableLiaison, addCaseEvent } from '../accountability/se
 import { DeadlineDeps, REF, isOpen, queueGroupMarkdown } from './context';
 import { isOfficeMember, officeMembers, ownerAndLiaisons, requesterTargets, staffNames, unitNames } from '../directory/who';
 import { officeGroup, sendText } from '../wecom/messaging';
-import { GROUP, ORDER_PRESET_LABEL, OrderPreset, TEXT, formatLate } from './messages';
+import { DONE_LINE, GROUP, OFFICE_ACTION_TEXT, ORDER_PRESET_LABEL, OrderPreset, TEXT, formatLate } from './messages';
 import { loadStageTable } from './settings';
 import { nextWake, planStages } from './stages';
 
@@ -193,8 +193,8 @@ export async function doneLines(m: EntityManager, tz: string, escalationId: numb
   const names = await staffNames(m, orders.map((o) => o.actor));
   return orders.map((o) => {
     const who = names.get(o.actor) ?? o.actor;
-    if (o.kind === 'order' && o.completeBy) return `责成${shortTime(tz, o.completeBy).slice(5)}前办结（${who}）`;
-    return `${o.kind === 'urge' ? '督办' : '约谈'}（${who} ${shortTime(tz, o.createdAt).slice(11)}）`;
+    if (o.kind === 'order' && o.completeBy) return DONE_LINE.order(shortTime(tz, o.completeBy).slice(5), who);
+    return DONE_LINE.other(o.kind === 'urge' ? OFFICE_ACTION_TEXT.urge : OFFICE_ACTION_TEXT.summons, who, shortTime(tz, o.createdAt).slice(11));
   });
 }
 

@@ -35,6 +35,12 @@ export const OFFICE_ACTION_TEXT = {
   selectionTitle: '限时办结时限',
 } as const;
 
+/** One office action on the escalation card: "责成11-26 17:30前办结（王五）", "督办（王五 10:02）". */
+export const DONE_LINE = {
+  order: (by: string, who: string) => `责成${by}前办结（${who}）`,
+  other: (action: string, who: string, at: string) => `${action}（${who} ${at}）`,
+};
+
 export const TEXT = {
   reminderPending: (number: string, due: string) => `【协查提醒】协查 ${number} 已过答复时限的一半，仍未受理。请在卡片上受理，并于 ${due} 前答复。`,
   reminderAccepted: (number: string, due: string) => `【协查提醒】你受理的协查 ${number} 已过答复时限的一半，请于 ${due} 前答复。`,

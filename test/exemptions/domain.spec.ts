@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { DataSource } from 'typeorm';
 import { testDataSource, extraDataSource, clearTables } from '../helpers/db';
-import { CalendarMother, show } from '../calendar/calendar-mother';
+import { CalendarMother, show } from '../helpers/mothers/calendar';
 import { ExemptionApplication, OutboxMessage, Staff } from '../../entities';
 import { inTransaction } from '../../src/db/tx';
 import { apply, applicationLimits, recordCause, review, Actor } from '../../src/exemptions/service';
