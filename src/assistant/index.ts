@@ -1,6 +1,7 @@
 import { Module } from '../module';
 import { enqueue } from '../wecom/outbox';
 import { ASSISTANT } from './messages';
+import { textPayload } from '../wecom/messaging';
 
 /**
  * The bot's own answers: a welcome when a member opens the app, and a help text for a
@@ -14,7 +15,7 @@ export const assistantModule: Module = {
       const day = ctx.now.toISOString().slice(0, 10);
       await enqueue(ctx.manager, {
         channel: 'message',
-        payload: { touser: e.from, msgtype: 'text', text: { content: ASSISTANT.welcome() } },
+        payload: textPayload(e.from, ASSISTANT.welcome()),
         recipients: [e.from],
         dedupeKey: `welcome:${e.from}:${day}`,
         refType: 'assistant',
@@ -25,7 +26,7 @@ export const assistantModule: Module = {
     dispatcher.onUnhandledText(async (m, ctx) => {
       await enqueue(ctx.manager, {
         channel: 'message',
-        payload: { touser: m.from, msgtype: 'text', text: { content: ASSISTANT.help } },
+        payload: textPayload(m.from, ASSISTANT.help),
         recipients: [m.from],
         dedupeKey: `help:${m.msgId}`,
         refType: 'assistant',

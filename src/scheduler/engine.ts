@@ -15,6 +15,7 @@ import { EnqueueMessage, enqueueMany } from '../wecom/outbox';
 import { bulkInsert } from './bulk';
 import { loadStageTable } from './settings';
 import { PlannedStage, StageTable, decide, inOfficeHours, nextWake, planStages } from './stages';
+import { cardPayload, textPayload } from '../wecom/messaging';
 
 export type Line = Record<string, unknown>;
 
@@ -168,7 +169,7 @@ class Writes {
   }
 
   text(req: VerificationRequest, userid: string, content: string, key: string): void {
-    this.outbox.push({ channel: 'message', payload: { touser: userid, msgtype: 'text', text: { content } }, refType: REF.text, refId: String(req.id), dedupeKey: key, now: this.now });
+    this.outbox.push({ channel: 'message', payload: textPayload(userid, content), refType: REF.text, refId: String(req.id), dedupeKey: key, now: this.now });
   }
 }
 
@@ -411,7 +412,7 @@ function backupPing(c: Ctx, w: Writes, l: Loaded, req: VerificationRequest, s: P
   const due = shortTime(d.config.officeTz, req.dueAt);
   for (const b of here) {
     const taskId = taskIdFor(req.id, ordinal++, 0);
-    w.outbox.push({ channel: 'message', payload: { touser: b.userid, msgtype: 'template_card', template_card: verificationRequestCard(view, taskId, now) }, refType: VREF.card, refId: taskId, dedupeKey: `verif-card:${taskId}`, now });
+    w.outbox.push({ channel: 'message', payload: cardPayload(b.userid, verificationRequestCard(view, taskId, now)), refType: VREF.card, refId: taskId, dedupeKey: `verif-card:${taskId}`, now });
     // The card's outbox row is found by its ref (verification_card, task_id) when its response_code is needed.
     w.recipients.push({ requestId: req.id, userid: b.userid, role: b.role, ab: b.ab, reason: 'backup', notifiedAt: now, taskId, cardSeq: 0, cardOutboxId: null, codeUsed: false, closedAt: null, outcome: null });
     w.text(req, b.userid, TEXT.backup(req.number, due), `stage:${req.id}:${s.stage}:${b.userid}`);

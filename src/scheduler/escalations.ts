@@ -9,8 +9,8 @@ import { EscalationCardView, escalationActionCard } from '../../cards/escalation
 import { officeOrderNoticeCard } from '../../cards/office-action.card';
 import { openCase, accountableLiaison, addCaseEvent } from '../accountability/service';
 import { DeadlineDeps, REF, isOpen, queueGroupMarkdown } from './context';
-import { isOfficeMember, officeMembers, ownerAndLiaisons, requesterTargets, staffNames, unitNames } from '../directory/who';
-import { officeGroup, sendText } from '../wecom/messaging';
+import { Actor, isOfficeMember, officeMembers, ownerAndLiaisons, requesterTargets, staffNames, unitNames } from '../directory/who';
+import { cardPayload, officeGroup, sendText } from '../wecom/messaging';
 import { DONE_LINE, GROUP, OFFICE_ACTION_TEXT, ORDER_PRESET_LABEL, OrderPreset, TEXT, formatLate } from './messages';
 import { loadStageTable } from './settings';
 import { nextWake, planStages } from './stages';
@@ -82,7 +82,7 @@ export async function escalate(
     const taskId = escalationTaskId(esc.id, i);
     await enqueue(m, {
       channel: 'message',
-      payload: { touser: s.userid, msgtype: 'template_card', template_card: escalationActionCard(view, taskId, now) },
+      payload: cardPayload(s.userid, escalationActionCard(view, taskId, now)),
       refType: REF.escalationCard,
       refId: taskId,
       dedupeKey: `esc-card:${taskId}`,
@@ -144,9 +144,7 @@ export function caseFacts(d: DeadlineDeps, cal: WorkingCalendar, req: Verificati
 
 // ---------------------------------------------------------------- office actions (Art. 11)
 
-export type OfficeActor = { kind: 'staff'; userid: string } | { kind: 'api'; name: string };
-
-export function officeActorLabel(a: OfficeActor): string {
+export function officeActorLabel(a: Actor): string {
   return a.kind === 'staff' ? a.userid : `api:${a.name}`.slice(0, 100);
 }
 
@@ -202,7 +200,7 @@ export async function doneLines(m: EntityManager, tz: string, escalationId: numb
  * 督办 / 责成限时办结 / 约谈 by the office (SPEC 1 Art. 11), from a card or the API. Every
  * check comes before the first write: a refused action changes nothing and sends nothing.
  */
-export async function officeAction(m: EntityManager, d: DeadlineDeps, cal: WorkingCalendar, escalationId: number, actor: OfficeActor, input: OfficeActionInput, now: Date): Promise<ActionResult> {
+export async function officeAction(m: EntityManager, d: DeadlineDeps, cal: WorkingCalendar, escalationId: number, actor: Actor, input: OfficeActionInput, now: Date): Promise<ActionResult> {
   const esc = await loadEscalation(m, escalationId);
   let actorName = actor.kind === 'api' ? actor.name : actor.userid;
   if (actor.kind === 'staff') {
@@ -256,7 +254,7 @@ export async function officeAction(m: EntityManager, d: DeadlineDeps, cal: Worki
     const targets = await ownerAndLiaisons(m, req, today);
     const notice = officeOrderNoticeCard({ number: req.number, issuerUnitName: issuerName, requesterUnitName: units.get(req.requesterUnit) ?? req.requesterUnit, completeBy: completeBy!, detailUrl: detailUrl(d.config.publicUrl, req.id), tz }, now);
     for (const u of targets) {
-      await enqueue(m, { channel: 'message', payload: { touser: u, msgtype: 'template_card', template_card: notice }, refType: REF.orderNotice, refId: String(order.id), dedupeKey: `${key}:card:${u}`, now });
+      await enqueue(m, { channel: 'message', payload: cardPayload(u, notice), refType: REF.orderNotice, refId: String(order.id), dedupeKey: `${key}:card:${u}`, now });
       await sendText(m, u, TEXT.ordered(req.number, by), now, { refType: REF.text, refId: String(req.id), dedupeKey: `${key}:${u}` });
     }
     for (const u of await requesterTargets(m, req, today)) await sendText(m, u, TEXT.orderedToRequester(req.number, issuerName, by), now, { refType: REF.text, refId: String(req.id), dedupeKey: `${key}:requester:${u}` });

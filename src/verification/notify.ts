@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { OutboxMessage, VerificationRecipient } from '../../entities';
 import { enqueue } from '../wecom/outbox';
-import { sendText, updateCard } from '../wecom/messaging';
+import { cardPayload, sendText, updateCard } from '../wecom/messaging';
 
 /** Outbox ref types of this module (the card-repair job and the deadline sweep read them). */
 export const REF = {
@@ -32,7 +32,7 @@ export async function queueText(m: EntityManager, touser: string, content: strin
 
 /** A card (template_card JSON) to one person. */
 export async function queueCard(m: EntityManager, touser: string, card: object, now: Date, ref: { type: string; id: string }, dedupeKey?: string): Promise<OutboxMessage> {
-  return enqueue(m, { channel: 'message', payload: { touser, msgtype: 'template_card', template_card: card }, refType: ref.type, refId: ref.id, dedupeKey, now });
+  return enqueue(m, { channel: 'message', payload: cardPayload(touser, card), refType: ref.type, refId: ref.id, dedupeKey, now });
 }
 
 /** Greys the buttons of one person's card with a short text, using a response_code we hold. */

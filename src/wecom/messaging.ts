@@ -21,18 +21,28 @@ function touserOf(to: string | string[]): string {
   return [...new Set(typeof to === 'string' ? [to] : to)].filter(Boolean).join('|');
 }
 
+/** A message/send body: text to one or more staff. */
+export function textPayload(to: string | string[], content: string): object {
+  return { touser: touserOf(to), msgtype: 'text', text: { content } };
+}
+
+/** A message/send body: a template card (cards/ JSON) to one or more staff. */
+export function cardPayload(to: string | string[], card: object): object {
+  return { touser: touserOf(to), msgtype: 'template_card', template_card: card };
+}
+
 /** A text message to one or more staff; nobody to tell -> nothing queued (null). */
 export async function sendText(m: EntityManager, to: string | string[], content: string, now: Date, ref: MessageRef = {}): Promise<OutboxMessage | null> {
   const touser = touserOf(to);
   if (!touser) return null;
-  return enqueue(m, { channel: 'message', payload: { touser, msgtype: 'text', text: { content } }, refType: ref.refType, refId: ref.refId, dedupeKey: ref.dedupeKey, now });
+  return enqueue(m, { channel: 'message', payload: textPayload(touser, content), refType: ref.refType, refId: ref.refId, dedupeKey: ref.dedupeKey, now });
 }
 
 /** A template card (cards/ JSON) to one or more staff; nobody to tell -> nothing queued (null). */
 export async function sendCard(m: EntityManager, to: string | string[], card: object, now: Date, ref: MessageRef = {}): Promise<OutboxMessage | null> {
   const touser = touserOf(to);
   if (!touser) return null;
-  return enqueue(m, { channel: 'message', payload: { touser, msgtype: 'template_card', template_card: card }, refType: ref.refType, refId: ref.refId, dedupeKey: ref.dedupeKey, now });
+  return enqueue(m, { channel: 'message', payload: cardPayload(touser, card), refType: ref.refType, refId: ref.refId, dedupeKey: ref.dedupeKey, now });
 }
 
 /** A new card, or only the buttons greyed with a short text (WECOM.md section 4). */
