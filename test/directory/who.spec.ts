@@ -4,6 +4,7 @@ import { Staff, VerificationRequest } from '../../entities';
 import { isOfficeMember, officeMembers, ownerAndLiaisons, requesterTargets, unitContacts, unitLiaisons } from '../../src/directory/who';
 import { clearTables, testDataSource } from '../helpers/db';
 import { DirectoryMother, UnitSpec } from '../helpers/mothers/directory';
+import { seedDirectory } from '../helpers/seed';
 
 const TODAY = '2026-11-26';
 
@@ -27,7 +28,7 @@ describe('directory / who', () => {
   });
   beforeEach(async () => {
     await clearTables(ds);
-    await DirectoryMother.seed(ds, units());
+    await seedDirectory(ds, units());
   });
 
   it('office members: all of them, or those present on a day', async () => {

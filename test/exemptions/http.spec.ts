@@ -9,6 +9,7 @@ import { ExemptionMother, exemptionUnits } from '../helpers/mothers/exemptions';
 import { Api } from '../helpers/api';
 import { cardsTo, mark, textsTo } from '../helpers/inbox';
 import { listState } from '../helpers/exemptions';
+import { publishEntries } from '../helpers/seed';
 
 describe('exemption list over HTTP (SPEC 2, CONTRACT /api/v1/exemptions)', () => {
   let h: Harness;
@@ -151,7 +152,7 @@ describe('exemption list over HTTP (SPEC 2, CONTRACT /api/v1/exemptions)', () =>
     });
 
     it('change and cancel, each published: versions list and the diff between any two', async () => {
-      const [e1, e2, e3] = await ExemptionMother.published(h.sys.dataSource, ExemptionMother.many(3), h.clock.now);
+      const [e1, e2, e3] = await publishEntries(h.sys.dataSource, ExemptionMother.many(3), h.clock.now);
       h.clock.set('2026-11-27T10:00:00+08:00');
       const ch = await applied(rsj, ExemptionMother.changeBody(e1, { method: 'commitment', causeDate: '2026-11-26' }));
       expect(ch.fields).to.deep.equal({ method: 'commitment' });
@@ -189,7 +190,7 @@ describe('exemption list over HTTP (SPEC 2, CONTRACT /api/v1/exemptions)', () =>
     });
 
     it('return for changes -> the unit resubmits -> a new review round; withdraw releases the entry', async () => {
-      const [e1] = await ExemptionMother.published(h.sys.dataSource, ExemptionMother.many(1), h.clock.now);
+      const [e1] = await publishEntries(h.sys.dataSource, ExemptionMother.many(1), h.clock.now);
       const a = await applied(rsj, ExemptionMother.changeBody(e1));
       await refused(() => office.post(`/exemptions/applications/${a.id}/review`, { decision: 'return' }), 422, 'validation_failed');
       const ret = await office.post(`/exemptions/applications/${a.id}/review`, { decision: 'return', comment: '请补充数据共享的接口名称' });
@@ -235,7 +236,7 @@ describe('exemption list over HTTP (SPEC 2, CONTRACT /api/v1/exemptions)', () =>
     });
 
     it('a cancel of an already-cancelled entry', async () => {
-      const [e1] = await ExemptionMother.published(h.sys.dataSource, ExemptionMother.many(1), h.clock.now);
+      const [e1] = await publishEntries(h.sys.dataSource, ExemptionMother.many(1), h.clock.now);
       await approve((await applied(rsj, ExemptionMother.cancelBody(e1))).id);
       const e = await refused(() => gaj.post('/exemptions/applications', ExemptionMother.cancelBody(e1)), 409, 'exemption_invalid_state');
       expect(e.message).to.include('already cancelled');
@@ -244,7 +245,7 @@ describe('exemption list over HTTP (SPEC 2, CONTRACT /api/v1/exemptions)', () =>
     });
 
     it('two conflicting pending applications on one entry (and two adds of one item)', async () => {
-      const [e1] = await ExemptionMother.published(h.sys.dataSource, ExemptionMother.many(1), h.clock.now);
+      const [e1] = await publishEntries(h.sys.dataSource, ExemptionMother.many(1), h.clock.now);
       const first = await applied(rsj, ExemptionMother.changeBody(e1));
       const e = await refused(() => gaj.post('/exemptions/applications', ExemptionMother.cancelBody(e1)), 409, 'exemption_conflict');
       expect(e.message).to.include(`application ${first.id}`);
@@ -278,7 +279,7 @@ describe('exemption list over HTTP (SPEC 2, CONTRACT /api/v1/exemptions)', () =>
     });
 
     it('a search with SQL-looking text finds nothing and breaks nothing; wildcards are literal', async () => {
-      await ExemptionMother.published(h.sys.dataSource, ExemptionMother.many(8), h.clock.now);
+      await publishEntries(h.sys.dataSource, ExemptionMother.many(8), h.clock.now);
       const before = await listState(h.sys.dataSource);
       for (const q of ["' OR '1'='1", "户籍'; DROP TABLE exemption_entries; --", '%', '_', '!', '\\', '1%', '" OR ""="']) {
         const res = await pub.get(`/exemptions?q=${encodeURIComponent(q)}`);
@@ -302,7 +303,7 @@ describe('exemption list over HTTP (SPEC 2, CONTRACT /api/v1/exemptions)', () =>
     });
 
     it('unknown units, a reason of another kind, a future cause date, missing fields, foreign entries', async () => {
-      const [e1] = await ExemptionMother.published(h.sys.dataSource, ExemptionMother.many(1), h.clock.now);
+      const [e1] = await publishEntries(h.sys.dataSource, ExemptionMother.many(1), h.clock.now);
       await refused(() => rsj.post('/exemptions/applications', ExemptionMother.addBody({ issuerUnit: 'NOPE' })), 422, 'validation_failed');
       await refused(() => rsj.post('/exemptions/applications', ExemptionMother.addBody({ reason: 'basis_repealed' })), 422, 'validation_failed');
       await refused(() => rsj.post('/exemptions/applications', ExemptionMother.addBody({ causeDate: '2026-11-27' })), 422, 'validation_failed');
@@ -337,7 +338,7 @@ describe('exemption list over HTTP (SPEC 2, CONTRACT /api/v1/exemptions)', () =>
 
     it('publish: an empty list, an unchanged list (unless confirmed)', async () => {
       await refused(() => office.post('/exemptions/publish', {}), 409, 'exemption_invalid_state');
-      await ExemptionMother.published(h.sys.dataSource, ExemptionMother.many(2), h.clock.now);
+      await publishEntries(h.sys.dataSource, ExemptionMother.many(2), h.clock.now);
       await refused(() => office.post('/exemptions/publish', {}), 409, 'exemption_invalid_state');
       const v = await publishNow({ confirmUnchanged: true });
       expect(v).to.deep.include({ number: 2, added: 0, changed: 0, cancelled: 0, entryCount: 2 });
@@ -409,7 +410,7 @@ describe('exemption list over HTTP (SPEC 2, CONTRACT /api/v1/exemptions)', () =>
     });
 
     it('comments are stored for the office; bad ones refused; rate limited', async () => {
-      const [e1] = await ExemptionMother.published(h.sys.dataSource, ExemptionMother.many(1), h.clock.now);
+      const [e1] = await publishEntries(h.sys.dataSource, ExemptionMother.many(1), h.clock.now);
       const c = await pub.post('/exemptions/comments', { content: '户籍证明还在被要求提供', entryId: e1, name: '张小三', contact: '13800001234' });
       expect(c.status).to.equal(201);
       await refused(() => pub.post('/exemptions/comments', { content: '' }), 422, 'validation_failed');

@@ -7,6 +7,7 @@ import { DirectoryMother } from '../helpers/mothers/directory';
 import { ExemptionMother, exemptionUnits } from '../helpers/mothers/exemptions';
 import { Api } from '../helpers/api';
 import { cardsTo, mark, textsTo } from '../helpers/inbox';
+import { publishEntries, seedDirectory } from '../helpers/seed';
 
 const ADD_FORM = ['【新增事项】', '事项：失业保险金申领', '材料：户籍证明', '出具单位：县公安局', '方式：部门核验', '依据：《失业保险条例》第十六条', '类别：纸质档案', '原因：可由部门核验', '起因日期：2026-11-25', '说明：人口库已可查询'].join('\n');
 
@@ -26,7 +27,7 @@ describe('exemption list in WeCom: apply from the chat, review from a card (SPEC
     await h.reset();
     // each test in its own minutes: the emulator keeps WeCom's per-member 30/min limit across tests
     h.clock.set(new Date(Date.parse('2026-11-26T09:00:00+08:00') + test++ * 3 * 60_000));
-    await DirectoryMother.seed(h.sys.dataSource, units);
+    await seedDirectory(h.sys.dataSource, units);
     office = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'office-console', null, h.clock.now));
     rsj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'rsj-system', 'RSJ', h.clock.now));
     since = mark(h);
@@ -177,7 +178,7 @@ describe('exemption list in WeCom: apply from the chat, review from a card (SPEC
     expect(cause.status, JSON.stringify(cause.body)).to.equal(201);
     expect(cause.body).to.deep.include({ status: 'draft', dueAt: '2026-12-04T17:30:00+08:00' });
     const ds = h.sys.dataSource;
-    const [e1] = await ExemptionMother.published(ds, ExemptionMother.many(1), h.clock.now);
+    const [e1] = await publishEntries(ds, ExemptionMother.many(1), h.clock.now);
     expect(await dueApplicationReminders(ds, new Date('2026-12-03T08:29:00+08:00'))).to.deep.equal([]);
     const due = await dueApplicationReminders(ds, new Date('2026-12-03T08:30:00+08:00'));
     expect(due).to.deep.equal([{ applicationId: cause.body.id, unitCode: 'RSJ', causeDate: '2026-11-25', dueAt: '2026-12-04T09:30:00.000Z', recipients: ['rsj.liaison'], outcome: 'reminded' }]);

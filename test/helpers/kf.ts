@@ -8,6 +8,7 @@ import { kfContent } from './inbox';
 import { Harness, startHarness } from './system';
 import { DirectoryMother } from './mothers/directory';
 import { AgencyUnits, ChatMother, ChatDraft } from './mothers/complaints';
+import { seedDirectory } from './seed';
 
 export interface KfHarness {
   h: Harness;
@@ -83,7 +84,7 @@ export async function startKfHarness(opts: { env?: Record<string, string>; start
     async reset() {
       await h.reset();
       h.clock.set(opts.start ?? '2026-11-26T09:00:00+08:00');
-      await DirectoryMother.seed(h.sys.dataSource, units);
+      await seedDirectory(h.sys.dataSource, units);
       kh.office = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'office', null, h.clock.now));
       kh.kf = kh.newAccount();
       kh.seq0 = h.emu.delivered().reduce((n, d) => Math.max(n, d.seq), 0);

@@ -5,6 +5,7 @@ import { silentLogger } from '../../src/logger';
 import { testDataSource, clearTables } from './db';
 import { freshWeComKeys } from './keys';
 import { DirectoryMother, UnitSpec } from './mothers/directory';
+import { seedDirectory } from './seed';
 
 export interface Harness {
   sys: System;
@@ -101,7 +102,7 @@ export function directoryHarness(units: UnitSpec[], opts: { start?: string; offi
   beforeEach(async () => {
     await env.h.reset();
     env.h.clock.set(opts.start ?? '2026-11-26T09:00:00+08:00');
-    await DirectoryMother.seed(env.h.sys.dataSource, units);
+    await seedDirectory(env.h.sys.dataSource, units);
   });
   return env;
 }

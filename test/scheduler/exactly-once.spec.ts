@@ -11,6 +11,7 @@ import { SchedulerMother } from '../helpers/mothers/scheduler';
 import { Api } from '../helpers/api';
 import { mark, textsTo } from '../helpers/inbox';
 import { createRequest, Line, sweep, useOfficeChat } from '../helpers/scheduler';
+import { seedDirectory } from '../helpers/seed';
 
 describe('scheduler: each stage of each request fires exactly once', () => {
   let h: Harness;
@@ -32,7 +33,7 @@ describe('scheduler: each stage of each request fires exactly once', () => {
     await h.reset();
     day = DAYS[test++ % DAYS.length];
     h.clock.set(t('09:00'));
-    await DirectoryMother.seed(h.sys.dataSource, units);
+    await seedDirectory(h.sys.dataSource, units);
     rsj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'rsj-system', 'RSJ', h.clock.now));
     await useOfficeChat(h);
     since = mark(h);

@@ -9,6 +9,7 @@ import { SchedulerMother } from '../helpers/mothers/scheduler';
 import { Api } from '../helpers/api';
 import { lastCard, mark, textsTo } from '../helpers/inbox';
 import { createRequest, escalationsOf, noOfficeGroup, sweep, useOfficeChat } from '../helpers/scheduler';
+import { seedDirectory } from '../helpers/seed';
 
 describe('scheduler: office actions, refusals, and the office group (SPEC 1 Art. 10, 11)', () => {
   let h: Harness;
@@ -29,7 +30,7 @@ describe('scheduler: office actions, refusals, and the office group (SPEC 1 Art.
     await h.reset();
     day = DAYS[n++ % DAYS.length];
     h.clock.set(t('09:00'));
-    await DirectoryMother.seed(h.sys.dataSource, units);
+    await seedDirectory(h.sys.dataSource, units);
     rsj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'rsj-system', 'RSJ', h.clock.now));
     office = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'office-console', null, h.clock.now));
     await useOfficeChat(h);

@@ -9,6 +9,7 @@ import { ExemptionMother } from '../helpers/mothers/exemptions';
 import { Api } from '../helpers/api';
 import { cardOf } from '../helpers/inbox';
 import { expectUnchanged, snapshot } from '../helpers/verification';
+import { publishEntries } from '../helpers/seed';
 
 describe('verification: offline requests, ledgers, templates, list entries (SPEC 1 Art. 3, 4, 8, 9)', () => {
   let h: Harness;
@@ -142,7 +143,7 @@ describe('verification: offline requests, ledgers, templates, list entries (SPEC
   });
 
   it('a list entry gives the issuing unit and the default category; an unknown entry is 422', async () => {
-    const [entryId] = await ExemptionMother.published(h.sys.dataSource, [ExemptionMother.entry({ serviceItem: '城乡居民养老保险待遇申领', certificate: '户籍证明', issuerUnit: 'GAJ', defaultCategory: 'paper' })], h.clock.now);
+    const [entryId] = await publishEntries(h.sys.dataSource, [ExemptionMother.entry({ serviceItem: '城乡居民养老保险待遇申领', certificate: '户籍证明', issuerUnit: 'GAJ', defaultCategory: 'paper' })], h.clock.now);
     const res = await rsj.post('/verifications', { requesterUnit: 'RSJ', listEntryId: entryId, applicant: { name: '李四', idNumber: idNumber() }, question: '户籍是否在本县' });
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     expect(res.body.dueAt).to.equal('2026-11-27T17:30:00+08:00');

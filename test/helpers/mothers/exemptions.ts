@@ -1,12 +1,8 @@
 import ExcelJS from 'exceljs';
-import { DataSource } from 'typeorm';
-import { ExemptionEntry } from '../../../entities';
 import type { ExemptionMethod } from '../../../entities/ExemptionEntry';
 import type { DeadlineCategory } from '../../../src/calendar';
 import type { ApplicationInput } from '../../../src/exemptions/service';
 import type { EntryData } from '../../../src/exemptions/rules';
-import { publish } from '../../../src/exemptions/versions';
-import { inTransaction } from '../../../src/db/tx';
 import { DirectoryMother, UnitSpec } from './directory';
 
 /** The directory for list tests: the standard units, the office with two members. */
@@ -58,28 +54,6 @@ export const ExemptionMother = {
         ...over,
       }),
     );
-  },
-
-  /** Entries straight into the working list (no application), returning their ids. */
-  async seedEntries(ds: DataSource, entries: EntryData[], now: Date): Promise<number[]> {
-    const repo = ds.getRepository(ExemptionEntry);
-    const ids: number[] = [];
-    for (let i = 0; i < entries.length; i += 400) {
-      const res = await repo.insert(entries.slice(i, i + 400).map((e) => ({ ...e, status: 'active' as const, createdAt: now, updatedAt: now, version: 1 })));
-      ids.push(...res.identifiers.map((x) => Number(x.id)));
-    }
-    if (ids.some((x) => !x)) {
-      const rows = await repo.find({ order: { id: 'ASC' } });
-      return rows.slice(-entries.length).map((r) => r.id);
-    }
-    return ids;
-  },
-
-  /** Seeds entries and publishes them as the next version. */
-  async published(ds: DataSource, entries: EntryData[], now: Date): Promise<number[]> {
-    const ids = await ExemptionMother.seedEntries(ds, entries, now);
-    await inTransaction(ds, (m) => publish(m, { kind: 'office', unitCode: null, name: 'test-office' }, {}, now));
-    return ids;
   },
 
   /** A list workbook; `omit` drops columns (by header), `extraRows` adds raw rows. */
