@@ -94,6 +94,8 @@ export const PAGE_TEXT = {
   notFound: '没有找到该协查请求。',
   loginFailed: '企业微信登录失败，请从企业微信中重新打开链接。',
   viewLogged: '本次查看已记录（证明事项核验实施办法第十二条）。',
+  /** Between an event and its reason in the history list. */
+  reasonSeparator: '：',
   fields: {
     number: '编号',
     status: '状态',

@@ -174,7 +174,7 @@ async function renderDetail(m: EntityManager, req: VerificationRequest, userid: 
   if (req.returnReason) rows.push([f.returnReason, req.returnReason]);
   if (template) rows.push([f.template, template.requestLetter]);
   const table = `<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`;
-  const log = `<h3>${esc(f.events)}</h3><ul>${events.map((e) => `<li>${esc(fmt(e.at))} ${esc(e.type)} ${esc(e.actor ?? '')}${e.reason ? `：${esc(e.reason)}` : ''}</li>`).join('')}</ul>`;
+  const log = `<h3>${esc(f.events)}</h3><ul>${events.map((e) => `<li>${esc(fmt(e.at))} ${esc(e.type)} ${esc(e.actor ?? '')}${e.reason ? `${t.reasonSeparator}${esc(e.reason)}` : ''}</li>`).join('')}</ul>`;
   const actions = await actionsFor(m, req, userid);
   const a = t.actions;
   const label: Record<PageAction, string> = { match: a.match, mismatch: a.mismatch, paper: a.toPaper, historical: a.toHistorical, return: a.return };
