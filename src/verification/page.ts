@@ -7,6 +7,7 @@ import { inTransaction } from '../db/tx';
 import { readRawBody } from '../http/body';
 import { AppError, isAppError } from '../errors';
 import { shortTime } from '../calendar';
+import { isOfficeMember } from '../directory/who';
 import type { DeadlineCategory } from '../calendar';
 import { SessionSigner } from './session';
 import { PAGE_TEXT, CATEGORY_LABEL, STATUS_LABEL, RESULT_LABEL, CHANNEL_LABEL } from './messages';
@@ -36,8 +37,7 @@ export async function mayRead(m: EntityManager, userid: string, req: Verificatio
   const s = await m.getRepository(Staff).findOneBy({ userid });
   if (!s) return null;
   if (s.unitCode === req.requesterUnit || s.unitCode === req.issuerUnit) return s;
-  const u = await m.getRepository(Unit).findOneBy({ code: s.unitCode });
-  return u?.isOffice ? s : null;
+  return isOfficeMember(m, userid);
 }
 
 type PageAction = 'match' | 'mismatch' | 'paper' | 'historical' | 'return';
