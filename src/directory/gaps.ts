@@ -1,10 +1,10 @@
 import { EntityManager } from 'typeorm';
 import { Config } from '../config';
 import { formatInZone } from '../calendar';
-import { REMINDER_TEXT_REF, queueGroupMarkdown, queueText } from '../wecom/notices';
+import { REMINDER_TEXT_REF, queueGroupMarkdown, sendText } from '../wecom/messaging';
 import { GapFlag } from './rules';
 import { listUnits } from './service';
-import { presentOfficeMembers } from './who';
+import { officeMembers } from './who';
 import { GAP_TEXT } from './messages';
 
 export interface UnitGaps {
@@ -51,9 +51,9 @@ export async function tellNewGaps(
   const ref = appeared.map((u) => u.code).join(',').slice(0, 80);
   const group = await queueGroupMarkdown(m, config, content, now, { id: ref, dedupeKey: key });
   if (!group) {
-    const members = await presentOfficeMembers(m, formatInZone(config.officeTz, now).slice(0, 10));
+    const members = await officeMembers(m, { presentOn: formatInZone(config.officeTz, now).slice(0, 10) });
     const plain = GAP_TEXT.plain(content);
-    for (const s of members) await queueText(m, s.userid, plain, now, { type: REMINDER_TEXT_REF, id: ref, dedupeKey: `${key}:${s.userid}`.slice(0, 190) });
+    for (const s of members) await sendText(m, s.userid, plain, now, { refType: REMINDER_TEXT_REF, refId: ref, dedupeKey: `${key}:${s.userid}`.slice(0, 190) });
   }
   return appeared;
 }

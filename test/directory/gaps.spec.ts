@@ -2,14 +2,15 @@ import { expect } from 'chai';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { Harness } from '../helpers/system';
+import { directoryHarness, Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { run } from '../../src/cli';
 import { sharedTestUrl } from '../helpers/db';
 import { DirectoryMother } from '../helpers/mothers/directory';
-import { Api } from '../helpers/mothers/verification';
-import { SchedulerMother, noOfficeGroup, sweep, texts, useOfficeChat } from '../helpers/mothers/scheduler';
-import { directoryHarness } from '../helpers/directory-harness';
+import { Api } from '../helpers/api';
+import { SchedulerMother } from '../helpers/mothers/scheduler';
+import { noOfficeGroup, sweep, useOfficeChat } from '../helpers/scheduler';
+import { mark, textsTo } from '../helpers/inbox';
 
 describe('directory: a staffing gap reaches the office when it appears, and in the weekly summary (SPEC 1 Art. 6)', () => {
   let h: Harness;
@@ -17,13 +18,13 @@ describe('directory: a staffing gap reaches the office when it appears, and in t
   let since = 0;
   const units = SchedulerMother.units();
   const env = directoryHarness(units);
-  const gapTexts = () => texts(h, 'office.duty', since).filter((t) => t.includes('人员配备不足'));
+  const gapTexts = () => textsTo(h, 'office.duty', since).filter((t) => t.includes('人员配备不足'));
 
   beforeEach(async () => {
     h = env.h;
     noOfficeGroup(h);
     office = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'office', null, h.clock.now));
-    since = h.emu.delivered().length ? Math.max(...h.emu.delivered().map((d) => d.seq)) : 0;
+    since = mark(h);
   });
 
   it('API changes: told once when a gap appears, again only when another flag appears, never on an edit that adds none', async () => {
