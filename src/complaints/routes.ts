@@ -27,6 +27,7 @@ import {
 } from './lifecycle';
 import { CASE_NUMBER, CHANNELS, GROUND_CODES, MAX_EXTENSION_WORKING_DAYS, REJECTION_GROUNDS, STAFF_CHANNELS, STATUSES, TERMINATION_GROUNDS } from './model';
 import { complaintDetail, complaintSummary, originalNumbers } from './views';
+import { apiReader, logReads } from '../verification/read-log';
 import { complaintStats, complaintStatsWorkbook, monthRange } from './stats';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -150,6 +151,7 @@ export function complaintsRouter(deps: ModuleDeps): Router {
     const [rows, total] = await qb.orderBy('c.registered_at', 'DESC').addOrderBy('c.id', 'DESC').skip(q.offset).take(q.limit).getManyAndCount();
     const originals = await originalNumbers(ds.manager, rows);
     const now = deps.now();
+    await logReads(ds.manager, 'complaint', rows.map((c) => c.id), apiReader(principalOf(ctx)), 'api', 'complainant_name,complainant_phone', now);
     ctx.body = { total, items: rows.map((c) => complaintSummary(c, cal, now, originals)) };
   });
 
@@ -164,9 +166,12 @@ export function complaintsRouter(deps: ModuleDeps): Router {
       // Another unit's case reads as unknown: existence is not revealed.
       if (!c || c.agencyCode !== p.unitCode) throw new AppError('complaint_not_found', `no complaint ${id}`);
       ctx.body = await detail(id, cal, true);
+      await logReads(ds.manager, 'complaint', [id], apiReader(p), 'api', 'complainant_masked,facts_masked', deps.now());
       return;
     }
     ctx.body = await detail(id, cal);
+    // SPEC 1 Art. 12: an API read of personal data is logged like a page view
+    await logReads(ds.manager, 'complaint', [id], apiReader(p), 'api', 'complainant_name,complainant_phone,facts', deps.now());
   });
 
   const action = <T>(path: string, schema: z.ZodType<T>, run: (m: Parameters<Parameters<typeof inTransaction>[1]>[0], id: number, body: T, c: Ctx) => Promise<unknown>) => {

@@ -2,13 +2,38 @@
 import { EntityManager, In } from 'typeorm';
 import { Complaint, ComplaintEvent, ComplaintNotice } from '../../entities';
 import { WorkingCalendar, formatInZone } from '../calendar';
-import { maskName } from '../verification/mask';
+import { maskFreeText, maskName } from '../verification/mask';
 import { isFinal } from './model';
 import { maskPhone } from './validate';
 
 export interface ViewOptions {
   /** A unit key reads its own cases with the complainant masked (SPEC 1 Art. 12). */
   masked?: boolean;
+}
+
+const LANDLINE = /(?<![0-9])0\d{2,3}[- ]?\d{7,8}(?![0-9])/g;
+const NAMED = /(姓名|名字|联系人|申请人|投诉人|代理人|委托人)([:：\s]*)([\u4e00-\u9fa5·]{2,4})/gu;
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Free text a unit key reads (SPEC 1 Art. 12): ID numbers, mobiles and landlines masked,
+ * the complainant's and principal's names and phone wherever they appear, and a name after
+ * 姓名/联系人/申请人… Other names cannot be told from ordinary words, so they are left.
+ */
+export function maskComplaintText(text: string | null, c: Pick<Complaint, 'complainantName' | 'complainantPhone' | 'principalName'>): string | null {
+  if (text === null || text === undefined) return text;
+  let t = text;
+  const digits = (c.complainantPhone ?? '').replace(/[^0-9]/g, '');
+  if (digits.length >= 7) t = t.replace(new RegExp(digits.split('').join('[- ]?'), 'g'), maskPhone(digits));
+  t = maskFreeText(t).replace(LANDLINE, (m) => maskPhone(m));
+  for (const name of [c.complainantName, c.principalName]) {
+    const n = (name ?? '').trim();
+    if ([...n].length >= 2) t = t.replace(new RegExp(escapeRe(n), 'g'), maskName(n));
+  }
+  return t.replace(NAMED, (_m, label: string, sep: string, name: string) => `${label}${sep}${maskName(name)}`);
 }
 
 function iso(cal: WorkingCalendar, d: Date | null): string | null {
@@ -66,17 +91,19 @@ export async function complaintDetail(m: EntityManager, c: Complaint, cal: Worki
     m.find(ComplaintNotice, { where: { complaintId: c.id }, order: { id: 'ASC' } }),
     originalNumbers(m, [c]),
   ]);
+  // a unit key gets the free text masked too, not only the complainant's fields
+  const free = (t: string | null) => (opts.masked ? maskComplaintText(t, c) : t);
   return {
     ...complaintSummary(c, cal, now, originals, opts),
-    facts: c.facts,
-    request: c.request,
+    facts: free(c.facts),
+    request: free(c.request),
     proxy: { isProxy: c.isProxy, principalName: c.principalName && opts.masked ? maskName(c.principalName) : c.principalName },
     receivedBy: c.receivedBy,
     registeredBy: c.registeredBy,
     acceptedAt: iso(cal, c.acceptedAt),
-    extension: c.extensionDays !== null ? { days: c.extensionDays, reason: c.extensionReason } : null,
-    closing: c.closingGround ? { ground: c.closingGround, reason: c.closingReason } : null,
-    result: c.result,
+    extension: c.extensionDays !== null ? { days: c.extensionDays, reason: free(c.extensionReason) } : null,
+    closing: c.closingGround ? { ground: c.closingGround, reason: free(c.closingReason) } : null,
+    result: free(c.result),
     closedAt: iso(cal, c.closedAt),
     resultDeliveredAt: iso(cal, c.resultDeliveredAt),
     upheld: c.upheld,
@@ -90,7 +117,7 @@ export async function complaintDetail(m: EntityManager, c: Complaint, cal: Worki
       actor: e.actor,
       from: e.fromStatus,
       to: e.toStatus,
-      reason: opts.masked ? null : e.reason,
+      reason: free(e.reason),
       details: parseDetails(e.details),
     })),
   };

@@ -5,6 +5,7 @@ import { OpContext, EntryLookup } from './common';
 import { registerVerificationHandlers } from './chat';
 import { verificationRouter } from './routes';
 import { detailPageRouter } from './page';
+import { readLogRouter } from './read-log';
 import { repairCards } from './card-repair.job';
 import { refreshProvisionalDeadlines } from './provisional-deadlines';
 
@@ -26,7 +27,7 @@ export const verificationModule: Module = {
     const publicRouters = secret ? [detailPageRouter({ deps, signer: new SessionSigner(secret), opContext })] : [];
     return {
       publicRouters,
-      apiRouters: [verificationRouter({ deps, lookupEntry, opContext })],
+      apiRouters: [verificationRouter({ deps, lookupEntry, opContext }), readLogRouter(deps)],
     };
   },
   jobs: (deps) => [

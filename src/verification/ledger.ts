@@ -65,8 +65,8 @@ export async function ledgerJson(m: EntityManager, cal: WorkingCalendar, q: Ledg
   };
 }
 
-/** The ledger as .xlsx: sheet 1 the requests, sheet 2 the Art. 8-9 entries. Applicants masked. */
-export async function ledgerXlsx(m: EntityManager, cal: WorkingCalendar, q: LedgerQuery, now: Date): Promise<Buffer> {
+/** The ledger as .xlsx: sheet 1 the requests, sheet 2 the Art. 8-9 entries. Applicants masked. Also the requests it shows (Art. 12 read log). */
+export async function ledgerXlsx(m: EntityManager, cal: WorkingCalendar, q: LedgerQuery, now: Date): Promise<{ buffer: Buffer; requestIds: number[] }> {
   const { requests, entries, byId } = await queryLedger(m, cal, q);
   const wb = new ExcelJS.Workbook();
   wb.created = now;
@@ -112,7 +112,7 @@ export async function ledgerXlsx(m: EntityManager, cal: WorkingCalendar, q: Ledg
     ]);
   }
   for (const s of [s1, s2]) s.columns.forEach((c) => (c.width = 18));
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return { buffer: Buffer.from(await wb.xlsx.writeBuffer()), requestIds: [...byId.keys()] };
 }
 
 // ---------------------------------------------------------------- recording (Art. 8, 9)

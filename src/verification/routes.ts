@@ -16,6 +16,7 @@ import { Actor, EntryLookup, OpContext, actorLabel, loadForUpdate } from './comm
 import { createRequest, recordOffline } from './create';
 import { answerRequest, cancelRequest, changeCategory, returnWithReason } from './decide';
 import { iso } from './views';
+import { apiReader, logReads } from './read-log';
 
 const category = z.enum(['digital', 'paper', 'historical']);
 const unitCode = z.string().trim().min(1).max(40);
@@ -88,6 +89,11 @@ function schemas(tz: string) {
   };
 }
 
+/** What each API read shows of a request (the read log's `fields`): the applicant is masked in all. */
+const DETAIL_FIELDS = 'applicant_masked,question,reply,ledger';
+const LIST_FIELDS = 'applicant_masked';
+const LEDGER_FIELDS = 'applicant_masked,ledger';
+
 export function apiActor(p: Principal): Actor {
   return { kind: 'api', name: p.name, unitCode: p.kind === 'unit' ? p.unitCode : null };
 }
@@ -156,13 +162,17 @@ export function verificationRouter({ deps, lookupEntry, opContext }: RouteDeps):
     const cal = await deps.calendar();
     const unit = scopeUnit(p, q.unit);
     const out = await ledgerJson(ds.manager, cal, { ...q, unit }, now);
+    await logReads(ds.manager, 'verification', out.requests.map((x) => x.id), apiReader(p), 'api', LIST_FIELDS, now);
     ctx.body = { verifications: out.requests };
   });
 
   r.get('/verifications/:id', async (ctx: Context) => {
     const p = principalOf(ctx);
     const req = await loadVisible(ds.manager, p, ctx.params.id);
-    ctx.body = await requestView(ds.manager, await deps.calendar(), req, deps.now());
+    const now = deps.now();
+    ctx.body = await requestView(ds.manager, await deps.calendar(), req, now);
+    // Art. 12: an API read is logged like a page view
+    await logReads(ds.manager, 'verification', [req.id], apiReader(p), 'api', DETAIL_FIELDS, now);
   });
 
   const act = (fn: (m: EntityManager, op: OpContext, req: VerificationRequest, actor: Actor, body: unknown) => Promise<unknown>, schema: z.ZodTypeAny) =>
@@ -207,14 +217,19 @@ export function verificationRouter({ deps, lookupEntry, opContext }: RouteDeps):
   r.get('/ledgers', async (ctx: Context) => {
     const p = principalOf(ctx);
     const q = s.ledgerQuery.parse(ctx.query);
-    ctx.body = await ledgerJson(ds.manager, await deps.calendar(), { ...q, unit: scopeUnit(p, q.unit) }, deps.now());
+    const now = deps.now();
+    const out = await ledgerJson(ds.manager, await deps.calendar(), { ...q, unit: scopeUnit(p, q.unit) }, now);
+    await logReads(ds.manager, 'verification', [...out.requests.map((x) => x.id), ...out.entries.map((e) => e.requestId)], apiReader(p), 'api', LEDGER_FIELDS, now);
+    ctx.body = out;
   });
 
   r.get('/ledgers/export', async (ctx: Context) => {
     const p = principalOf(ctx);
     const q: LedgerQuery = s.ledgerQuery.parse(ctx.query);
     const unit = scopeUnit(p, q.unit);
-    const buf = await ledgerXlsx(ds.manager, await deps.calendar(), { ...q, unit }, deps.now());
+    const now = deps.now();
+    const { buffer: buf, requestIds } = await ledgerXlsx(ds.manager, await deps.calendar(), { ...q, unit }, now);
+    await logReads(ds.manager, 'verification', requestIds, apiReader(p), 'export', LEDGER_FIELDS, now);
     ctx.type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
     ctx.attachment(`ledger-${unit ?? 'all'}-${q.from ?? 'start'}-${q.to ?? 'now'}.xlsx`);
     ctx.body = buf;
