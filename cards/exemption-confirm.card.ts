@@ -15,6 +15,8 @@ export interface ExemptionConfirmInput {
   late: boolean;
   /** What the entry will read, as "label: value" lines (already shortened). */
   lines: Array<{ key: string; value: string }>;
+  /** Set when the form corrects a returned application (a resubmission). */
+  resubmitOf?: number;
 }
 
 function clip(s: string, n: number): string {
@@ -33,7 +35,7 @@ export function exemptionConfirmCard(input: ExemptionConfirmInput, _now: Date): 
   return {
     card_type: 'button_interaction',
     source: { desc: MSG.cardSource },
-    main_title: { title: MSG.confirmTitle, desc: clip(input.unitName, 44) },
+    main_title: { title: input.resubmitOf ? MSG.confirmResubmitTitle(input.resubmitOf) : MSG.confirmTitle, desc: clip(input.unitName, 44) },
     sub_title_text: clip(input.lines.map((l) => `${l.key}：${l.value}`).join('\n'), 160),
     horizontal_content_list: horizontal,
     task_id: `exm-confirm-${input.nonce}`,

@@ -50,6 +50,10 @@ export class ExemptionApplication {
   @Column({ name: 'reviewed_at', type: 'datetime', precision: 3, nullable: true }) reviewedAt: Date | null;
   @Column({ name: 'reviewed_by', type: 'varchar', length: 100, nullable: true }) reviewedBy: string | null;
   @Column({ name: 'review_comment', type: 'text', nullable: true }) reviewComment: string | null;
+  /** Submissions so far (1 = first review round; a resubmission after a return adds one). */
+  @Column({ type: 'integer', default: 0 }) round: number;
+  /** JSON of the fields as sent in the previous round, for "what changed" on the review card. */
+  @Column({ name: 'previous_submission', type: 'text', nullable: true }) previousSubmission: string | null;
   /** Number of the version that first published this change. */
   @Column({ name: 'published_version', type: 'integer', nullable: true }) publishedVersion: number | null;
   @Column({ name: 'created_at', type: 'datetime', precision: 3 }) createdAt: Date;

@@ -151,7 +151,7 @@ async function saveOpen(m: EntityManager, a: ExemptionApplication): Promise<Exem
 export async function apply(m: EntityManager, cal: WorkingCalendar, actor: Actor, input: ApplicationInput, now: Date): Promise<ExemptionApplication> {
   const c = await checkApplication(m, cal, actor, input, now);
   const repo = m.getRepository(ExemptionApplication);
-  const a = c.draft ?? repo.create({ createdAt: now, remindedAt: null, reviewedAt: null, reviewedBy: null, reviewComment: null, publishedVersion: null });
+  const a = c.draft ?? repo.create({ createdAt: now, remindedAt: null, reviewedAt: null, reviewedBy: null, reviewComment: null, publishedVersion: null, round: 0, previousSubmission: null });
   applyChecked(a, c);
   a.unitCode = c.unitCode;
   a.initiator = actor.kind === 'office' ? 'office' : 'unit';
@@ -166,9 +166,17 @@ export async function apply(m: EntityManager, cal: WorkingCalendar, actor: Actor
 /** A returned application, corrected and sent again (a new review round). */
 export async function resubmit(m: EntityManager, cal: WorkingCalendar, actor: Actor, id: number, input: ResubmitInput, now: Date): Promise<ExemptionApplication> {
   const a = await loadApplication(m, id, true);
+  const c = await checkResubmission(m, cal, actor, a, input, now);
+  // the review card shows what changed since the round the office returned
+  a.previousSubmission = JSON.stringify(submittedFields(a));
+  applyChecked(a, c);
+  return submitRound(m, cal, actor, a, now);
+}
+
+/** Every check of a resubmission, nothing written: unchanged fields keep what the unit sent before. */
+export async function checkResubmission(m: EntityManager, cal: WorkingCalendar, actor: Actor, a: ExemptionApplication, input: ResubmitInput, now: Date): Promise<CheckedApplication> {
   ownCheck(actor, a);
-  if (a.status !== 'returned') throw refuse('exemption_invalid_state', `application ${id} is ${a.status}; only a returned application can be resubmitted`, 'application_state', { status: a.status });
-  // unchanged fields keep what the unit sent before
+  if (a.status !== 'returned') throw refuse('exemption_invalid_state', `application ${a.id} is ${a.status}; only a returned application can be resubmitted`, 'application_state', { status: a.status });
   const prev: ApplicationInput = {
     kind: a.kind!,
     reason: input.reason ?? a.reason!,
@@ -179,13 +187,17 @@ export async function resubmit(m: EntityManager, cal: WorkingCalendar, actor: Ac
     ...givenFields(input as Partial<Record<EntryField, string>>),
   } as ApplicationInput;
   if (a.kind === 'add') prev.entryId = undefined;
-  const c = await checkApplication(m, cal, actor.kind === 'office' ? { ...actor, unitCode: a.unitCode } : actor, prev, now, a);
-  applyChecked(a, c);
-  return submitRound(m, cal, actor, a, now);
+  return checkApplication(m, cal, actor.kind === 'office' ? { ...actor, unitCode: a.unitCode } : actor, prev, now, a);
+}
+
+/** The fields of a submission, as compared between rounds. */
+export function submittedFields(a: ExemptionApplication): Record<string, string | null> {
+  return { reason: a.reason, serviceItem: a.serviceItem, certificate: a.certificate, requesterUnit: a.requesterUnit, issuerUnit: a.issuerUnit, method: a.method, legalBasis: a.legalBasis, defaultCategory: a.defaultCategory, note: a.note };
 }
 
 /** Sends an application (new or corrected) for review: a new round of review cards. */
 async function submitRound(m: EntityManager, cal: WorkingCalendar, actor: Actor, a: ExemptionApplication, now: Date): Promise<ExemptionApplication> {
+  a.round = (a.round ?? 0) + 1;
   a.status = 'pending';
   a.submittedAt = now;
   a.submittedBy = (actor.userid ?? actor.name).slice(0, 100);
@@ -237,7 +249,7 @@ export async function recordCause(m: EntityManager, cal: WorkingCalendar, actor:
     status: 'draft',
     pendingKey: null,
     submittedAt: null, submittedBy: (actor.userid ?? actor.name).slice(0, 100),
-    reviewedAt: null, reviewedBy: null, reviewComment: null, publishedVersion: null,
+    reviewedAt: null, reviewedBy: null, reviewComment: null, publishedVersion: null, round: 0, previousSubmission: null,
     createdAt: now, updatedAt: now,
   });
   return repo.save(a);

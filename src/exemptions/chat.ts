@@ -1,28 +1,20 @@
 import { EntityManager } from 'typeorm';
 import { ExemptionApplication, OpenQuestion, Staff, Unit } from '../../entities';
-import type { AdjustmentKind } from '../../entities/ExemptionApplication';
 import { ModuleDeps } from '../module';
 import { CardEvent, HandlerContext } from '../wecom/dispatcher';
 import { ask, askText, close, conversationOf, current, dataOf } from '../conversation';
 import { isAppError } from '../errors';
-import { WorkingCalendar, shortTime } from '../calendar';
 import { KINDS, REASONS } from './rules';
 import { APPLY_TRIGGERS, DECISION_LABEL, MSG, STATUS_LABEL, refusalText } from './messages';
-import { parseForm, looksLikeForm, FormValues } from './form';
-import { Actor, ApplicationInput, Decision, apply, checkApplication, describeLines, review } from './service';
+import { looksLikeForm } from './form';
+import { Actor, Decision, apply, resubmit, review, withdraw } from './service';
+import { ApplyData, currentLines, onForm } from './chat-form';
 import { greyCard, sendCard, sendText } from '../wecom/messaging';
 import { isOfficeMember } from '../directory/who';
 import { exemptionStartCard } from '../../cards/exemption-start.card';
-import { exemptionConfirmCard } from '../../cards/exemption-confirm.card';
 
 type QuestionKind = 'apply_form' | 'apply_confirm' | 'review_comment';
 
-/** `seq` increases with each new question, so a stale confirmation card is recognised. */
-interface ApplyData {
-  kind: AdjustmentKind;
-  input?: ApplicationInput;
-  seq: number;
-}
 interface ReviewData {
   decision: Decision;
   round: number;
@@ -50,14 +42,6 @@ async function clearPrompt(m: EntityManager, userid: string): Promise<void> {
 /** A chat reply (the outbox keeps repeated identical replies deliverable). */
 async function reply(m: EntityManager, userid: string, content: string, now: Date, _ref: number): Promise<void> {
   await sendText(m, [userid], content, now);
-}
-
-/** Resolves a unit typed in the form: its code, or its exact name. */
-async function resolveUnit(m: EntityManager, v: string | undefined): Promise<string | undefined | null> {
-  if (v === undefined) return undefined;
-  const repo = m.getRepository(Unit);
-  const u = (await repo.findOneBy({ code: v })) ?? (await repo.findOneBy({ name: v }));
-  return u ? u.code : null;
 }
 
 /**
@@ -90,8 +74,17 @@ export function registerExemptionChat(deps: ModuleDeps): void {
     answer: async (q, msg, ctx) => {
       const text = msg.content.trim();
       if (q.kind === 'review_comment') return onReviewComment(deps, q, text, ctx);
-      // anything that is not a form goes on to the other handlers (help)
-      return looksLikeForm(text) ? onForm(deps, q, text, ctx) : 'pass';
+      // anything that is not a form goes on to the other handlers (help), except a bare
+      // answer to the one field asked again
+      const asked = q.kind === 'apply_form' ? (dataOf<ApplyData>(q).asked ?? []) : [];
+      if (!looksLikeForm(text) && asked.length !== 1) return 'pass';
+      const who = await actorFor(ctx.manager, q.userid);
+      if (!who) {
+        await clearPrompt(ctx.manager, q.userid);
+        await reply(ctx.manager, q.userid, MSG.notStaff, ctx.now, ctx.inboxId);
+        return 'handled';
+      }
+      return onForm(deps, q, text, ctx, who.actor, who.unit.name);
     },
     cancel: async (q) => ({ text: q.kind === 'review_comment' ? MSG.reviewAbandoned : MSG.discarded }),
   });
@@ -119,7 +112,7 @@ export function registerExemptionChat(deps: ModuleDeps): void {
     const [nonce, action] = e.arg.split('.');
     const p = await current(m, e.from, now);
     const data = p && p.module === 'exemptions' ? dataOf<ApplyData>(p) : null;
-    if (!p || !data || p.kind !== 'apply_confirm' || String(data.seq) !== nonce || !data.input) {
+    if (!p || !data || p.kind !== 'apply_confirm' || String(data.seq) !== nonce || !(data.input || data.resubmit)) {
       await greyCard(m, [e.from], e.responseCode, MSG.grey.stale, now);
       await reply(m, e.from, MSG.staleCard, now, ctx.inboxId);
       return;
@@ -138,17 +131,53 @@ export function registerExemptionChat(deps: ModuleDeps): void {
     }
     const cal = await deps.calendar();
     try {
+      if (data.resubmitId) {
+        const a = await m.transaction((inner) => resubmit(inner, cal, who.actor, data.resubmitId!, data.resubmit ?? {}, now));
+        await clearPrompt(m, e.from);
+        await greyCard(m, [e.from], e.responseCode, MSG.grey.submitted(a.id), now);
+        if (data.returnedCode) await greyCard(m, [e.from], data.returnedCode, MSG.grey.submitted(a.id), now);
+        await reply(m, e.from, MSG.resubmitted(a.id, a.round), now, ctx.inboxId);
+        return;
+      }
       const a = await m.transaction((inner) => apply(inner, cal, who.actor, data.input!, now));
       await clearPrompt(m, e.from);
       await greyCard(m, [e.from], e.responseCode, MSG.grey.submitted(a.id), now);
       await reply(m, e.from, MSG.submitted(a.id, a.late), now, ctx.inboxId);
     } catch (err) {
       if (!isAppError(err)) throw err;
-      // back to the form: the member may send a corrected one
-      await setPrompt(m, e.from, 'apply_form', Number(p.subject), { kind: data.kind, seq: ctx.inboxId }, now);
+      // back to the form: the member may send a corrected one; what was given is kept
+      await setPrompt(m, e.from, 'apply_form', Number(p.subject), { kind: data.kind, resubmitId: data.resubmitId, returnedCode: data.returnedCode, values: data.values, seq: ctx.inboxId }, now);
       await greyCard(m, [e.from], e.responseCode, MSG.grey.failed, now);
       await reply(m, e.from, MSG.submitFailed(refusalText(err.details)), now, ctx.inboxId);
     }
+  });
+
+  // SPEC 2 Art. 10: a returned application is corrected and resubmitted from its card, or withdrawn
+  d.onCardAction('exm_resubmit', async (e: CardEvent, ctx: HandlerContext) => {
+    const { manager: m, now } = ctx;
+    const [idArg, roundArg, action] = e.arg.split('.');
+    const id = Number(idArg);
+    if (!Number.isSafeInteger(id) || (action !== 'edit' && action !== 'withdraw')) return;
+    const who = await actorFor(m, e.from);
+    const a = await m.getRepository(ExemptionApplication).findOneBy({ id });
+    if (!who || !a || a.unitCode !== who.unit.code) {
+      await reply(m, e.from, MSG.resubmitNotOwn, now, ctx.inboxId);
+      return;
+    }
+    if (a.status !== 'returned' || String(a.submittedAt?.getTime()) !== roundArg) {
+      await greyCard(m, [e.from], e.responseCode, MSG.reviewAlready(STATUS_LABEL[a.status]), now);
+      await reply(m, e.from, MSG.resubmitStale(STATUS_LABEL[a.status]), now, ctx.inboxId);
+      return;
+    }
+    if (action === 'withdraw') {
+      await withdraw(m, who.actor, id, now);
+      await greyCard(m, [e.from], e.responseCode, STATUS_LABEL.withdrawn, now);
+      await reply(m, e.from, MSG.withdrawnText(id), now, ctx.inboxId);
+      return;
+    }
+    // the card stays live until the correction is in (the member may cancel and come back)
+    const replaced = await setPrompt(m, e.from, 'apply_form', id, { kind: a.kind!, resubmitId: id, returnedCode: e.responseCode, values: {}, seq: ctx.inboxId }, now);
+    await reply(m, e.from, askText(MSG.resubmitForm(id, await currentLines(m, a), a.reviewComment), replaced, { module: 'exemptions', subject: String(id), kind: 'apply_form' }), now, ctx.inboxId);
   });
 
   d.onCardAction('exm_review', async (e: CardEvent, ctx: HandlerContext) => {
@@ -201,69 +230,4 @@ async function onReviewComment(deps: ModuleDeps, p: OpenQuestion, text: string, 
   const actor: Actor = { kind: 'office', unitCode: member.unitCode, name: p.userid, userid: p.userid, display: member.name };
   await decide(deps, m, actor, Number(p.subject), data.decision, text, now, data.round, data.responseCode, ctx.inboxId);
   return 'handled';
-}
-
-async function onForm(deps: ModuleDeps, p: OpenQuestion, text: string, ctx: HandlerContext): Promise<'handled'> {
-  const { manager: m, now } = ctx;
-  const data = dataOf<ApplyData>(p);
-  const applicationId = Number(p.subject);
-  const who = await actorFor(m, p.userid);
-  if (!who) {
-    await clearPrompt(m, p.userid);
-    await reply(m, p.userid, MSG.notStaff, now, ctx.inboxId);
-    return 'handled';
-  }
-  const { values, errors } = parseForm(data.kind, text, { causeDateKnown: applicationId > 0 });
-  const input = await toInput(m, data.kind, values, applicationId, errors);
-  if (errors.length || !input) {
-    await reply(m, p.userid, MSG.formErrors(errors), now, ctx.inboxId);
-    return 'handled';
-  }
-  const cal = await deps.calendar();
-  let checked;
-  try {
-    checked = await checkApplication(m, cal, who.actor, input, now);
-  } catch (err) {
-    if (!isAppError(err)) throw err;
-    await reply(m, p.userid, MSG.formErrors([refusalText(err.details)]), now, ctx.inboxId);
-    return 'handled';
-  }
-  await setPrompt(m, p.userid, 'apply_confirm', applicationId, { kind: data.kind, input, seq: ctx.inboxId }, now);
-  const card = exemptionConfirmCard(
-    {
-      nonce: String(ctx.inboxId),
-      kind: data.kind,
-      unitName: who.unit.name,
-      entryId: checked.entryId,
-      reason: checked.reason,
-      causeDate: checked.causeDate,
-      due: shortTime(cal as WorkingCalendar, checked.dueAt),
-      late: now.getTime() > checked.dueAt.getTime(),
-      lines: await describeLines(m, { kind: data.kind, entryId: checked.entryId, ...checked.fields }),
-    },
-    now,
-  );
-  await sendCard(m, [p.userid], card, now, { refType: 'exemption_confirm', refId: String(ctx.inboxId) });
-  return 'handled';
-}
-
-async function toInput(m: EntityManager, kind: AdjustmentKind, v: FormValues, draftId: number, errors: string[]): Promise<ApplicationInput | null> {
-  const requesterUnit = await resolveUnit(m, v.requesterUnit);
-  const issuerUnit = await resolveUnit(m, v.issuerUnit);
-  if (requesterUnit === null) errors.push(MSG.formUnknownUnit(v.requesterUnit!));
-  if (issuerUnit === null) errors.push(MSG.formUnknownUnit(v.issuerUnit!));
-  if (errors.length) return null;
-  const input: ApplicationInput = { kind, reason: v.reason! };
-  if (v.entryId !== undefined) input.entryId = v.entryId;
-  if (draftId > 0) input.draftId = draftId;
-  if (v.causeDate) input.causeDate = v.causeDate;
-  if (v.note) input.note = v.note;
-  if (v.serviceItem) input.serviceItem = v.serviceItem;
-  if (v.certificate) input.certificate = v.certificate;
-  if (requesterUnit) input.requesterUnit = requesterUnit;
-  if (issuerUnit) input.issuerUnit = issuerUnit;
-  if (v.method) input.method = v.method;
-  if (v.legalBasis) input.legalBasis = v.legalBasis;
-  if (v.defaultCategory) input.defaultCategory = v.defaultCategory;
-  return input;
 }

@@ -57,7 +57,7 @@ function byLabel<T extends string>(v: string, labels: Readonly<Record<T, string>
  * errors are sentences for the member. Which fields are required is the domain's check,
  * except the ones the form itself cannot do without.
  */
-export function parseForm(kind: AdjustmentKind, text: string, opts: { causeDateKnown?: boolean } = {}): { values: FormValues; errors: string[] } {
+export function parseForm(kind: AdjustmentKind, text: string, opts: { causeDateKnown?: boolean; partial?: boolean } = {}): { values: FormValues; errors: string[]; bad: FormKey[] } {
   const errors: string[] = [];
   const raw = new Map<FormKey, string>();
   for (const line of text.split(/\r?\n/)) {
@@ -120,18 +120,50 @@ export function parseForm(kind: AdjustmentKind, text: string, opts: { causeDateK
         values[key] = v;
     }
   }
+  if (!opts.partial) errors.push(...missingFields(kind, values, { ...opts, bad }).errors);
+  return { values, errors, bad: [...bad] };
+}
+
+const CHANGING: readonly FormKey[] = ['serviceItem', 'certificate', 'requesterUnit', 'issuerUnit', 'method', 'legalBasis', 'defaultCategory'];
+
+/**
+ * What a form still lacks, as the fields to ask for and a sentence each. A change with
+ * nothing to change asks for the fields that can change.
+ */
+export function missingFields(kind: AdjustmentKind, values: FormValues, opts: { causeDateKnown?: boolean; bad?: ReadonlySet<FormKey> } = {}): { keys: FormKey[]; errors: string[] } {
+  const keys: FormKey[] = [];
+  const errors: string[] = [];
   const required: FormKey[] =
     kind === 'add' ? ['serviceItem', 'certificate', 'issuerUnit', 'method', 'legalBasis', 'reason', 'causeDate'] : kind === 'cancel' ? ['entryId', 'legalBasis', 'reason', 'causeDate'] : ['entryId', 'reason', 'causeDate'];
   for (const k of required) {
     if (k === 'causeDate' && opts.causeDateKnown) continue;
-    if (values[k] === undefined && !bad.has(k)) errors.push(MSG.formMissing(FORM_LABELS[k][0]));
+    if (values[k] === undefined && !opts.bad?.has(k)) {
+      keys.push(k);
+      errors.push(MSG.formMissing(FORM_LABELS[k][0]));
+    }
   }
-  if (values.reason === OTHER_REASON && !values.note) errors.push(MSG.formNoteRequired);
-  if (kind === 'change') {
-    const changing = (['serviceItem', 'certificate', 'requesterUnit', 'issuerUnit', 'method', 'legalBasis', 'defaultCategory'] as const).some((k) => raw.has(k));
-    if (!changing) errors.push(MSG.formNothingToChange);
+  if (values.reason === OTHER_REASON && !values.note) {
+    keys.push('note');
+    errors.push(MSG.formNoteRequired);
   }
-  return { values, errors };
+  if (kind === 'change' && !CHANGING.some((k) => values[k] !== undefined) && !CHANGING.some((k) => opts.bad?.has(k))) {
+    errors.push(MSG.formNothingToChange);
+  }
+  return { keys, errors };
+}
+
+/** The label a field is asked under (its first spelling). */
+export function formLabel(key: FormKey): string {
+  return FORM_LABELS[key][0];
+}
+
+/**
+ * A bare answer to a single field asked again ("部门核验" after "方式：") reads as that
+ * field; anything in "标签：内容" form is left as it is.
+ */
+export function asFieldAnswer(text: string, asked: readonly FormKey[]): string {
+  if (asked.length !== 1 || looksLikeForm(text)) return text;
+  return `${formLabel(asked[0])}：${text.trim()}`;
 }
 
 /** True when the text holds at least one "标签：" line the form knows (else it is other chat). */

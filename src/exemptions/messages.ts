@@ -246,4 +246,35 @@ export const MSG = {
     changedMark: '（变更）',
   },
   lateMark: '已超时限',
+  /** Only the fields that were wrong or missing are asked again; the rest is kept. */
+  formFieldErrors: (errors: string[], lines: string[]): string =>
+    `申请内容有误，其余内容已记下。请只发送以下项目（发送“取消”放弃）：\n${errors.map((e, i) => `${i + 1}. ${e}`).join('\n')}${lines.length ? `\n——\n${lines.join('\n')}` : ''}`,
+  fieldHint: (key: string, reasons: readonly string[]): string => {
+    const hints: Record<string, string> = {
+      issuerUnit: '（单位编码或全称）',
+      requesterUnit: '（单位编码或全称）',
+      method: '（数据共享 / 告知承诺 / 部门核验 / 其他）',
+      defaultCategory: '（电子档案 / 纸质档案 / 历史档案）',
+      reason: `（${reasons.map((r) => REASON_LABEL[r]).join(' / ')}）`,
+      causeDate: 'YYYY-MM-DD',
+    };
+    return hints[key] ?? '';
+  },
+  returnedTitle: (id: number): string => `清单调整申请被退回修改·申请号${id}`,
+  returnedSub: (summary: string, comment: string | null): string => `${summary}${comment ? `\n意见：${comment}` : ''}\n请修改后重新提交，或撤回申请。`,
+  resubmitButtons: { edit: '修改后重新提交', withdraw: '撤回申请' },
+  resubmitForm: (id: number, lines: string[], comment: string | null): string =>
+    `修改申请号 ${id}：${comment ? `办公室意见：${comment}\n` : ''}请只发送要修改的项目（“标签：内容”，未发送的项目保持不变，发送“取消”放弃）。当前内容：\n${lines.join('\n')}`,
+  confirmResubmitTitle: (id: number): string => `请确认重新提交·申请号${id}`,
+  resubmitted: (id: number, round: number): string => `申请号 ${id} 已重新提交（第${round}轮），请等待联席会议办公室审核。`,
+  withdrawnText: (id: number): string => `申请号 ${id} 已撤回。`,
+  resubmitNotOwn: '只有申请单位的工作人员可以修改该申请。',
+  resubmitStale: (label: string): string => `该申请当前状态为“${label}”，无法修改。`,
+  /** Art. 5: an approved change waits in the working list until the next numbered version. */
+  publishNote: (version: number, due: string | null): string => `将随第${version}版证明事项免提交清单发布${due ? `（清单应于${due}前发布）` : ''}，发布前请按本单位免提交方式办理。`,
+  issuerTold: (unitName: string, id: number, summary: string, note: string): string => `${unitName}的清单调整申请（申请号 ${id}，${summary}）已同意，涉及贵单位出具的证明。${note}`,
+  reviewLabels: { note: '说明', applicant: '申请人', round: '轮次', changed: '本轮修改' },
+  roundValue: (n: number): string => `第${n}轮`,
+  changeLine: (label: string, from: string, to: string): string => `${label}：${from || '（空）'}→${to || '（空）'}`,
+  noChange: '与上一轮相同',
 };

@@ -3,7 +3,11 @@ import { ExemptionApplication, ExemptionEntry, Staff, Unit } from '../../entitie
 import type { ApplicationStatus } from '../../entities/ExemptionApplication';
 import { WorkingCalendar, shortTime } from '../calendar';
 import { EntryData, EntryField } from './rules';
-import { MSG, DECISION_LABEL, METHOD_LABEL, CATEGORY_LABEL } from './messages';
+import dayjs from 'dayjs';
+import { MSG, DECISION_LABEL, METHOD_LABEL, CATEGORY_LABEL, REASON_LABEL } from './messages';
+import { PUBLICATION_MONTHS } from './rules';
+import { latestVersion } from './lookup';
+import { exemptionReturnedCard } from '../../cards/exemption-returned.card';
 import { REVIEW_REF, closeReviewCards } from './notify';
 import { sendCard, sendText } from '../wecom/messaging';
 import { officeMembers, unitContacts } from '../directory/who';
@@ -55,6 +59,7 @@ export async function sendReviewCards(m: EntityManager, _cal: WorkingCalendar, a
   const members = await officeMembers(m);
   if (!members.length) return;
   const round = a.submittedAt!.getTime();
+  const submitter = a.submittedBy ? await m.getRepository(Staff).findOneBy({ userid: a.submittedBy }) : null;
   const card = exemptionReviewCard(
     {
       applicationId: a.id,
@@ -66,10 +71,46 @@ export async function sendReviewCards(m: EntityManager, _cal: WorkingCalendar, a
       causeDate: a.causeDate,
       late: a.late,
       lines: await describeLines(m, a),
+      note: a.note,
+      applicant: submitter?.name ?? a.submittedBy,
+      roundNumber: a.round || 1,
+      changes: a.previousSubmission ? await changesSince(m, JSON.parse(a.previousSubmission) as Record<string, string | null>, a) : [],
     },
     now,
   );
   await sendCard(m, members.map((s) => s.userid), card, now, { refType: REVIEW_REF, refId: `${a.id}:${round}`, dedupeKey: `exm-review-${a.id}-${round}` });
+}
+
+/** "label：old→new" for each field that differs between the last round and this one. */
+async function changesSince(m: EntityManager, before: Record<string, string | null>, a: ExemptionApplication): Promise<string[]> {
+  const L = MSG.labels;
+  const labels: Record<string, string> = { reason: L.reason, serviceItem: L.serviceItem, certificate: L.certificate, requesterUnit: L.requester, issuerUnit: L.issuer, method: L.method, legalBasis: L.basis, defaultCategory: L.category, note: MSG.reviewLabels.note };
+  const units = new Map((await m.getRepository(Unit).find({ where: { code: In([before.requesterUnit, before.issuerUnit, a.requesterUnit, a.issuerUnit].filter((x): x is string => !!x)) } })).map((u) => [u.code, u.name]));
+  const shown = (k: string, v: string | null): string => {
+    if (!v) return '';
+    if (k === 'reason') return REASON_LABEL[v] ?? v;
+    if (k === 'method') return METHOD_LABEL[v as keyof typeof METHOD_LABEL] ?? v;
+    if (k === 'defaultCategory') return CATEGORY_LABEL[v as keyof typeof CATEGORY_LABEL] ?? v;
+    if (k === 'requesterUnit' || k === 'issuerUnit') return units.get(v) ?? v;
+    return clip(v, 20);
+  };
+  const now = a as unknown as Record<string, string | null>;
+  return Object.keys(labels)
+    .filter((k) => (before[k] ?? null) !== (now[k] ?? null))
+    .map((k) => MSG.changeLine(labels[k], shown(k, before[k] ?? null), shown(k, now[k] ?? null)));
+}
+
+/** Art. 5: an approved change is published with the next numbered version, at the latest half a year after the last. */
+async function publicationNote(m: EntityManager, cal: WorkingCalendar): Promise<string> {
+  const last = await latestVersion(m);
+  const due = last ? shortTime(cal, dayjs(last.publishedAt).add(PUBLICATION_MONTHS, 'month').toDate()).slice(0, 10) : null;
+  return MSG.publishNote((last?.number ?? 0) + 1, due);
+}
+
+/** The issuing units an approved change concerns (before and after), other than the applicant. */
+async function issuersOf(m: EntityManager, a: ExemptionApplication, before: string | null): Promise<string[]> {
+  const entry = a.entryId ? await m.getRepository(ExemptionEntry).findOneBy({ id: a.entryId }) : null;
+  return [...new Set([before, a.issuerUnit, entry?.issuerUnit].filter((c): c is string => !!c && c !== a.unitCode))];
 }
 
 export interface ReviewOptions {
@@ -111,6 +152,7 @@ export async function review(m: EntityManager, cal: WorkingCalendar, actor: Acto
     .execute();
   if (!res.affected) throw refuse('exemption_conflict', `application ${id} was decided concurrently`, 'application_state', { status: 'changed' });
 
+  const issuerBefore = a.entryId ? ((await m.getRepository(ExemptionEntry).findOneBy({ id: a.entryId }))?.issuerUnit ?? null) : null;
   if (decision === 'approve') a.entryId = await applyToList(m, a, now);
   if (decision === 'approve' && a.kind === 'add') await m.getRepository(ExemptionApplication).update({ id }, { entryId: a.entryId });
   const fresh = await loadApplication(m, id);
@@ -120,7 +162,19 @@ export async function review(m: EntityManager, cal: WorkingCalendar, actor: Acto
   const summary = await summaryOf(m, fresh);
   const to = await unitContacts(m, a.unitCode);
   const submitter = a.submittedBy && (await m.getRepository(Staff).findOneBy({ userid: a.submittedBy })) ? [a.submittedBy] : [];
-  await sendText(m, [...to, ...submitter], MSG.decisionToUnit(id, shortTime(cal, a.submittedAt!), summary, label, text), now, { refType: 'exemption_decision', refId: String(id) });
+  const note = decision === 'approve' ? await publicationNote(m, cal) : '';
+  if (decision !== 'return') await sendText(m, [...to, ...submitter], MSG.decisionToUnit(id, shortTime(cal, a.submittedAt!), summary, label, text) + note, now, { refType: 'exemption_decision', refId: String(id) });
+  else {
+    // one message: the unit corrects and resubmits from this card, or withdraws
+    const card = exemptionReturnedCard({ applicationId: id, round, summary, comment: text }, now);
+    await sendCard(m, [...to, ...submitter], card, now, { refType: 'exemption_returned', refId: `${id}:${round}`, dedupeKey: `exm-returned-${id}-${round}` });
+  }
+  if (decision === 'approve') {
+    const applicant = await unitName(m, a.unitCode);
+    for (const issuer of await issuersOf(m, fresh, issuerBefore)) {
+      await sendText(m, await unitContacts(m, issuer), MSG.issuerTold(applicant, id, summary, note), now, { refType: 'exemption_decision', refId: String(id), dedupeKey: `exm-issuer-${id}-${issuer}` });
+    }
+  }
   return fresh;
 }
 

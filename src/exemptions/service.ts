@@ -4,7 +4,7 @@
  * shows), common.ts (who acts, Art. 9 dates); the HTTP bodies live in routes.ts.
  */
 export { type Actor, applicationLimits } from './common';
-export { type CheckedApplication, checkApplication, apply, resubmit, withdraw, recordCause } from './applications';
+export { type CheckedApplication, checkApplication, checkResubmission, apply, resubmit, withdraw, recordCause } from './applications';
 export { type Decision, type ReviewOptions, describeLines, review, summaryOf } from './review';
 export { applicationView, entryView, getApplication, listApplications } from './views';
 export { entryFieldsSchema, applicationBody, resubmitBody, causeBody, reviewBody, type ApplicationInput, type ResubmitInput, type CauseInput } from './routes';

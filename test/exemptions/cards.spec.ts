@@ -2,11 +2,14 @@ import { expect } from 'chai';
 import { exemptionStartCard } from '../../cards/exemption-start.card';
 import { exemptionConfirmCard } from '../../cards/exemption-confirm.card';
 import { exemptionReviewCard } from '../../cards/exemption-review.card';
+import { exemptionReturnedCard } from '../../cards/exemption-returned.card';
 import { validateTemplateCard, clickableKeys } from '../../src/sandbox/template-card';
 import { CARD_ACTIONS, parseCardKey } from '../../cards/keys';
 import { expectGolden } from '../helpers/golden';
 
 const NOW = new Date('2026-11-26T01:00:00Z');
+/** An add application as the review card gets it (first round). */
+const REVIEW = { applicationId: 5, round: 1795654800000, kind: 'add' as const, unitName: '县人社局', entryId: null, reason: 'law_requires', causeDate: '2026-11-25', late: false };
 function wellFormed(card: Record<string, unknown>): void {
   expect(validateTemplateCard(card), 'WeCom accepts the card').to.equal(0);
   for (const key of clickableKeys(card)) {
@@ -55,14 +58,7 @@ describe('exemption cards (pure, golden files)', () => {
   it('review card: approve / return / reject keyed by application and round; no personal data', () => {
     const card = exemptionReviewCard(
       {
-        applicationId: 5,
-        round: 1795654800000,
-        kind: 'add',
-        unitName: '县人社局',
-        entryId: null,
-        reason: 'law_requires',
-        causeDate: '2026-11-25',
-        late: false,
+        ...REVIEW,
         lines: [
           { key: '事项', value: '失业保险金申领' },
           { key: '材料', value: '户籍证明' },
@@ -76,5 +72,31 @@ describe('exemption cards (pure, golden files)', () => {
     expect(clickableKeys(card)).to.deep.equal(['exm_review:5.1795654800000.approve', 'exm_review:5.1795654800000.return', 'exm_review:5.1795654800000.reject']);
     expect(card.task_id).to.equal('exm-review-5-1795654800000');
     expectGolden('exemption-review.json', card);
+  });
+  it('review card of a second round: applicant, round, 说明 and what changed since the last round', () => {
+    const first = exemptionReviewCard({ ...REVIEW, lines: [] }, NOW) as any;
+    const card = exemptionReviewCard(
+      {
+        ...REVIEW,
+        round: 1795655400000,
+        lines: [{ key: '事项', value: '失业保险金申领' }],
+        note: '人口库已可查询',
+        applicant: '人社联络员',
+        roundNumber: 2,
+        changes: ['依据：《失业保险条例》第十六条→《失业保险条例》第十六条第二款'],
+      },
+      NOW,
+    );
+    wellFormed(card);
+    expect(card.sub_title_text).to.match(/^【本轮修改】依据：/);
+    expect(first.sub_title_text, 'a first round has nothing to compare').not.to.include('本轮修改');
+    expectGolden('exemption-review-round2.json', card);
+  });
+
+  it('returned card: resubmit or withdraw, keyed by application and round', () => {
+    const card = exemptionReturnedCard({ applicationId: 5, round: 1795654800000, summary: '新增：失业保险金申领／户籍证明', comment: '请补充法律依据的具体条款' }, NOW);
+    wellFormed(card);
+    expect(clickableKeys(card)).to.deep.equal(['exm_resubmit:5.1795654800000.edit', 'exm_resubmit:5.1795654800000.withdraw']);
+    expectGolden('exemption-returned.json', card);
   });
 });

@@ -120,7 +120,7 @@ describe('exemption list in WeCom: apply from the chat, review from a card (SPEC
     const returned = (await apps())[0];
     expect(returned).to.deep.include({ status: 'returned', reviewComment: '请补充法律依据的具体条款', reviewedBy: 'office.duty' });
     expect(h.emu.cardState('office.chief', card.taskId)!.replace_name).to.equal('已退回修改·办公室值班');
-    expect(textsTo(h, 'rsj.liaison', since).join('\n')).to.include('退回修改').and.include('请补充法律依据的具体条款').and.include('请修改后重新提交');
+    expect(JSON.stringify(lastCard('rsj.liaison').card)).to.include('退回修改').and.include('请补充法律依据的具体条款').and.include('请修改后重新提交');
 
     h.clock.advance(60_000);
     since = mark(h);
@@ -195,5 +195,100 @@ describe('exemption list in WeCom: apply from the chat, review from a card (SPEC
     await click('rsj.liaison', confirm.taskId, keys(confirm.card)[0]);
     const [a] = await apps();
     expect(a).to.deep.include({ id: cause.body.id, status: 'pending', kind: 'cancel', entryId: e1, causeDate: '2026-11-25', late: false });
+  });
+  it('a field error asks for that field alone; what was right is kept, and a bare answer fills the one field asked', async () => {
+    await fillAdd('rsj.liaison', ADD_FORM.replace('方式：部门核验', '方式：快递').replace('出具单位：县公安局', '出具单位：县气象局'));
+    let said = textsTo(h, 'rsj.liaison', since).pop()!;
+    expect(said).to.include('其余内容已记下').and.include('“方式”应为').and.include('找不到单位“县气象局”');
+    expect(said).to.include('方式：（数据共享 / 告知承诺 / 部门核验 / 其他）').and.include('出具单位：（单位编码或全称）').and.not.include('事项：');
+    expect(cardsTo(h, 'rsj.liaison', since).filter((c) => c.card.main_title.title === '请确认清单调整申请')).to.have.length(0);
+    since = mark(h);
+    await say('rsj.liaison', '方式：部门核验');
+    said = textsTo(h, 'rsj.liaison', since).pop()!;
+    expect(said, 'only the unit is still asked').to.include('出具单位：（单位编码或全称）').and.not.include('方式：（');
+    since = mark(h);
+    await say('rsj.liaison', '县公安局');
+    const confirm = lastCard('rsj.liaison');
+    expect(confirm.card.main_title.title).to.equal('请确认清单调整申请');
+    expect(JSON.stringify(confirm.card)).to.include('失业保险金申领').and.include('县公安局').and.include('部门核验');
+    await click('rsj.liaison', confirm.taskId, keys(confirm.card)[0]);
+    expect((await apps())[0]).to.deep.include({ status: 'pending', issuerUnit: 'GAJ', method: 'verification', legalBasis: '《失业保险条例》第十六条', note: '人口库已可查询' });
+  });
+
+  it('after 退回修改 the applicant resubmits from the returned card; the review card shows 说明, applicant, round and what changed', async () => {
+    const confirm = await fillAdd('rsj.liaison');
+    await click('rsj.liaison', confirm.taskId, keys(confirm.card)[0]);
+    const [a] = await apps();
+    const round1 = lastCard('office.duty');
+    const h1 = Object.fromEntries(round1.card.horizontal_content_list.map((x: any) => [x.keyname, x.value]));
+    expect(h1).to.deep.include({ 申请人: '人社联络员', 轮次: '第1轮' });
+    expect(round1.card.quote_area).to.deep.include({ title: '说明', quote_text: '人口库已可查询' });
+    await click('office.duty', round1.taskId, keys(round1.card)[1]);
+    since = mark(h);
+    await say('office.duty', '请补充法律依据的具体条款');
+    const returned = lastCard('rsj.liaison');
+    expect(returned.card.main_title.title).to.equal(`清单调整申请被退回修改·申请号${a.id}`);
+    expect(returned.card.sub_title_text).to.include('请补充法律依据的具体条款');
+    const [edit, withdrawKey] = keys(returned.card);
+    expect(edit).to.match(new RegExp(`^exm_resubmit:${a.id}\\.\\d+\\.edit$`));
+    expect(withdrawKey).to.match(/\.withdraw$/);
+
+    h.clock.advance(60_000);
+    since = mark(h);
+    await click('rsj.liaison', returned.taskId, edit);
+    expect(textsTo(h, 'rsj.liaison', since).join('\n')).to.include(`修改申请号 ${a.id}`).and.include('依据：《失业保险条例》第十六条').and.include('请补充法律依据的具体条款');
+    await say('rsj.liaison', '依据：《失业保险条例》第十六条第二款');
+    const again = lastCard('rsj.liaison');
+    expect(again.card.main_title.title).to.equal(`请确认重新提交·申请号${a.id}`);
+    since = mark(h);
+    await click('rsj.liaison', again.taskId, keys(again.card)[0]);
+    const [b] = await apps();
+    expect(b).to.deep.include({ id: a.id, status: 'pending', round: 2, legalBasis: '《失业保险条例》第十六条第二款', note: '人口库已可查询' });
+    expect(await apps()).to.have.length(1);
+    expect(textsTo(h, 'rsj.liaison', since).join('\n')).to.include(`申请号 ${a.id} 已重新提交（第2轮）`);
+    expect(h.emu.cardState('rsj.liaison', returned.taskId)!.replace_name).to.equal(`已提交·申请号${a.id}`);
+
+    const round2 = lastCard('office.chief');
+    expect(round2.taskId).to.not.equal(round1.taskId);
+    const h2 = Object.fromEntries(round2.card.horizontal_content_list.map((x: any) => [x.keyname, x.value]));
+    expect(h2).to.deep.include({ 申请人: '人社联络员', 轮次: '第2轮' });
+    expect(round2.card.sub_title_text).to.include('【本轮修改】依据：《失业保险条例》第十六条→《失业保险条例》第十六条第二款');
+  });
+
+  it('a new 清单调整 on the item of the unit\'s returned application corrects that application instead of being refused', async () => {
+    const created = await rsj.post('/exemptions/applications', ExemptionMother.addBody());
+    await office.post(`/exemptions/applications/${created.body.id}/review`, { decision: 'return', comment: '请写明条款' });
+    await h.sys.settle();
+    since = mark(h);
+    const confirm = await fillAdd('rsj.liaison', ADD_FORM.replace('第十六条', '第十六条第二款'));
+    expect(confirm.card.main_title.title).to.equal(`请确认重新提交·申请号${created.body.id}`);
+    await click('rsj.liaison', confirm.taskId, keys(confirm.card)[0]);
+    const all = await apps();
+    expect(all).to.have.length(1);
+    expect(all[0]).to.deep.include({ status: 'pending', round: 2, legalBasis: '《失业保险条例》第十六条第二款' });
+    expect(textsTo(h, 'rsj.liaison', since).join('\n')).not.to.include('申请未能提交');
+  });
+
+  it('approval says with which version and by when it is published, and the issuing unit is told', async () => {
+    const created = await rsj.post('/exemptions/applications', ExemptionMother.addBody());
+    await h.sys.settle();
+    const card = lastCard('office.duty');
+    since = mark(h);
+    await click('office.duty', card.taskId, keys(card.card)[0]);
+    const toUnit = textsTo(h, 'rsj.liaison', since).join('\n');
+    expect(toUnit).to.include('审核结果：同意').and.include('将随第1版证明事项免提交清单发布');
+    const toIssuer = textsTo(h, 'gaj.liaison', since);
+    expect(toIssuer).to.have.length(1);
+    expect(toIssuer[0]).to.include(`县人社局的清单调整申请（申请号 ${created.body.id}`).and.include('涉及贵单位出具的证明').and.include('将随第1版');
+
+    expect((await office.post('/exemptions/publish', {})).status).to.equal(201);
+    const [entryId] = (await apps()).map((x) => x.entryId!);
+    await rsj.post('/exemptions/applications', ExemptionMother.changeBody(entryId));
+    await h.sys.settle();
+    const next = lastCard('office.duty');
+    since = mark(h);
+    await click('office.duty', next.taskId, keys(next.card)[0]);
+    expect(textsTo(h, 'rsj.liaison', since).join('\n')).to.include('将随第2版证明事项免提交清单发布（清单应于2027-05-26前发布）');
+    expect(textsTo(h, 'gaj.liaison', since).join('\n')).to.include('涉及贵单位出具的证明');
   });
 });
