@@ -190,6 +190,7 @@ export function verificationRouter({ deps, lookupEntry, opContext }: RouteDeps):
       );
       const req = await ds.getRepository(VerificationRequest).findOneByOrFail({ id });
       ctx.body = await requestView(ds.manager, op.cal, req, now);
+      await logReads(ds.manager, 'verification', [req.id], apiReader(p), 'api', DETAIL_FIELDS, now);
     };
 
   r.post('/verifications/:id/answer', act((m, op, req, a, b) => {

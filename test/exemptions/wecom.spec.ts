@@ -255,6 +255,19 @@ describe('exemption list in WeCom: apply from the chat, review from a card (SPEC
     expect(round2.card.sub_title_text).to.include('【本轮修改】依据：《失业保险条例》第十六条→《失业保险条例》第十六条第二款');
   });
 
+  it('撤回申请 on the returned card withdraws it and releases the item', async () => {
+    const created = await rsj.post('/exemptions/applications', ExemptionMother.addBody());
+    await office.post(`/exemptions/applications/${created.body.id}/review`, { decision: 'return', comment: '请写明条款' });
+    await h.sys.settle();
+    const returned = lastCard('rsj.liaison');
+    since = mark(h);
+    await click('rsj.liaison', returned.taskId, keys(returned.card)[1]);
+    expect((await apps())[0]).to.deep.include({ status: 'withdrawn', pendingKey: null });
+    expect(h.emu.cardState('rsj.liaison', returned.taskId)!.replace_name).to.equal('已撤回');
+    expect(textsTo(h, 'rsj.liaison', since).join('\n')).to.include(`申请号 ${created.body.id} 已撤回`);
+    expect((await rsj.post('/exemptions/applications', ExemptionMother.addBody())).status, 'the item is free again').to.equal(201);
+  });
+
   it('a new 清单调整 on the item of the unit\'s returned application corrects that application instead of being refused', async () => {
     const created = await rsj.post('/exemptions/applications', ExemptionMother.addBody());
     await office.post(`/exemptions/applications/${created.body.id}/review`, { decision: 'return', comment: '请写明条款' });
