@@ -8,7 +8,7 @@ export abstract class AuthApi extends KfApi {
     if (!query.corpsecret) return fail(41004);
     let kind: TokenKind | undefined;
     if (query.corpsecret === this.opts.secret) kind = 'app';
-    else if (this.opts.kfSecret && query.corpsecret === this.opts.kfSecret) kind = 'kf';
+    else if (this.opts.kfSecret && query.corpsecret === this.opts.kfSecret && !this.kfSecretRefused) kind = 'kf';
     if (!kind) return fail(40001);
     const now = this.now();
     const cur = this.currentToken[kind];

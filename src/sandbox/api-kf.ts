@@ -104,8 +104,8 @@ export abstract class KfApi extends RobotApi {
     if (b.msgid !== undefined && (typeof b.msgid !== 'string' || !KF_MSGID_RE.test(b.msgid))) {
       return fail(40058, 'msgid must match [0-9a-zA-Z_-]{1,32}');
     }
-    // a msgid already used for this account is not sent again (WeCom's answer here is undocumented)
-    if (clientKey && this.kfClientMsgIds.has(clientKey)) return clone(this.kfClientMsgIds.get(clientKey)!);
+    // DOC 94677: a msgid already used answers 95033 (msgid重复); nothing is sent again
+    if (clientKey && this.kfClientMsgIds.has(clientKey)) return fail(95033);
     const checked = this.checkKfPayload(b.msgtype, b, KF_MSGTYPES);
     if (checked.error) return checked.error;
     const cust = this.kfCustomers.get(this.kfKey(b.open_kfid, b.touser));

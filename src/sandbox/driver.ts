@@ -206,13 +206,23 @@ export abstract class EmulatorDriver extends AuthApi {
 
   protected async sendCallback(plainXml: string, opts?: CallbackSendOptions): Promise<CallbackResult> {
     const url = this.requireCallbackUrl();
+    if (this.dropCallbacksLeft > 0) {
+      // DOC 90930: events may be dropped; the app must find them by pulling (kf sync_msg).
+      this.dropCallbacksLeft--;
+      const res: CallbackResult = { status: 0, body: 'dropped by WeCom (sandbox)', attempts: 0, dropped: true };
+      this.logCallback('POST', url, {}, '', plainXml, 0, res);
+      return res;
+    }
     const { query, body } = this.buildCallback(plainXml);
-    const tries = opts?.retryOnFailure ? 3 : 1 + Math.min(2, Math.max(0, Math.floor(this.retries)));
+    const networkOnly = this.callbackRetry === 'network_only';
+    const tries = networkOnly || opts?.retryOnFailure ? 3 : 1 + Math.min(2, Math.max(0, Math.floor(this.retries)));
     let res: CallbackResult = { status: 0, body: '' };
     for (let attempt = 1; attempt <= tries; attempt++) {
       res = await this.post(url, query, body);
       this.logCallback('POST', url, query, body, plainXml, attempt, res);
       if (res.status === 200) return { ...res, attempts: attempt };
+      // DOC 90930: an HTTP answer, whatever its status, is not retried; only no answer is.
+      if (networkOnly && res.status !== 0) return { ...res, attempts: attempt };
     }
     return { ...res, attempts: tries };
   }

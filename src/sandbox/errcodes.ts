@@ -75,6 +75,8 @@ export const ERRMSG: Readonly<Record<number, string>> = {
   95007: 'invalid msg token',
   95008: 'msgmenu list size out of limit',
   95009: 'invalid msgmenu item type',
+  95018: 'session status not allow to send msg',
+  95033: 'msgid duplicated',
   301002: 'not allow to operate another agent with this accesstoken',
 };
 

@@ -13,6 +13,11 @@ export interface EmulatorOptions {
   secret: string;
   /** WeChat Customer Service secret; kf routes accept its token and the app token. */
   kfSecret?: string;
+  /**
+   * A corp created after 2023-12-01: gettoken refuses the kf secret (40001) and kf calls
+   * must use the app token (DOC 94670, DOC 94677).
+   */
+  refuseKfSecret?: boolean;
   /** Callback Token and EncodingAESKey, for signing and encrypting callbacks to the app. */
   token: string;
   encodingAESKey: string;
@@ -32,6 +37,13 @@ export interface EmulatorOptions {
   tokenTtlSeconds?: number;
   /** WeCom gives up on a callback after 5 s without an answer. */
   callbackTimeoutMs?: number;
+  /**
+   * Which failures WeCom retries a callback on: `any_failure` (DOC 90238, the older page:
+   * no answer in 5 s or any status but 200, three tries in all, as retryOnFailure/retries
+   * ask) or `network_only` (DOC 90930, 2024-12: only connection failures and time-outs,
+   * three tries; a 5xx is final). Default any_failure.
+   */
+  callbackRetry?: 'any_failure' | 'network_only';
 }
 
 export interface DeliveredMessage {
@@ -53,6 +65,8 @@ export interface CallbackResult {
   status: number;
   body: string;
   attempts?: number;
+  /** WeCom dropped this callback (DOC 90930 says events may be dropped): it was never posted. */
+  dropped?: boolean;
 }
 
 export interface CallbackSendOptions {
@@ -262,6 +276,9 @@ export abstract class EmulatorState {
   protected callbackUrl?: string;
   protected down = false;
   protected seq = 0;
+  protected kfSecretRefused: boolean;
+  callbackRetry: 'any_failure' | 'network_only';
+  protected dropCallbacksLeft = 0;
 
   protected readonly members = new Map<string, { userid: string; name: string }>();
   protected readonly openDirectory: boolean;
@@ -305,6 +322,8 @@ export abstract class EmulatorState {
     this.tokenTtlMs = (opts.tokenTtlSeconds ?? 7200) * 1000;
     this.callbackTimeoutMs = opts.callbackTimeoutMs ?? 5000;
     this.callbackUrl = opts.callbackUrl;
+    this.kfSecretRefused = opts.refuseKfSecret ?? false;
+    this.callbackRetry = opts.callbackRetry ?? 'any_failure';
     this.openDirectory = opts.members === undefined;
     for (const m of opts.members ?? []) this.addMember(m.userid, m.name);
     this.kfAccounts = new Set(opts.kfAccounts ?? []);

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { OutboxMessage } from '../../entities';
 import { inTransaction } from '../../src/db/tx';
 import { clearTables, extraDataSource, isMysqlRun, testDataSource } from '../helpers/db';
-import { AGENT_ID, CORP_ID, KF, KF_SECRET, ROBOT, Receiver, SECRET, startEmulator, type Harness } from '../sandbox/harness';
+import { AGENT_ID, CORP_ID, KF, ROBOT, Receiver, SECRET, startEmulator, type Harness } from '../sandbox/harness';
 import { DbTokenProvider } from '../../src/wecom/token-cache';
 import { WeComClient } from '../../src/wecom/client';
 import { Pacer } from '../../src/wecom/pacer';
@@ -52,7 +52,7 @@ describe('wecom outbox (enqueue + dispatcher against the emulator over HTTP)', (
     await clearTables(ds);
     receiver = new Receiver();
     // members undefined: an open directory, so any well-formed userid is a member...
-    h = await startEmulator({ callbackUrl: await receiver.start(), members: undefined });
+    h = await startEmulator({ callbackUrl: await receiver.start(), members: undefined, refuseKfSecret: true });
     counts = { sent: [], failed: [] };
     warnings = [];
   });
@@ -64,7 +64,7 @@ describe('wecom outbox (enqueue + dispatcher against the emulator over HTTP)', (
   const now = () => new Date(h.clock.t);
 
   function dispatcher(dataSource: DataSource = ds, over: Partial<OutboxDispatcherOptions> = {}, instanceId = 'test-1'): OutboxDispatcher {
-    const tokens = new DbTokenProvider({ dataSource, apiBase: h.base, corpId: CORP_ID, secrets: { app: SECRET, kf: KF_SECRET }, now, pollMs: 10, instanceId });
+    const tokens = new DbTokenProvider({ dataSource, apiBase: h.base, corpId: CORP_ID, secrets: { app: SECRET }, now, pollMs: 10, instanceId });
     const client = new WeComClient({ apiBase: h.base, corpId: CORP_ID, agentId: AGENT_ID, tokens, sleep: async () => undefined, random: () => 0.5 });
     return new OutboxDispatcher({
       dataSource,
@@ -218,17 +218,28 @@ describe('wecom outbox (enqueue + dispatcher against the emulator over HTTP)', (
     expect(h.emu.delivered({ touser: 'bob' })).to.have.length(0);
   });
 
-  it('after a crash, a kf reply is recognised by its msgid and not sent twice', async () => {
+  it('after a crash, a kf reply is recognised by its msgid (95033) and counts as delivered, not sent twice', async () => {
     await h.emu.kfCustomerSays(KF, CITIZEN, '我要投诉');
     const r = await add({ channel: 'kf', payload: { touser: CITIZEN, open_kfid: KF, msgtype: 'text', text: { content: '已收到' } } });
     expect(r.recipients).to.equal(`kf:${CITIZEN}`);
     await dispatcher().runOnce();
     await crashAfterSend(r.id);
-    await dispatcher().runOnce();
+    expect(await dispatcher().runOnce()).to.deep.equal({ sent: 1, failed: 0, deferred: 0 });
     const sent = h.emu.kfSent(CITIZEN);
     expect(sent).to.have.length(1);
     expect(sent[0].msgid).to.equal(kfMsgId(r));
-    expect((await row(r.id)).status).to.equal('sent');
+    expect(h.emu.apiCalls().filter((c) => c.path === '/cgi-bin/kf/send_msg').map((c) => c.errcode)).to.deep.equal([0, 95033]);
+    expect(await row(r.id)).to.include({ status: 'sent', errcode: 95033 });
+    expect((await row(r.id)).lastError).to.match(/earlier try/);
+  });
+
+  it('a 95033 on a first kf try is a msgid collision: failed, not counted as sent', async () => {
+    await h.emu.kfCustomerSays(KF, CITIZEN, '我要投诉');
+    await add({ channel: 'kf', payload: { touser: CITIZEN, open_kfid: KF, msgid: 'fixedid1', msgtype: 'text', text: { content: '一' } } });
+    await dispatcher().runOnce();
+    const r = await add({ channel: 'kf', payload: { touser: CITIZEN, open_kfid: KF, msgid: 'fixedid1', msgtype: 'text', text: { content: '二' } } });
+    expect((await dispatcher().runOnce()).failed).to.equal(1);
+    expect(await row(r.id)).to.include({ status: 'failed', errcode: 95033 });
   });
 
   it('after a crash, an update_template_card retry answering 60140 counts as done; on a first try 60140 fails', async () => {
