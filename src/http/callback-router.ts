@@ -19,11 +19,9 @@ export const SPOOL_AFTER_MS = 2_500;
 /** How long a callback waits for the spool's backlog to reach the inbox first (its order kept). */
 export const DRAIN_BUDGET_MS = 1_500;
 
-class InboxTimeout extends Error {}
-
 function within<T>(p: Promise<T>, ms: number): Promise<T> {
   let t: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (t = setTimeout(() => reject(new InboxTimeout(`no answer from the inbox in ${ms} ms`)), ms)));
+  const late = new Promise<never>((_, reject) => (t = setTimeout(() => reject(new Error(`no answer from the inbox in ${ms} ms`)), ms)));
   return Promise.race([p, late]).finally(() => clearTimeout(t));
 }
 
@@ -76,7 +74,7 @@ export function callbackRouter(deps: { keys: () => CallbackKeys; inbox: Inbox; m
       try {
         stored = await (spool ? within(deps.inbox.accept(opened), spoolAfterMs) : deps.inbox.accept(opened));
       } catch (e) {
-        if (!(await keep(opened, e, ctx.state.reqId))) throw e instanceof InboxTimeout ? new AppError('not_ready', 'the callback could not be kept') : e;
+        if (!(await keep(opened, e, ctx.state.reqId))) throw spool ? new AppError('not_ready', 'the callback could not be kept') : e;
         deps.metrics.callbacks.inc({ type: kind, outcome: 'spooled' });
         ctx.status = 200;
         ctx.body = '';

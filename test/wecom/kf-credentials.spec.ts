@@ -26,4 +26,23 @@ describe('wecom: kf runs on the app token', () => {
     expect(kfCalls.map((c) => c.path)).to.include.members(['/cgi-bin/kf/sync_msg', '/cgi-bin/kf/send_msg']);
     for (const c of kfCalls) expect(c.errcode).to.equal(0);
   });
+
+  it('a kf callback WeCom dropped is caught up by the periodic pull within a minute (DOC 90930)', async () => {
+    kh.h.emu.setCallbackRetry('network_only');
+    await kh.say('wmDropped', '你好');
+    const before = kh.sent('wmDropped').length;
+    kh.h.emu.dropCallbacks(1);
+    const said = await kh.h.emu.kfCustomerSays(kh.kf, 'wmDropped', '投诉');
+    expect(said.dropped).to.equal(true);
+    await kh.settle();
+    expect(kh.sent('wmDropped')).to.have.length(before);
+    kh.h.clock.advance(30_000);
+    await kh.settle();
+    expect(kh.sent('wmDropped')).to.have.length(before);
+    const callbacks = kh.h.emu.callbacks().length;
+    kh.h.clock.advance(31_000);
+    await kh.settle();
+    expect(kh.sent('wmDropped').length).to.be.greaterThan(before);
+    expect(kh.h.emu.callbacks()).to.have.length(callbacks);
+  });
 });
