@@ -4,7 +4,7 @@
  * emulator here refuses the kf secret, as such a corp's WeCom would.
  */
 import { expect } from 'chai';
-import { startKfHarness, KfHarness } from '../helpers/mothers/complaints';
+import { startKfHarness, KfHarness } from '../helpers/kf';
 
 describe('wecom: kf runs on the app token', () => {
   let kh: KfHarness;
