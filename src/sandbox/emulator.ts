@@ -203,6 +203,13 @@ export class WeComEmulator extends EmulatorDriver {
     return code;
   }
 
+  /** An OAuth code of someone who is not a member of the corp: getuserinfo answers an openid, no userid. */
+  issueNonMemberOAuthCode(openid = `o${randomId(20)}`, externalUserId?: string): string {
+    const code = randomId(24);
+    this.oauthCodes.set(code, { openid, externalUserId, issuedAt: this.now() });
+    return code;
+  }
+
   // ---------------------------------------------------------------- API pipeline
 
   private route(path: string, auth: Auth, handler: (r: ApiRequest) => Answer): void {

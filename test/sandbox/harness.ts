@@ -127,6 +127,8 @@ export class Receiver {
   readonly received: Received[] = [];
   /** Status codes to answer, in order; 200 once exhausted. */
   statuses: number[] = [];
+  /** POST answer bodies, in order (a passive reply); empty once exhausted. */
+  bodies: string[] = [];
   delayMs = 0;
   url = '';
   private server?: http.Server;
@@ -141,7 +143,7 @@ export class Receiver {
       this.received.push({ method: ctx.method, query, body: Buffer.concat(chunks).toString('utf8') });
       if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
       ctx.status = this.statuses.shift() ?? 200;
-      ctx.body = ctx.method === 'GET' ? 'get-ok' : '';
+      ctx.body = ctx.method === 'GET' ? 'get-ok' : (this.bodies.shift() ?? '');
     });
     this.server = http.createServer(app.callback());
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', () => r()));
