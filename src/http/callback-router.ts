@@ -48,12 +48,21 @@ export function callbackRouter(deps: { keys: () => CallbackKeys; inbox: Inbox; m
       return false;
     }
   };
+  /** Kept in the spool: 200 with an empty body; the spool full or unwritable: 503. */
+  const keepOr503 = async (opened: OpenedCallback, cause: unknown, ctx: Context): Promise<void> => {
+    if (!(await keep(opened, cause, ctx.state.reqId))) throw new AppError('not_ready', 'the callback could be kept neither in the inbox nor in the spool');
+    deps.metrics.callbacks.inc({ type: opened.kind, outcome: 'spooled' });
+    ctx.status = 200;
+    ctx.body = '';
+  };
   r.get('/wecom/callback', (ctx) => {
     ctx.type = 'text/plain';
     ctx.body = verifyUrl(deps.keys(), query(ctx));
   });
   r.post('/wecom/callback', async (ctx) => {
-    if (!deps.accepting()) throw new AppError('not_ready', 'shutting down');
+    // Shutting down: with a spool the callback is still kept (inbox, else spool) and the recovery
+    // loop of another instance, or of the next start, processes it; without one it is refused.
+    if (!deps.accepting() && !spool) throw new AppError('not_ready', 'shutting down');
     let kind = 'invalid';
     try {
       const body = await readRawBody(ctx, MAX_CALLBACK_BYTES).catch((e: unknown) => {
@@ -64,20 +73,15 @@ export function callbackRouter(deps: { keys: () => CallbackKeys; inbox: Inbox; m
       kind = opened.kind;
       // What the spool holds goes to the inbox first, so one sender's callbacks keep their order.
       if (spool?.hasPending() && !(await spool.drain(DRAIN_BUDGET_MS).catch(() => false))) {
-        if (!(await keep(opened, new Error('spool backlog'), ctx.state.reqId))) throw new AppError('not_ready', 'the callback could not be kept');
-        deps.metrics.callbacks.inc({ type: kind, outcome: 'spooled' });
-        ctx.status = 200;
-        ctx.body = '';
+        await keepOr503(opened, new Error('spool backlog'), ctx);
         return;
       }
       let stored: { id: number; duplicate: boolean };
       try {
         stored = await (spool ? within(deps.inbox.accept(opened), spoolAfterMs) : deps.inbox.accept(opened));
       } catch (e) {
-        if (!(await keep(opened, e, ctx.state.reqId))) throw spool ? new AppError('not_ready', 'the callback could not be kept') : e;
-        deps.metrics.callbacks.inc({ type: kind, outcome: 'spooled' });
-        ctx.status = 200;
-        ctx.body = '';
+        if (!spool) throw e;
+        await keepOr503(opened, e, ctx);
         return;
       }
       const { id, duplicate } = stored;
