@@ -45,7 +45,7 @@ export interface EmulatorOptions {
    * Which failures WeCom retries a callback on: `any_failure` (DOC 90238, the older page:
    * no answer in 5 s or any status but 200, three tries in all, as retryOnFailure/retries
    * ask) or `network_only` (DOC 90930, 2024-12: only connection failures and time-outs,
-   * three tries; a 5xx is final). Default any_failure.
+   * three tries; a 5xx is final). Default network_only: design for the newer page.
    */
   callbackRetry?: 'any_failure' | 'network_only';
   /**
@@ -84,7 +84,7 @@ export interface CallbackResult {
 }
 
 export interface CallbackSendOptions {
-  /** Resend the same bytes, three tries in all, until an HTTP 200 (WECOM.md §1 Retries). */
+  /** Under `any_failure`: resend the same bytes, three tries in all, until an HTTP 200 (WECOM.md §1 Retries). */
   retryOnFailure?: boolean;
 }
 
@@ -287,7 +287,7 @@ export function asSeen(content: string): string {
 }
 
 export abstract class EmulatorState {
-  /** Extra tries for every callback (0..2); `{retryOnFailure: true}` means three tries in all. */
+  /** Under `any_failure`: extra tries for every callback (0..2); `{retryOnFailure: true}` means three tries in all. */
   retries = 0;
 
   protected readonly opts: EmulatorOptions;
@@ -348,7 +348,7 @@ export abstract class EmulatorState {
     this.callbackTimeoutMs = opts.callbackTimeoutMs ?? 5000;
     this.callbackUrl = opts.callbackUrl;
     this.kfSecretRefused = opts.refuseKfSecret ?? false;
-    this.callbackRetry = opts.callbackRetry ?? 'any_failure';
+    this.callbackRetry = opts.callbackRetry ?? 'network_only';
     this.duplicateAnswer = opts.duplicateAnswer ?? 'replay';
     this.usedResponseCodeErrcode = opts.usedResponseCodeErrcode ?? 60140;
     this.openDirectory = opts.members === undefined;

@@ -130,7 +130,8 @@ describe('sandbox: callbacks to the app', () => {
     expect(m.ResponseCode).to.equal(menu.responseCode);
   });
 
-  it('tries once by default; with retryOnFailure resends the same bytes, three tries in all', async () => {
+  it('under the older rule (DOC 90238) tries once by default; with retryOnFailure resends the same bytes, three tries in all', async () => {
+    h.emu.setCallbackRetry('any_failure');
     receiver.statuses = [500];
     const once = await h.emu.sendText('alice', 'x');
     expect(once.status).to.equal(500);
@@ -153,7 +154,15 @@ describe('sandbox: callbacks to the app', () => {
     expect(h.emu.callbacks().filter((c) => c.plainXml?.includes('[z]'))).to.have.length(3);
   });
 
-  it('the retries property adds tries to every callback', async () => {
+  it('a 5xx is final under the newer rule (DOC 90930), the default', async () => {
+    receiver.statuses = [503];
+    const r = await h.emu.sendText('alice', 'x', { retryOnFailure: true });
+    expect([r.status, r.attempts]).to.deep.equal([503, 1]);
+    expect(receiver.received).to.have.length(1);
+  });
+
+  it('under the older rule the retries property adds tries to every callback', async () => {
+    h.emu.setCallbackRetry('any_failure');
     h.emu.retries = 1;
     receiver.statuses = [503];
     const r = await h.emu.sendEnterAgent('alice');
