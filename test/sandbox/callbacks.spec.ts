@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { decrypt, getSignature } from '@wecom/crypto';
 import { XMLParser } from 'fast-xml-parser';
-import { AES_KEY, AGENT_ID, CORP_ID, TOKEN, Receiver, api, appToken, buttonCard, startEmulator, type EmulatorHarness, type Received } from './harness';
+import { AES_KEY, AGENT_ID, CORP_ID, TOKEN, Receiver, api, appToken, buttonCard, noticeCard, startEmulator, type EmulatorHarness, type Received } from './harness';
 
 // keep numbers as strings: MsgId is 64-bit
 const parser = new XMLParser({ parseTagValue: false, isArray: (name) => name === 'SelectedItem' || name === 'OptionId' });
@@ -112,18 +112,7 @@ describe('sandbox: callbacks to the app', () => {
     expect(vote.SelectedItems.SelectedItem[0].QuestionKey).to.equal('category');
     expect(vote.SelectedItems.SelectedItem[0].OptionIds.OptionId).to.deep.equal(['historical']);
 
-    await api(h.base, token, '/cgi-bin/message/send', {
-      touser: 'carol',
-      msgtype: 'template_card',
-      agentid: AGENT_ID,
-      template_card: {
-        card_type: 'text_notice',
-        main_title: { title: '已逾期' },
-        task_id: 'NOTE-1',
-        card_action: { type: 1, url: 'https://example.org' },
-        action_menu: { desc: '更多', action_list: [{ text: '不再提醒', key: 'mute:NOTE-1' }] },
-      },
-    });
+    await api(h.base, token, '/cgi-bin/message/send', noticeCard('carol', 'NOTE-1', '已逾期'));
     const menu = await h.emu.clickMenu('carol', 'NOTE-1', 'mute:NOTE-1');
     const m = open(receiver.received[1]);
     expect(m).to.include({ Event: 'template_card_menu_event', EventKey: 'mute:NOTE-1', TaskId: 'NOTE-1', CardType: 'text_notice' });

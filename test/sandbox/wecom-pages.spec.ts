@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { encrypt, getSignature } from '@wecom/crypto';
-import { AES_KEY, AGENT_ID, CORP_ID, KF, Receiver, TOKEN, api, appToken, buttonCard, get, startEmulator, text, type EmulatorHarness } from './harness';
+import { AES_KEY, AGENT_ID, CORP_ID, KF, Receiver, TOKEN, api, appToken, buttonCard, get, noticeCard, startWithReceiver, text, type EmulatorHarness } from './harness';
 
 const SEND = '/cgi-bin/message/send';
 const UPDATE = '/cgi-bin/message/update_template_card';
@@ -16,15 +16,11 @@ describe('sandbox: WeCom as its current pages say', () => {
   let h: EmulatorHarness;
   let receiver: Receiver;
   let token: string;
+  let close: () => Promise<void>;
   beforeEach(async () => {
-    receiver = new Receiver();
-    h = await startEmulator({ callbackUrl: await receiver.start() });
-    token = await appToken(h.base);
+    ({ h, receiver, token, close } = await startWithReceiver());
   });
-  afterEach(async () => {
-    await h.close();
-    await receiver.stop();
-  });
+  afterEach(async () => close());
 
   const kfText = (content: string) => ({ touser: CITIZEN, open_kfid: KF, msgtype: 'text', text: { content } });
 
@@ -107,20 +103,10 @@ describe('sandbox: WeCom as its current pages say', () => {
     });
 
     it('answers a response_code for a notice card with an action_menu (DOC 90236)', async () => {
-      const card = {
-        touser: 'alice',
-        msgtype: 'template_card',
-        agentid: AGENT_ID,
-        template_card: {
-          card_type: 'text_notice',
-          main_title: { title: '通知' },
-          task_id: 'notice_menu_1',
-          card_action: { type: 1, url: 'https://example.org' },
-          action_menu: { desc: '更多', action_list: [{ text: '不再提醒', key: 'mute:1' }] },
-        },
-      };
+      const card = noticeCard('alice', 'notice_menu_1');
       expect((await api(h.base, token, SEND, card)).json.response_code).to.be.a('string');
-      const plain = { ...card, template_card: { card_type: 'text_notice', main_title: { title: '通知' }, card_action: { type: 1, url: 'https://example.org' } } };
+      const { action_menu: _menu, task_id: _task, ...bare } = card.template_card;
+      const plain = { ...card, template_card: bare };
       expect((await api(h.base, token, SEND, plain)).json).not.to.have.property('response_code');
     });
 
@@ -170,19 +156,7 @@ describe('sandbox: WeCom as its current pages say', () => {
     });
 
     it('allows replace_name only on button, vote and multiple cards', async () => {
-      const notice = {
-        touser: 'alice',
-        msgtype: 'template_card',
-        agentid: AGENT_ID,
-        template_card: {
-          card_type: 'text_notice',
-          main_title: { title: '通知' },
-          task_id: 'notice_rn',
-          card_action: { type: 1, url: 'https://example.org' },
-          action_menu: { desc: '更多', action_list: [{ text: '知道了', key: 'ack:1' }] },
-        },
-      };
-      const code = (await api(h.base, token, SEND, notice)).json.response_code;
+      const code = (await api(h.base, token, SEND, noticeCard('alice', 'notice_rn'))).json.response_code;
       expect((await api(h.base, token, UPDATE, { userids: ['alice'], agentid: AGENT_ID, response_code: code, button: { replace_name: 'x' } })).json.errcode).to.equal(40058);
     });
 
