@@ -44,6 +44,8 @@ const schema = z
     TRUST_PROXY: intString('TRUST_PROXY', 0, 10).default(0),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     RETENTION_DAYS: intString('RETENTION_DAYS', 30, 3650).default(180),
+    SPOOL_DIR: z.string().min(1).default('data/spool'),
+    SPOOL_MAX_MB: intString('SPOOL_MAX_MB', 1, 102400).default(64),
   });
 
 /** The WeCom settings live mode needs; any WECOM_* variable set means live mode. */
@@ -106,6 +108,8 @@ export interface Config {
   metricsToken: string | null;
   /** Inbox payloads, kf messages and idempotency keys older than this are pruned. */
   retentionDays: number;
+  /** Where callbacks are kept while the database cannot take them (one file per instance), and the cap. */
+  spool: { dir: string; maxBytes: number };
 }
 
 export class ConfigError extends Error {
@@ -151,5 +155,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: v.TRUST_PROXY,
     metricsToken: v.METRICS_TOKEN ?? null,
     retentionDays: v.RETENTION_DAYS,
+    spool: { dir: v.SPOOL_DIR, maxBytes: v.SPOOL_MAX_MB * 1024 * 1024 },
   };
 }

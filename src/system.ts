@@ -11,7 +11,8 @@ import { Metrics } from './metrics';
 import { createApp } from './http/app';
 import { callbackRouter } from './http/callback-router';
 import { CallbackDispatcher } from './wecom/dispatcher';
-import { Inbox } from './wecom/inbox';
+import { Inbox, senderKeyOf } from './wecom/inbox';
+import { CallbackSpool } from './wecom/spool';
 import { WeComClient } from './wecom/client';
 import { DbTokenProvider } from './wecom/token-cache';
 import { Pacer } from './wecom/pacer';
@@ -46,6 +47,8 @@ export interface System {
   dataSource: DataSource;
   dispatcher: CallbackDispatcher;
   inbox: Inbox;
+  /** Callbacks kept on disk while the database could not take them. */
+  spool: CallbackSpool;
   outbox: OutboxDispatcher;
   /** The modules' background loops (e.g. the kf worker), run beside the inbox and outbox. */
   workers: Worker[];
@@ -65,11 +68,13 @@ export interface System {
 
 /** Sandbox mode makes its own WeCom credentials at start (no secret has a default). */
 export function sandboxCredentials(): Omit<WeComSettings, 'apiBase'> {
+  const secret = crypto.randomBytes(24).toString('base64url');
   return {
     corpId: `wwsandbox${crypto.randomBytes(4).toString('hex')}`,
     agentId: 1000002,
-    secret: crypto.randomBytes(24).toString('base64url'),
-    kfSecret: crypto.randomBytes(24).toString('base64url'),
+    secret,
+    // kf calls use the app's token, as every corp created since 2023-12-01 must (WECOM.md section 6).
+    kfSecret: secret,
     token: crypto.randomBytes(12).toString('hex'),
     aesKey: crypto.randomBytes(32).toString('base64').slice(0, 43),
   };
@@ -93,7 +98,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       corpId: creds.corpId,
       agentId: creds.agentId,
       secret: creds.secret,
-      kfSecret: creds.kfSecret,
+      refuseKfSecret: true,
       token: creds.token,
       encodingAESKey: creds.aesKey,
       kfAccounts: ['wkSANDBOXKF'],
@@ -155,6 +160,19 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     afterProcess: (kind) => (wakes.get(kind) ?? outbox).nudge(),
   });
 
+  // Callbacks the database cannot take are kept on local disk and replayed into the inbox.
+  const spool = new CallbackSpool({
+    dir: config.spool.dir,
+    instanceId: config.instanceId,
+    maxBytes: config.spool.maxBytes,
+    log,
+    sink: {
+      accept: (cb) => inbox.accept(cb),
+      accepted: (id, cb) => inbox.schedule(id, senderKeyOf(cb.fields, id)),
+      probe: async () => void (await dataSource.query('SELECT 1')),
+    },
+  });
+
   let accepting = true;
   let migrated = false;
   const app = createApp({
@@ -162,7 +180,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     log,
     metrics,
     publicRouters: [
-      callbackRouter({ keys: () => ({ token: settings.token, aesKey: settings.aesKey, corpId: settings.corpId, agentId: settings.agentId }), inbox, metrics, log, accepting: () => accepting, now }),
+      callbackRouter({ keys: () => ({ token: settings.token, aesKey: settings.aesKey, corpId: settings.corpId, agentId: settings.agentId }), inbox, metrics, log, accepting: () => accepting, now, spool }),
       ...parts.flatMap((p) => p.publicRouters ?? []),
     ],
     apiRouters: parts.flatMap((p) => p.apiRouters ?? []),
@@ -202,6 +220,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   if (opts.workers !== false) {
     outbox.start(1000);
     inbox.start(5000);
+    spool.start(5000);
     for (const w of workers) w.start(() => outbox.nudge());
   }
 
@@ -213,6 +232,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     dataSource,
     dispatcher,
     inbox,
+    spool,
     outbox,
     workers,
     client,
@@ -225,6 +245,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     emulatorUrl: emulator ? settings.apiBase : null,
     async settle() {
       const idle = async () => {
+        if (spool.hasPending()) await spool.drain();
         await inbox.drain();
         await inbox.recover(0);
         let busy = false;
@@ -239,6 +260,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       accepting = false;
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections?.();
+      await spool.stop();
       await inbox.stop();
       for (const w of workers) await w.stop();
       await outbox.stop();

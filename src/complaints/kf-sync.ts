@@ -13,6 +13,12 @@ import type { KfWorkerDeps } from './kf-runtime';
 
 /** The callback token is valid for 10 minutes (WECOM.md section 6); after that we sync without it. */
 export const KF_TOKEN_TTL_MS = 10 * 60_000;
+/**
+ * WeCom may drop a kf_msg_or_event callback (DOC 90930), so every known account is also
+ * pulled without a token (WeCom allows that at a lower rate) once this long has passed
+ * since its last sync or callback.
+ */
+export const KF_PULL_EVERY_MS = 60_000;
 const KF_ID_RE = /^[0-9A-Za-z_\-@.]{1,64}$/;
 const HANDLED_EVENTS = new Set(['enter_session', 'user_recall_msg']);
 
@@ -115,6 +121,8 @@ export interface KfSyncOptions {
   claimMs: number;
   pageLimit: number;
   maxPages: number;
+  /** The periodic pull's interval per account (default KF_PULL_EVERY_MS). */
+  pullEveryMs?: number;
 }
 
 /** Pulls every account that asked for a sync, under a claim per account. */
@@ -123,10 +131,11 @@ export class KfSync {
 
   async syncAll(): Promise<{ synced: number; stored: number }> {
     const now = this.deps.now();
+    const stale = this.staleBefore(now);
     const due = await this.deps.dataSource
       .getRepository(KfSyncCursor)
       .createQueryBuilder('c')
-      .where('c.requested > c.synced AND (c.claimed_until IS NULL OR c.claimed_until < :now)', { now })
+      .where('(c.requested > c.synced OR c.updated_at < :stale) AND (c.claimed_until IS NULL OR c.claimed_until < :now)', { now, stale })
       .orderBy('c.updated_at', 'ASC')
       .limit(50)
       .getMany();
@@ -142,6 +151,10 @@ export class KfSync {
     return { synced, stored };
   }
 
+  private staleBefore(now: Date): Date {
+    return new Date(now.getTime() - (this.opts.pullEveryMs ?? KF_PULL_EVERY_MS));
+  }
+
   /** Syncs one account under a claim; null when another instance has it. */
   private async syncAccount(openKfId: string): Promise<number | null> {
     const ds = this.deps.dataSource;
@@ -150,7 +163,7 @@ export class KfSync {
       .createQueryBuilder()
       .update(KfSyncCursor)
       .set({ claimedBy: this.opts.me, claimedUntil: new Date(now.getTime() + this.opts.claimMs) })
-      .where('open_kfid = :k AND requested > synced AND (claimed_until IS NULL OR claimed_until < :now)', { k: openKfId, now })
+      .where('open_kfid = :k AND (requested > synced OR updated_at < :stale) AND (claimed_until IS NULL OR claimed_until < :now)', { k: openKfId, now, stale: this.staleBefore(now) })
       .execute();
     if (!claim.affected) return null;
     const row = await ds.getRepository(KfSyncCursor).findOneByOrFail({ openKfId });

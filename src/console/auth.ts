@@ -6,6 +6,7 @@ import type { Config } from '../config';
 import type { ModuleDeps } from '../module';
 import { SessionSigner } from '../verification/session';
 import { T } from './messages';
+import { isAppError } from '../errors';
 import { errorPage, esc, sendPage } from './layout';
 import { SESSION_COOKIE, SESSION_MS, createSession, destroySession, resolveIdentity } from './session';
 import { In } from 'typeorm';
@@ -114,6 +115,8 @@ export function authRouter(deps: ModuleDeps): Router {
       userid = await deps.wecomUserId(code);
     } catch (e) {
       deps.log.warn({ err: (e as Error).message }, 'console login failed');
+      // A code of someone outside the corp (getuserinfo answered an openid, no userid).
+      if (isAppError(e) && e.code === 'forbidden') return errorPage(ctx, 403, T.login.notCorpMember);
       return errorPage(ctx, 401, T.login.failed);
     }
     const now = deps.now();

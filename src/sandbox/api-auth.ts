@@ -8,7 +8,7 @@ export abstract class AuthApi extends KfApi {
     if (!query.corpsecret) return fail(41004);
     let kind: TokenKind | undefined;
     if (query.corpsecret === this.opts.secret) kind = 'app';
-    else if (this.opts.kfSecret && query.corpsecret === this.opts.kfSecret) kind = 'kf';
+    else if (this.opts.kfSecret && query.corpsecret === this.opts.kfSecret && !this.kfSecretRefused) kind = 'kf';
     if (!kind) return fail(40001);
     const now = this.now();
     const cur = this.currentToken[kind];
@@ -29,6 +29,8 @@ export abstract class AuthApi extends KfApi {
     const c = this.oauthCodes.get(query.code);
     this.oauthCodes.delete(query.code);
     if (!c || this.now() - c.issuedAt > OAUTH_CODE_TTL) return fail(40029);
+    // WECOM.md section 8 (DOC 91023): a non-member gets an openid (and an external_userid when known), no userid
+    if (!c.userid) return ok(legacy ? { OpenId: c.openid } : { openid: c.openid, ...(c.externalUserId ? { external_userid: c.externalUserId } : {}) });
     return ok(legacy ? { UserId: c.userid } : { userid: c.userid });
   }
 }

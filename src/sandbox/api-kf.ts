@@ -13,7 +13,7 @@ export abstract class KfApi extends RobotApi {
     const key = this.kfKey(openKfId, externalUserId);
     let c = this.kfCustomers.get(key);
     if (!c) {
-      c = { openKfId, externalUserId, sentSinceLast: 0 };
+      c = { openKfId, externalUserId, sentSinceLast: 0, sessionState: 4 };
       this.kfCustomers.set(key, c);
     }
     return c;
@@ -86,13 +86,15 @@ export abstract class KfApi extends RobotApi {
       if (byteLength(p.content) > 2048) return { error: fail(45002) };
     }
     if (msgtype === 'msgmenu') {
+      // DOC 94677: at most 50 items, of which at most 10 click/view/miniprogram
       const list = p.list ?? [];
-      if (!Array.isArray(list) || list.length > 10) return { error: fail(95008) };
+      if (!Array.isArray(list) || list.length > 50) return { error: fail(95008) };
       for (const item of list) {
         if (!isObj(item) || !MSGMENU_ITEM_TYPES.has(String(item.type)) || !isObj(item[item.type])) {
           return { error: fail(95009) };
         }
       }
+      if (list.filter((i: any) => i.type !== 'text').length > 10) return { error: fail(95008) };
     }
     return { payload: clone(p) };
   }
@@ -104,8 +106,8 @@ export abstract class KfApi extends RobotApi {
     if (b.msgid !== undefined && (typeof b.msgid !== 'string' || !KF_MSGID_RE.test(b.msgid))) {
       return fail(40058, 'msgid must match [0-9a-zA-Z_-]{1,32}');
     }
-    // a msgid already used for this account is not sent again (WeCom's answer here is undocumented)
-    if (clientKey && this.kfClientMsgIds.has(clientKey)) return clone(this.kfClientMsgIds.get(clientKey)!);
+    // DOC 94677: a msgid already used answers 95033 (msgid重复); nothing is sent again
+    if (clientKey && this.kfClientMsgIds.has(clientKey)) return fail(95033);
     const checked = this.checkKfPayload(b.msgtype, b, KF_MSGTYPES);
     if (checked.error) return checked.error;
     const cust = this.kfCustomers.get(this.kfKey(b.open_kfid, b.touser));
@@ -113,8 +115,11 @@ export abstract class KfApi extends RobotApi {
     const now = this.now();
     if (cust.lastCustomerMsgAt === undefined || now - cust.lastCustomerMsgAt > KF_WINDOW) return fail(95002);
     if (cust.sentSinceLast >= KF_WINDOW_MAX) return fail(95001);
+    // DOC 94677 / 94669: only a session that is new (0) or with the bot (1) takes API messages
+    if (cust.sessionState !== 0 && cust.sessionState !== 1) return fail(95018);
     cust.sentSinceLast++;
     cust.lastServicerSendAt = now;
+    if (cust.sessionState === 0) cust.sessionState = 1;
     const msgid = nonEmpty(b.msgid) ? b.msgid : randomId(24);
     this.kfSentLog.push({
       msgid,

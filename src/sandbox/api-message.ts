@@ -92,7 +92,7 @@ export abstract class MessageApi extends EmulatorState {
     if (Number(b.enable_duplicate_check) === 1) {
       const interval = Math.min(14400, Math.max(0, Number(b.duplicate_check_interval) || 1800));
       const prev = this.sentBodies.get(dupKey);
-      if (prev && now - prev.at < interval * 1000) return clone(prev.answer);
+      if (prev && now - prev.at < interval * 1000) return this.duplicateOf(prev.answer, card);
     }
     if (card?.task_id !== undefined && this.taskCards.has(card.task_id)) {
       return fail(42014, 'task_id already used by this app');
@@ -100,7 +100,10 @@ export abstract class MessageApi extends EmulatorState {
 
     const msgid = randomId(48);
     const deliveredTo: string[] = [];
-    for (const user of valid) {
+    // DOC 90236: members without a licence are named in unlicenseduser and receive nothing
+    const unlicensed = valid.filter((u) => this.unlicensed.has(u.toLowerCase()));
+    if (unlicensed.length) invalidFields.unlicenseduser = unlicensed.join('|');
+    for (const user of valid.filter((u) => !this.unlicensed.has(u.toLowerCase()))) {
       const key = `app:${user}`;
       let dropReason: DeliveredMessage['dropReason'];
       // DOC 90236: per app per member 30/min and 1000/h; the excess is dropped, not refused
@@ -136,11 +139,22 @@ export abstract class MessageApi extends EmulatorState {
           updatedAt: now,
         });
       }
-      if (RESPONSE_CODE_CARDS.has(card.card_type)) extra.response_code = this.issueResponseCode(card.task_id);
+      // DOC 90236: interaction cards, and notice cards carrying an action_menu
+      if (isCallbackCard(card)) extra.response_code = this.issueResponseCode(card.task_id);
     }
     const answer = ok(extra);
     this.sentBodies.set(dupKey, { at: now, answer: clone(answer) });
     return answer;
+  }
+
+  /** The answer to a send the duplicate check suppressed: undocumented, so configurable. */
+  protected duplicateOf(first: Answer, card: any): Answer {
+    if (this.duplicateAnswer === '42014' && card?.task_id !== undefined) return fail(42014, 'task_id already used by this app');
+    if (this.duplicateAnswer === 'no_response_code') {
+      const { response_code: _r, ...rest } = clone(first);
+      return rest as Answer;
+    }
+    return clone(first);
   }
 
   protected cardKey(userid: string, taskId: string): string {
@@ -158,20 +172,26 @@ export abstract class MessageApi extends EmulatorState {
     if (agentErr) return agentErr;
     const now = this.now();
     const rc = nonEmpty(b.response_code) ? this.responseCodes.get(b.response_code) : undefined;
-    // used, expired (72 h) and unknown codes all answer 60140
-    if (!rc || rc.used || now - rc.issuedAt >= RESPONSE_CODE_TTL) return fail(60140);
+    // expired (72 h) and unknown codes answer 60140; a used one too, unless configured (UNCONFIRMED)
+    if (!rc || now - rc.issuedAt >= RESPONSE_CODE_TTL) return fail(60140);
+    if (rc.used) return fail(this.usedResponseCodeErrcode, 'response_code already used');
     const task = this.taskCards.get(rc.taskId);
     if (!task) return fail(42016);
     const hasButton = isObj(b.button);
     const hasCard = isObj(b.template_card);
     if (!hasButton && !hasCard) return fail(40058, 'button or template_card required');
     if (hasButton && !nonEmpty(b.button.replace_name)) return fail(42020);
+    // DOC 94888: replace_name only for button, vote and multiple cards (the errcode is our choice)
+    if (hasButton && !RESPONSE_CODE_CARDS.has(String(task.card.card_type))) return fail(40058, 'button.replace_name needs a button, vote or multiple card');
     if (hasCard) {
-      const code = validateTemplateCard(b.template_card);
+      // DOC 94888: the update body has no task_id of its own
+      const code = validateTemplateCard(b.template_card, { update: true });
       if (code) return fail(code);
     }
     const ids: string[] = Array.isArray(b.userids) ? b.userids.filter((u: unknown) => typeof u === 'string') : [];
     const { valid, invalid } = this.resolveUsers(ids);
+    // DOC 94888: users the code does not cover come back in invaliduser
+    for (const u of valid) if (!task.recipients.includes(u)) invalid.push(u);
     const targets = Number(b.atall) === 1 ? [...task.recipients] : valid.filter((u) => task.recipients.includes(u));
     if (!ids.length && Number(b.atall) !== 1) return fail(82001);
     rc.used = true;

@@ -4,7 +4,8 @@
  * Encryption and signature come from @wecom/crypto, never hand-rolled.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import { encrypt, getSignature } from '@wecom/crypto';
+import { decrypt, encrypt, getSignature } from '@wecom/crypto';
+import { XMLParser } from 'fast-xml-parser';
 import type { SelectedItem } from './template-card';
 
 /** CDATA section; a literal "]]>" is split across two sections. */
@@ -145,4 +146,45 @@ export function sealEchostr(
   const nonce = o.nonce ?? randomNonce();
   const echostr = encrypt(o.encodingAESKey, echostrPlain, o.receiveId, o.random ?? randomBytes(16));
   return { msg_signature: getSignature(o.token, o.timestamp, nonce, echostr), timestamp: o.timestamp, nonce, echostr };
+}
+
+/** A passive reply to a card click (DOC 90241): what the clicker's card becomes. */
+export type PassiveReply =
+  | { kind: 'update_button'; replaceName: string }
+  | { kind: 'update_template_card'; card: Record<string, unknown> }
+  | { kind: 'invalid'; reason: string };
+
+const passiveParser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, processEntities: false, trimValues: true });
+
+/**
+ * Reads the app's answer to a card click as WeCom does: an encrypted envelope
+ * `<xml><Encrypt/><MsgSignature/><TimeStamp/><Nonce/></xml>` whose plaintext has MsgType
+ * update_button (Button.ReplaceName) or update_template_card (TemplateCard).
+ */
+export function openPassiveReply(body: string, o: { token: string; encodingAESKey: string; receiveId: string }): PassiveReply {
+  let outer: any;
+  try {
+    outer = passiveParser.parse(body)?.xml;
+  } catch {
+    return { kind: 'invalid', reason: 'not XML' };
+  }
+  if (!outer || typeof outer.Encrypt !== 'string') return { kind: 'invalid', reason: 'no Encrypt' };
+  if (getSignature(o.token, String(outer.TimeStamp ?? ''), String(outer.Nonce ?? ''), outer.Encrypt) !== String(outer.MsgSignature ?? '')) {
+    return { kind: 'invalid', reason: 'bad MsgSignature' };
+  }
+  let plain: { message: string; id: string };
+  try {
+    plain = decrypt(o.encodingAESKey, outer.Encrypt);
+  } catch {
+    return { kind: 'invalid', reason: 'cannot decrypt' };
+  }
+  if (plain.id !== o.receiveId) return { kind: 'invalid', reason: 'wrong receiveid' };
+  const inner = passiveParser.parse(plain.message)?.xml ?? {};
+  if (inner.MsgType === 'update_button' && typeof inner.Button?.ReplaceName === 'string' && inner.Button.ReplaceName) {
+    return { kind: 'update_button', replaceName: inner.Button.ReplaceName };
+  }
+  if (inner.MsgType === 'update_template_card' && inner.TemplateCard && typeof inner.TemplateCard === 'object') {
+    return { kind: 'update_template_card', card: inner.TemplateCard };
+  }
+  return { kind: 'invalid', reason: `unknown MsgType ${String(inner.MsgType)}` };
 }

@@ -106,7 +106,7 @@ export function controlRouter(emu: WeComEmulator): Router {
   });
   router.post('/oauth/code', async (ctx) => {
     const b = await json(ctx);
-    ctx.body = { code: emu.issueOAuthCode(str(b.userid, 'userid')) };
+    ctx.body = { code: typeof b.openid === 'string' && b.openid ? emu.issueNonMemberOAuthCode(b.openid) : emu.issueOAuthCode(str(b.userid, 'userid')) };
   });
   router.post('/fault', async (ctx) => {
     const b = await json(ctx);

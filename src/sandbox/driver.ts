@@ -1,6 +1,6 @@
 import { clickableKeys, defaultSelection, menuKeys } from './template-card';
-import { cardEventXml, enterAgentXml, kfEventXml, sealCallback, sealEchostr, textMessageXml } from './callback-xml';
-import { CallbackResult, CallbackSendOptions, ClickOptions, CardState, KF_WINDOW, nonEmpty, randomId, randomDigits } from './state';
+import { PassiveReply, cardEventXml, enterAgentXml, kfEventXml, openPassiveReply, sealCallback, sealEchostr, textMessageXml } from './callback-xml';
+import { CallbackResult, CallbackSendOptions, ClickOptions, CardState, KF_WINDOW, KfSessionState, nonEmpty, randomId, randomDigits } from './state';
 import { AuthApi } from './api-auth';
 /** The test driver: what people do in WeCom (texts, clicks, kf messages), posted to the app as signed, encrypted callbacks. */
 export abstract class EmulatorDriver extends AuthApi {
@@ -26,7 +26,7 @@ export abstract class EmulatorDriver extends AuthApi {
     taskId: string,
     eventKey: string,
     opts?: ClickOptions,
-  ): Promise<CallbackResult & { responseCode: string }> {
+  ): Promise<CallbackResult & { responseCode: string; passive?: PassiveReply }> {
     const user = this.requireMember(fromUser);
     const state = this.requireCard(user, taskId);
     if (state.replace_name !== undefined) {
@@ -45,7 +45,26 @@ export abstract class EmulatorDriver extends AuthApi {
       responseCode,
       selectedItems: selected,
     });
-    return { ...(await this.sendCallback(xml, opts)), responseCode };
+    const res = await this.sendCallback(xml, opts);
+    const passive = this.applyPassiveReply(user, taskId, res);
+    return { ...res, responseCode, ...(passive ? { passive } : {}) };
+  }
+
+  /**
+   * DOC 90241: the app may answer a click with an encrypted update_button or a whole new
+   * card, for the clicker alone; an empty body changes nothing.
+   */
+  protected applyPassiveReply(user: string, taskId: string, res: CallbackResult): PassiveReply | undefined {
+    if (res.status !== 200 || !res.body.trim()) return undefined;
+    const reply = openPassiveReply(res.body, { token: this.opts.token, encodingAESKey: this.opts.encodingAESKey, receiveId: this.opts.corpId });
+    const state = this.cards.get(this.cardKey(user, taskId));
+    if (state && reply.kind === 'update_button') state.replace_name = reply.replaceName;
+    if (state && reply.kind === 'update_template_card') {
+      state.card = reply.card;
+      delete state.replace_name;
+    }
+    if (state && reply.kind !== 'invalid') state.updatedAt = this.now();
+    return reply;
   }
 
   /** An action_menu click (template_card_menu_event). */
@@ -83,6 +102,8 @@ export abstract class EmulatorDriver extends AuthApi {
     const cust = this.kfCustomer(openKfId, externalUserId);
     cust.lastCustomerMsgAt = now;
     cust.sentSinceLast = 0;
+    // A customer writing outside a session opens a new one (state 0, DOC 94669).
+    if (cust.sessionState === 4) cust.sessionState = 0;
     const msgid = `from_msgid_${randomDigits(19)}`;
     const text: Record<string, string> = { content };
     if (opts?.menuId !== undefined) text.menu_id = opts.menuId;
@@ -122,9 +143,11 @@ export abstract class EmulatorDriver extends AuthApi {
       ...event,
     };
     if (ev.event_type === 'enter_session' && !('welcome_code' in event)) {
+      // DOC 94670, DOC 95122: no welcome_code when the customer was welcomed, or wrote, in 48 h
       const recent = (t?: number) => t !== undefined && now - t < KF_WINDOW;
-      if (!recent(cust.lastWelcomeAt) && !recent(cust.lastServicerSendAt)) ev.welcome_code = randomId(24);
+      if (!recent(cust.lastWelcomeAt) && !recent(cust.lastCustomerMsgAt)) ev.welcome_code = randomId(24);
     }
+    if (ev.event_type === 'enter_session' && cust.sessionState === 4) cust.sessionState = 0;
     if (ev.welcome_code === null || ev.welcome_code === undefined) delete ev.welcome_code;
     if (typeof ev.welcome_code === 'string') {
       this.welcomeCodes.set(ev.welcome_code, { key: this.kfKey(openKfId, externalUserId), issuedAt: now, used: false });
@@ -136,6 +159,75 @@ export abstract class EmulatorDriver extends AuthApi {
     const xml = kfEventXml({ corpId: this.opts.corpId, createTime: Math.floor(now / 1000), token, openKfId });
     const res = await this.sendCallback(xml, opts);
     return { ...res, token, msgid, ...(typeof ev.welcome_code === 'string' ? { welcomeCode: ev.welcome_code } : {}) };
+  }
+
+  /**
+   * The session moves (DOC 94669): 2 queued for a human, 3 a human servicer took it, 4 ended,
+   * 0/1 back to the API. Queues a session_status_change event (origin 4) and calls back.
+   */
+  async kfSetSessionState(
+    openKfId: string,
+    externalUserId: string,
+    state: KfSessionState,
+    opts: { servicer?: string } & CallbackSendOptions = {},
+  ): Promise<CallbackResult & { token: string; msgid: string }> {
+    this.requireKfAccount(openKfId);
+    const cust = this.kfCustomer(openKfId, externalUserId);
+    const from = cust.sessionState;
+    cust.sessionState = state;
+    if (opts.servicer !== undefined) cust.servicer = opts.servicer;
+    // change_type: 1 taken from the queue, 2 transferred, 3 ended, 4 re-taken
+    const changeType = state === 4 ? 3 : state === 3 ? (from === 2 ? 1 : from === 4 ? 4 : 2) : 2;
+    const event: Record<string, unknown> = { event_type: 'session_status_change', change_type: changeType };
+    if (state === 3 && cust.servicer) event.new_servicer_userid = cust.servicer;
+    if (state === 4) event.msg_code = randomId(16);
+    return this.queueKfItem(openKfId, externalUserId, { origin: 4, msgtype: 'event', event }, opts);
+  }
+
+  /** A human servicer replied from the WeCom client (origin 5, DOC 94670); it never counts against our window. */
+  async kfServicerSays(
+    openKfId: string,
+    externalUserId: string,
+    content: string,
+    opts: { servicer?: string } & CallbackSendOptions = {},
+  ): Promise<CallbackResult & { token: string; msgid: string }> {
+    this.requireKfAccount(openKfId);
+    const cust = this.kfCustomer(openKfId, externalUserId);
+    const servicer = opts.servicer ?? cust.servicer ?? 'servicer01';
+    return this.queueKfItem(openKfId, externalUserId, { origin: 5, msgtype: 'text', text: { content }, servicer_userid: servicer, open_kfid: openKfId, external_userid: externalUserId }, opts);
+  }
+
+  /** WeCom could not deliver one of our sends (msg_send_fail, DOC 94670): fail_msgid names it. */
+  async kfMsgSendFail(
+    openKfId: string,
+    externalUserId: string,
+    failMsgid: string,
+    opts: { failType?: number } & CallbackSendOptions = {},
+  ): Promise<CallbackResult & { token: string; msgid: string }> {
+    this.requireKfAccount(openKfId);
+    const event = { event_type: 'msg_send_fail', fail_msgid: failMsgid, fail_type: opts.failType ?? 0 };
+    return this.queueKfItem(openKfId, externalUserId, { origin: 4, msgtype: 'event', event }, opts);
+  }
+
+  private async queueKfItem(
+    openKfId: string,
+    externalUserId: string,
+    item: Record<string, any>,
+    opts?: CallbackSendOptions,
+  ): Promise<CallbackResult & { token: string; msgid: string }> {
+    const now = this.now();
+    const msgid = `from_msgid_${randomDigits(19)}`;
+    const full: Record<string, any> = { msgid, send_time: Math.floor(now / 1000), ...item };
+    if (full.event) full.event = { open_kfid: openKfId, external_userid: externalUserId, ...full.event };
+    this.kfLog.push(full);
+    const token = this.issueKfToken(openKfId);
+    const xml = kfEventXml({ corpId: this.opts.corpId, createTime: Math.floor(now / 1000), token, openKfId });
+    return { ...(await this.sendCallback(xml, opts)), token, msgid };
+  }
+
+  /** The session state WeCom holds for this customer (DOC 94669). */
+  kfSessionState(openKfId: string, externalUserId: string): KfSessionState {
+    return this.kfCustomers.get(this.kfKey(openKfId, externalUserId))?.sessionState ?? 4;
   }
 
   /** POSTs bytes as given (for forged or malformed callback tests). */
@@ -175,7 +267,8 @@ export abstract class EmulatorDriver extends AuthApi {
     const u = this.withQuery(url, query);
     let res: CallbackResult;
     try {
-      const r = await fetch(u, { method: 'GET', signal: AbortSignal.timeout(this.callbackTimeoutMs) });
+      // WECOM.md section 1: the URL check must be answered within 1 s
+      const r = await fetch(u, { method: 'GET', signal: AbortSignal.timeout(Math.min(1000, this.callbackTimeoutMs)) });
       res = { status: r.status, body: await r.text() };
     } catch (err) {
       res = { status: 0, body: (err as Error).message };
@@ -206,13 +299,23 @@ export abstract class EmulatorDriver extends AuthApi {
 
   protected async sendCallback(plainXml: string, opts?: CallbackSendOptions): Promise<CallbackResult> {
     const url = this.requireCallbackUrl();
+    if (this.dropCallbacksLeft > 0) {
+      // DOC 90930: events may be dropped; the app must find them by pulling (kf sync_msg).
+      this.dropCallbacksLeft--;
+      const res: CallbackResult = { status: 0, body: 'dropped by WeCom (sandbox)', attempts: 0, dropped: true };
+      this.logCallback('POST', url, {}, '', plainXml, 0, res);
+      return res;
+    }
     const { query, body } = this.buildCallback(plainXml);
-    const tries = opts?.retryOnFailure ? 3 : 1 + Math.min(2, Math.max(0, Math.floor(this.retries)));
+    const networkOnly = this.callbackRetry === 'network_only';
+    const tries = networkOnly || opts?.retryOnFailure ? 3 : 1 + Math.min(2, Math.max(0, Math.floor(this.retries)));
     let res: CallbackResult = { status: 0, body: '' };
     for (let attempt = 1; attempt <= tries; attempt++) {
       res = await this.post(url, query, body);
       this.logCallback('POST', url, query, body, plainXml, attempt, res);
       if (res.status === 200) return { ...res, attempts: attempt };
+      // DOC 90930: an HTTP answer, whatever its status, is not retried; only no answer is.
+      if (networkOnly && res.status !== 0) return { ...res, attempts: attempt };
     }
     return { ...res, attempts: tries };
   }

@@ -159,9 +159,28 @@ export class WeComEmulator extends EmulatorDriver {
     this.injected.set(path, list);
   }
 
+  /** The next `times` callbacks are never posted (DOC 90930: WeCom may drop events). */
+  dropCallbacks(times = 1): void {
+    this.dropCallbacksLeft += times;
+  }
+
+  /** DOC 90930 (network_only) or DOC 90238 (any_failure): which failures a callback is retried on. */
+  setCallbackRetry(mode: 'any_failure' | 'network_only'): void {
+    this.callbackRetry = mode;
+  }
+
   /** Every /cgi-bin route answers HTTP 503 while down. */
   setOutage(down: boolean): void {
     this.down = down;
+  }
+
+  /** As a corp created after 2023-12-01: the kf secret is refused (40001), kf calls need the app token. */
+  setKfSecretRefused(on: boolean): void {
+    this.kfSecretRefused = on;
+    if (on) {
+      for (const t of this.tokens.values()) if (t.kind === 'kf') t.invalidated = true;
+      delete this.currentToken.kf;
+    }
   }
 
   /** WeCom may invalidate tokens early: the next use answers 40014; gettoken issues new ones. */
@@ -181,6 +200,13 @@ export class WeComEmulator extends EmulatorDriver {
     const m = this.requireMember(userid);
     const code = randomId(24);
     this.oauthCodes.set(code, { userid: m, issuedAt: this.now() });
+    return code;
+  }
+
+  /** An OAuth code of someone who is not a member of the corp: getuserinfo answers an openid, no userid. */
+  issueNonMemberOAuthCode(openid = `o${randomId(20)}`, externalUserId?: string): string {
+    const code = randomId(24);
+    this.oauthCodes.set(code, { openid, externalUserId, issuedAt: this.now() });
     return code;
   }
 

@@ -47,7 +47,7 @@ export const ERRMSG: Readonly<Record<number, string>> = {
   42047: 'template_card select_list size invalid',
   42049: 'template_card submit_button text invalid',
   42050: 'template_card horizontal_content_list userid invalid',
-  42051: 'template_card action_menu key conflict',
+  42051: 'template_card key conflict',
   43012: 'app callback url not set',
   44004: 'empty content',
   45002: 'content size out of limit',
@@ -75,6 +75,8 @@ export const ERRMSG: Readonly<Record<number, string>> = {
   95007: 'invalid msg token',
   95008: 'msgmenu list size out of limit',
   95009: 'invalid msgmenu item type',
+  95018: 'session status not allow to send msg',
+  95033: 'msgid duplicated',
   301002: 'not allow to operate another agent with this accesstoken',
 };
 

@@ -4,7 +4,8 @@
  * (/wwlogin/sso/login). Both check what WeCom checks (corp id, agent id, redirect_uri, the
  * state format) and send the browser back to redirect_uri with a single-use code for the
  * member chosen on the page, the code auth/getuserinfo then exchanges. `userid=` (a sandbox
- * extension) chooses the member without the page, for one-click sign-in and tests.
+ * extension) chooses the member without the page, for one-click sign-in and tests; `openid=`
+ * signs in as a non-member (getuserinfo answers that openid and no userid).
  */
 import { Router } from '@koa/router';
 import type Koa from 'koa';
@@ -72,6 +73,13 @@ export function oauthPagesRouter(emu: WeComEmulator, opts: OAuthPageOptions): Ro
     if (!redirect) return fail(TEXT.badRedirect);
     const state = q(ctx, 'state');
     if (!STATE_RE.test(state)) return fail(TEXT.badState);
+    const openid = q(ctx, 'openid').trim();
+    if (openid) {
+      // sandbox extension: sign in as someone outside the corp (getuserinfo then answers an openid)
+      redirect.searchParams.set('code', emu.issueNonMemberOAuthCode(openid));
+      redirect.searchParams.set('state', state);
+      return ctx.redirect(redirect.toString());
+    }
     const userid = q(ctx, 'userid').trim();
     if (userid) {
       let code: string;

@@ -13,13 +13,22 @@ export interface EmulatorOptions {
   secret: string;
   /** WeChat Customer Service secret; kf routes accept its token and the app token. */
   kfSecret?: string;
+  /**
+   * A corp created after 2023-12-01: gettoken refuses the kf secret (40001) and kf calls
+   * must use the app token (DOC 94670, DOC 94677).
+   */
+  refuseKfSecret?: boolean;
   /** Callback Token and EncodingAESKey, for signing and encrypting callbacks to the app. */
   token: string;
   encodingAESKey: string;
   /** The app's POST /wecom/callback; settable later. */
   callbackUrl?: string;
-  /** The corp directory. Unknown userids land in invaliduser. Omitted: every userid is a member. */
-  members?: Array<{ userid: string; name: string }>;
+  /**
+   * The corp directory. Unknown userids land in invaliduser; `licensed: false` members (no
+   * interoperability licence) land in unlicenseduser and receive nothing (DOC 90236).
+   * Omitted: every userid is a member.
+   */
+  members?: Array<{ userid: string; name: string; licensed?: boolean }>;
   /** open_kfid values that exist. */
   kfAccounts?: string[];
   /** Group robot webhook keys that exist. Omitted: any non-empty key is a robot. */
@@ -32,7 +41,24 @@ export interface EmulatorOptions {
   tokenTtlSeconds?: number;
   /** WeCom gives up on a callback after 5 s without an answer. */
   callbackTimeoutMs?: number;
+  /**
+   * Which failures WeCom retries a callback on: `any_failure` (DOC 90238, the older page:
+   * no answer in 5 s or any status but 200, three tries in all, as retryOnFailure/retries
+   * ask) or `network_only` (DOC 90930, 2024-12: only connection failures and time-outs,
+   * three tries; a 5xx is final). Default network_only: design for the newer page.
+   */
+  callbackRetry?: 'any_failure' | 'network_only';
+  /**
+   * What message/send answers when its duplicate check suppressed the send: UNDOCUMENTED
+   * (WECOM.md section 3). `replay` the first answer (default), `no_response_code` a
+   * success without a response_code, `42014` the task_id error for a card.
+   */
+  duplicateAnswer?: DuplicateAnswer;
+  /** What update_template_card answers for a response_code already used (UNCONFIRMED; default 60140). */
+  usedResponseCodeErrcode?: number;
 }
+
+export type DuplicateAnswer = 'replay' | 'no_response_code' | '42014';
 
 export interface DeliveredMessage {
   seq: number;
@@ -53,10 +79,12 @@ export interface CallbackResult {
   status: number;
   body: string;
   attempts?: number;
+  /** WeCom dropped this callback (DOC 90930 says events may be dropped): it was never posted. */
+  dropped?: boolean;
 }
 
 export interface CallbackSendOptions {
-  /** Resend the same bytes, three tries in all, until an HTTP 200 (WECOM.md §1 Retries). */
+  /** Under `any_failure`: resend the same bytes, three tries in all, until an HTTP 200 (WECOM.md §1 Retries). */
   retryOnFailure?: boolean;
 }
 
@@ -152,7 +180,15 @@ export interface KfCustomer {
   sentSinceLast: number;
   lastWelcomeAt?: number;
   lastServicerSendAt?: number;
+  /**
+   * The session state (DOC 94669): 0 new, 1 with the bot (the API), 2 queued for a human,
+   * 3 with a human servicer, 4 ended or not started. send_msg works in 0 and 1 only.
+   */
+  sessionState: KfSessionState;
+  servicer?: string;
 }
+
+export type KfSessionState = 0 | 1 | 2 | 3 | 4;
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -251,7 +287,7 @@ export function asSeen(content: string): string {
 }
 
 export abstract class EmulatorState {
-  /** Extra tries for every callback (0..2); `{retryOnFailure: true}` means three tries in all. */
+  /** Under `any_failure`: extra tries for every callback (0..2); `{retryOnFailure: true}` means three tries in all. */
   retries = 0;
 
   protected readonly opts: EmulatorOptions;
@@ -262,8 +298,14 @@ export abstract class EmulatorState {
   protected callbackUrl?: string;
   protected down = false;
   protected seq = 0;
+  protected kfSecretRefused: boolean;
+  callbackRetry: 'any_failure' | 'network_only';
+  duplicateAnswer: DuplicateAnswer;
+  usedResponseCodeErrcode: number;
+  protected dropCallbacksLeft = 0;
 
   protected readonly members = new Map<string, { userid: string; name: string }>();
+  protected readonly unlicensed = new Set<string>();
   protected readonly openDirectory: boolean;
   protected readonly kfAccounts: Set<string>;
   protected readonly robotKeys?: Set<string>;
@@ -296,7 +338,7 @@ export abstract class EmulatorState {
   protected readonly kfSentLog: KfSentMessage[] = [];
   protected kfEmptyPages = 0;
 
-  protected readonly oauthCodes = new Map<string, { userid: string; issuedAt: number }>();
+  protected readonly oauthCodes = new Map<string, { userid?: string; openid?: string; externalUserId?: string; issuedAt: number }>();
   protected readonly callbackLog: CallbackRecord[] = [];
 
   constructor(opts: EmulatorOptions) {
@@ -305,8 +347,12 @@ export abstract class EmulatorState {
     this.tokenTtlMs = (opts.tokenTtlSeconds ?? 7200) * 1000;
     this.callbackTimeoutMs = opts.callbackTimeoutMs ?? 5000;
     this.callbackUrl = opts.callbackUrl;
+    this.kfSecretRefused = opts.refuseKfSecret ?? false;
+    this.callbackRetry = opts.callbackRetry ?? 'network_only';
+    this.duplicateAnswer = opts.duplicateAnswer ?? 'replay';
+    this.usedResponseCodeErrcode = opts.usedResponseCodeErrcode ?? 60140;
     this.openDirectory = opts.members === undefined;
-    for (const m of opts.members ?? []) this.addMember(m.userid, m.name);
+    for (const m of opts.members ?? []) this.addMember(m.userid, m.name, m.licensed);
     this.kfAccounts = new Set(opts.kfAccounts ?? []);
     if (opts.robotKeys) this.robotKeys = new Set(opts.robotKeys);
     for (const c of opts.appchats ?? []) {
@@ -322,8 +368,10 @@ export abstract class EmulatorState {
 
   // ---------------------------------------------------------------- directory
 
-  addMember(userid: string, name: string): void {
+  addMember(userid: string, name: string, licensed = true): void {
     this.members.set(userid.toLowerCase(), { userid, name });
+    if (licensed) this.unlicensed.delete(userid.toLowerCase());
+    else this.unlicensed.add(userid.toLowerCase());
   }
 
   addKfAccount(openKfId: string): void {

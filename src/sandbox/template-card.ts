@@ -14,7 +14,7 @@ export const CARD_TYPES = [
 ] as const;
 export type CardType = (typeof CARD_TYPES)[number];
 
-/** Cards whose send answers a response_code (DOC 90236, response_code). */
+/** Cards whose buttons can be greyed with replace_name (DOC 94888), and whose send answers a response_code. */
 export const RESPONSE_CODE_CARDS: ReadonlySet<string> = new Set([
   'button_interaction',
   'vote_interaction',
@@ -57,17 +57,19 @@ function checkOptions(list: unknown, max: number): number {
 }
 
 function checkSubmit(b: unknown): number {
-  if (!isObj(b) || !nonEmpty(b.text)) return 42049;
+  // DOC 90236: submit_button.text is optional (WeCom shows 提交)
+  if (!isObj(b) || (b.text !== undefined && !nonEmpty(b.text))) return 42049;
   if (!nonEmpty(b.key) || byteLength(b.key) > 1024) return 42046;
   return 0;
 }
 
-export function validateTemplateCard(card: unknown): number {
+/** `update`: the card of an update_template_card body, which carries no task_id of its own (DOC 94888). */
+export function validateTemplateCard(card: unknown, opts: { update?: boolean } = {}): number {
   if (!isObj(card)) return 40058;
   const type = String(card.card_type);
   if (!(CARD_TYPES as readonly string[]).includes(type)) return 42031;
 
-  if (card.task_id !== undefined || isCallbackCard(card)) {
+  if (card.task_id !== undefined || (isCallbackCard(card) && !opts.update)) {
     if (typeof card.task_id !== 'string' || !TASK_ID_RE.test(card.task_id)) return 42014;
   }
 
@@ -127,7 +129,13 @@ export function validateTemplateCard(card: unknown): number {
     const list = card.button_list;
     // an array over its documented size answers 40058 (DOC 90313, errcode 40058)
     if (!Array.isArray(list) || list.length < 1 || list.length > 6) return 40058;
+    const keys = new Set<string>();
     for (const b of list) {
+      // two buttons with one key could not be told apart in the click (DOC 90236: keys unique)
+      if (isObj(b) && nonEmpty(b.key)) {
+        if (keys.has(b.key)) return 42051;
+        keys.add(b.key);
+      }
       if (!isObj(b) || !nonEmpty(b.text)) return 42038;
       const t = b.type === undefined ? 0 : Number(b.type);
       if (t === 1) {

@@ -96,6 +96,7 @@ export const PAGE_TEXT = {
   forbidden: '你无权查看该协查请求。只有需求单位、核验单位和联席会议办公室的工作人员可以查看。',
   notFound: '没有找到该协查请求。',
   loginFailed: '企业微信登录失败，请从企业微信中重新打开链接。',
+  notCorpMember: '您不是本单位企业微信的成员，无法查看协查详情。',
   viewLogged: '本次查看已记录（证明事项核验实施办法第十二条）。',
   /** Between an event and its reason in the history list. */
   reasonSeparator: '：',

@@ -89,6 +89,8 @@ export function detailPageRouter({ deps, signer, opContext }: PageDeps): Router 
       userid = await deps.wecomUserId(code);
     } catch (e) {
       deps.log.warn({ err: (e as Error).message }, 'detail page login failed');
+      // A code of someone outside the corp (getuserinfo answered an openid, no userid).
+      if (isAppError(e) && e.code === 'forbidden') return page(ctx, 403, t.notCorpMember, `<p>${esc(t.notCorpMember)}</p>`);
       return page(ctx, 401, t.loginFailed, `<p>${esc(t.loginFailed)}</p>`);
     }
     const now = deps.now();

@@ -42,16 +42,23 @@ export class SessionSigner {
     }
   }
 
-  /** OAuth state carrying the page to return to, signed so it cannot redirect elsewhere. */
+  /**
+   * OAuth state carrying the page to return to, signed so it cannot redirect elsewhere.
+   * WeCom allows only [a-zA-Z0-9], at most 128 bytes (DOC 91022): `v<id>m<hex MAC>`.
+   */
   state(requestId: number): string {
     const v = `v${requestId}`;
-    return `${v}.${this.sign(`state:${v}`).slice(0, 22)}`;
+    return `${v}m${this.stateMac(v)}`;
+  }
+
+  private stateMac(v: string): string {
+    return crypto.createHmac('sha256', this.key).update(`state:${v}`).digest('hex').slice(0, 32);
   }
 
   readState(state: string | undefined): number | null {
-    const m = /^v(\d{1,10})\.([A-Za-z0-9_-]{22})$/.exec(state ?? '');
+    const m = /^v(\d{1,10})m([0-9a-f]{32})$/.exec(state ?? '');
     if (!m) return null;
-    const want = Buffer.from(this.sign(`state:v${m[1]}`).slice(0, 22));
+    const want = Buffer.from(this.stateMac(`v${m[1]}`));
     const got = Buffer.from(m[2]);
     return want.length === got.length && crypto.timingSafeEqual(want, got) ? Number(m[1]) : null;
   }

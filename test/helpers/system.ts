@@ -1,3 +1,6 @@
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
 import { WeComEmulator } from '../../src/sandbox';
 import { startSystem, System } from '../../src/system';
 import { loadConfig } from '../../src/config';
@@ -46,7 +49,9 @@ export async function startHarness(
     corpId: keys.corpId,
     agentId: keys.agentId,
     secret: keys.secret,
+    // A corp created after 2023-12-01: kf runs on the app token (WECOM.md section 6).
     kfSecret: keys.kfSecret,
+    refuseKfSecret: true,
     token: keys.token,
     encodingAESKey: keys.aesKey,
     members: opts.members,
@@ -60,7 +65,6 @@ export async function startHarness(
     WECOM_CORP_ID: keys.corpId,
     WECOM_AGENT_ID: String(keys.agentId),
     WECOM_SECRET: keys.secret,
-    WECOM_KF_SECRET: keys.kfSecret,
     WECOM_TOKEN: keys.token,
     WECOM_AES_KEY: keys.aesKey,
     WECOM_API_BASE: apiBase,
@@ -68,6 +72,7 @@ export async function startHarness(
     LOG_LEVEL: 'silent',
     // Tests stand in for one reverse proxy: X-Forwarded-For names the client.
     TRUST_PROXY: '1',
+    SPOOL_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'nocert-spool-')),
     ...(opts.officeRobot ? { OFFICE_ROBOT_WEBHOOK: `${apiBase}/cgi-bin/webhook/send?key=robotkey1` } : {}),
     ...opts.env,
   });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { decrypt, getSignature } from '@wecom/crypto';
 import { XMLParser } from 'fast-xml-parser';
-import { AES_KEY, AGENT_ID, CORP_ID, TOKEN, Receiver, api, appToken, buttonCard, startEmulator, type EmulatorHarness, type Received } from './harness';
+import { AES_KEY, AGENT_ID, CORP_ID, TOKEN, Receiver, api, appToken, buttonCard, noticeCard, startEmulator, type EmulatorHarness, type Received } from './harness';
 
 // keep numbers as strings: MsgId is 64-bit
 const parser = new XMLParser({ parseTagValue: false, isArray: (name) => name === 'SelectedItem' || name === 'OptionId' });
@@ -112,25 +112,15 @@ describe('sandbox: callbacks to the app', () => {
     expect(vote.SelectedItems.SelectedItem[0].QuestionKey).to.equal('category');
     expect(vote.SelectedItems.SelectedItem[0].OptionIds.OptionId).to.deep.equal(['historical']);
 
-    await api(h.base, token, '/cgi-bin/message/send', {
-      touser: 'carol',
-      msgtype: 'template_card',
-      agentid: AGENT_ID,
-      template_card: {
-        card_type: 'text_notice',
-        main_title: { title: '已逾期' },
-        task_id: 'NOTE-1',
-        card_action: { type: 1, url: 'https://example.org' },
-        action_menu: { desc: '更多', action_list: [{ text: '不再提醒', key: 'mute:NOTE-1' }] },
-      },
-    });
+    await api(h.base, token, '/cgi-bin/message/send', noticeCard('carol', 'NOTE-1', '已逾期'));
     const menu = await h.emu.clickMenu('carol', 'NOTE-1', 'mute:NOTE-1');
     const m = open(receiver.received[1]);
     expect(m).to.include({ Event: 'template_card_menu_event', EventKey: 'mute:NOTE-1', TaskId: 'NOTE-1', CardType: 'text_notice' });
     expect(m.ResponseCode).to.equal(menu.responseCode);
   });
 
-  it('tries once by default; with retryOnFailure resends the same bytes, three tries in all', async () => {
+  it('under the older rule (DOC 90238) tries once by default; with retryOnFailure resends the same bytes, three tries in all', async () => {
+    h.emu.setCallbackRetry('any_failure');
     receiver.statuses = [500];
     const once = await h.emu.sendText('alice', 'x');
     expect(once.status).to.equal(500);
@@ -153,7 +143,15 @@ describe('sandbox: callbacks to the app', () => {
     expect(h.emu.callbacks().filter((c) => c.plainXml?.includes('[z]'))).to.have.length(3);
   });
 
-  it('the retries property adds tries to every callback', async () => {
+  it('a 5xx is final under the newer rule (DOC 90930), the default', async () => {
+    receiver.statuses = [503];
+    const r = await h.emu.sendText('alice', 'x', { retryOnFailure: true });
+    expect([r.status, r.attempts]).to.deep.equal([503, 1]);
+    expect(receiver.received).to.have.length(1);
+  });
+
+  it('under the older rule the retries property adds tries to every callback', async () => {
+    h.emu.setCallbackRetry('any_failure');
     h.emu.retries = 1;
     receiver.statuses = [503];
     const r = await h.emu.sendEnterAgent('alice');

@@ -116,6 +116,22 @@ export function buttonCard(touser: string, taskId: string, extra: Record<string,
   };
 }
 
+/** A text_notice card with an action_menu (a notice that calls back). */
+export function noticeCard(touser: string, taskId: string, title = '通知') {
+  return {
+    touser,
+    msgtype: 'template_card',
+    agentid: AGENT_ID,
+    template_card: {
+      card_type: 'text_notice',
+      main_title: { title },
+      task_id: taskId,
+      card_action: { type: 1, url: 'https://example.org' },
+      action_menu: { desc: '更多', action_list: [{ text: '不再提醒', key: `mute:${taskId}` }] },
+    },
+  };
+}
+
 export interface Received {
   method: string;
   query: Record<string, string>;
@@ -127,6 +143,8 @@ export class Receiver {
   readonly received: Received[] = [];
   /** Status codes to answer, in order; 200 once exhausted. */
   statuses: number[] = [];
+  /** POST answer bodies, in order (a passive reply); empty once exhausted. */
+  bodies: string[] = [];
   delayMs = 0;
   url = '';
   private server?: http.Server;
@@ -141,7 +159,7 @@ export class Receiver {
       this.received.push({ method: ctx.method, query, body: Buffer.concat(chunks).toString('utf8') });
       if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
       ctx.status = this.statuses.shift() ?? 200;
-      ctx.body = ctx.method === 'GET' ? 'get-ok' : '';
+      ctx.body = ctx.method === 'GET' ? 'get-ok' : (this.bodies.shift() ?? '');
     });
     this.server = http.createServer(app.callback());
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', () => r()));
@@ -157,4 +175,19 @@ export class Receiver {
       s.closeAllConnections();
     });
   }
+}
+
+/** An emulator posting its callbacks to a Receiver, and an app token. */
+export async function startWithReceiver(over: Partial<EmulatorOptions> = {}): Promise<{ h: EmulatorHarness; receiver: Receiver; token: string; close(): Promise<void> }> {
+  const receiver = new Receiver();
+  const h = await startEmulator({ callbackUrl: await receiver.start(), ...over });
+  return {
+    h,
+    receiver,
+    token: await appToken(h.base),
+    async close() {
+      await h.close();
+      await receiver.stop();
+    },
+  };
 }

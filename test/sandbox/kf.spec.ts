@@ -135,12 +135,12 @@ describe('sandbox: WeChat Customer Service (kf)', () => {
     expect((await api(h.base, token, SEND, { ...kfText('hi'), touser: 'wmStranger' })).json.errcode).to.equal(40096);
   });
 
-  it('a client msgid already used answers the same msgid without sending again', async () => {
+  it('a client msgid already used answers 95033 (msgid重复) and sends nothing again (DOC 94677, WECOM.md section 6)', async () => {
     await h.emu.kfCustomerSays(KF, CITIZEN, '你好');
     const a = await api(h.base, token, SEND, kfText('受理通知', { msgid: 'complaint-42-ack' }));
     const b = await api(h.base, token, SEND, kfText('受理通知', { msgid: 'complaint-42-ack' }));
     expect(a.json).to.deep.equal({ errcode: 0, errmsg: 'ok', msgid: 'complaint-42-ack' });
-    expect(b.json).to.deep.equal(a.json);
+    expect(b.json.errcode).to.equal(95033);
     expect(h.emu.kfSent(CITIZEN)).to.have.length(1);
     expect((await api(h.base, token, SEND, kfText('x', { msgid: 'bad id!' }))).json.errcode).to.equal(40058);
   });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { AGENT_ID, CORP_ID, SECRET, api, appToken, get, kfToken, startEmulator, text, type EmulatorHarness } from './harness';
+import { AGENT_ID, CORP_ID, KF_SECRET, SECRET, api, appToken, get, kfToken, startEmulator, text, type EmulatorHarness } from './harness';
 
 describe('sandbox: gettoken and access_token checks', () => {
   let h: EmulatorHarness;
@@ -72,5 +72,15 @@ describe('sandbox: gettoken and access_token checks', () => {
     expect(sync.json.errcode).to.equal(0);
     const send = await api(h.base, token, '/cgi-bin/message/send', { ...text('alice', 'x'), agentid: AGENT_ID });
     expect(send.json.errcode).to.equal(48002);
+  });
+
+  it('as a corp created after 2023-12-01 refuses the kf secret (40001) while the app token calls every kf route (DOC 94670, DOC 94677)', async () => {
+    const before = await kfToken(h.base);
+    h.emu.setKfSecretRefused(true);
+    expect((await get(h.base, '/cgi-bin/gettoken', { corpid: CORP_ID, corpsecret: KF_SECRET })).json.errcode).to.equal(40001);
+    expect((await api(h.base, before, '/cgi-bin/kf/sync_msg', { cursor: '' })).json.errcode).to.equal(40014);
+    const app = await appToken(h.base);
+    expect((await api(h.base, app, '/cgi-bin/kf/sync_msg', { cursor: '', limit: 10 })).json.errcode).to.equal(0);
+    expect((await api(h.base, app, '/cgi-bin/kf/account/list', {})).json.errcode).to.equal(0);
   });
 });

@@ -65,8 +65,9 @@ describe('wecom client (against the emulator over HTTP)', () => {
   beforeEach(async () => {
     await clearTables(ds);
     receiver = new Receiver();
-    h = await startEmulator({ callbackUrl: await receiver.start() });
-    tokens = new DbTokenProvider({ dataSource: ds, apiBase: h.base, corpId: CORP_ID, secrets: { app: SECRET, kf: KF_SECRET }, now: () => new Date(h.clock.t) });
+    // A corp created after 2023-12-01: no kf secret, kf runs on the app token (WECOM.md section 6).
+    h = await startEmulator({ callbackUrl: await receiver.start(), refuseKfSecret: true });
+    tokens = new DbTokenProvider({ dataSource: ds, apiBase: h.base, corpId: CORP_ID, secrets: { app: SECRET }, now: () => new Date(h.clock.t) });
     log = new LogSpy();
     sleeps = [];
     errors = [];
@@ -147,7 +148,7 @@ describe('wecom client (against the emulator over HTTP)', () => {
     expect(sleeps).to.deep.equal([375, 750]); // base 500 ms doubling, jitter keeps 50-100%
   });
 
-  it('kf calls use the kf token: sync_msg, send_msg and send_msg_on_event', async () => {
+  it('kf calls use the app token by default: sync_msg, send_msg and send_msg_on_event, the kf secret refused', async () => {
     const c = client();
     const said = await h.emu.kfCustomerSays(KF, CITIZEN, '我要投诉');
     const page = await c.kfSyncMsg({ cursor: '', token: said.token, limit: 100, open_kfid: KF });
@@ -157,14 +158,26 @@ describe('wecom client (against the emulator over HTTP)', () => {
     const sent = await c.kfSendMsg({ touser: CITIZEN, open_kfid: KF, msgid: 'ncTest1', msgtype: 'text', text: { content: '您好' } });
     expect(sent.msgid).to.equal('ncTest1');
     expect(h.emu.kfSent(CITIZEN)).to.have.length(1);
-    const kfToken = await tokens.getToken('kf');
-    expect(kfToken).not.to.equal(await tokens.getToken('app'));
-    for (const p of ['/cgi-bin/kf/sync_msg', '/cgi-bin/kf/send_msg']) expect(calls(p)[0].query.access_token).to.equal(kfToken);
+    const appToken = await tokens.getToken('app');
+    expect(await tokens.getToken('kf')).to.equal(appToken);
+    for (const p of ['/cgi-bin/kf/sync_msg', '/cgi-bin/kf/send_msg']) expect(calls(p)[0].query.access_token).to.equal(appToken);
 
     const ev = await h.emu.kfEvent(KF, 'wmNewCitizen02', { event_type: 'enter_session', scene: 'qr' });
     const welcome = await c.kfSendMsgOnEvent({ code: ev.welcomeCode!, msgtype: 'text', text: { content: '欢迎' } });
     expect(welcome.msgid).to.be.a('string');
     expect(h.emu.kfSent('wmNewCitizen02')).to.have.length(1);
+    expect(calls('/cgi-bin/gettoken').map((g) => g.errcode)).to.deep.equal([0]);
+  });
+
+  it('with a kf secret configured (a corp older than 2023-12-01) kf calls use the kf token', async () => {
+    h.emu.setKfSecretRefused(false);
+    const both = new DbTokenProvider({ dataSource: ds, apiBase: h.base, corpId: CORP_ID, secrets: { app: SECRET, kf: KF_SECRET }, now: () => new Date(h.clock.t) });
+    const c = client({ tokens: both });
+    await h.emu.kfCustomerSays(KF, CITIZEN, '我要投诉');
+    await c.kfSendMsg({ touser: CITIZEN, open_kfid: KF, msgtype: 'text', text: { content: '您好' } });
+    const kfToken = await both.getToken('kf');
+    expect(kfToken).not.to.equal(await both.getToken('app'));
+    expect(calls('/cgi-bin/kf/send_msg')[0].query.access_token).to.equal(kfToken);
   });
 
   it('kf answers 95001 after five messages in the 48 h window, without retry', async () => {

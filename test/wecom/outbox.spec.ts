@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { OutboxMessage } from '../../entities';
 import { inTransaction } from '../../src/db/tx';
 import { clearTables, extraDataSource, isMysqlRun, testDataSource } from '../helpers/db';
-import { AGENT_ID, CORP_ID, KF, KF_SECRET, ROBOT, Receiver, SECRET, startEmulator, type EmulatorHarness } from '../sandbox/harness';
+import { AGENT_ID, CORP_ID, KF, ROBOT, Receiver, SECRET, startEmulator, type EmulatorHarness } from '../sandbox/harness';
 import { DbTokenProvider } from '../../src/wecom/token-cache';
 import { WeComClient } from '../../src/wecom/client';
 import { Pacer } from '../../src/wecom/pacer';
@@ -52,7 +52,7 @@ describe('wecom outbox (enqueue + dispatcher against the emulator over HTTP)', (
     await clearTables(ds);
     receiver = new Receiver();
     // members undefined: an open directory, so any well-formed userid is a member...
-    h = await startEmulator({ callbackUrl: await receiver.start(), members: undefined });
+    h = await startEmulator({ callbackUrl: await receiver.start(), members: undefined, refuseKfSecret: true });
     counts = { sent: [], failed: [] };
     warnings = [];
   });
@@ -64,7 +64,7 @@ describe('wecom outbox (enqueue + dispatcher against the emulator over HTTP)', (
   const now = () => new Date(h.clock.t);
 
   function dispatcher(dataSource: DataSource = ds, over: Partial<OutboxDispatcherOptions> = {}, instanceId = 'test-1'): OutboxDispatcher {
-    const tokens = new DbTokenProvider({ dataSource, apiBase: h.base, corpId: CORP_ID, secrets: { app: SECRET, kf: KF_SECRET }, now, pollMs: 10, instanceId });
+    const tokens = new DbTokenProvider({ dataSource, apiBase: h.base, corpId: CORP_ID, secrets: { app: SECRET }, now, pollMs: 10, instanceId });
     const client = new WeComClient({ apiBase: h.base, corpId: CORP_ID, agentId: AGENT_ID, tokens, sleep: async () => undefined, random: () => 0.5 });
     return new OutboxDispatcher({
       dataSource,
@@ -218,17 +218,28 @@ describe('wecom outbox (enqueue + dispatcher against the emulator over HTTP)', (
     expect(h.emu.delivered({ touser: 'bob' })).to.have.length(0);
   });
 
-  it('after a crash, a kf reply is recognised by its msgid and not sent twice', async () => {
+  it('after a crash, a kf reply is recognised by its msgid (95033) and counts as delivered, not sent twice', async () => {
     await h.emu.kfCustomerSays(KF, CITIZEN, '我要投诉');
     const r = await add({ channel: 'kf', payload: { touser: CITIZEN, open_kfid: KF, msgtype: 'text', text: { content: '已收到' } } });
     expect(r.recipients).to.equal(`kf:${CITIZEN}`);
     await dispatcher().runOnce();
     await crashAfterSend(r.id);
-    await dispatcher().runOnce();
+    expect(await dispatcher().runOnce()).to.deep.equal({ sent: 1, failed: 0, deferred: 0 });
     const sent = h.emu.kfSent(CITIZEN);
     expect(sent).to.have.length(1);
     expect(sent[0].msgid).to.equal(kfMsgId(r));
-    expect((await row(r.id)).status).to.equal('sent');
+    expect(h.emu.apiCalls().filter((c) => c.path === '/cgi-bin/kf/send_msg').map((c) => c.errcode)).to.deep.equal([0, 95033]);
+    expect(await row(r.id)).to.include({ status: 'sent', errcode: 95033 });
+    expect((await row(r.id)).lastError).to.match(/earlier try/);
+  });
+
+  it('a 95033 on a first kf try is a msgid collision: failed, not counted as sent', async () => {
+    await h.emu.kfCustomerSays(KF, CITIZEN, '我要投诉');
+    await add({ channel: 'kf', payload: { touser: CITIZEN, open_kfid: KF, msgid: 'fixedid1', msgtype: 'text', text: { content: '一' } } });
+    await dispatcher().runOnce();
+    const r = await add({ channel: 'kf', payload: { touser: CITIZEN, open_kfid: KF, msgid: 'fixedid1', msgtype: 'text', text: { content: '二' } } });
+    expect((await dispatcher().runOnce()).failed).to.equal(1);
+    expect(await row(r.id)).to.include({ status: 'failed', errcode: 95033 });
   });
 
   it('after a crash, an update_template_card retry answering 60140 counts as done; on a first try 60140 fails', async () => {
@@ -452,5 +463,64 @@ describe('wecom outbox (enqueue + dispatcher against the emulator over HTTP)', (
     h.clock.advance(60_000);
     expect((await rest.runOnce()).sent).to.equal(1);
     expect(h.emu.delivered()).to.have.length(7);
+  });
+
+  describe('answers WeCom does not document (WECOM.md sections 3 and 4): each one is handled', () => {
+    for (const mode of ['replay', 'no_response_code', '42014'] as const) {
+      it(`a card resent after a crash inside the duplicate window is delivered once when the duplicate answer is ${mode}`, async () => {
+        h.emu.duplicateAnswer = mode;
+        const r = await add({ channel: 'message', payload: card('alice', `task_dup_${mode}`) });
+        await dispatcher().runOnce();
+        const first = await row(r.id);
+        await crashAfterSend(r.id);
+        h.clock.advance(60_000);
+        expect(await dispatcher().runOnce()).to.deep.equal({ sent: 1, failed: 0, deferred: 0 });
+        expect(h.emu.delivered({ touser: 'alice' })).to.have.length(1);
+        const done = await row(r.id);
+        expect(done.status).to.equal('sent');
+        if (mode === 'replay') expect(done.responseCode).to.equal(first.responseCode);
+        if (mode === 'no_response_code') expect(done).to.include({ responseCode: null, errcode: null });
+        if (mode === '42014') expect(done).to.include({ errcode: 42014, responseCode: null });
+      });
+    }
+
+    it('an update retried after a crash is done on 60140, and fails visibly at once (no ten retries) if a used code answers something else', async () => {
+      const send = async (taskId: string) => {
+        const c = await add({ channel: 'message', payload: card('alice', taskId) });
+        await dispatcher().runOnce();
+        return (await row(c.id)).responseCode!;
+      };
+      const update = async (code: string) => {
+        const u = await add({ channel: 'update_card', payload: { userids: ['alice'], response_code: code, button: { replace_name: '已受理' } } });
+        await dispatcher().runOnce();
+        await crashAfterSend(u.id);
+        await dispatcher().runOnce();
+        return row(u.id);
+      };
+      expect(await update(await send('task_rc_a'))).to.include({ status: 'sent', errcode: 60140 });
+      h.emu.usedResponseCodeErrcode = 40058;
+      const other = await update(await send('task_rc_b'));
+      expect(other).to.include({ status: 'failed', errcode: 40058, attempts: 2 });
+      // the card was greyed by the first try all the same
+      expect(h.emu.cardState('alice', 'task_rc_b')!.replace_name).to.equal('已受理');
+    });
+
+    it('a send to a member without a licence records unlicenseduser from the answer (DOC 90236)', async () => {
+      h.emu.addMember('nolicence', 'No Licence', false);
+      const r = await add({ channel: 'message', payload: text('alice|nolicence', '通知') });
+      await dispatcher().runOnce();
+      const done = await row(r.id);
+      expect(done.status).to.equal('sent');
+      expect(JSON.parse(done.response!)).to.include({ unlicenseduser: 'nolicence' });
+      expect(h.emu.delivered({ touser: 'nolicence' })).to.have.length(0);
+    });
+
+    it('a kf reply to a session a human servicer holds answers 95018 and fails at once (DOC 94669)', async () => {
+      await h.emu.kfCustomerSays(KF, CITIZEN, '你好');
+      await h.emu.kfSetSessionState(KF, CITIZEN, 3, { servicer: 'kefu' });
+      const r = await add({ channel: 'kf', payload: { touser: CITIZEN, open_kfid: KF, msgtype: 'text', text: { content: '已收到' } } });
+      expect((await dispatcher().runOnce()).failed).to.equal(1);
+      expect(await row(r.id)).to.include({ status: 'failed', errcode: 95018, attempts: 1 });
+    });
   });
 });

@@ -24,6 +24,7 @@ export const PERMANENT_ERRCODES: ReadonlySet<number> = new Set([
   86001, 86003, 86004, 86005, 86006, 86007, 86008, 86201, 86215, // appchat
   93000, // invalid robot webhook
   95000, 95001, 95002, 95008, 95009, 95018, // kf: account, 5-message cap, 48 h window, menu, session state
+  95033, // kf msgid already used (on a first try: a collision)
   41049, 41050, // welcome code missing, used or expired
 ]);
 
@@ -45,6 +46,8 @@ export function errcodeVerdict(row: Pick<OutboxMessage, 'channel' | 'payload'>, 
   if (isCard && code === 42014 && triedBefore) return { kind: 'delivered', note: 'task_id already used by an earlier try: delivered then' };
   // The response_code works once: our earlier try used it.
   if (row.channel === 'update_card' && code === 60140 && triedBefore) return { kind: 'delivered', note: 'response_code already used by an earlier try: updated then' };
+  // WECOM.md §6: a kf msgid already used answers 95033; ours is per row, so our earlier try delivered it.
+  if ((row.channel === 'kf' || row.channel === 'kf_event') && code === 95033 && triedBefore) return { kind: 'delivered', note: 'kf msgid already used by an earlier try: delivered then' };
   if (PERMANENT_ERRCODES.has(code) || isCardValidationError(code) || code === 42014 || code === 60140) return { kind: 'failed' };
   return { kind: 'retry' };
 }
