@@ -58,20 +58,12 @@ describe('complaints/agency-match', () => {
     expect(m.candidates).to.have.length(3);
   });
 
-  it('answers within a few milliseconds per query over 500 units', () => {
+  it('finds the exact unit among 500, from a fresh directory array too', () => {
+    // Speed is measured in `npm run bench`, never asserted in a test.
     const many = AgencyMother.many(500);
     expect(many).to.have.length(500);
-    const queries = ['人社局', '南麻镇派出所', '鲁村卫生院', '县公按局', '燕崖镇财政所', '不存在的单位', '中心学校', '税务'];
-    matchAgency('预热', many);
-    const started = process.hrtime.bigint();
-    const rounds = 50;
-    for (let i = 0; i < rounds; i++) for (const q of queries) matchAgency(q, many);
-    const perQueryMs = Number(process.hrtime.bigint() - started) / 1e6 / (rounds * queries.length);
-    expect(perQueryMs).to.be.below(5);
     expect(matchAgency('南麻镇派出所', many).candidates[0].name).to.equal('南麻镇派出所');
-    // A fresh array (no cache) is also fast enough for one call.
-    const cold = process.hrtime.bigint();
-    matchAgency('人社局', AgencyMother.many(500));
-    expect(Number(process.hrtime.bigint() - cold) / 1e6).to.be.below(100);
+    expect(matchAgency('南麻镇派出所', AgencyMother.many(500)).candidates[0].name).to.equal('南麻镇派出所');
   });
+
 });
