@@ -27,6 +27,12 @@ export interface ComplaintCardView {
   registeredAt: Date;
   dueAt: Date | null;
   extensionDays: number | null;
+  /** Times the office reopened the case: each reopening sends a new card. */
+  reopenCount?: number;
+  /** An extension was applied for in this handling period (Art. 10 allows one). */
+  extensionApplied?: boolean;
+  /** That application still waits for the office. */
+  extensionPending?: boolean;
 }
 
 /** main: the buttons of the state; pick_reject / pick_terminate: the Art. 8 / Art. 11 grounds. */
@@ -38,9 +44,12 @@ export interface ComplaintCardOptions {
 }
 
 /** Unique per app and stable for the case: id plus registration instant (survives a database reset). */
-export function complaintTaskId(c: Pick<ComplaintCardView, 'id' | 'registeredAt'>): string {
-  return `cpl${c.id}_${c.registeredAt.getTime().toString(36)}`;
+export function complaintTaskId(c: Pick<ComplaintCardView, 'id' | 'registeredAt' | 'reopenCount'>): string {
+  return `cpl${c.id}_${c.registeredAt.getTime().toString(36)}${c.reopenCount ? `_r${c.reopenCount}` : ''}`;
 }
+
+/** What greys the card of an agency the case was taken from. */
+export const COMPLAINT_REASSIGNED_LABEL = '已转办';
 
 export function complaintButtonKey(verb: CardVerb, id: number, ground?: string): string {
   return cardKey(CARD_ACTION, ground ? `${verb}.${id}.${ground}` : `${verb}.${id}`);
@@ -85,7 +94,7 @@ function buttons(c: ComplaintCardView, stage: ComplaintCardStage): Button[] {
     case 'accepted':
       return [
         { text: '办结', style: 1, key: complaintButtonKey('resolve', c.id) },
-        { text: '申请延期', style: 2, key: complaintButtonKey('extend', c.id) },
+        ...(c.extensionApplied ? [] : [{ text: '申请延期', style: 2, key: complaintButtonKey('extend', c.id) }]),
         { text: '终止办理', style: 2, key: complaintButtonKey('terminate', c.id) },
       ];
     case 'extended':
@@ -126,7 +135,7 @@ export function complaintCard(c: ComplaintCardView, opts: ComplaintCardOptions, 
       { keyname: '投诉人', value: who },
       { keyname: '联系电话', value: maskPhone(c.complainantPhone) },
       { keyname: '渠道', value: CHANNEL_LABELS[c.channel as Channel] ?? c.channel },
-      { keyname: '状态', value: STATUS_LABELS[c.status] + (c.extensionDays ? `（延期${c.extensionDays}个工作日）` : '') },
+      { keyname: '状态', value: STATUS_LABELS[c.status] + (c.extensionDays ? `（延期${c.extensionDays}个工作日）` : c.extensionPending ? '（延期申请审批中）' : '') },
       { keyname: '登记时间', value: shortTime(opts.tz, c.registeredAt) },
     ],
     task_id: complaintTaskId(c),

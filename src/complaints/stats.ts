@@ -25,7 +25,7 @@ export interface MonthRange {
 const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
 export const MAX_MONTHS = 36;
 
-function addMonths(ym: string, n: number): string {
+export function addMonths(ym: string, n: number): string {
   const [y, m] = ym.split('-').map(Number);
   const t = y * 12 + (m - 1) + n;
   return `${Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}`;
