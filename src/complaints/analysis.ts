@@ -8,11 +8,10 @@ import { EntityManager, IsNull } from 'typeorm';
 import { Between } from 'typeorm';
 import { Complaint, ComplaintAnalysisMeasures } from '../../entities';
 import { AppError } from '../errors';
-import { WorkingCalendar, formatInZone, parseInstant } from '../calendar';
+import { WorkingCalendar, addMonths, formatInZone, parseInstant } from '../calendar';
 import { extractCertificate } from './understand';
 import { GROUND_LABELS } from './lifecycle-messages';
 import { REPEAT_FLAG_THRESHOLD } from './model';
-import { addMonths } from './stats';
 
 export interface Period {
   /** YYYY-MM or YYYY. */
@@ -27,7 +26,7 @@ export interface Period {
 export function parsePeriod(raw: string | undefined, cal: WorkingCalendar, now: Date): Period {
   const key = raw && raw !== '' ? raw : formatInZone(cal, now).slice(0, 7);
   if (/^\d{4}-(0[1-9]|1[0-2])$/.test(key)) {
-    return { key, months: 1, start: parseInstant(`${key}-01T00:00`, cal), end: parseInstant(`${addMonths(key, 1)}-01T00:00`, cal) };
+    return { key, months: 1, start: parseInstant(`${key}-01T00:00`, cal), end: parseInstant(`${addMonths(`${key}-01`, 1)}T00:00`, cal) };
   }
   if (/^\d{4}$/.test(key)) {
     return { key, months: 12, start: parseInstant(`${key}-01-01T00:00`, cal), end: parseInstant(`${Number(key) + 1}-01-01T00:00`, cal) };

@@ -5,11 +5,11 @@
  */
 import { Between, EntityManager, In, IsNull } from 'typeorm';
 import { Complaint } from '../../entities';
-import { normalizeName } from './agency-match';
+import { normaliseName } from '../directory/names';
 import { DUPLICATE_MIN_SIMILARITY, DUPLICATE_WINDOW_DAYS, OPEN_STATUSES } from './model';
 
 function comparable(s: string): string[] {
-  return Array.from(s.normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}\p{Cc}\p{Cf}]/gu, ''));
+  return Array.from(normaliseName(s));
 }
 
 /** Character bigrams; a one-character text is its own single "bigram". */
@@ -43,7 +43,7 @@ export interface DuplicateProbe {
 
 export function sameAgency(a: { agencyCode: string | null; agencyName: string }, b: { agencyCode: string | null; agencyName: string }): boolean {
   if (a.agencyCode && b.agencyCode) return a.agencyCode === b.agencyCode;
-  return normalizeName(a.agencyName) === normalizeName(b.agencyName);
+  return normaliseName(a.agencyName) === normaliseName(b.agencyName);
 }
 
 /**

@@ -8,13 +8,13 @@ import { EntityManager, In, MoreThanOrEqual } from 'typeorm';
 import { Complaint, ComplaintExtension } from '../../entities';
 import { AppError } from '../errors';
 import { endOfWorkingDay, formatInZone } from '../calendar';
-import { presentOfficeMembers } from '../directory/who';
+import { officeMembers, unitContacts } from '../directory/who';
 import { complaintExtensionCard } from '../../cards/complaint-extension.card';
 import { addEvent } from './events';
 import { LIAISON, OVERSIGHT } from './lifecycle-messages';
 import { Ctx, LIMITS, apply, checkNotDuplicate, invalid, lockComplaint, optionalText, requireText } from './lifecycle';
 import { MAX_EXTENSION_WORKING_DAYS } from './model';
-import { agencyContacts, cardToStaff, officeOrMembers, textToStaff } from './notify';
+import { cardToStaff, officeOrMembers, textToStaff } from './notify';
 
 /** The applications of the case's current handling period (a reopened case starts a new one). */
 export async function currentApplications(m: EntityManager, c: Complaint): Promise<ComplaintExtension[]> {
@@ -75,7 +75,7 @@ export async function applyForExtension(m: EntityManager, id: number, body: Exte
     }),
   );
   await addEvent(m, c.id, { type: 'extension_applied', actor: ctx.actor.name, at: ctx.now, reason, details: { days: body.days, extensionId: extension.id } });
-  const office = (await presentOfficeMembers(m, ctx.cal.localDate(ctx.now))).map((s) => s.userid);
+  const office = (await officeMembers(m, { presentOn: ctx.cal.localDate(ctx.now) })).map((s) => s.userid);
   if (office.length) {
     const card = complaintExtensionCard(
       { complaintId: c.id, number: c.number, agencyName: c.agencyName, days: body.days, reason, dueAt: c.dueAt as Date, extensionId: extension.id, requestedAt: ctx.now },
@@ -108,7 +108,7 @@ export async function decideExtension(m: EntityManager, id: number, body: { gran
     .execute();
   if (res.affected !== 1) throw new AppError('conflict', `${c.number}: the application changed meanwhile; reload and try again`);
   Object.assign(ext, { status: body.grant ? 'granted' : 'refused', decidedBy: ctx.actor.name.slice(0, 100), decidedAt: ctx.now, note, newDueAt, version: ext.version + 1 });
-  const contacts = c.agencyCode ? await agencyContacts(m, c.agencyCode) : [];
+  const contacts = c.agencyCode ? await unitContacts(m, c.agencyCode, { deputies: 'A' }) : [];
   if (body.grant && newDueAt) {
     const details = { days: ext.days, dueAt: newDueAt.toISOString(), previousDueAt: ext.previousDueAt.toISOString(), extensionId: ext.id, note };
     await apply(m, c, 'extended', { extensionDays: ext.days, extensionReason: ext.reason, dueAt: newDueAt }, ctx, ext.reason, details, { tellAgency: false });

@@ -11,7 +11,7 @@ import type { CallbackDispatcher, CardEvent, CardHandler, HandlerContext, TextMe
 import { ask, askText, close, conversationOf, dataOf } from '../conversation';
 import { COMPLAINT_REASSIGNED_LABEL, complaintCard, ComplaintCardStage, complaintClosedLabel } from '../../cards/complaint.card';
 import { EXTENSION_DECIDED_LABEL } from '../../cards/complaint-extension.card';
-import { officeMember } from '../directory/who';
+import { isOfficeMember } from '../directory/who';
 import { EXTENSION, LIAISON, STATUS_LABELS } from './lifecycle-messages';
 import { Ctx, acceptComplaint, cardView, rejectComplaint, resolveComplaint, terminateComplaint } from './lifecycle';
 import { applyForExtension, currentApplications, decideExtension, extensionBar } from './extension';
@@ -51,7 +51,7 @@ async function refreshCard(m: EntityManager, c: Complaint, userid: string, code:
 /** An office member's 同意 / 不同意 on an extension card (Art. 10). */
 async function decideFromCard(m: EntityManager, e: CardEvent, c: Complaint, grant: boolean, deps: LiaisonDeps, now: Date): Promise<void> {
   const say = (text: string) => textToStaff(m, [e.from], text, now, String(c.id));
-  if (!(await officeMember(m, e.from))) {
+  if (!(await isOfficeMember(m, e.from))) {
     await say(EXTENSION.notOffice);
     return;
   }

@@ -30,7 +30,8 @@ import {
   TerminationGround,
   isFinal,
 } from './model';
-import { OfficeChannel, agencyContacts, cardToStaff, noticeToComplainant, officeOrMembers, textToStaff } from './notify';
+import { OfficeChannel, cardToStaff, noticeToComplainant, officeOrMembers, textToStaff } from './notify';
+import { unitContacts } from '../directory/who';
 import { charLength } from './validate';
 
 export { registerComplaint } from './register';
@@ -98,7 +99,7 @@ export async function tellAgency(m: EntityManager, c: Complaint, ctx: Ctx): Prom
     await addEvent(m, c.id, { type: 'agency_unmatched', actor: 'system', at: ctx.now, details: { agencyName: c.agencyName } });
     return;
   }
-  const to = await agencyContacts(m, c.agencyCode);
+  const to = await unitContacts(m, c.agencyCode, { deputies: 'A' });
   if (!to.length) {
     await addEvent(m, c.id, { type: 'agency_no_contact', actor: 'system', at: ctx.now, details: { agencyCode: c.agencyCode } });
     return;
@@ -208,7 +209,7 @@ export async function apply(m: EntityManager, c: Complaint, to: ComplaintStatus,
   // The agency hears about what others decided on its case (it acts on its card itself).
   if (opts.tellAgency !== false && ctx.actor.by !== 'liaison' && ctx.actor.by !== 'agency' && c.agencyCode) {
     const due = c.dueAt && !isFinal(to) ? formatInZone(ctx.cal, c.dueAt) : undefined;
-    await textToStaff(m, await agencyContacts(m, c.agencyCode), LIAISON.byOffice(c.number, STATUS_LABELS[to], due), ctx.now, String(c.id));
+    await textToStaff(m, await unitContacts(m, c.agencyCode, { deputies: 'A' }), LIAISON.byOffice(c.number, STATUS_LABELS[to], due), ctx.now, String(c.id));
   }
   return c;
 }

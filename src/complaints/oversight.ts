@@ -12,7 +12,8 @@ import { LIAISON } from './lifecycle-messages';
 import { Ctx, LIMITS, apply, checkNotDuplicate, lockComplaint, requireText, tellAgency } from './lifecycle';
 import { lapseApplications } from './extension';
 import { HANDLING_WORKING_DAYS, isFinal } from './model';
-import { agencyContacts, textToStaff } from './notify';
+import { textToStaff } from './notify';
+import { unitContacts } from '../directory/who';
 
 /**
  * Reopened: back to `accepted` with a fresh period of 5 working days from now (the agency
@@ -53,7 +54,7 @@ export async function reopenComplaint(m: EntityManager, id: number, body: { reas
   );
   if (c.agencyCode) {
     await tellAgency(m, c, ctx);
-    await textToStaff(m, await agencyContacts(m, c.agencyCode), LIAISON.reopened(c.number, formatInZone(ctx.cal, dueAt)), ctx.now, String(c.id));
+    await textToStaff(m, await unitContacts(m, c.agencyCode, { deputies: 'A' }), LIAISON.reopened(c.number, formatInZone(ctx.cal, dueAt)), ctx.now, String(c.id));
   }
   return c;
 }
@@ -76,7 +77,7 @@ export async function assignAgency(m: EntityManager, id: number, agencyCode: str
   if (before.code) {
     // The former agency's open question stays: its answer meets the re-check in liaison.ts.
     await lapseApplications(m, c.id);
-    await textToStaff(m, await agencyContacts(m, before.code), LIAISON.reassignedNote(c.number, unit.name), ctx.now, String(c.id));
+    await textToStaff(m, await unitContacts(m, before.code, { deputies: 'A' }), LIAISON.reassignedNote(c.number, unit.name), ctx.now, String(c.id));
   }
   if (c.duplicateOf === null) await tellAgency(m, c, ctx);
   return c;

@@ -7,7 +7,7 @@ import { Complaint, Unit } from '../../entities';
 import { AppError } from '../errors';
 import { isUniqueViolation } from '../db/tx';
 import { closeSubject } from '../conversation';
-import { normalizeName } from './agency-match';
+import { normaliseName } from '../directory/names';
 import { findOriginal } from './duplicates';
 import { addEvent } from './events';
 import { CITIZEN } from './lifecycle-messages';
@@ -67,8 +67,8 @@ export async function registerComplaint(m: EntityManager, input: RegisterInput, 
     agencyName = unit.name;
   } else if (agencyName) {
     agencyName = requireText(agencyName, 'agencyName', LIMITS.agency);
-    const wanted = normalizeName(agencyName);
-    const hit = (await m.find(Unit, { select: { code: true, name: true } })).find((u) => normalizeName(u.name) === wanted);
+    const wanted = normaliseName(agencyName);
+    const hit = (await m.find(Unit, { select: { code: true, name: true } })).find((u) => normaliseName(u.name) === wanted);
     if (hit) {
       agencyCode = hit.code;
       agencyName = hit.name;

@@ -8,14 +8,14 @@
  */
 import { Between, IsNull } from 'typeorm';
 import { Complaint, Unit } from '../../entities';
-import { WorkingCalendar, formatInZone, inOfficeHours, parseInstant } from '../calendar';
+import { WorkingCalendar, addMonths, formatInZone, inOfficeHours, parseInstant } from '../calendar';
 import { JobDeps } from '../module';
 import { Line, once } from '../scheduler';
 import { complaintAnalysis, parsePeriod } from './analysis';
 import { SHARING } from './lifecycle-messages';
 import { CHANNELS, Channel } from './model';
-import { agencyContacts, officeOrMembers, textToStaff } from './notify';
-import { addMonths } from './stats';
+import { officeOrMembers, textToStaff } from './notify';
+import { unitContacts } from '../directory/who';
 
 /** The Art. 3 receiver a complaint came through: who registered it, else its channel. */
 export function receiverOf(c: Pick<Complaint, 'channel' | 'receivedBy'>): string {
@@ -57,9 +57,9 @@ export async function complaintSharing(d: JobDeps, now: Date): Promise<Line[]> {
   const cal: WorkingCalendar = await d.calendar();
   if (!inOfficeHours(cal, now)) return [];
   const ds = d.dataSource;
-  const month = addMonths(formatInZone(cal, now).slice(0, 7), -1);
+  const month = addMonths(`${formatInZone(cal, now).slice(0, 7)}-01`, -1).slice(0, 7);
   const start = parseInstant(`${month}-01T00:00`, cal);
-  const end = parseInstant(`${addMonths(month, 1)}-01T00:00`, cal);
+  const end = parseInstant(`${addMonths(`${month}-01`, 1)}T00:00`, cal);
   const lines: Line[] = [];
   const rows = await ds.getRepository(Complaint).find({
     select: { id: true, channel: true, receivedBy: true, ground: true, agencyName: true },
@@ -73,7 +73,7 @@ export async function complaintSharing(d: JobDeps, now: Date): Promise<Line[]> {
     if (!text) continue;
     const key = `complaint-sharing:${month}:${u.code}`;
     const line = await once(ds, key, 'complaint-sharing', now, async (m) => {
-      const to = await agencyContacts(m, u.code);
+      const to = await unitContacts(m, u.code, { deputies: 'A' });
       await textToStaff(m, to, text, now, key);
       return { action: 'complaint_sharing', month, unit: u.code, to };
     });

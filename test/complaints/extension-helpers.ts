@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { KfHarness } from '../helpers/mothers/complaints';
+import { KfHarness } from '../helpers/kf';
 
 /** Art. 10 as the system applies it: the agency applies with its unit key, the office grants. */
 export async function grantedExtension(kh: KfHarness, id: number, days: number, reason: string, unitCode = 'HRSS'): Promise<any> {

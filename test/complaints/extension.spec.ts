@@ -7,13 +7,15 @@ import { expect } from 'chai';
 import { Complaint, Staff } from '../../entities';
 import { complaintButtonKey } from '../../cards/complaint.card';
 import { CITIZEN, EXTENSION, LIAISON } from '../../src/complaints/lifecycle-messages';
-import { ComplaintApi, ComplaintMother, complaintSnapshot, fileByChat, KfHarness, startKfHarness } from '../helpers/mothers/complaints';
+import { ComplaintMother } from '../helpers/mothers/complaints';
+import { Api } from '../helpers/api';
+import { complaintSnapshot, fileByChat, KfHarness, startKfHarness } from '../helpers/kf';
 
 const OFFICE_ID = 'office.duty';
 
 describe('complaints: extension applied for by the agency, decided by the office (Art. 10)', () => {
   let kh: KfHarness;
-  let hrss: ComplaintApi;
+  let hrss: Api;
   before(async () => {
     kh = await startKfHarness();
   });
