@@ -29,6 +29,8 @@ export interface ComplaintCardView {
   extensionDays: number | null;
   /** Times the office reopened the case: each reopening sends a new card. */
   reopenCount?: number;
+  /** Times the case moved to another agency: the new agency's card is a new task. */
+  reassignCount?: number;
   /** An extension was applied for in this handling period (Art. 10 allows one). */
   extensionApplied?: boolean;
   /** That application still waits for the office. */
@@ -44,8 +46,8 @@ export interface ComplaintCardOptions {
 }
 
 /** Unique per app and stable for the case: id plus registration instant (survives a database reset). */
-export function complaintTaskId(c: Pick<ComplaintCardView, 'id' | 'registeredAt' | 'reopenCount'>): string {
-  return `cpl${c.id}_${c.registeredAt.getTime().toString(36)}${c.reopenCount ? `_r${c.reopenCount}` : ''}`;
+export function complaintTaskId(c: Pick<ComplaintCardView, 'id' | 'registeredAt' | 'reopenCount' | 'reassignCount'>): string {
+  return `cpl${c.id}_${c.registeredAt.getTime().toString(36)}${c.reopenCount ? `_r${c.reopenCount}` : ''}${c.reassignCount ? `_a${c.reassignCount}` : ''}`;
 }
 
 /** What greys the card of an agency the case was taken from. */

@@ -29,7 +29,7 @@ export const complaintsModule: Module = {
     deps.dispatcher.onKf(async (e, { manager, now, log }) => {
       await recordKfSyncRequest(manager, e, now, log);
     });
-    const office = { chatId: deps.config.officeChatId, robotWebhook: deps.config.officeRobotWebhook };
+    const office = () => ({ chatId: deps.config.officeChatId, robotWebhook: deps.config.officeRobotWebhook });
     deps.dispatcher.onCardAction(CARD_ACTION, complaintCardHandler({ calendar: deps.calendar, office }));
     registerComplaintAnswers(deps.dispatcher, { calendar: deps.calendar, office });
     return { apiRouters: [complaintsRouter(deps)], workers: [kfWorker(deps)], onSent: [complaintsOnSent] };

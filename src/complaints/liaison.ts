@@ -24,7 +24,8 @@ type QuestionKind = 'reject' | 'terminate' | 'extend' | 'resolve';
 
 export interface LiaisonDeps {
   calendar: () => Promise<WorkingCalendar>;
-  office?: OfficeChannel;
+  /** The office group as configured now. */
+  office?: () => OfficeChannel;
 }
 
 function parseArg(arg: string): { verb: string; id: number; ground: string | null } | null {
@@ -65,7 +66,7 @@ async function decideFromCard(m: EntityManager, e: CardEvent, c: Complaint, gran
     await updateCard(m, e.from, e.responseCode, { replaceName: label }, now, String(c.id));
     return;
   }
-  const ctx: Ctx = { cal, now, actor: { by: 'office', name: `wecom:${e.from}` }, office: deps.office };
+  const ctx: Ctx = { cal, now, actor: { by: 'office', name: `wecom:${e.from}` }, office: deps.office?.() };
   const { complaint, extension } = await decideExtension(m, c.id, { grant }, ctx);
   await updateCard(m, e.from, e.responseCode, { replaceName: grant ? EXTENSION_DECIDED_LABEL.granted : EXTENSION_DECIDED_LABEL.refused }, now, String(c.id));
   await say(grant && extension.newDueAt ? EXTENSION.granted(complaint.number, formatInZone(cal, extension.newDueAt)) : EXTENSION.refused(complaint.number, formatInZone(cal, complaint.dueAt as Date)));
@@ -94,7 +95,7 @@ export function complaintCardHandler(deps: LiaisonDeps): CardHandler {
       return;
     }
     const cal = await deps.calendar();
-    const ctx: Ctx = { cal, now, actor: { by: 'liaison', name: `wecom:${e.from}` }, office: deps.office };
+    const ctx: Ctx = { cal, now, actor: { by: 'liaison', name: `wecom:${e.from}` }, office: deps.office?.() };
     const stale = async () => {
       await say(LIAISON.stale(c.number, STATUS_LABELS[c.status]));
       await refreshCard(m, c, e.from, e.responseCode, cal, now);
@@ -195,7 +196,7 @@ async function answer(deps: LiaisonDeps, q: OpenQuestion, msg: TextMessage, { ma
   }
   const action = q.kind as QuestionKind;
   const ground = dataOf<{ ground: string | null }>(q).ground ?? '';
-  const ctx: Ctx = { cal, now, actor: { by: 'liaison', name: `wecom:${msg.from}` }, office: deps.office };
+  const ctx: Ctx = { cal, now, actor: { by: 'liaison', name: `wecom:${msg.from}` }, office: deps.office?.() };
   let done: Complaint;
   try {
     if (action === 'reject') done = await rejectComplaint(m, c.id, { ground, reason: text }, ctx);

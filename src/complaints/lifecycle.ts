@@ -90,6 +90,7 @@ export function cardView(c: Complaint): ComplaintCardView {
     dueAt: c.dueAt,
     extensionDays: c.extensionDays,
     reopenCount: c.reopenCount ?? 0,
+    reassignCount: c.reassignCount ?? 0,
   };
 }
 
@@ -105,7 +106,7 @@ export async function tellAgency(m: EntityManager, c: Complaint, ctx: Ctx): Prom
     return;
   }
   const card = complaintCard(cardView(c), { tz: ctx.cal.tz }, ctx.now);
-  const round = c.reopenCount ? `:r${c.reopenCount}` : '';
+  const round = `${c.reopenCount ? `:r${c.reopenCount}` : ''}${c.reassignCount ? `:a${c.reassignCount}` : ''}`;
   await cardToStaff(m, to, card, ctx.now, String(c.id), `cplcard:${c.id}:${c.agencyCode}${round}`);
   await addEvent(m, c.id, { type: 'agency_notified', actor: 'system', at: ctx.now, details: { agencyCode: c.agencyCode, userids: to } });
 }

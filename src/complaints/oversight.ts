@@ -71,8 +71,9 @@ export async function assignAgency(m: EntityManager, id: number, agencyCode: str
   if (!unit) throw new AppError('unit_not_found', `no unit with code ${agencyCode}`, { details: { field: 'agencyCode' } });
   if (c.agencyCode === unit.code) return c;
   const before = { code: c.agencyCode, name: c.agencyName };
-  await m.update(Complaint, { id: c.id }, { agencyCode: unit.code, agencyName: unit.name, updatedAt: ctx.now });
-  Object.assign(c, { agencyCode: unit.code, agencyName: unit.name });
+  const reassignCount = (c.reassignCount ?? 0) + (before.code ? 1 : 0);
+  await m.update(Complaint, { id: c.id }, { agencyCode: unit.code, agencyName: unit.name, reassignCount, updatedAt: ctx.now });
+  Object.assign(c, { agencyCode: unit.code, agencyName: unit.name, reassignCount });
   await addEvent(m, c.id, { type: 'agency_assigned', actor: ctx.actor.name, at: ctx.now, details: { from: before, to: { code: unit.code, name: unit.name } } });
   if (before.code) {
     // The former agency's open question stays: its answer meets the re-check in liaison.ts.

@@ -97,7 +97,8 @@ export function complaintsRouter(deps: ModuleDeps): Router {
   const r = new Router();
   const ds = deps.dataSource;
 
-  const office = { chatId: deps.config.officeChatId, robotWebhook: deps.config.officeRobotWebhook };
+  // Read at each request: the office group is configuration the tests (and an operator) may change.
+  const officeGroup = () => ({ chatId: deps.config.officeChatId, robotWebhook: deps.config.officeRobotWebhook });
   const detail = async (id: number, cal: WorkingCalendar, masked = false) => {
     const c = await ds.getRepository(Complaint).findOneBy({ id });
     if (!c) throw new AppError('complaint_not_found', `no complaint ${id}`);
@@ -219,7 +220,7 @@ export function complaintsRouter(deps: ModuleDeps): Router {
       const body = schema.parse(await readJson(ctx));
       const cal = await deps.calendar();
       const now = deps.now();
-      await inTransaction(ds, (m) => run(m, id, body, { cal, now, actor, office }));
+      await inTransaction(ds, (m) => run(m, id, body, { cal, now, actor, office: officeGroup() }));
       ctx.body = await detail(id, cal);
     });
   };
@@ -235,7 +236,7 @@ export function complaintsRouter(deps: ModuleDeps): Router {
     const own = await ds.getRepository(Complaint).findOne({ select: { id: true, agencyCode: true }, where: { id } });
     // Another unit's case reads as unknown, as in GET.
     if (!own || own.agencyCode !== p.unitCode) throw new AppError('complaint_not_found', `no complaint ${id}`);
-    await inTransaction(ds, (m) => applyForExtension(m, id, body, p.unitCode, { cal, now, actor: { by: 'agency', name: `unit:${p.name}`.slice(0, 100) }, office }));
+    await inTransaction(ds, (m) => applyForExtension(m, id, body, p.unitCode, { cal, now, actor: { by: 'agency', name: `unit:${p.name}`.slice(0, 100) }, office: officeGroup() }));
     ctx.status = 201;
     ctx.body = await detail(id, cal, true);
   });

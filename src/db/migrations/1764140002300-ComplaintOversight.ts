@@ -34,9 +34,11 @@ export class ComplaintOversight1764140002300 implements MigrationInterface {
     ], [{ name: 'uq_complaint_analysis_period', columnNames: ['period'], isUnique: true }]);
     await qr.addColumn('complaints', new TableColumn(col.int('reopen_count', { default: 0 })));
     await qr.addColumn('complaints', new TableColumn(col.at('reopened_at', { isNullable: true })));
+    await qr.addColumn('complaints', new TableColumn(col.int('reassign_count', { default: 0 })));
   }
 
   async down(qr: QueryRunner): Promise<void> {
+    await qr.dropColumn('complaints', 'reassign_count');
     await qr.dropColumn('complaints', 'reopened_at');
     await qr.dropColumn('complaints', 'reopen_count');
     await qr.dropTable('complaint_analysis_measures');
