@@ -71,9 +71,11 @@ export async function complaintSharing(d: JobDeps, now: Date): Promise<Line[]> {
   for (const u of units) {
     const text = sharingSummary(u, month, rows);
     if (!text) continue;
+    // A unit with nobody to read it is skipped (and gets the month once it has a liaison).
+    const to = await unitContacts(ds.manager, u.code, { deputies: 'A' });
+    if (!to.length) continue;
     const key = `complaint-sharing:${month}:${u.code}`;
     const line = await once(ds, key, 'complaint-sharing', now, async (m) => {
-      const to = await unitContacts(m, u.code, { deputies: 'A' });
       await textToStaff(m, to, text, now, key);
       return { action: 'complaint_sharing', month, unit: u.code, to };
     });
