@@ -3,8 +3,7 @@
  * Art. 10): who applied, for how many working days, why, and the deadline it would move;
  * 同意 / 不同意. Pure: view + options -> template_card JSON, deterministic task_id.
  */
-import { formatInZone } from '../src/calendar/format';
-import { complaintButtonKey } from './complaint.card';
+import { cardTime, clipChars, complaintButtonKey } from './complaint.card';
 import { maskFreeText } from '../src/verification/mask';
 
 export interface ComplaintExtensionCardView {
@@ -23,16 +22,6 @@ export function complaintExtensionTaskId(v: Pick<ComplaintExtensionCardView, 'ex
   return `cplext${v.extensionId}_${v.requestedAt.getTime().toString(36)}`;
 }
 
-function clipChars(s: string, n: number): string {
-  const chars = Array.from(s.replace(/\s+/g, ' ').trim());
-  return chars.length <= n ? chars.join('') : `${chars.slice(0, n - 1).join('')}…`;
-}
-
-function shortTime(tz: string, d: Date): string {
-  const m = /^\d{4}-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(formatInZone(tz, d));
-  return m ? `${Number(m[1])}月${Number(m[2])}日 ${m[3]}:${m[4]}` : '';
-}
-
 /** What greys the card once decided. */
 export const EXTENSION_DECIDED_LABEL = { granted: '已同意延期', refused: '已不同意延期', lapsed: '申请已失效' } as const;
 
@@ -45,8 +34,8 @@ export function complaintExtensionCard(v: ComplaintExtensionCardView, opts: { tz
     sub_title_text: clipChars(maskFreeText(`延期理由：${v.reason}`), 150),
     horizontal_content_list: [
       { keyname: '被投诉单位', value: clipChars(v.agencyName, 28) },
-      { keyname: '现办理期限', value: shortTime(opts.tz, v.dueAt) },
-      { keyname: '申请时间', value: shortTime(opts.tz, v.requestedAt) },
+      { keyname: '现办理期限', value: cardTime(opts.tz, v.dueAt) },
+      { keyname: '申请时间', value: cardTime(opts.tz, v.requestedAt) },
     ],
     task_id: complaintExtensionTaskId(v),
     button_list: [
