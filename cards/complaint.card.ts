@@ -27,6 +27,14 @@ export interface ComplaintCardView {
   registeredAt: Date;
   dueAt: Date | null;
   extensionDays: number | null;
+  /** Times the office reopened the case: each reopening sends a new card. */
+  reopenCount?: number;
+  /** Times the case moved to another agency: the new agency's card is a new task. */
+  reassignCount?: number;
+  /** An extension was applied for in this handling period (Art. 10 allows one). */
+  extensionApplied?: boolean;
+  /** That application still waits for the office. */
+  extensionPending?: boolean;
 }
 
 /** main: the buttons of the state; pick_reject / pick_terminate: the Art. 8 / Art. 11 grounds. */
@@ -38,9 +46,12 @@ export interface ComplaintCardOptions {
 }
 
 /** Unique per app and stable for the case: id plus registration instant (survives a database reset). */
-export function complaintTaskId(c: Pick<ComplaintCardView, 'id' | 'registeredAt'>): string {
-  return `cpl${c.id}_${c.registeredAt.getTime().toString(36)}`;
+export function complaintTaskId(c: Pick<ComplaintCardView, 'id' | 'registeredAt' | 'reopenCount' | 'reassignCount'>): string {
+  return `cpl${c.id}_${c.registeredAt.getTime().toString(36)}${c.reopenCount ? `_r${c.reopenCount}` : ''}${c.reassignCount ? `_a${c.reassignCount}` : ''}`;
 }
+
+/** What greys the card of an agency the case was taken from. */
+export const COMPLAINT_REASSIGNED_LABEL = '已转办';
 
 export function complaintButtonKey(verb: CardVerb, id: number, ground?: string): string {
   return cardKey(CARD_ACTION, ground ? `${verb}.${id}.${ground}` : `${verb}.${id}`);
@@ -51,12 +62,13 @@ export function complaintClosedLabel(status: ComplaintStatus): string {
   return STATUS_LABELS[status];
 }
 
-function clipChars(s: string, n: number): string {
+export function clipChars(s: string, n: number): string {
   const chars = Array.from(s.replace(/\s+/g, ' ').trim());
   return chars.length <= n ? chars.join('') : `${chars.slice(0, n - 1).join('')}…`;
 }
 
-function shortTime(tz: string, d: Date): string {
+/** "12月3日 17:30" in the office's zone. */
+export function cardTime(tz: string, d: Date): string {
   const m = /^\d{4}-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(formatInZone(tz, d));
   return m ? `${Number(m[1])}月${Number(m[2])}日 ${m[3]}:${m[4]}` : '';
 }
@@ -85,7 +97,7 @@ function buttons(c: ComplaintCardView, stage: ComplaintCardStage): Button[] {
     case 'accepted':
       return [
         { text: '办结', style: 1, key: complaintButtonKey('resolve', c.id) },
-        { text: '申请延期', style: 2, key: complaintButtonKey('extend', c.id) },
+        ...(c.extensionApplied ? [] : [{ text: '申请延期', style: 2, key: complaintButtonKey('extend', c.id) }]),
         { text: '终止办理', style: 2, key: complaintButtonKey('terminate', c.id) },
       ];
     case 'extended':
@@ -104,7 +116,7 @@ function emphasis(c: ComplaintCardView, tz: string, now: Date, stage: ComplaintC
   if (stage === 'pick_terminate') return { title: '终止办理', desc: '请选择情形（投诉举报办法第十一条）' };
   if ((c.status === 'accepted' || c.status === 'extended') && c.dueAt) {
     const overdue = now.getTime() > c.dueAt.getTime();
-    return { title: shortTime(tz, c.dueAt), desc: overdue ? '已超过办理期限' : c.status === 'extended' ? '延期后办理期限' : '办理期限（5个工作日）' };
+    return { title: cardTime(tz, c.dueAt), desc: overdue ? '已超过办理期限' : c.status === 'extended' ? '延期后办理期限' : '办理期限（5个工作日）' };
   }
   if (c.status === 'registered') return { title: '待受理', desc: '请审核是否受理' };
   return { title: STATUS_LABELS[c.status], desc: '本件已结束' };
@@ -126,8 +138,8 @@ export function complaintCard(c: ComplaintCardView, opts: ComplaintCardOptions, 
       { keyname: '投诉人', value: who },
       { keyname: '联系电话', value: maskPhone(c.complainantPhone) },
       { keyname: '渠道', value: CHANNEL_LABELS[c.channel as Channel] ?? c.channel },
-      { keyname: '状态', value: STATUS_LABELS[c.status] + (c.extensionDays ? `（延期${c.extensionDays}个工作日）` : '') },
-      { keyname: '登记时间', value: shortTime(opts.tz, c.registeredAt) },
+      { keyname: '状态', value: STATUS_LABELS[c.status] + (c.extensionDays ? `（延期${c.extensionDays}个工作日）` : c.extensionPending ? '（延期申请审批中）' : '') },
+      { keyname: '登记时间', value: cardTime(opts.tz, c.registeredAt) },
     ],
     task_id: complaintTaskId(c),
     button_list: buttons(c, stage),

@@ -70,6 +70,11 @@ export class Complaint {
   /** Art. 10: the outcome reached the complainant (kf send confirmed, or recorded by the office). */
   @Column({ name: 'result_delivered', type: 'boolean', default: false }) resultDelivered: boolean;
   @Column({ name: 'result_delivered_at', type: 'datetime', precision: 3, nullable: true }) resultDeliveredAt: Date | null;
+  /** Times the office reopened the case (oversight); each reopening starts a new handling period. */
+  @Column({ name: 'reopen_count', type: 'integer', default: 0 }) reopenCount: number;
+  @Column({ name: 'reopened_at', type: 'datetime', precision: 3, nullable: true }) reopenedAt: Date | null;
+  /** Times the office moved the case from one agency to another: each new agency gets its own card. */
+  @Column({ name: 'reassign_count', type: 'integer', default: 0 }) reassignCount: number;
   @Column({ name: 'created_at', type: 'datetime', precision: 3 }) createdAt: Date;
   @Column({ name: 'updated_at', type: 'datetime', precision: 3 }) updatedAt: Date;
   @VersionColumn({ type: 'integer' }) version: number;

@@ -18,6 +18,8 @@ import { DailyCounter } from './DailyCounter';
 import { Complaint } from './Complaint';
 import { ComplaintEvent } from './ComplaintEvent';
 import { ComplaintNotice } from './ComplaintNotice';
+import { ComplaintExtension } from './ComplaintExtension';
+import { ComplaintAnalysisMeasures } from './ComplaintAnalysisMeasures';
 import { KfConversation } from './KfConversation';
 import { KfSyncCursor } from './KfSyncCursor';
 import { KfInboundMessage } from './KfInboundMessage';
@@ -41,7 +43,7 @@ import { SchedulerClaim } from './SchedulerClaim';
 import { ConsoleSession } from './ConsoleSession';
 import { ConsoleAuditor } from './ConsoleAuditor';
 
-export { InboxEvent, ApiKey, OutboxMessage, WecomToken, SendLog, CalendarDay, CalendarYear, Unit, Staff, VerificationRequest, VerificationEvent, VerificationRecipient, VerificationLedgerEntry, VerificationTemplate, IdempotencyKey, PersonalDataRead, DailyCounter, Complaint, ComplaintEvent, ComplaintNotice, KfConversation, KfSyncCursor, KfInboundMessage, ExemptionEntry, ExemptionApplication, ExemptionVersion, ExemptionVersionEntry, ExemptionComment, OpenQuestion, DeadlineTracker, DeadlineStageClaim, Escalation, OfficeOrder, AccountabilityCase, AccountabilityEvent, JointMeeting, JointMeetingUnit, JointMeetingAgendaItem, SchedulerState, SchedulerClaim, ConsoleSession, ConsoleAuditor };
+export { InboxEvent, ApiKey, OutboxMessage, WecomToken, SendLog, CalendarDay, CalendarYear, Unit, Staff, VerificationRequest, VerificationEvent, VerificationRecipient, VerificationLedgerEntry, VerificationTemplate, IdempotencyKey, PersonalDataRead, DailyCounter, Complaint, ComplaintEvent, ComplaintNotice, ComplaintExtension, ComplaintAnalysisMeasures, KfConversation, KfSyncCursor, KfInboundMessage, ExemptionEntry, ExemptionApplication, ExemptionVersion, ExemptionVersionEntry, ExemptionComment, OpenQuestion, DeadlineTracker, DeadlineStageClaim, Escalation, OfficeOrder, AccountabilityCase, AccountabilityEvent, JointMeeting, JointMeetingUnit, JointMeetingAgendaItem, SchedulerState, SchedulerClaim, ConsoleSession, ConsoleAuditor };
 
 /** Every entity, in one list for the DataSource. */
-export const ALL_ENTITIES = [InboxEvent, ApiKey, OutboxMessage, WecomToken, SendLog, CalendarDay, CalendarYear, Unit, Staff, VerificationRequest, VerificationEvent, VerificationRecipient, VerificationLedgerEntry, VerificationTemplate, IdempotencyKey, PersonalDataRead, DailyCounter, Complaint, ComplaintEvent, ComplaintNotice, KfConversation, KfSyncCursor, KfInboundMessage, ExemptionEntry, ExemptionApplication, ExemptionVersion, ExemptionVersionEntry, ExemptionComment, OpenQuestion, DeadlineTracker, DeadlineStageClaim, Escalation, OfficeOrder, AccountabilityCase, AccountabilityEvent, JointMeeting, JointMeetingUnit, JointMeetingAgendaItem, SchedulerState, SchedulerClaim, ConsoleSession, ConsoleAuditor];
+export const ALL_ENTITIES = [InboxEvent, ApiKey, OutboxMessage, WecomToken, SendLog, CalendarDay, CalendarYear, Unit, Staff, VerificationRequest, VerificationEvent, VerificationRecipient, VerificationLedgerEntry, VerificationTemplate, IdempotencyKey, PersonalDataRead, DailyCounter, Complaint, ComplaintEvent, ComplaintNotice, ComplaintExtension, ComplaintAnalysisMeasures, KfConversation, KfSyncCursor, KfInboundMessage, ExemptionEntry, ExemptionApplication, ExemptionVersion, ExemptionVersionEntry, ExemptionComment, OpenQuestion, DeadlineTracker, DeadlineStageClaim, Escalation, OfficeOrder, AccountabilityCase, AccountabilityEvent, JointMeeting, JointMeetingUnit, JointMeetingAgendaItem, SchedulerState, SchedulerClaim, ConsoleSession, ConsoleAuditor];

@@ -1,8 +1,9 @@
 /**
  * Art. 9: the same complaint received twice (another receiver, another channel, the same
- * citizen again) is linked to the first case, which keeps the handling.
+ * citizen again) is linked to the case received first (earliest receipt time, not earliest
+ * registration), which keeps the handling.
  */
-import { EntityManager, In, IsNull, MoreThanOrEqual } from 'typeorm';
+import { Between, EntityManager, In, IsNull } from 'typeorm';
 import { Complaint } from '../../entities';
 import { normaliseName } from '../directory/names';
 import { DUPLICATE_MIN_SIMILARITY, DUPLICATE_WINDOW_DAYS, OPEN_STATUSES } from './model';
@@ -46,17 +47,20 @@ export function sameAgency(a: { agencyCode: string | null; agencyName: string },
 }
 
 /**
- * The first open case this one repeats: same citizen (external_userid) or same phone, same
- * agency, facts with bigram Jaccard >= 0.5, received within the 30 days before. Only cases
- * still being handled count: a complaint repeated after a rejection or a result is a new
- * matter for the receiver to judge (Art. 8 covers the malicious repeat).
+ * The open case this one repeats: same citizen (external_userid) or same phone, same
+ * agency, facts with bigram Jaccard >= 0.5, received within 30 days either side (a letter
+ * registered late may have been received first). The earliest-received such case is
+ * returned; the caller decides which of the two handles it (Art. 9: the first receiver).
+ * Only cases still being handled count: a complaint repeated after a rejection or a result
+ * is a new matter for the receiver to judge (Art. 8 covers the malicious repeat).
  */
 export async function findOriginal(m: EntityManager, probe: DuplicateProbe): Promise<Complaint | null> {
-  const since = new Date(probe.receivedAt.getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000);
+  const window = DUPLICATE_WINDOW_DAYS * 86_400_000;
+  const span = Between(new Date(probe.receivedAt.getTime() - window), new Date(probe.receivedAt.getTime() + window));
   const who: Array<Record<string, unknown>> = [{ complainantPhone: probe.phone }];
   if (probe.externalUserId) who.push({ externalUserId: probe.externalUserId });
   const rows = await m.find(Complaint, {
-    where: who.map((w) => ({ ...w, duplicateOf: IsNull(), status: In(OPEN_STATUSES as string[]), receivedAt: MoreThanOrEqual(since) })),
+    where: who.map((w) => ({ ...w, duplicateOf: IsNull(), status: In(OPEN_STATUSES as string[]), receivedAt: span })),
     order: { receivedAt: 'ASC', id: 'ASC' },
     take: 200,
   });

@@ -16,6 +16,7 @@ import { CARD_ACTION, REF } from './model';
 import { markNoticeSent } from './notify';
 import { complaintsRouter } from './routes';
 import { complaintDeadlines } from './deadlines.job';
+import { complaintSharing } from './sharing.job';
 
 export { KfWorker } from './kf-runtime';
 export type { KfApi, KfRunResult, KfWorkerDeps } from './kf-runtime';
@@ -28,11 +29,15 @@ export const complaintsModule: Module = {
     deps.dispatcher.onKf(async (e, { manager, now, log }) => {
       await recordKfSyncRequest(manager, e, now, log);
     });
-    deps.dispatcher.onCardAction(CARD_ACTION, complaintCardHandler({ calendar: deps.calendar }));
-    registerComplaintAnswers(deps.dispatcher, { calendar: deps.calendar });
+    const office = () => ({ chatId: deps.config.officeChatId, robotWebhook: deps.config.officeRobotWebhook });
+    deps.dispatcher.onCardAction(CARD_ACTION, complaintCardHandler({ calendar: deps.calendar, office }));
+    registerComplaintAnswers(deps.dispatcher, { calendar: deps.calendar, office });
     return { apiRouters: [complaintsRouter(deps)], workers: [kfWorker(deps)], onSent: [complaintsOnSent] };
   },
-  jobs: (deps) => [guardedJob(deps.log, 'complaint-deadlines', (now) => complaintDeadlines(deps, now))],
+  jobs: (deps) => [
+    guardedJob(deps.log, 'complaint-deadlines', (now) => complaintDeadlines(deps, now)),
+    guardedJob(deps.log, 'complaint-sharing', (now) => complaintSharing(deps, now)),
+  ],
 };
 
 /**

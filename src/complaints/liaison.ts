@@ -9,17 +9,23 @@ import { isAppError } from '../errors';
 import { WorkingCalendar, formatInZone } from '../calendar';
 import type { CallbackDispatcher, CardEvent, CardHandler, HandlerContext, TextMessage } from '../wecom/dispatcher';
 import { ask, askText, close, conversationOf, dataOf } from '../conversation';
-import { complaintCard, ComplaintCardStage, complaintClosedLabel } from '../../cards/complaint.card';
-import { LIAISON, STATUS_LABELS } from './lifecycle-messages';
-import { Ctx, acceptComplaint, cardView, extendComplaint, rejectComplaint, resolveComplaint, terminateComplaint } from './lifecycle';
+import { COMPLAINT_REASSIGNED_LABEL, complaintCard, ComplaintCardStage, complaintClosedLabel } from '../../cards/complaint.card';
+import { EXTENSION_DECIDED_LABEL } from '../../cards/complaint-extension.card';
+import { isOfficeMember } from '../directory/who';
+import { EXTENSION, LIAISON, STATUS_LABELS } from './lifecycle-messages';
+import { Ctx, acceptComplaint, cardView, rejectComplaint, resolveComplaint, terminateComplaint } from './lifecycle';
+import { applyForExtension, currentApplications, decideExtension, extensionBar } from './extension';
+import { formerAgencies } from './oversight';
 import { MAX_EXTENSION_WORKING_DAYS, REJECTION_GROUNDS, TERMINATION_GROUNDS, isFinal } from './model';
-import { textToStaff, updateCard } from './notify';
+import { OfficeChannel, textToStaff, updateCard } from './notify';
 import { charLength } from './validate';
 
 type QuestionKind = 'reject' | 'terminate' | 'extend' | 'resolve';
 
 export interface LiaisonDeps {
   calendar: () => Promise<WorkingCalendar>;
+  /** The office group as configured now. */
+  office?: () => OfficeChannel;
 }
 
 function parseArg(arg: string): { verb: string; id: number; ground: string | null } | null {
@@ -38,7 +44,32 @@ async function refreshCard(m: EntityManager, c: Complaint, userid: string, code:
     await updateCard(m, userid, code, { replaceName: complaintClosedLabel(c.status) }, now, String(c.id));
     return;
   }
-  await updateCard(m, userid, code, { card: complaintCard(cardView(c), { tz: cal.tz, stage }, now) }, now, String(c.id));
+  const apps = await currentApplications(m, c);
+  const view = { ...cardView(c), extensionApplied: apps.length > 0, extensionPending: apps.some((a) => a.status === 'pending') };
+  await updateCard(m, userid, code, { card: complaintCard(view, { tz: cal.tz, stage }, now) }, now, String(c.id));
+}
+
+/** An office member's 同意 / 不同意 on an extension card (Art. 10). */
+async function decideFromCard(m: EntityManager, e: CardEvent, c: Complaint, grant: boolean, deps: LiaisonDeps, now: Date): Promise<void> {
+  const say = (text: string) => textToStaff(m, [e.from], text, now, String(c.id));
+  if (!(await isOfficeMember(m, e.from))) {
+    await say(EXTENSION.notOffice);
+    return;
+  }
+  const cal = await deps.calendar();
+  const apps = await currentApplications(m, c);
+  const pending = apps.find((a) => a.status === 'pending');
+  if (!pending || c.status !== 'accepted') {
+    const last = (apps.at(-1)?.status ?? 'lapsed') as keyof typeof EXTENSION_DECIDED_LABEL | 'pending';
+    const label = last === 'pending' ? EXTENSION_DECIDED_LABEL.lapsed : EXTENSION_DECIDED_LABEL[last];
+    await say(EXTENSION.decided(c.number, label));
+    await updateCard(m, e.from, e.responseCode, { replaceName: label }, now, String(c.id));
+    return;
+  }
+  const ctx: Ctx = { cal, now, actor: { by: 'office', name: `wecom:${e.from}` }, office: deps.office?.() };
+  const { complaint, extension } = await decideExtension(m, c.id, { grant }, ctx);
+  await updateCard(m, e.from, e.responseCode, { replaceName: grant ? EXTENSION_DECIDED_LABEL.granted : EXTENSION_DECIDED_LABEL.refused }, now, String(c.id));
+  await say(grant && extension.newDueAt ? EXTENSION.granted(complaint.number, formatInZone(cal, extension.newDueAt)) : EXTENSION.refused(complaint.number, formatInZone(cal, complaint.dueAt as Date)));
 }
 
 /** Buttons `complaint:<verb>.<id>[.<ground>]`. */
@@ -51,12 +82,20 @@ export function complaintCardHandler(deps: LiaisonDeps): CardHandler {
       return;
     }
     const say = (text: string) => textToStaff(m, [e.from], text, now, String(c.id));
+    if (arg.verb === 'extgrant' || arg.verb === 'extrefuse') return decideFromCard(m, e, c, arg.verb === 'extgrant', deps, now);
     if (!(await mayAct(m, e.from, c))) {
+      // A card of an agency the case was taken from: refused, and the card greyed.
+      const s = await m.findOneBy(Staff, { userid: e.from });
+      if (s && (await formerAgencies(m, c)).includes(s.unitCode)) {
+        await say(LIAISON.reassignedAway(c.number, c.agencyName));
+        await updateCard(m, e.from, e.responseCode, { replaceName: COMPLAINT_REASSIGNED_LABEL }, now, String(c.id));
+        return;
+      }
       await say(LIAISON.notAllowed);
       return;
     }
     const cal = await deps.calendar();
-    const ctx: Ctx = { cal, now, actor: { by: 'liaison', name: `wecom:${e.from}` } };
+    const ctx: Ctx = { cal, now, actor: { by: 'liaison', name: `wecom:${e.from}` }, office: deps.office?.() };
     const stale = async () => {
       await say(LIAISON.stale(c.number, STATUS_LABELS[c.status]));
       await refreshCard(m, c, e.from, e.responseCode, cal, now);
@@ -90,13 +129,15 @@ export function complaintCardHandler(deps: LiaisonDeps): CardHandler {
       case 'termground':
         if (isFinal(c.status) || !(TERMINATION_GROUNDS as readonly string[]).includes(arg.ground ?? '')) return stale();
         return question('terminate', arg.ground, LIAISON.askTerminateReason(c.number, arg.ground as (typeof TERMINATION_GROUNDS)[number]));
-      case 'extend':
-        if (c.status === 'extended') {
-          await say(LIAISON.extensionRefused(c.number));
+      case 'extend': {
+        const bar = await extensionBar(m, c, now);
+        if (bar === 'second' || bar === 'late') {
+          await say(bar === 'second' ? LIAISON.extensionRefused(c.number) : LIAISON.extensionLate(c.number));
           return refreshCard(m, c, e.from, e.responseCode, cal, now);
         }
-        if (c.status !== 'accepted') return stale();
+        if (bar) return stale();
         return question('extend', null, LIAISON.askExtension(c.number));
+      }
       case 'resolve':
         if (c.status !== 'accepted' && c.status !== 'extended') return stale();
         return question('resolve', null, LIAISON.askResult(c.number));
@@ -155,7 +196,7 @@ async function answer(deps: LiaisonDeps, q: OpenQuestion, msg: TextMessage, { ma
   }
   const action = q.kind as QuestionKind;
   const ground = dataOf<{ ground: string | null }>(q).ground ?? '';
-  const ctx: Ctx = { cal, now, actor: { by: 'liaison', name: `wecom:${msg.from}` } };
+  const ctx: Ctx = { cal, now, actor: { by: 'liaison', name: `wecom:${msg.from}` }, office: deps.office?.() };
   let done: Complaint;
   try {
     if (action === 'reject') done = await rejectComplaint(m, c.id, { ground, reason: text }, ctx);
@@ -167,13 +208,18 @@ async function answer(deps: LiaisonDeps, q: OpenQuestion, msg: TextMessage, { ma
         await say(LIAISON.extensionTooLong);
         return 'handled';
       }
-      done = await extendComplaint(m, c.id, { days, reason: text }, ctx);
+      done = (await applyForExtension(m, c.id, { days, reason: text }, c.agencyCode as string, ctx)).complaint;
+      await close(m, msg.from);
+      if (code) await refreshCard(m, done, msg.from, code, cal, now);
+      await say(LIAISON.extensionApplied(done.number, days));
+      return 'handled';
     }
   } catch (e) {
     if (!isAppError(e)) throw e;
     await close(m, msg.from);
     const now2 = await m.findOneByOrFail(Complaint, { id: c.id });
-    await say(e.code === 'complaint_extension_refused' ? LIAISON.extensionRefused(c.number) : LIAISON.stale(c.number, STATUS_LABELS[now2.status]));
+    const late = (e.details as { reason?: string } | undefined)?.reason === 'deadline_passed';
+    await say(e.code === 'complaint_extension_refused' ? (late ? LIAISON.extensionLate(c.number) : LIAISON.extensionRefused(c.number)) : LIAISON.stale(c.number, STATUS_LABELS[now2.status]));
     if (code) await refreshCard(m, now2, msg.from, code, cal, now);
     return 'handled';
   }

@@ -87,7 +87,7 @@ export const REF = {
 
 /** Card button keys are `complaint:<verb>.<id>[.<ground>]` (cards/keys.ts). */
 export const CARD_ACTION = 'complaint';
-export const CARD_VERBS = ['accept', 'reject', 'rejground', 'extend', 'resolve', 'terminate', 'termground', 'back'] as const;
+export const CARD_VERBS = ['accept', 'reject', 'rejground', 'extend', 'resolve', 'terminate', 'termground', 'back', 'extgrant', 'extrefuse'] as const;
 export type CardVerb = (typeof CARD_VERBS)[number];
 
 export function isFinal(s: string): boolean {

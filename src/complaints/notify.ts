@@ -7,9 +7,13 @@
 import { EntityManager, In } from 'typeorm';
 import { Complaint, ComplaintNotice, KfConversation, OutboxMessage } from '../../entities';
 import { enqueue } from '../wecom/outbox';
+import { officeMembers } from '../directory/who';
 import { CardChange, sendCard, sendText, sendToOfficeGroup, updateCard as sendCardUpdate } from '../wecom/messaging';
 import { KF_WINDOW_ERRCODES, KF_WINDOW_MAX, KF_WINDOW_MS, REF } from './model';
 import { addEvent } from './events';
+
+/** result: the outcome (marks the case's result delivered); progress: a step on the way; linked: Art. 9. */
+export type NoticeKind = 'result' | 'progress' | 'linked';
 
 export interface KfText {
   msgtype: 'text';
@@ -90,7 +94,7 @@ async function enqueueNotice(m: EntityManager, n: ComplaintNotice, now: Date): P
  * allows, else kept pending until the citizen next writes. Returns null when the case did
  * not come in over the chat (the receiver tells the complainant on the original channel).
  */
-export async function noticeToComplainant(m: EntityManager, c: Complaint, kind: 'result' | 'linked', content: string, now: Date): Promise<ComplaintNotice | null> {
+export async function noticeToComplainant(m: EntityManager, c: Complaint, kind: NoticeKind, content: string, now: Date): Promise<ComplaintNotice | null> {
   if (!c.openKfId || !c.externalUserId) return null;
   const saved = await m.save(
     m.create(ComplaintNotice, {
@@ -207,4 +211,19 @@ export async function updateCard(
 export async function textToOffice(m: EntityManager, office: { chatId: string | null; robotWebhook: string | null }, content: string, now: Date, refId: string): Promise<boolean> {
   const group = { officeChatId: office.chatId, officeRobotWebhook: office.robotWebhook };
   return (await sendToOfficeGroup(m, group, { msgtype: 'text', content }, now, { refType: REF.office, refId })) !== null;
+}
+
+export interface OfficeChannel {
+  chatId: string | null;
+  robotWebhook: string | null;
+}
+
+/**
+ * Oversight notes: to the office group when one is configured, else to each office member
+ * present `today`. The caller keeps personal data out of `content` (a group is read by many).
+ */
+export async function officeOrMembers(m: EntityManager, office: OfficeChannel | null, content: string, now: Date, refId: string, today: string): Promise<void> {
+  if (office && (await textToOffice(m, office, content, now, refId))) return;
+  const members = await officeMembers(m, { presentOn: today });
+  await textToStaff(m, members.map((s) => s.userid), content, now, refId);
 }

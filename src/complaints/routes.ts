@@ -12,13 +12,15 @@ import { readJson } from '../http/body';
 import { principalOf, requireOffice } from '../http/auth';
 import { inTransactionRetrying as inTransaction } from '../db/tx';
 import { AppError } from '../errors';
-import { WorkingCalendar, parseInstant } from '../calendar';
+import { WorkingCalendar, formatInZone, parseInstant } from '../calendar';
+import { ComplaintExtension } from '../../entities';
+import { applyForExtension, decideExtension } from './extension';
+import { assignAgency, reopenComplaint } from './oversight';
+import { complaintAnalysis, parsePeriod, saveMeasures } from './analysis';
 import {
   Ctx,
   acceptComplaint,
   assessComplaint,
-  assignAgency,
-  extendComplaint,
   recordResultDelivered,
   registerComplaint,
   rejectComplaint,
@@ -52,7 +54,10 @@ export const registerBody = z.object({
 
 const rejectBody = z.object({ ground: z.enum(REJECTION_GROUNDS), reason: optionalText(2000) });
 const terminateBody = z.object({ ground: z.enum(TERMINATION_GROUNDS), reason: optionalText(2000) });
-const extendBody = z.object({ days: z.number().int().min(1).max(MAX_EXTENSION_WORKING_DAYS).default(MAX_EXTENSION_WORKING_DAYS), reason: text(2000) });
+const extensionBody = z.object({ days: z.number().int().min(1).max(MAX_EXTENSION_WORKING_DAYS), reason: text(2000) });
+const decisionBody = z.object({ grant: z.boolean(), note: optionalText(2000) });
+const reopenBody = z.object({ reason: text(2000) });
+const measuresBody = z.object({ measures: text(10000) });
 const resolveBody = z.object({ result: text(4000), upheld: z.boolean().nullish(), accountablePerson: optionalText(100) });
 const assignBody = z.object({ agencyCode: z.string().trim().min(1).max(40) });
 const deliveredBody = z.object({ how: text(200) });
@@ -93,11 +98,50 @@ export function complaintsRouter(deps: ModuleDeps): Router {
   const r = new Router();
   const ds = deps.dataSource;
 
+  // Read at each request: the office group is configuration the tests (and an operator) may change.
+  const officeGroup = () => ({ chatId: deps.config.officeChatId, robotWebhook: deps.config.officeRobotWebhook });
   const detail = async (id: number, cal: WorkingCalendar, masked = false) => {
     const c = await ds.getRepository(Complaint).findOneBy({ id });
     if (!c) throw new AppError('complaint_not_found', `no complaint ${id}`);
-    return complaintDetail(ds.manager, c, cal, deps.now(), { masked });
+    const apps = await ds.getRepository(ComplaintExtension).find({ where: { complaintId: id }, order: { id: 'ASC' } });
+    const at = (d: Date | null) => (d ? formatInZone(cal, d) : null);
+    return {
+      ...(await complaintDetail(ds.manager, c, cal, deps.now(), { masked })),
+      reopenCount: c.reopenCount,
+      reopenedAt: at(c.reopenedAt),
+      // Art. 10: the agency's applications and the office's decisions.
+      extensionApplications: apps.map((a) => ({
+        id: a.id,
+        agencyCode: a.agencyCode,
+        days: a.days,
+        reason: a.reason,
+        requestedBy: a.requestedBy,
+        requestedAt: at(a.requestedAt),
+        previousDueAt: at(a.previousDueAt),
+        status: a.status,
+        decidedBy: a.decidedBy,
+        decidedAt: at(a.decidedAt),
+        note: a.note,
+        newDueAt: at(a.newDueAt),
+      })),
+    };
   };
+
+  /** Art. 12: the office's analysis of one period, and the measures it proposes. Before /:id. */
+  r.get('/complaints/analysis', async (ctx: Context) => {
+    requireOffice(ctx);
+    const cal = await deps.calendar();
+    const period = parsePeriod(typeof ctx.query.period === 'string' ? ctx.query.period : undefined, cal, deps.now());
+    ctx.body = await complaintAnalysis(ds.manager, period, cal, deps.now());
+  });
+  r.put('/complaints/analysis/:period/measures', async (ctx: Context) => {
+    const actor = officeActor(ctx);
+    const cal = await deps.calendar();
+    const period = parsePeriod(String(ctx.params.period), cal, deps.now());
+    const body = measuresBody.parse(await readJson(ctx));
+    await inTransaction(ds, (m) => saveMeasures(m, period.key, body.measures, actor.name, deps.now()));
+    ctx.body = await complaintAnalysis(ds.manager, period, cal, deps.now());
+  });
 
   /** A complaint received by phone, letter, fax, SMS, e-mail, online, at the window... (Art. 5, 7). */
   r.post('/complaints', async (ctx: Context) => {
@@ -181,14 +225,31 @@ export function complaintsRouter(deps: ModuleDeps): Router {
       const body = schema.parse(await readJson(ctx));
       const cal = await deps.calendar();
       const now = deps.now();
-      await inTransaction(ds, (m) => run(m, id, body, { cal, now, actor }));
+      await inTransaction(ds, (m) => run(m, id, body, { cal, now, actor, office: officeGroup() }));
       ctx.body = await detail(id, cal);
     });
   };
 
+  /** Art. 10: the agency applies (its own unit key); the office decides. */
+  r.post('/complaints/:id/extension', async (ctx: Context) => {
+    const p = principalOf(ctx);
+    if (p.kind !== 'unit') throw new AppError('forbidden', 'the agency complained about applies for an extension with its unit key; the office decides it (…/extension/decision)');
+    const id = idOf(ctx);
+    const body = extensionBody.parse(await readJson(ctx));
+    const cal = await deps.calendar();
+    const now = deps.now();
+    const own = await ds.getRepository(Complaint).findOne({ select: { id: true, agencyCode: true }, where: { id } });
+    // Another unit's case reads as unknown, as in GET.
+    if (!own || own.agencyCode !== p.unitCode) throw new AppError('complaint_not_found', `no complaint ${id}`);
+    await inTransaction(ds, (m) => applyForExtension(m, id, body, p.unitCode, { cal, now, actor: { by: 'agency', name: `unit:${p.name}`.slice(0, 100) }, office: officeGroup() }));
+    ctx.status = 201;
+    ctx.body = await detail(id, cal, true);
+  });
+
   action('accept', z.object({}), (m, id, _b, c) => acceptComplaint(m, id, c));
   action('reject', rejectBody, (m, id, b, c) => rejectComplaint(m, id, b, c));
-  action('extend', extendBody, (m, id, b, c) => extendComplaint(m, id, b, c));
+  action('extension/decision', decisionBody, (m, id, b, c) => decideExtension(m, id, b, c));
+  action('reopen', reopenBody, (m, id, b, c) => reopenComplaint(m, id, b, c));
   action('resolve', resolveBody, (m, id, b, c) => resolveComplaint(m, id, b, c));
   action('terminate', terminateBody, (m, id, b, c) => terminateComplaint(m, id, b, c));
   action('assign', assignBody, (m, id, b, c) => assignAgency(m, id, b.agencyCode, c));

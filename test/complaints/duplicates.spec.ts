@@ -71,6 +71,33 @@ describe('complaints: duplicates (Art. 9)', () => {
       expect(list.items.map((i: any) => i.id)).to.deep.equal([a.id]);
     });
 
+    it('the first receiver is the one with the earliest receipt time, not the first registration', async () => {
+      // 12345 registered it at 09:00 after a call at 08:50; the window's letter came in at 08:30 and is registered later.
+      const hotline = await register({ receivedAt: '2026-11-26T08:50:00+08:00' });
+      await kh.settle();
+      kh.h.clock.set('2026-11-26T11:00:00+08:00');
+      const letter = await register({ channel: 'letter', receivedBy: '审批服务窗口', receivedAt: '2026-11-26T08:30:00+08:00', facts: ComplaintMother.sameFactsAgain });
+      expect(letter.duplicateOf).to.equal(null);
+      const h = (await kh.office.get(`/complaints/${hotline.id}`)).body;
+      expect(h.duplicateOf).to.deep.equal({ id: letter.id, number: letter.number });
+      expect(h.events.at(-1)).to.include({ type: 'linked_duplicate' });
+      expect(h.events.at(-1).details).to.deep.include({ original: letter.number, receivedEarlier: true });
+      expect((await kh.office.get(`/complaints/${letter.id}`)).body.duplicates).to.deep.equal([{ id: hotline.id, number: hotline.number }]);
+      // The earliest-received case handles it; the later one follows.
+      expect((await kh.office.post(`/complaints/${hotline.id}/accept`)).status).to.equal(409);
+      expect((await kh.office.post(`/complaints/${letter.id}/accept`)).body.status).to.equal('accepted');
+      expect((await kh.office.get(`/complaints/${hotline.id}`)).body.status).to.equal('accepted');
+      await kh.settle();
+      expect(kh.delivered({ touser: 'hrss.liaison', msgtype: 'template_card' }).map((d) => d.payload.main_title.title)).to.deep.equal([`投诉 ${hotline.number}`, `投诉 ${letter.number}`]);
+    });
+
+    it('a case already being handled keeps the handling even when a repeat was received earlier', async () => {
+      const first = await register({ receivedAt: '2026-11-26T08:50:00+08:00' });
+      await kh.office.post(`/complaints/${first.id}/accept`);
+      const late = await register({ channel: 'letter', receivedBy: '审批服务窗口', receivedAt: '2026-11-26T08:30:00+08:00', facts: ComplaintMother.sameFactsAgain });
+      expect(late.duplicateOf).to.deep.equal({ id: first.id, number: first.number });
+    });
+
     it('does not link a different agency, different facts, another person, a case more than 30 days old, or a closed case', async () => {
       const a = await register();
       expect((await register({ agencyCode: 'PSB' })).duplicateOf).to.equal(null);

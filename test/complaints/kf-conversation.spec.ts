@@ -137,6 +137,7 @@ describe('complaints: a conversation over WeChat Customer Service', () => {
 
     const accepted = await kh.office.post(`/complaints/${(await complaintByNumber(kh.h.sys.dataSource, number)).id}/accept`);
     expect(accepted.status).to.equal(200);
+    await kh.settle(); // the acceptance notice goes out first
     r = await kh.say('wmOwner', '查询进度', 'menu_status');
     expect(r[0]).to.contain(T.statusAsk);
     r = await kh.say('wmOwner', number.toLowerCase());

@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { Complaint, Staff } from '../../entities';
 import { LIAISON, STATUS_LABELS } from '../../src/complaints/lifecycle-messages';
 import { complaintButtonKey } from '../../cards/complaint.card';
+import { grantedExtension } from './extension-helpers';
 import { ComplaintMother } from '../helpers/mothers/complaints';
 import { eventsOf, fileByChat, KfHarness, startKfHarness } from '../helpers/kf';
 import { textsTo } from '../helpers/inbox';
@@ -68,10 +69,16 @@ describe('complaints: the liaison answers through the card and the chat', () => 
     expect(texts().at(-1)).to.equal(LIAISON.extensionTooLong);
     expect((await load(c.id)).status).to.equal('accepted');
     await reply('3个工作日，需要调取2019年的纸质档案');
+    // Art. 10: an application, not an extension, until the office grants it.
+    expect(await load(c.id)).to.include({ status: 'accepted', extensionDays: null });
+    expect(texts().at(-1)).to.equal(LIAISON.extensionApplied(c.number, 3));
+    expect(buttons(c.taskId)).to.deep.equal(['办结', '终止办理']);
+    expect((await kh.office.post(`/complaints/${c.id}/extension/decision`, { grant: true })).status).to.equal(200);
+    await kh.settle();
     const ext = await load(c.id);
     expect(ext).to.include({ status: 'extended', extensionDays: 3, extensionReason: '3个工作日，需要调取2019年的纸质档案' });
     expect(ext.dueAt!.toISOString()).to.equal('2026-12-08T09:30:00.000Z');
-    expect(buttons(c.taskId)).to.deep.equal(['办结', '终止办理']);
+    expect(texts().at(-1)).to.equal(LIAISON.extensionGranted(c.number, '2026-12-08T17:30:00+08:00'));
 
     await click(c.taskId, 'resolve', c.id);
     expect(texts().at(-1)).to.equal(LIAISON.askResult(c.number));
@@ -80,7 +87,7 @@ describe('complaints: the liaison answers through the card and the chat', () => 
     expect(done).to.include({ status: 'resolved', result: '已当面向投诉人说明，不再要求提供居住证明，社保转移已办结。' });
     expect(buttons(c.taskId)).to.deep.equal(['greyed:已办结']);
     const events = await eventsOf(kh.h.sys.dataSource, c.id);
-    expect(events.filter((e) => ['accepted', 'extended', 'resolved'].includes(e.type)).map((e) => e.actor)).to.deep.equal(['wecom:hrss.liaison', 'wecom:hrss.liaison', 'wecom:hrss.liaison']);
+    expect(events.filter((e) => ['accepted', 'extension_applied', 'extended', 'resolved'].includes(e.type)).map((e) => e.actor)).to.deep.equal(['wecom:hrss.liaison', 'wecom:hrss.liaison', 'office:office', 'wecom:hrss.liaison']);
     // Acting through the card, the liaison is not also told "the office did it".
     expect(texts().some((t) => t.includes('联席会议办公室已将其标记'))).to.equal(false);
   });
@@ -127,7 +134,7 @@ describe('complaints: the liaison answers through the card and the chat', () => 
     expect(buttons(c.taskId)).to.deep.equal(['办结', '申请延期', '终止办理']);
     expect((await eventsOf(kh.h.sys.dataSource, c.id)).filter((e) => e.type === 'accepted')).to.have.length(1);
 
-    await kh.office.post(`/complaints/${c.id}/extend`, { days: 2, reason: '需要核实' });
+    await grantedExtension(kh, c.id, 2, '需要核实');
     await click(c.taskId, 'extend', c.id);
     expect(texts().at(-1)).to.equal(LIAISON.extensionRefused(c.number));
     expect(buttons(c.taskId)).to.deep.equal(['办结', '终止办理']);
@@ -155,6 +162,8 @@ describe('complaints: the liaison answers through the card and the chat', () => 
   });
 
   it('a result given in the chat reaches the citizen who complained over WeChat', async () => {
+    // The emulator keeps WeCom's 30 messages a minute per member across this file's tests.
+    kh.h.clock.set('2026-11-26T10:00:00+08:00');
     const number = await fileByChat(kh, 'wmResult');
     const c = await kh.h.sys.dataSource.getRepository(Complaint).findOneByOrFail({ number });
     const card = kh.delivered({ touser: LIAISON_ID, msgtype: 'template_card' }).find((d) => d.payload.main_title.title === `投诉 ${number}`)!;

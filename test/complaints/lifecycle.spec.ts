@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { AccountabilityCase, Complaint } from '../../entities';
 import { LIAISON, STATUS_LABELS } from '../../src/complaints/lifecycle-messages';
+import { grantedExtension } from './extension-helpers';
 import { ComplaintMother } from '../helpers/mothers/complaints';
 import { Api } from '../helpers/api';
 import { complaintSnapshot, eventsOf, KfHarness, startKfHarness } from '../helpers/kf';
@@ -169,26 +170,15 @@ describe('complaints: lifecycle through the API (Art. 5-11)', () => {
       await expectRefused(() => act(d.id, 'reject', { ground: 'too_vague' }), 409, 'complaint_invalid_state');
     });
 
-    it('extends once by at most 5 working days with a reason; a second extension is refused', async () => {
-      const c = await register();
-      await expectRefused(() => act(c.id, 'extend', { days: 2, reason: '需调取档案' }), 409, 'complaint_invalid_state');
-      await act(c.id, 'accept');
-      await expectRefused(() => act(c.id, 'extend', { days: 6, reason: '需调取档案' }), 422, 'validation_failed');
-      await expectRefused(() => act(c.id, 'extend', { days: 0, reason: '需调取档案' }), 422, 'validation_failed');
-      await expectRefused(() => act(c.id, 'extend', { days: 3 }), 422, 'validation_failed');
-      await expectRefused(() => act(c.id, 'extend', { days: 3, reason: ' ' }), 422, 'validation_failed');
-      const res = await act(c.id, 'extend', { days: 3, reason: '需调取2019年的纸质档案' });
-      expect(res.status).to.equal(200);
-      expect(res.body).to.include({ status: 'extended', dueAt: '2026-12-08T17:30:00+08:00' });
-      expect(res.body.extension).to.deep.equal({ days: 3, reason: '需调取2019年的纸质档案' });
-      expect(res.body.events.at(-1).details).to.deep.include({ days: 3 });
-      await expectRefused(() => act(c.id, 'extend', { days: 1, reason: '还需要时间' }), 409, 'complaint_extension_refused');
-    });
-
-    it('extends by 5 working days when no number is given', async () => {
+    it('extends once, when the office grants the application of the agency (full rules in extension.spec)', async () => {
       const c = await register();
       await act(c.id, 'accept');
-      expect((await act(c.id, 'extend', { reason: '涉及多个部门' })).body.dueAt).to.equal('2026-12-10T17:30:00+08:00');
+      // The office no longer extends by itself: the route is gone.
+      expect((await act(c.id, 'extend', { days: 3, reason: '需调取档案' })).status).to.equal(404);
+      const body = await grantedExtension(kh, c.id, 3, '需调取2019年的纸质档案');
+      expect(body).to.include({ status: 'extended', dueAt: '2026-12-08T17:30:00+08:00' });
+      expect(body.extension).to.deep.equal({ days: 3, reason: '需调取2019年的纸质档案' });
+      expect(body.events.at(-1).details).to.deep.include({ days: 3 });
     });
 
     it('resolves from accepted and from extended, recording the result (and, SPEC 4, whether upheld)', async () => {
@@ -203,10 +193,10 @@ describe('complaints: lifecycle through the API (Art. 5-11)', () => {
 
       const b = await register({ phone: '13900000008', facts: ComplaintMother.otherFacts });
       await act(b.id, 'accept');
-      await act(b.id, 'extend', { days: 2, reason: '需要现场核实' });
+      await grantedExtension(kh, b.id, 2, '需要现场核实');
       expect((await act(b.id, 'resolve', { result: '已现场核实并纠正。' })).body.status).to.equal('resolved');
       const types = (await eventsOf(kh.h.sys.dataSource, b.id)).map((e) => e.type);
-      expect(types).to.deep.equal(['registered', 'agency_notified', 'accepted', 'extended', 'resolved']);
+      expect(types).to.deep.equal(['registered', 'agency_notified', 'accepted', 'extension_applied', 'extended', 'resolved']);
     });
 
     it('records the office assessment of a resolved case', async () => {
@@ -239,7 +229,7 @@ describe('complaints: lifecycle through the API (Art. 5-11)', () => {
       it(`terminates on the Art. 11 ground ${ground} from ${from}`, async () => {
         const c = await register();
         if (from !== 'registered') await act(c.id, 'accept');
-        if (from === 'extended') await act(c.id, 'extend', { days: 1, reason: '需要补充材料' });
+        if (from === 'extended') await grantedExtension(kh, c.id, 1, '需要补充材料');
         await expectRefused(() => act(c.id, 'terminate', { ground: 'bored' }), 422, 'validation_failed');
         const res = await act(c.id, 'terminate', { ground, reason: '投诉人来电说明情况' });
         expect(res.status).to.equal(200);

@@ -25,6 +25,9 @@ describe('complaints: telling the complainant (Art. 10)', () => {
     const number = await fileByChat(kh, ext);
     const c = await kh.h.sys.dataSource.getRepository(Complaint).findOneByOrFail({ number });
     expect((await kh.office.post(`/complaints/${c.id}/accept`)).status).to.equal(200);
+    // The acceptance, with its deadline, goes out as it happens (its own notice).
+    await kh.settle();
+    expect(kh.last(c.externalUserId!)).to.equal(CITIZEN.step(c.number, CITIZEN.progress.accepted('2026年12月3日17:30')));
     if (beforeResolve) await beforeResolve();
     expect((await kh.office.post(`/complaints/${c.id}/resolve`, { result: RESULT })).status).to.equal(200);
     await kh.settle();
@@ -39,8 +42,9 @@ describe('complaints: telling the complainant (Art. 10)', () => {
     const view = (await kh.office.get(`/complaints/${c.id}`)).body;
     expect(view.resultDelivered).to.equal(true);
     expect(view.resultDeliveredAt).to.equal('2026-11-26T09:00:00+08:00');
-    expect(view.notices).to.have.length(1);
-    expect(view.notices[0]).to.include({ kind: 'result', status: 'sent' });
+    expect(view.notices).to.have.length(2);
+    expect(view.notices[0]).to.include({ kind: 'progress', status: 'sent' });
+    expect(view.notices[1]).to.include({ kind: 'result', status: 'sent' });
     expect(view.events.at(-1)).to.include({ type: 'result_delivered', actor: 'system' });
   });
 
@@ -50,7 +54,7 @@ describe('complaints: telling the complainant (Art. 10)', () => {
     expect(kh.last('wmSilent')).not.to.contain(RESULT);
     let view = (await kh.office.get(`/complaints/${c.id}`)).body;
     expect(view.resultDelivered).to.equal(false);
-    expect(view.notices[0]).to.include({ status: 'pending', lastErrcode: null });
+    expect(view.notices[1]).to.include({ kind: 'result', status: 'pending', lastErrcode: null });
     expect(kh.h.emu.apiCalls().filter((a) => a.path === '/cgi-bin/kf/send_msg' && a.body?.touser === 'wmSilent' && a.errcode !== 0)).to.have.length(0);
 
     const r = await kh.say('wmSilent', '你好');
@@ -66,7 +70,7 @@ describe('complaints: telling the complainant (Art. 10)', () => {
       await kh.h.sys.dataSource.getRepository(KfConversation).update({ openKfId: kh.kf, externalUserId: 'wmFull' }, { sentSince: 5 });
     });
     expect(kh.last('wmFull')).not.to.contain(RESULT);
-    expect((await kh.h.sys.dataSource.getRepository(ComplaintNotice).findOneByOrFail({ complaintId: c.id })).status).to.equal('pending');
+    expect((await kh.h.sys.dataSource.getRepository(ComplaintNotice).findOneByOrFail({ complaintId: c.id, kind: 'result' })).status).to.equal('pending');
     const r = await kh.say('wmFull', '查询进度');
     expect(r[0]).to.equal(expected(c.number));
   });
@@ -77,9 +81,9 @@ describe('complaints: telling the complainant (Art. 10)', () => {
         kh.h.emu.injectError('/cgi-bin/kf/send_msg', errcode, 1);
       });
       const ext = `wm${errcode}`;
-      const row = await kh.h.sys.dataSource.getRepository(OutboxMessage).findOneByOrFail({ refType: 'complaint_notice' });
+      const row = (await kh.h.sys.dataSource.getRepository(OutboxMessage).find({ where: { refType: 'complaint_notice' }, order: { id: 'DESC' } }))[0];
       expect(row).to.include({ status: 'failed', errcode });
-      const notice = await kh.h.sys.dataSource.getRepository(ComplaintNotice).findOneByOrFail({ complaintId: c.id });
+      const notice = await kh.h.sys.dataSource.getRepository(ComplaintNotice).findOneByOrFail({ complaintId: c.id, kind: 'result' });
       expect(notice).to.include({ status: 'pending', lastErrcode: errcode });
       const conv = await kh.h.sys.dataSource.getRepository(KfConversation).findOneByOrFail({ openKfId: kh.kf, externalUserId: ext });
       expect(conv.sentSince).to.equal(5);
