@@ -60,15 +60,31 @@ export async function usableSendCode(m: EntityManager, r: VerificationRecipient,
 }
 
 /**
- * Who hears about a result on the requesting side: the staff member who asked, else the
- * unit's liaisons present today (all liaisons if all are away), else its A deputies.
+ * Who hears about a result on the requesting side: the staff member who asked, and the
+ * unit's liaisons present today (all liaisons if all are away), else its A deputies: the
+ * liaison answers for the unit's requests even when a colleague asked.
  */
 export async function requesterTargets(m: EntityManager, req: VerificationRequest, today: string): Promise<string[]> {
-  if (req.requestedBy) return [req.requestedBy];
+  const unit = await unitTargets(m, req, today);
+  return req.requestedBy ? [...new Set([req.requestedBy, ...unit])] : unit;
+}
+
+async function unitTargets(m: EntityManager, req: VerificationRequest, today: string): Promise<string[]> {
   const staff = await m.getRepository(Staff).find({ where: { unitCode: req.requesterUnit, role: In(['liaison', 'deputy']) }, order: { userid: 'ASC' } });
   const liaisons = staff.filter((s) => s.role === 'liaison');
   const present = liaisons.filter((s) => !isAway(s, today));
   if (present.length) return present.map((s) => s.userid);
   if (liaisons.length) return liaisons.map((s) => s.userid);
   return staff.filter((s) => s.ab === 'A').map((s) => s.userid);
+}
+
+/** Replaces one person's card with a whole new card (same task), using a response_code we hold (WECOM.md section 4). */
+export async function queueCardUpdate(m: EntityManager, userid: string, responseCode: string, card: object, now: Date, refId: string): Promise<void> {
+  await enqueue(m, {
+    channel: 'update_card',
+    payload: { userids: [userid], response_code: responseCode, template_card: card },
+    refType: REF.cardUpdate,
+    refId,
+    now,
+  });
 }
