@@ -8,11 +8,13 @@ import { OpenQuestion } from '../../entities';
 import type { VerificationResult } from '../../entities/VerificationRequest';
 import { isAppError } from '../errors';
 import { dataOf } from '../conversation';
-import { shortTime, verificationAnswerCard, verificationAnsweredOwnerCard, verificationConfirmCard } from '../../cards/verification.card';
+import { verificationAnswerCard, verificationAnsweredOwnerCard, verificationConfirmCard } from '../../cards/verification.card';
+import { shortTime } from '../calendar';
+import { staffName } from '../directory/who';
 import { OTHER_REASON, RETURN_REASONS, TEXT, WITHDRAW_MINUTES } from './messages';
 import { queueCardUpdate, queueText } from './notify';
 import { askVerification, QuestionData } from './questions';
-import { CATEGORY_RANK, OpContext, aboutForIssuer, cardView, staffName } from './common';
+import { CATEGORY_RANK, OpContext, aboutForIssuer, cardView } from './common';
 import { Click, answerRequest, clickTarget, politeClick, withdrawAnswer } from './decide';
 import { cancelReturn, completeReturn, startReturn } from './returns';
 

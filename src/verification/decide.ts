@@ -3,11 +3,12 @@ import { EntityManager } from 'typeorm';
 import { DeadlineTracker, VerificationRecipient, VerificationRequest } from '../../entities';
 import type { VerificationResult, VerificationStatus } from '../../entities/VerificationRequest';
 import { AppError } from '../errors';
-import { computeDeadline, DeadlineCategory } from '../calendar';
-import { shortTime, verificationAnswerCard, verificationReasonCard } from '../../cards/verification.card';
+import { computeDeadline, DeadlineCategory, shortTime } from '../calendar';
+import { verificationAnswerCard, verificationReasonCard } from '../../cards/verification.card';
 import { verificationAcceptedCard, verificationAnsweredCard, verificationDeadlineCard, verificationWithdrawnCard } from '../../cards/verification-result.card';
 import { CARD_TEXT, TEXT, WITHDRAW_MINUTES } from './messages';
 import { queueCardUpdate, queueReplaceName, queueText } from './notify';
+import { staffName } from '../directory/who';
 import {
   Actor,
   CATEGORY_RANK,
@@ -26,7 +27,6 @@ import {
   outcomeText,
   requireReason,
   resultView,
-  staffName,
   tellRequester,
   transition,
 } from './common';

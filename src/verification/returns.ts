@@ -13,6 +13,7 @@ import { verificationReturnedCard } from '../../cards/verification-result.card';
 import { CARD_TEXT, TEXT } from './messages';
 import { REF, queueCard, queueCardUpdate, queueReplaceName, queueText, taskIdFor, parseTaskId } from './notify';
 import { askVerification } from './questions';
+import { staffName } from '../directory/who';
 import {
   Actor,
   OpContext,
@@ -26,7 +27,6 @@ import {
   minutesOut,
   requireReason,
   resultView,
-  staffName,
   tellRequester,
   transition,
 } from './common';
