@@ -1,7 +1,8 @@
 import { Entity, PrimaryGeneratedColumn, Column, Index, VersionColumn } from 'typeorm';
 import type { DeadlineCategory } from '../src/calendar';
 
-export type VerificationStatus = 'pending' | 'accepted' | 'answered' | 'returned' | 'cancelled';
+/** `returning`: 退回 pressed, reason not yet given; still open, the deadline runs (CONTRACT.md). */
+export type VerificationStatus = 'pending' | 'accepted' | 'returning' | 'answered' | 'returned' | 'cancelled';
 /** 'system' = sent through nocert; the others record a request handled offline (Art. 3). */
 export type VerificationChannel = 'system' | 'fax' | 'email' | 'oa';
 export type VerificationResult = 'match' | 'mismatch';
@@ -39,6 +40,11 @@ export class VerificationRequest {
   /** Start of the issuing unit's clock; deadlines always count from here (Art. 7). */
   @Column({ name: 'started_at', type: 'datetime', precision: 3 }) startedAt: Date;
   @Column({ name: 'due_at', type: 'datetime', precision: 3 }) dueAt: Date;
+  /**
+   * The deadline the on-time figures count against (Art. 13): moved by a reclassification
+   * before the deadline, never by one after it (the office's late reclassification).
+   */
+  @Column({ name: 'original_due_at', type: 'datetime', precision: 3, nullable: true }) originalDueAt: Date | null;
   /** e.g. "digital:30_office_minutes" (src/calendar describeRule). */
   @Column({ name: 'deadline_rule', type: 'varchar', length: 60 }) deadlineRule: string;
   /** The requesting unit's own case clock started here; it pauses while the request is out. */

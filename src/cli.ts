@@ -12,7 +12,7 @@ import { createLogger } from './logger';
 import { collectJobs } from './modules';
 import { JobDeps } from './module';
 import { runSweep } from './scheduler';
-import { Unit } from '../entities';
+import { OutboxMessage, Unit } from '../entities';
 import { CLI_TEXT } from './messages';
 
 export interface Io {
@@ -33,6 +33,20 @@ async function withDb<T>(config: Config, fn: (ds: DataSource) => Promise<T>, mig
 }
 
 /** What the jobs need, without a server, routers or handlers: for one-shot sweeps. */
+async function lastOutboxId(ds: DataSource): Promise<number> {
+  const row = await ds.getRepository(OutboxMessage).createQueryBuilder('o').select('MAX(o.id)', 'max').getRawOne<{ max: number | string | null }>();
+  return Number(row?.max ?? 0);
+}
+
+async function releaseQueuedAfter(ds: DataSource, afterId: number, wallNow: Date): Promise<void> {
+  await ds
+    .createQueryBuilder()
+    .update(OutboxMessage)
+    .set({ nextAttemptAt: wallNow })
+    .where('id > :afterId AND status = :p AND next_attempt_at > :wall', { afterId, p: 'pending', wall: wallNow })
+    .execute();
+}
+
 function jobDeps(config: Config, ds: DataSource, now: Date): JobDeps {
   const calendar = new CalendarStore({ dataSource: ds, tz: config.officeTz, officeHours: config.officeHours });
   return { dataSource: ds, config, calendar: () => calendar.get(), log: createLogger('silent'), now: () => now };
@@ -73,7 +87,10 @@ export async function run(argv: string[], env: Record<string, string | undefined
       const { values } = parseArgs({ args: rest, options: { now: { type: 'string' } } });
       const now = values.now ? parseInstant(values.now, config.officeTz) : new Date();
       await withDb(config, async (ds) => {
+        const before = await lastOutboxId(ds);
         await runSweep(collectJobs(jobDeps(config, ds, now)), now, (line) => io.out(JSON.stringify(line)));
+        // The sweep decides as of --now, but what it queued goes out at once, not when the wall clock reaches it.
+        await releaseQueuedAfter(ds, before, new Date());
       });
       return 0;
     }

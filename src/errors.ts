@@ -41,6 +41,8 @@ export const ERROR_STATUS = {
   staff_unknown: 422,
   list_entry_unknown: 422,
   verification_forbidden: 403,
+  verification_deadline_passed: 409,
+  verification_withdraw_expired: 409,
   id_number_invalid: 422,
   idempotency_conflict: 409,
   offline_secret_refused: 422,

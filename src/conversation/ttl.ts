@@ -12,6 +12,8 @@ export const QUESTION_TTL_MS = {
     return_reason: 24 * HOUR,
     /** 转纸质档案 / 转历史档案: the reason of the move. */
     category_reason: 24 * HOUR,
+    /** 确认: an answer echoed back before it is final. */
+    confirm_answer: HOUR,
   },
   complaints: {
     reject: 24 * HOUR,

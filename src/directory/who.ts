@@ -66,11 +66,16 @@ export async function ownerAndLiaisons(m: EntityManager, req: VerificationReques
 }
 
 /**
- * Who hears about a request on the requesting side: the person who asked; else the unit's
- * present liaisons, all its liaisons when all are away, and its A deputy when it has none.
+ * Who hears about a request on the requesting side: the person who asked, and the unit's
+ * present liaisons too (all its liaisons when all are away, its A deputy when it has none).
  */
 export async function requesterTargets(m: EntityManager, req: VerificationRequest, today: string): Promise<string[]> {
-  if (req.requestedBy) return [req.requestedBy];
+  // The liaison answers for the unit's requests even when a colleague asked (requestedBy).
+  const unit = await requesterUnitContacts(m, req, today);
+  return req.requestedBy ? [...new Set([req.requestedBy, ...unit])] : unit;
+}
+
+async function requesterUnitContacts(m: EntityManager, req: VerificationRequest, today: string): Promise<string[]> {
   const staff = await m.getRepository(Staff).find({ where: { unitCode: req.requesterUnit, role: In(['liaison', 'deputy']) }, order: { userid: 'ASC' } });
   const liaisons = staff.filter((s) => s.role === 'liaison');
   if (liaisons.length) return preferPresent(liaisons, today).map((s) => s.userid);

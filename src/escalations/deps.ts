@@ -26,8 +26,9 @@ export const REF = {
   orderNotice: 'office_order_notice',
 } as const;
 
+/** Open: nobody has answered it yet. `returning` (a return without its reason) is open: the deadline runs (Art. 7). */
 export function isOpen(req: Pick<VerificationRequest, 'status'>): boolean {
-  return req.status === 'pending' || req.status === 'accepted';
+  return req.status === 'pending' || req.status === 'accepted' || req.status === 'returning';
 }
 
 export function uniq(xs: string[]): string[] {

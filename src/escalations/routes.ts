@@ -89,7 +89,7 @@ export function escalationsRouter(deps: ModuleDeps, d: DeadlineDeps): Router {
     const qb = ds.getRepository(Escalation).createQueryBuilder('e').orderBy('e.id', 'DESC').limit(q.limit);
     if (q.level) qb.andWhere('e.level = :l', { l: Number(q.level) });
     if (q.unit) qb.andWhere('e.issuer_unit = :u', { u: q.unit });
-    if (q.open === 'true') qb.innerJoin(VerificationRequest, 'r', 'r.id = e.request_id AND r.status IN (:...st)', { st: ['pending', 'accepted'] });
+    if (q.open === 'true') qb.innerJoin(VerificationRequest, 'r', 'r.id = e.request_id AND r.status IN (:...st)', { st: ['pending', 'accepted', 'returning'] });
     const rows = await qb.getMany();
     ctx.body = { escalations: await escalationsWithContext(ds.manager, cal, rows) };
   });

@@ -109,7 +109,7 @@ export async function verificationStats(m: EntityManager, period: Period, now: D
   const qb = m
     .getRepository(VerificationRequest)
     .createQueryBuilder('r')
-    .select(['r.id', 'r.number', 'r.issuerUnit', 'r.requesterUnit', 'r.category', 'r.status', 'r.startedAt', 'r.dueAt', 'r.closedAt', 'r.assignee', 'r.verificationMinutes'])
+    .select(['r.id', 'r.number', 'r.issuerUnit', 'r.requesterUnit', 'r.category', 'r.status', 'r.startedAt', 'r.dueAt', 'r.originalDueAt', 'r.closedAt', 'r.assignee', 'r.verificationMinutes'])
     .where('r.started_at >= :s AND r.started_at < :e', { s: period.start, e: period.end })
     .andWhere('r.status <> :c', { c: 'cancelled' });
   if (unit) qb.andWhere('r.issuer_unit = :u', { u: unit });
@@ -138,8 +138,10 @@ export async function verificationStats(m: EntityManager, period: Period, now: D
         if (r.verificationMinutes !== null) a.times.push(r.verificationMinutes);
       }
     }
+    // A return counts from when its reason arrived (closedAt); a late reclassification
+    // does not move the deadline the figures count against (Art. 7, 13).
     const end = r.closedAt ?? now;
-    const late = end.getTime() > r.dueAt.getTime();
+    const late = end.getTime() > (r.originalDueAt ?? r.dueAt).getTime();
     if (!closedByIssuer && !late) {
       for (const a of accs) a.openInTime++;
       continue;

@@ -45,7 +45,7 @@ export async function weeklySummary(d: JobDeps, now: Date): Promise<Line[]> {
       const open = await m
         .getRepository(Escalation)
         .createQueryBuilder('e')
-        .innerJoin(VerificationRequest, 'r', 'r.id = e.request_id AND r.status IN (:...st)', { st: ['pending', 'accepted'] })
+        .innerJoin(VerificationRequest, 'r', 'r.id = e.request_id AND r.status IN (:...st)', { st: ['pending', 'accepted', 'returning'] })
         .select('COUNT(DISTINCT e.request_id)', 'n')
         .getRawOne<{ n: string | number }>();
       const worst = s.units.filter((u) => u.overdue > 0).slice(0, 5);

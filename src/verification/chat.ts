@@ -1,27 +1,40 @@
 import { EntityManager } from 'typeorm';
-import { OpenQuestion, VerificationRequest } from '../../entities';
+import { OpenQuestion, Staff, Unit, VerificationRecipient, VerificationRequest } from '../../entities';
 import type { DeadlineCategory } from '../calendar';
 import { isAppError } from '../errors';
 import { CallbackDispatcher, CardEvent, HandlerContext, TextMessage } from '../wecom/dispatcher';
 import { Logger } from '../logger';
-import { WORDS, TEXT } from './messages';
-import { queueText } from './notify';
+import { verificationAnswerCard, verificationConfirmCard } from '../../cards/verification.card';
+import { shortTime } from '../calendar';
+import { COMMAND_WORDS, OTHER_REASON, RETURN_REASONS, WORDS, TEXT } from './messages';
+import { queueCardUpdate, queueText } from './notify';
 import { close, conversationOf, dataOf } from '../conversation';
-import { OpContext, CATEGORY_RANK, loadForUpdate } from './common';
+import { OpContext, CATEGORY_RANK, aboutForIssuer, aboutForRequester, cardView, loadForUpdate } from './common';
 import { staffName } from '../directory/who';
-import { answerRequest, changeCategory, giveReturnReason, handleClick } from './decide';
+import { answerRequest, changeCategory, handleClick, withdrawAnswer } from './decide';
+import { cancelReturn, completeReturn, startReturn } from './returns';
+import { handleAct } from './card-actions';
 import { QuestionData, askVerification } from './questions';
+import { isOverdue } from './clocks';
 
-type Word = (typeof WORDS)[keyof Omit<typeof WORDS, 'cancel'>];
+const ANSWER_WORDS = [WORDS.match, WORDS.mismatch, WORDS.toPaper, WORDS.toHistorical, WORDS.return] as const;
+const OTHER_WORDS = [WORDS.withdraw, WORDS.correct, WORDS.query] as const;
+type Word = (typeof ANSWER_WORDS)[number] | (typeof OTHER_WORDS)[number];
 
-/** "核验一致", "核验不一致 HC20261126-0001", ... (CONTRACT.md chat words). */
+/** "核验一致", "核验不一致 HC20261126-0001", "撤回 HC…", "查询 HC…" (CONTRACT.md chat words). */
 export function parseCommand(text: string): { word: Word; number: string | null } | null {
-  const m = /^\s*(核验一致|核验不一致|转纸质档案|转历史档案)\s*[:：]?\s*(HC\d{8}-\d{4,})?\s*$/i.exec(text);
+  const m = /^\s*(核验一致|核验不一致|转纸质档案|转历史档案|退回|撤回|更正|查询)\s*[:：]?\s*(HC\d{8}-\d{4,})?\s*$/i.exec(text);
   if (!m) return null;
   return { word: m[1] as Word, number: m[2] ? m[2].toUpperCase() : null };
 }
 
 const TO_CATEGORY: Partial<Record<Word, DeadlineCategory>> = { [WORDS.toPaper]: 'paper', [WORDS.toHistorical]: 'historical' };
+
+/** A command word typed where details or a reason are expected. */
+function commandWord(text: string): string | null {
+  const t = text.trim();
+  return COMMAND_WORDS.includes(t) || parseCommand(t) ? t : null;
+}
 
 export interface ChatDeps {
   opContext: (now: Date) => Promise<OpContext>;
@@ -32,7 +45,7 @@ async function reply(m: EntityManager, to: string, text: string, now: Date, ref:
   await queueText(m, to, text, now, ref);
 }
 
-/** The request a command is about: the one named, or the sender's only accepted request. */
+/** The request an answer word is about: the one named, or the sender's only accepted request. */
 async function target(m: EntityManager, from: string, cmd: { word: Word; number: string | null }, now: Date): Promise<VerificationRequest | null> {
   const repo = m.getRepository(VerificationRequest);
   if (cmd.number) {
@@ -72,10 +85,41 @@ async function target(m: EntityManager, from: string, cmd: { word: Word; number:
   return req;
 }
 
+/** 查询 HC…: where a request stands, for staff of the two units and of the office (Art. 12). */
+async function queryStatus(m: EntityManager, ctx: OpContext, from: string, number: string | null): Promise<void> {
+  const now = ctx.now;
+  if (!number) return reply(m, from, TEXT.queryUsage, now, 'chat');
+  const req = await m.getRepository(VerificationRequest).findOneBy({ number });
+  const me = await m.getRepository(Staff).findOneBy({ userid: from });
+  const office = me ? await m.getRepository(Unit).findOneBy({ code: me.unitCode }) : null;
+  const mayRead = !!req && !!me && (me.unitCode === req.requesterUnit || me.unitCode === req.issuerUnit || !!office?.isOffice);
+  if (!req || !mayRead) return reply(m, from, TEXT.unknownNumber(number), now, 'chat');
+  const a = me!.unitCode === req.issuerUnit ? await aboutForIssuer(m, req) : await aboutForRequester(m, req);
+  const extra = req.status === 'answered' && req.result ? `核验${req.result === 'match' ? '一致' : '不一致'}。` : req.status === 'returned' && req.returnReason ? `退回原因：${req.returnReason}` : null;
+  await reply(m, from, TEXT.status(a, req.status, shortTime(ctx.tz, req.dueAt), req.assignee ? await staffName(m, req.assignee) : null, isOverdue(req, now), extra), now, String(req.id));
+}
+
+/** 撤回 / 更正 [HC…]: the sender's answer, named or their latest, taken back within its window. */
+async function withdraw(m: EntityManager, ctx: OpContext, from: string, number: string | null): Promise<void> {
+  const now = ctx.now;
+  const repo = m.getRepository(VerificationRequest);
+  const found = number ? await repo.findOneBy({ number }) : await repo.findOne({ where: { assignee: from, status: 'answered' }, order: { answeredAt: 'DESC' } });
+  const req = found ? await loadForUpdate(m, { id: found.id }) : null;
+  if (!req || req.assignee !== from || req.status !== 'answered') {
+    return reply(m, from, number ? TEXT.notAnswerable(number, req?.status ?? 'pending') : TEXT.noOpenRequest, now, 'chat');
+  }
+  try {
+    await withdrawAnswer(m, ctx, req, from);
+  } catch (e) {
+    if (isAppError(e) && e.code === 'verification_withdraw_expired') return reply(m, from, TEXT.withdrawTooLate(await aboutForIssuer(m, req)), now, String(req.id));
+    throw e;
+  }
+}
+
 /**
- * Card clicks (受理 / 退回), the owner's chat words (commands, matched before any free
- * text) and the answers to the module's open questions. Handlers never throw for a person's
- * mistake: they answer in the chat or on the card and change nothing.
+ * Card clicks, the owner's chat words (commands, matched before any free text) and the
+ * answers to the module's open questions. Handlers never throw for a person's mistake:
+ * they answer in the chat or on the card and change nothing.
  */
 export function registerVerificationHandlers(dispatcher: CallbackDispatcher, deps: ChatDeps): void {
   const onClick = (kind: 'accept' | 'return') => async (e: CardEvent, hc: HandlerContext) => {
@@ -87,6 +131,12 @@ export function registerVerificationHandlers(dispatcher: CallbackDispatcher, dep
   };
   dispatcher.onCardAction('verif_accept', onClick('accept'));
   dispatcher.onCardAction('verif_return', onClick('return'));
+  dispatcher.onCardAction('verif_act', async (e: CardEvent, hc: HandlerContext) => {
+    const ctx = await deps.opContext(hc.now);
+    const [id, op] = e.arg.split(':');
+    const outcome = await handleAct(hc.manager, ctx, op ?? '', { from: e.from, requestId: Number(id), taskId: e.taskId, responseCode: e.responseCode });
+    hc.log.info({ action: op, requestId: id, taskId: e.taskId, outcome }, 'verification card action');
+  });
 
   const conversation = conversationOf(dispatcher);
   const refused = async (hc: HandlerContext, from: string, e: unknown, number: string) => {
@@ -104,19 +154,22 @@ export function registerVerificationHandlers(dispatcher: CallbackDispatcher, dep
       const cmd = parseCommand(msg.content)!;
       const ctx = await deps.opContext(now);
       try {
+        if (cmd.word === WORDS.query) return await queryStatus(m, ctx, msg.from, cmd.number).then(() => 'handled' as const);
+        if (cmd.word === WORDS.withdraw || cmd.word === WORDS.correct) return await withdraw(m, ctx, msg.from, cmd.number).then(() => 'handled' as const);
         const req = await target(m, msg.from, cmd, now);
         if (!req) return 'handled';
         if (cmd.word === WORDS.match) {
-          await answerRequest(m, ctx, req, { kind: 'staff', userid: msg.from }, 'match', null);
+          await askVerification(m, msg.from, req, 'confirm_answer', { result: 'match' }, now);
         } else if (cmd.word === WORDS.mismatch) {
-          await askVerification(m, msg.from, req, 'mismatch_details', null, now);
+          await askVerification(m, msg.from, req, 'mismatch_details', {}, now);
+        } else if (cmd.word === WORDS.return) {
+          await startReturn(m, ctx, req, msg.from, null);
         } else {
           const to = TO_CATEGORY[cmd.word]!;
-          if (CATEGORY_RANK[to] <= CATEGORY_RANK[req.category]) {
-            await reply(m, msg.from, TEXT.categoryNotLonger(req.number, req.category), now, String(req.id));
-            return 'handled';
-          }
-          await askVerification(m, msg.from, req, 'category_reason', to, now);
+          const a = await aboutForIssuer(m, req);
+          if (now.getTime() > req.dueAt.getTime()) await reply(m, msg.from, TEXT.categoryAfterDeadline(a, shortTime(ctx.tz, req.dueAt)), now, String(req.id));
+          else if (CATEGORY_RANK[to] <= CATEGORY_RANK[req.category]) await reply(m, msg.from, TEXT.categoryNotLonger(a, req.category), now, String(req.id));
+          else await askVerification(m, msg.from, req, 'category_reason', { to }, now);
         }
       } catch (e) {
         await refused(hc, msg.from, e, cmd.number ?? '');
@@ -137,17 +190,29 @@ export function registerVerificationHandlers(dispatcher: CallbackDispatcher, dep
       }
     },
     cancel: async (q, hc) => {
-      const req = await hc.manager.getRepository(VerificationRequest).findOneBy({ id: Number(q.subject) });
-      // A return cannot be undone (the other cards are closed): it still needs its reason.
-      if (q.kind === 'return_reason' && req && req.status === 'returned' && !req.returnReason) return { keep: true, text: TEXT.reasonEmpty };
-      return { text: TEXT.promptCancelled(req?.number ?? '') };
+      const m = hc.manager;
+      const req = await loadForUpdate(m, { id: Number(q.subject) });
+      if (!req) return {};
+      const a = await aboutForIssuer(m, req);
+      // A mis-tapped 退回 is recoverable: the request goes back where it was.
+      if (q.kind === 'return_reason' && req.status === 'returning' && req.assignee === q.userid) {
+        const ctx = await deps.opContext(hc.now);
+        const to = await cancelReturn(m, ctx, req, q.userid, dataOf<QuestionData>(q).from ?? 'pending', q.responseCode ? { responseCode: q.responseCode, taskId: await ownTask(m, req.id, q.userid) } : null, false);
+        return { text: TEXT.returnCancelled(a, to) };
+      }
+      return { text: TEXT.promptCancelled(a) };
     },
   });
 }
 
+async function ownTask(m: EntityManager, requestId: number, userid: string): Promise<string> {
+  const r = await m.getRepository(VerificationRecipient).findOneBy({ requestId, userid });
+  return r?.taskId ?? '';
+}
+
 /**
- * The person's next text after the bot asked for details or a reason. Acts only while the
- * request still waits for exactly that from them.
+ * The person's next text after the bot asked for details, a reason or a confirmation.
+ * Acts only while the request still waits for exactly that from them.
  */
 async function answerQuestion(m: EntityManager, ctx: OpContext, q: OpenQuestion, msg: TextMessage): Promise<'handled'> {
   const now = ctx.now;
@@ -161,17 +226,54 @@ async function answerQuestion(m: EntityManager, ctx: OpContext, q: OpenQuestion,
     await reply(m, msg.from, TEXT.reasonEmpty, now, String(req.id));
     return 'handled';
   }
+  const data = dataOf<QuestionData>(q);
   const actor = { kind: 'staff' as const, userid: msg.from };
-  const stillOpen =
-    q.kind === 'return_reason' ? req.status === 'returned' && !req.returnReason && req.assignee === msg.from : req.status === 'accepted' && req.assignee === msg.from;
+  const stillOpen = q.kind === 'return_reason' ? req.status === 'returning' && req.assignee === msg.from : req.status === 'accepted' && req.assignee === msg.from;
   if (!stillOpen) {
     await close(m, msg.from);
     await reply(m, msg.from, TEXT.notAnswerable(req.number, req.status), now, String(req.id));
     return 'handled';
   }
-  if (q.kind === 'mismatch_details') await answerRequest(m, ctx, req, actor, 'mismatch', text);
-  else if (q.kind === 'return_reason') await giveReturnReason(m, ctx, req, actor, text);
-  else await changeCategory(m, ctx, req, actor, dataOf<QuestionData>(q).to as DeadlineCategory, text);
+  if (q.kind === 'confirm_answer') {
+    if (text !== WORDS.confirm) {
+      await reply(m, msg.from, TEXT.confirmHint, now, String(req.id));
+      return 'handled';
+    }
+    await close(m, msg.from);
+    await answerRequest(m, ctx, req, actor, data.result!, data.details ?? null);
+    return 'handled';
+  }
+  const preset = q.kind === 'return_reason' && /^[1-9]$/.test(text) && Number(text) <= OTHER_REASON ? RETURN_REASONS[Number(text) - 1] : null;
+  const word = preset ? null : commandWord(text);
+  if (word) {
+    // The question stays open: 帮助 typed here is not the answer.
+    await reply(m, msg.from, TEXT.commandAsText(word), now, String(req.id));
+    return 'handled';
+  }
+  if (q.kind === 'mismatch_details') {
+    await close(m, msg.from);
+    if (q.responseCode) {
+      const rcp = await ownTask(m, req.id, msg.from);
+      await queueCardUpdate(m, msg.from, q.responseCode, verificationConfirmCard(await cardView(m, ctx, req), rcp, 'mismatch', text, now), now, rcp);
+    }
+    await askVerification(m, msg.from, req, 'confirm_answer', { result: 'mismatch', details: text.slice(0, 4000) }, now);
+    return 'handled';
+  }
+  if (q.kind === 'return_reason') {
+    await completeReturn(m, ctx, req, actor, preset ?? text, q.responseCode ? { responseCode: q.responseCode, taskId: await ownTask(m, req.id, msg.from) } : null);
+  } else {
+    try {
+      await changeCategory(m, ctx, req, actor, data.to as DeadlineCategory, text);
+      if (q.responseCode) {
+        const task = await ownTask(m, req.id, msg.from);
+        await queueCardUpdate(m, msg.from, q.responseCode, verificationAnswerCard(await cardView(m, ctx, req), task, await staffName(m, msg.from), now), now, task);
+      }
+    } catch (e) {
+      if (!isAppError(e) || e.code !== 'verification_deadline_passed') throw e;
+      await reply(m, msg.from, TEXT.categoryAfterDeadline(await aboutForIssuer(m, req), shortTime(ctx.tz, req.dueAt)), now, String(req.id));
+    }
+  }
   await close(m, msg.from);
   return 'handled';
 }
+

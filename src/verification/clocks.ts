@@ -22,7 +22,9 @@ export function clocksOf(cal: WorkingCalendar, req: VerificationRequest, now: Da
 
 /** Late: still open after the deadline, or answered after it. */
 export function isOverdue(req: VerificationRequest, now: Date): boolean {
-  if (req.status === 'pending' || req.status === 'accepted') return now.getTime() > req.dueAt.getTime();
-  if (req.status === 'answered' && req.answeredAt) return req.answeredAt.getTime() > req.dueAt.getTime();
+  // The deadline that counts: a late reclassification does not move it (Art. 7, 13).
+  const due = (req.originalDueAt ?? req.dueAt).getTime();
+  if (req.status === 'pending' || req.status === 'accepted' || req.status === 'returning') return now.getTime() > due;
+  if ((req.status === 'answered' || req.status === 'returned') && req.closedAt) return req.closedAt.getTime() > due;
   return false;
 }

@@ -8,7 +8,8 @@ import { WorkingCalendar, isProvisionalRule, officeMinutesBetween, DeadlineCateg
 import { closeSubject } from '../conversation';
 import { verificationClosedCard, VerificationCardView } from '../../cards/verification.card';
 import { ResultCardView } from '../../cards/verification-result.card';
-import { CARD_TEXT } from './messages';
+import { CARD_TEXT, TEXT } from './messages';
+import { maskReply } from './mask';
 import { REF, queueCard, queueReplaceName, usableSendCode } from './notify';
 import { Actor, requesterTargets, staffName, unitNames } from '../directory/who';
 
@@ -93,6 +94,7 @@ export function cardViewOf(req: VerificationRequest, names: ReadonlyMap<string, 
     provisional: isProvisionalRule(req.deadlineRule),
     applicantName: req.applicantName,
     applicantIdNumber: req.applicantIdNumber,
+    question: req.question,
     detailUrl: detailUrl(publicUrl, req.id),
     tz,
   };
@@ -181,6 +183,8 @@ export async function outcomeText(m: EntityManager, req: VerificationRequest, vi
   switch (req.status) {
     case 'accepted':
       return req.assignee === viewer ? CARD_TEXT.acceptedBySelf : CARD_TEXT.takenBy(await staffName(m, req.assignee));
+    case 'returning':
+      return CARD_TEXT.returningBy(await staffName(m, req.assignee));
     case 'returned':
       return req.assignee === viewer ? CARD_TEXT.returnedBySelf : CARD_TEXT.returnedBy(await staffName(m, req.assignee));
     case 'answered':
@@ -200,4 +204,28 @@ export async function tellRequester(m: EntityManager, ctx: OpContext, req: Verif
   const targets = await requesterTargets(m, req, ctx.cal.localDate(ctx.now));
   for (const userid of targets) await queueCard(m, userid, card, ctx.now, { type: REF.notice, id: `${req.id}:${kind}` });
   return targets;
+}
+
+/** How the issuing unit's texts name a request: the requesting unit, the item, the number. */
+export async function aboutForIssuer(m: EntityManager, req: VerificationRequest): Promise<string> {
+  const names = await unitNames(m, [req.requesterUnit]);
+  return TEXT.about(names.get(req.requesterUnit) ?? req.requesterUnit, req.serviceItem, req.number);
+}
+
+/** How the requesting unit's texts name a request: the issuing unit, the item, the number. */
+export async function aboutForRequester(m: EntityManager, req: VerificationRequest): Promise<string> {
+  const names = await unitNames(m, [req.issuerUnit]);
+  return TEXT.about(names.get(req.issuerUnit) ?? req.issuerUnit, req.serviceItem, req.number);
+}
+
+/**
+ * Free text of the issuing unit as the requesting unit may see it (Art. 12): the names of
+ * this applicant and of the answerer's other requests' applicants are masked too (a reply
+ * typed under the wrong number must not carry another applicant's name).
+ */
+export async function maskedForRequester(m: EntityManager, req: VerificationRequest, text: string): Promise<string> {
+  const others = req.assignee
+    ? await m.getRepository(VerificationRequest).find({ where: { assignee: req.assignee }, select: { id: true, applicantName: true }, order: { id: 'DESC' }, take: 50 })
+    : [];
+  return maskReply(text, [req.applicantName, ...others.map((o) => o.applicantName)]);
 }

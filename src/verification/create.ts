@@ -155,6 +155,7 @@ function newRequest(input: CreateInput, r: Resolved, actor: Actor, number: strin
     status: 'pending',
     startedAt: start,
     dueAt: due.dueAt,
+    originalDueAt: due.dueAt,
     deadlineRule: due.rule,
     caseStartedAt: input.caseStartedAt ?? null,
     assignee: null,

@@ -1,25 +1,28 @@
-/** Deciding a request (SPEC 1 Art. 7): 受理 / 退回 clicks, answers, return reasons, category moves, withdrawal. */
+/** Deciding a request (SPEC 1 Art. 7): 受理 clicks, answers and their withdrawal, category moves, cancellation. */
 import { EntityManager } from 'typeorm';
-import { VerificationRecipient, VerificationRequest } from '../../entities';
+import { DeadlineTracker, VerificationRecipient, VerificationRequest } from '../../entities';
 import type { VerificationResult, VerificationStatus } from '../../entities/VerificationRequest';
 import { AppError } from '../errors';
 import { computeDeadline, DeadlineCategory, shortTime } from '../calendar';
-import { verificationAnsweredCard, verificationReturnedCard, verificationDeadlineCard } from '../../cards/verification-result.card';
-import { CARD_TEXT, TEXT } from './messages';
-import { queueReplaceName, queueText } from './notify';
-import { askVerification } from './questions';
+import { verificationAnswerCard, verificationReasonCard } from '../../cards/verification.card';
+import { verificationAcceptedCard, verificationAnsweredCard, verificationDeadlineCard, verificationWithdrawnCard } from '../../cards/verification-result.card';
+import { CARD_TEXT, TEXT, WITHDRAW_MINUTES } from './messages';
+import { queueCardUpdate, queueReplaceName, queueText } from './notify';
 import { staffName } from '../directory/who';
 import {
   Actor,
   CATEGORY_RANK,
   OpContext,
+  aboutForIssuer,
   actorLabel,
   addEvent,
+  cardView,
   cleanText,
   closeOpenCards,
   closeQuestions,
   loadForUpdate,
   markRecipient,
+  maskedForRequester,
   minutesOut,
   outcomeText,
   requireReason,
@@ -27,8 +30,9 @@ import {
   tellRequester,
   transition,
 } from './common';
+import { startReturn } from './returns';
 
-// ---------------------------------------------------------------- clicks (受理 / 退回)
+// ---------------------------------------------------------------- clicks (受理 / 退回 on the request card)
 
 export type ClickKind = 'accept' | 'return';
 
@@ -39,52 +43,63 @@ export interface Click {
   responseCode: string;
 }
 
-export type ClickOutcome = 'accepted' | 'returned' | 'late' | 'rejected';
+export type ClickOutcome = 'accepted' | 'returning' | 'late' | 'rejected';
 
-/**
- * A 受理 or 退回 click. The card must be the clicker's own card of that request; the first
- * click wins through a conditional update; a later one is answered on the clicker's card
- * ("已由X受理") and changes nothing.
- */
-export async function handleClick(m: EntityManager, ctx: OpContext, kind: ClickKind, click: Click): Promise<ClickOutcome> {
+/** The request and the clicker's own card of it (any generation), or null: not theirs. */
+export async function clickTarget(m: EntityManager, click: Click): Promise<{ req: VerificationRequest; rcp: VerificationRecipient } | null> {
   const req = Number.isSafeInteger(click.requestId) ? await loadForUpdate(m, { id: click.requestId }) : null;
   const rcp = req ? await m.getRepository(VerificationRecipient).findOneBy({ requestId: req.id, userid: click.from }) : null;
-  // The card clicked must be this recipient's card of this request (any generation).
   const ownCard = rcp && click.taskId.startsWith(`${rcp.taskId.replace(/_\d+$/, '')}_`);
-  if (!req || !rcp || !ownCard) return 'rejected';
-  const now = ctx.now;
-  const polite = async () => {
-    const text = await outcomeText(m, req, click.from);
-    await queueReplaceName(m, click.from, click.responseCode, text, now, rcp.taskId);
-    if (!rcp.closedAt) await markRecipient(m, req, click.from, text, now);
-    return 'late' as const;
-  };
-  if (req.status !== 'pending') return polite();
+  return req && rcp && ownCard ? { req, rcp } : null;
+}
 
-  const accept = kind === 'accept';
-  const values: Partial<VerificationRequest> = accept
-    ? { status: 'accepted', assignee: click.from, acceptedAt: now, updatedAt: now }
-    : { status: 'returned', assignee: click.from, returnedAt: now, closedAt: now, verificationMinutes: minutesOut(ctx, req, now), updatedAt: now };
-  if (!(await transition(m, req, values, { statuses: ['pending'] }))) {
-    Object.assign(req, await loadForUpdate(m, { id: req.id }));
-    return polite();
+/** A click that comes too late or out of turn: the card shows where the request stands, nothing changes. */
+export async function politeClick(m: EntityManager, ctx: OpContext, req: VerificationRequest, rcp: VerificationRecipient, click: Click): Promise<'late'> {
+  // The owner's own card stays usable (a double tap must not grey the answer card).
+  if (req.assignee === click.from && (req.status === 'accepted' || req.status === 'returning')) {
+    const view = await cardView(m, ctx, req);
+    const card = req.status === 'accepted' ? verificationAnswerCard(view, rcp.taskId, await staffName(m, click.from), ctx.now) : verificationReasonCard(view, rcp.taskId, ctx.now);
+    await queueCardUpdate(m, click.from, click.responseCode, card, ctx.now, rcp.taskId);
+    return 'late';
   }
-  const to = accept ? 'accepted' : 'returned';
-  const self = accept ? CARD_TEXT.acceptedBySelf : CARD_TEXT.returnedBySelf;
-  await addEvent(m, req, now, to, click.from, { from: 'pending', to });
-  await queueReplaceName(m, click.from, click.responseCode, self, now, rcp.taskId);
-  await markRecipient(m, req, click.from, self, now);
+  const text = await outcomeText(m, req, click.from);
+  await queueReplaceName(m, click.from, click.responseCode, text, ctx.now, rcp.taskId);
+  if (!rcp.closedAt) await markRecipient(m, req, click.from, text, ctx.now);
+  return 'late';
+}
+
+/**
+ * A 受理 or 退回 click on the request card. The first click wins through a conditional
+ * update; a later one is answered on the clicker's card ("已由X受理") and changes nothing.
+ * 受理 turns the owner's card into the answer card; 退回 into the return-reason card.
+ */
+export async function handleClick(m: EntityManager, ctx: OpContext, kind: ClickKind, click: Click): Promise<ClickOutcome> {
+  const t = await clickTarget(m, click);
+  if (!t) return 'rejected';
+  const { req, rcp } = t;
+  if (req.status !== 'pending') return politeClick(m, ctx, req, rcp, click);
+  if (kind === 'return') return (await startReturn(m, ctx, req, click.from, { responseCode: click.responseCode, taskId: rcp.taskId })) ? 'returning' : politeClick(m, ctx, req, rcp, click);
+  const now = ctx.now;
+  if (!(await transition(m, req, { status: 'accepted', assignee: click.from, acceptedAt: now, updatedAt: now }, { statuses: ['pending'] }))) {
+    Object.assign(req, await loadForUpdate(m, { id: req.id }));
+    return politeClick(m, ctx, req, rcp, click);
+  }
+  await addEvent(m, req, now, 'accepted', click.from, { from: 'pending', to: 'accepted' });
   const name = await staffName(m, click.from);
-  await closeOpenCards(m, ctx, req, click.from, accept ? CARD_TEXT.takenBy(name) : CARD_TEXT.returnedBy(name));
-  if (accept) await queueText(m, click.from, TEXT.acceptedOwner(req.number, shortTime(ctx.tz, req.dueAt)), now, String(req.id));
-  // Art. 7: a return states its reason; the bot asks for it in the chat.
-  else await askVerification(m, click.from, req, 'return_reason', null, now);
-  return to;
+  const view = await cardView(m, ctx, req);
+  await queueCardUpdate(m, click.from, click.responseCode, verificationAnswerCard(view, rcp.taskId, name, now), now, rcp.taskId);
+  await markRecipient(m, req, click.from, CARD_TEXT.acceptedBySelf, now);
+  await closeOpenCards(m, ctx, req, click.from, CARD_TEXT.takenBy(name));
+  await queueText(m, click.from, TEXT.acceptedOwner(await aboutForIssuer(m, req), shortTime(ctx.tz, req.dueAt), req.number), now, String(req.id));
+  // The requesting unit knows it is being handled, and by whom.
+  const targets = await tellRequester(m, ctx, req, verificationAcceptedCard(await resultView(m, ctx, req), now), 'accepted');
+  await addEvent(m, req, now, 'requester_notified', 'system', { data: { userids: targets, kind: 'accepted' } });
+  return 'accepted';
 }
 
 // ---------------------------------------------------------------- answers and changes
 
-function mayActAsIssuer(actor: Actor, req: VerificationRequest): void {
+export function mayActAsIssuer(actor: Actor, req: VerificationRequest): void {
   if (actor.kind === 'api') {
     if (actor.unitCode !== null && actor.unitCode !== req.issuerUnit) throw new AppError('verification_forbidden', 'only the issuing unit (or the office) may do this');
     return;
@@ -114,57 +129,43 @@ export async function answerRequest(m: EntityManager, ctx: OpContext, req: Verif
   await addEvent(m, req, now, 'answered', actorLabel(actor), { from, to: 'answered', data: { result } });
   await closeQuestions(m, req.id);
   if (from === 'pending') await closeOpenCards(m, ctx, req, null, CARD_TEXT.answered);
-  const targets = await tellRequester(m, ctx, req, verificationAnsweredCard(await resultView(m, ctx, req), result, req.reply, now), 'answered');
+  const shown = req.reply ? await maskedForRequester(m, req, req.reply) : null;
+  const targets = await tellRequester(m, ctx, req, verificationAnsweredCard(await resultView(m, ctx, req), result, shown, now), 'answered');
   await addEvent(m, req, now, 'requester_notified', 'system', { data: { userids: targets } });
-  if (actor.kind === 'staff') await queueText(m, actor.userid, TEXT.answeredOwner(req.number, result), now, String(req.id));
-}
-
-/** The reason of a return (Art. 7), given after the 退回 click by the person who returned it. */
-export async function giveReturnReason(m: EntityManager, ctx: OpContext, req: VerificationRequest, actor: Actor, reason: string): Promise<void> {
-  const r = requireReason(reason, 'a return');
-  mayActAsIssuer(actor, req);
-  if (req.status !== 'returned' || req.returnReason) throw new AppError('verification_invalid_state', `${req.number} has no return waiting for a reason`);
-  const now = ctx.now;
-  const won = await transition(m, req, { returnReason: r, updatedAt: now }, { statuses: ['returned'], checkVersion: true });
-  if (!won) throw new AppError('verification_conflict', `${req.number} changed meanwhile; reload and retry`);
-  await addEvent(m, req, now, 'return_reason', actorLabel(actor), { from: 'returned', to: 'returned', reason: r });
-  await closeQuestions(m, req.id);
-  const targets = await tellRequester(m, ctx, req, verificationReturnedCard(await resultView(m, ctx, req), r, now), 'returned');
-  await addEvent(m, req, now, 'requester_notified', 'system', { data: { userids: targets } });
-  if (actor.kind === 'staff') await queueText(m, actor.userid, TEXT.returnedOwner(req.number), now, String(req.id));
+  if (actor.kind === 'staff') await queueText(m, actor.userid, TEXT.answeredOwner(await aboutForIssuer(m, req), req.number, result), now, String(req.id));
 }
 
 /**
- * A return with its reason in one step: the issuing unit's system, or a recipient on the
- * detail page. Every open card is closed.
+ * 撤回 / 更正: within WITHDRAW_MINUTES of the answer, the answerer takes it back. The request
+ * is accepted again (the deadline runs on), the requesting unit is told the earlier result
+ * no longer stands, and the deadline stages resume.
  */
-export async function returnWithReason(m: EntityManager, ctx: OpContext, req: VerificationRequest, actor: Actor, reason: string): Promise<void> {
-  const r = requireReason(reason, 'a return');
-  if (req.status === 'returned' && !req.returnReason) return giveReturnReason(m, ctx, req, actor, r);
-  if (actor.kind === 'api') mayActAsIssuer(actor, req);
-  else if (!(await m.getRepository(VerificationRecipient).findOneBy({ requestId: req.id, userid: actor.userid }))) {
-    throw new AppError('verification_not_owner', `${actor.userid} did not receive ${req.number}`);
-  }
-  if (req.status !== 'pending') throw new AppError('verification_invalid_state', `${req.number} is ${req.status}; only a pending request can be returned`);
+export async function withdrawAnswer(m: EntityManager, ctx: OpContext, req: VerificationRequest, userid: string, card?: { responseCode: string; taskId: string }): Promise<void> {
+  if (req.status !== 'answered' || req.assignee !== userid || !req.answeredAt || !req.result) throw new AppError('verification_invalid_state', `${req.number} has no answer of ${userid} to take back`);
   const now = ctx.now;
-  const assignee = actor.kind === 'staff' ? actor.userid : null;
-  const won = await transition(
-    m,
-    req,
-    { status: 'returned', assignee, returnedAt: now, returnReason: r, closedAt: now, verificationMinutes: minutesOut(ctx, req, now), updatedAt: now },
-    { statuses: ['pending'] },
-  );
-  if (!won) throw new AppError('verification_conflict', `${req.number} was taken meanwhile`);
-  const by = actorLabel(actor);
-  await addEvent(m, req, now, 'returned', by, { from: 'pending', to: 'returned', reason: r });
-  await closeOpenCards(m, ctx, req, null, assignee ? CARD_TEXT.returnedBy(await staffName(m, assignee)) : CARD_TEXT.returnedBy(by));
-  const targets = await tellRequester(m, ctx, req, verificationReturnedCard(await resultView(m, ctx, req), r, now), 'returned');
-  await addEvent(m, req, now, 'requester_notified', 'system', { data: { userids: targets } });
+  if (now.getTime() - req.answeredAt.getTime() > WITHDRAW_MINUTES * 60_000) throw new AppError('verification_withdraw_expired', `${req.number} was answered more than ${WITHDRAW_MINUTES} minutes ago`);
+  const result = req.result;
+  const won = await transition(m, req, { status: 'accepted', result: null, reply: null, answeredAt: null, closedAt: null, verificationMinutes: null, updatedAt: now }, { statuses: ['answered'], checkVersion: true });
+  if (!won) throw new AppError('verification_conflict', `${req.number} changed meanwhile; reload and retry`);
+  await addEvent(m, req, now, 'answer_withdrawn', userid, { from: 'answered', to: 'accepted', data: { result } });
+  // The stages stopped when the request closed: they resume from now.
+  await m.getRepository(DeadlineTracker).update({ requestId: req.id }, { nextStageAt: now, state: 'active', updatedAt: now });
+  const targets = await tellRequester(m, ctx, req, verificationWithdrawnCard(await resultView(m, ctx, req), result, now), `withdrawn-${req.version}`);
+  await addEvent(m, req, now, 'requester_notified', 'system', { data: { userids: targets, kind: 'withdrawn' } });
+  if (card) await queueCardUpdate(m, userid, card.responseCode, verificationAnswerCard(await cardView(m, ctx, req), card.taskId, await staffName(m, userid), now), now, card.taskId);
+  await queueText(m, userid, TEXT.withdrawnOwner(await aboutForIssuer(m, req)), now, String(req.id));
+}
+
+/** Art. 7 and 13: a person (or a unit's system) reclassifies only before the deadline; the office may after it. */
+function mayReclassifyNow(actor: Actor, req: VerificationRequest, now: Date): boolean {
+  if (now.getTime() <= req.dueAt.getTime()) return true;
+  return actor.kind === 'api' && actor.unitCode === null;
 }
 
 /**
  * 转纸质档案 / 转历史档案 (Art. 7): only to a longer category, with a reason (audited); the
- * new deadline counts from the original start.
+ * new deadline counts from the original start. Before the deadline it moves the deadline
+ * the figures count against too; the office's move after the deadline does not.
  */
 export async function changeCategory(m: EntityManager, ctx: OpContext, req: VerificationRequest, actor: Actor, to: DeadlineCategory, reason: string | null | undefined): Promise<void> {
   const r = requireReason(reason, 'a category change');
@@ -172,26 +173,29 @@ export async function changeCategory(m: EntityManager, ctx: OpContext, req: Veri
   const allowed: VerificationStatus[] = actor.kind === 'api' ? ['pending', 'accepted'] : ['accepted'];
   if (!allowed.includes(req.status)) throw new AppError('verification_invalid_state', `${req.number} is ${req.status}; its category cannot change`);
   if (CATEGORY_RANK[to] <= CATEGORY_RANK[req.category]) throw new AppError('validation_failed', `${req.number} is ${req.category}; it can only move to a longer category`);
+  const now = ctx.now;
+  if (!mayReclassifyNow(actor, req, now)) throw new AppError('verification_deadline_passed', `${req.number} is past its deadline; only the office may reclassify it now`);
+  const inTime = now.getTime() <= req.dueAt.getTime();
   const from = req.category;
   const due = computeDeadline(ctx.cal, to, req.startedAt);
-  const now = ctx.now;
-  const won = await transition(m, req, { category: to, dueAt: due.dueAt, deadlineRule: due.rule, updatedAt: now }, { statuses: [req.status], checkVersion: true });
+  const counted = inTime ? due.dueAt : (req.originalDueAt ?? req.dueAt);
+  const won = await transition(m, req, { category: to, dueAt: due.dueAt, originalDueAt: counted, deadlineRule: due.rule, updatedAt: now }, { statuses: [req.status], checkVersion: true });
   if (!won) throw new AppError('verification_conflict', `${req.number} changed meanwhile; reload and retry`);
   await addEvent(m, req, now, 'category_changed', actorLabel(actor), {
     from: req.status,
     to: req.status,
     reason: r,
-    data: { fromCategory: from, toCategory: to, dueAt: due.dueAt.toISOString(), deadlineRule: due.rule },
+    data: { fromCategory: from, toCategory: to, dueAt: due.dueAt.toISOString(), deadlineRule: due.rule, afterDeadline: !inTime, countedDueAt: counted.toISOString() },
   });
   await closeQuestions(m, req.id);
-  await tellRequester(m, ctx, req, verificationDeadlineCard(await resultView(m, ctx, req), from, r, now), `category-${to}`);
-  if (actor.kind === 'staff') await queueText(m, actor.userid, TEXT.categoryChangedOwner(req.number, to, shortTime(ctx.tz, req.dueAt)), now, String(req.id));
+  await tellRequester(m, ctx, req, verificationDeadlineCard(await resultView(m, ctx, req), from, await maskedForRequester(m, req, r), now), `category-${to}`);
+  if (actor.kind === 'staff') await queueText(m, actor.userid, TEXT.categoryChangedOwner(await aboutForIssuer(m, req), to, shortTime(ctx.tz, req.dueAt)), now, String(req.id));
 }
 
 /** The requesting unit withdraws its request: cards close, the owner is told. */
 export async function cancelRequest(m: EntityManager, ctx: OpContext, req: VerificationRequest, actor: Actor, reason: string | null): Promise<void> {
   if (actor.kind === 'api' && actor.unitCode !== null && actor.unitCode !== req.requesterUnit) throw new AppError('verification_forbidden', 'only the requesting unit (or the office) may cancel');
-  if (req.status !== 'pending' && req.status !== 'accepted') throw new AppError('verification_invalid_state', `${req.number} is ${req.status}; it cannot be cancelled`);
+  if (req.status !== 'pending' && req.status !== 'accepted' && req.status !== 'returning') throw new AppError('verification_invalid_state', `${req.number} is ${req.status}; it cannot be cancelled`);
   const now = ctx.now;
   const from = req.status;
   const won = await transition(m, req, { status: 'cancelled', closedAt: now, verificationMinutes: minutesOut(ctx, req, now), updatedAt: now }, { statuses: [from], checkVersion: true });
@@ -199,6 +203,5 @@ export async function cancelRequest(m: EntityManager, ctx: OpContext, req: Verif
   await addEvent(m, req, now, 'cancelled', actorLabel(actor), { from, to: 'cancelled', reason: cleanText(reason) || null });
   await closeQuestions(m, req.id);
   await closeOpenCards(m, ctx, req, null, CARD_TEXT.cancelled);
-  if (from === 'accepted' && req.assignee) await queueText(m, req.assignee, TEXT.cancelledToOwner(req.number), now, String(req.id));
+  if (from !== 'pending' && req.assignee) await queueText(m, req.assignee, TEXT.cancelledToOwner(await aboutForIssuer(m, req)), now, String(req.id));
 }
-

@@ -27,3 +27,16 @@ export function maskFreeText(text: string): string {
     .replace(/(?<![0-9])[1-9]\d{16}[\dXx](?![0-9])/g, (m) => maskIdNumber(m))
     .replace(/(?<![0-9])1[3-9]\d{9}(?![0-9])/g, (m) => maskPhone(m));
 }
+
+/**
+ * A reply typed by staff, before it reaches the other unit's cards (Art. 12): ID numbers,
+ * mobiles, the names the system knows of (applicants of the request and of the sender's
+ * other requests), and any name written after 姓名 / 申请人.
+ */
+export function maskReply(text: string, knownNames: readonly string[]): string {
+  let out = maskFreeText(text);
+  for (const n of [...new Set(knownNames.map((x) => x.trim()))].filter((x) => [...x].length >= 2).sort((a, b) => b.length - a.length)) {
+    out = out.split(n).join(maskName(n));
+  }
+  return out.replace(/(姓名|申请人)([:：\s]*)([\u4e00-\u9fa5·]{2,4})/g, (_m, k: string, sep: string, name: string) => `${k}${sep}${name.includes('*') ? name : maskName(name)}`);
+}

@@ -11,8 +11,26 @@ export const WORDS = {
   mismatch: '核验不一致',
   toPaper: '转纸质档案',
   toHistorical: '转历史档案',
+  return: '退回',
+  confirm: '确认',
+  withdraw: '撤回',
+  correct: '更正',
+  query: '查询',
   cancel: '取消',
 } as const;
+
+/**
+ * Words that are commands somewhere in the app: never taken as mismatch details or a
+ * reason (a person typing 帮助 while the bot waits means help, not the answer).
+ */
+export const COMMAND_WORDS: readonly string[] = ['帮助', '取消', '待办', '确认', '撤回', '更正', '查询', '菜单', '核验一致', '核验不一致', '转纸质档案', '转历史档案', '退回', '受理', '清单调整', '超时', '督办', '我回来了'];
+
+/** Art. 7: the preset return reasons offered as buttons; the last asks for the reason in the chat. */
+export const RETURN_REASONS = ['不属于本单位职责', '无此记录', '信息不全无法核验', '其他（请回复说明）'] as const;
+export const OTHER_REASON = 3;
+
+/** Minutes during which the answerer can take an answer back (撤回 / 更正). */
+export const WITHDRAW_MINUTES = 5;
 
 export const CATEGORY_LABEL: Record<DeadlineCategory, string> = {
   digital: '电子数据（30分钟）',
@@ -29,6 +47,7 @@ export const CATEGORY_SHORT: Record<DeadlineCategory, string> = {
 export const STATUS_LABEL: Record<VerificationStatus, string> = {
   pending: '待受理',
   accepted: '已受理',
+  returning: '退回中（待说明原因）',
   answered: '已答复',
   returned: '已退回',
   cancelled: '已撤回',
@@ -62,32 +81,62 @@ export const CARD_TEXT = {
   returnedBy: (name: string) => `已由${name}退回`,
   answered: '已答复',
   cancelled: '请求已撤回',
+  returningBy: (name: string) => `已由${name}退回（待说明原因）`,
+  match: '核验一致',
+  mismatch: '核验不一致',
+  toPaper: '转纸质档案',
+  toHistorical: '转历史档案',
+  confirm: '确认',
+  cancel: '取消',
+  withdraw: '撤回',
+  overdue: '已超时',
 } as const;
 
+/**
+ * Texts name a request by unit, item and number (`about`), never by number alone: two
+ * requests of one unit for one item differ only in number.
+ */
 export const TEXT = {
-  acceptedOwner: (number: string, due: string) =>
-    `你已受理协查 ${number}，请于 ${due} 前答复。\n核验后回复「${WORDS.match}」或「${WORDS.mismatch}」；需要查阅纸质档案或历史档案时回复「${WORDS.toPaper}」或「${WORDS.toHistorical}」。\n有多件待答复时，请在后面加编号，如「${WORDS.match} ${number}」。`,
-  askMismatch: (number: string) => `请说明 ${number} 核验不一致的具体情况，你的下一条消息将作为答复内容（回复「${WORDS.cancel}」放弃）。`,
-  askReturnReason: (number: string) => `你已退回协查 ${number}。请说明退回原因（例如不属于本单位职责），你的下一条消息将作为退回原因。`,
-  askCategoryReason: (number: string, category: DeadlineCategory) =>
-    `请说明将 ${number} 转为${CATEGORY_SHORT[category]}的原因，你的下一条消息将作为原因（回复「${WORDS.cancel}」放弃）。`,
+  about: (unit: string, item: string, number: string) => `${unit}「${item}」协查 ${number}`,
+  acceptedOwner: (a: string, due: string, number: string) =>
+    `你已受理${a}，请于 ${due} 前答复。\n请在卡片上选择答复，或回复「${WORDS.match}」「${WORDS.mismatch}」「${WORDS.toPaper}」「${WORDS.toHistorical}」「${WORDS.return}」。\n有多件待答复时，请在后面加编号，如「${WORDS.match} ${number}」。`,
+  askMismatch: (a: string) => `请说明${a}核验不一致的具体情况，你的下一条消息将作为答复内容（回复「${WORDS.cancel}」放弃）。`,
+  askReturnReason: (a: string) =>
+    `你正在退回${a}，截止时间照常计算。请在卡片上选择退回原因，或回复序号：${RETURN_REASONS.slice(0, OTHER_REASON).map((r, i) => `${i + 1}.${r}`).join(' ')}，或直接写明原因（回复「${WORDS.cancel}」撤销退回）。`,
+  askOtherReason: (a: string) => `请说明退回${a}的原因，你的下一条消息将作为退回原因（回复「${WORDS.cancel}」撤销退回）。`,
+  askCategoryReason: (a: string, category: DeadlineCategory) =>
+    `请说明将${a}转为${CATEGORY_SHORT[category]}的原因，你的下一条消息将作为原因（回复「${WORDS.cancel}」放弃）。`,
+  askConfirm: (a: string, applicant: string, result: VerificationResult, details: string | null) =>
+    `请核对：${a}，申请人 ${applicant}，答复「核验${RESULT_LABEL[result]}」${details ? `，情况说明：${details}` : ''}。\n回复「${WORDS.confirm}」提交，回复「${WORDS.cancel}」放弃。`,
   reasonEmpty: '内容不能为空，请重新输入。',
-  promptCancelled: (number: string) => `已取消，${number} 保持不变。`,
-  answeredOwner: (number: string, result: VerificationResult) => `已答复 ${number}：核验${RESULT_LABEL[result]}。结果已告知需求单位。`,
-  returnedOwner: (number: string) => `已记录 ${number} 的退回原因，并告知需求单位。`,
-  categoryChangedOwner: (number: string, category: DeadlineCategory, due: string) => `${number} 已转为${CATEGORY_LABEL[category]}，新的答复截止时间为 ${due}。`,
+  commandAsText: (word: string) => `「${word}」是命令词，不能作为说明内容。请直接写明具体情况（回复「${WORDS.cancel}」放弃）。`,
+  promptCancelled: (a: string) => `已取消，${a} 保持不变。`,
+  returnCancelled: (a: string, status: VerificationStatus) => `已撤销退回，${a} 恢复为${STATUS_LABEL[status]}，请继续办理。`,
+  answeredOwner: (a: string, number: string, result: VerificationResult) =>
+    `已答复${a}：核验${RESULT_LABEL[result]}。结果已告知需求单位。${WITHDRAW_MINUTES}分钟内如需更正，请回复「${WORDS.withdraw} ${number}」或点卡片上的「撤回」。`,
+  returnedOwner: (a: string, reason: string) => `已退回${a}，原因：${reason}。已告知需求单位。`,
+  withdrawnOwner: (a: string) => `已撤回对${a}的答复，需求单位已收到更正通知。请重新答复。`,
+  withdrawTooLate: (a: string) => `${a}答复已超过${WITHDRAW_MINUTES}分钟，不能撤回。如需更正，请联系需求单位或联席会议办公室。`,
+  categoryChangedOwner: (a: string, category: DeadlineCategory, due: string) => `${a}已转为${CATEGORY_LABEL[category]}，新的答复截止时间为 ${due}。`,
+  categoryAfterDeadline: (a: string, due: string) => `${a}已超过答复时限（${due}），不能再转纸质档案或历史档案，请尽快答复。确需调整的，由联席会议办公室办理。`,
   notOwner: (number: string, owner: string) => `${number} 由${owner}受理，只有受理人可以答复。`,
   noOpenRequest: '你目前没有待答复的协查请求。',
   ambiguous: (numbers: string[], word: string) => `你有多件待答复的协查请求（${numbers.join('、')}），请在回复后加编号，例如「${word} ${numbers[0]}」。`,
   unknownNumber: (number: string) => `没有找到协查请求 ${number}。`,
   notAccepted: (number: string) => `${number} 尚未受理，请先在卡片上点击「受理」。`,
   notAnswerable: (number: string, status: VerificationStatus) => `${number} 当前${STATUS_LABEL[status]}，不能再答复。`,
-  categoryNotLonger: (number: string, current: DeadlineCategory) => `${number} 当前为${CATEGORY_SHORT[current]}，只能转为时限更长的类别。`,
-  cancelledToOwner: (number: string) => `协查 ${number} 已被需求单位撤回，无需再答复。`,
+  categoryNotLonger: (a: string, current: DeadlineCategory) => `${a}当前为${CATEGORY_SHORT[current]}，只能转为时限更长的类别。`,
+  cancelledToOwner: (a: string) => `${a} 已被需求单位撤回，无需再答复。`,
   failed: (number: string) => `${number} 的操作未能完成，请稍后再试或在详情页办理。`,
+  confirmHint: `请回复「${WORDS.confirm}」提交答复，或回复「${WORDS.cancel}」放弃。`,
+  nothingToConfirm: `当前没有等待确认的答复。`,
+  /** 查询 HC…: where a request stands, for the two units and the office. */
+  status: (a: string, status: VerificationStatus, due: string, owner: string | null, overdue: boolean, extra: string | null) =>
+    `${a}：${STATUS_LABEL[status]}${owner ? `（受理人：${owner}）` : ''}，答复截止 ${due}${overdue ? '，已超时' : ''}。${extra ?? ''}`,
+  queryUsage: `请回复「${WORDS.query} 编号」，例如「${WORDS.query} HC20261126-0001」。`,
   /** What an open question is about, when it is replaced or cancelled. */
-  questionLabel: (kind: 'mismatch_details' | 'return_reason' | 'category_reason', number: string) =>
-    ({ mismatch_details: `协查 ${number} 核验不一致的情况说明`, return_reason: `协查 ${number} 的退回原因`, category_reason: `协查 ${number} 转类别的原因` })[kind],
+  questionLabel: (kind: string, a: string) =>
+    ({ mismatch_details: `${a}核验不一致的情况说明`, return_reason: `${a}的退回原因`, category_reason: `${a}转类别的原因`, confirm_answer: `${a}答复的确认` })[kind] ?? a,
 } as const;
 
 /** The detail page (HTML); full personal data appears only here, for authorised readers. */

@@ -53,3 +53,7 @@ export async function usableSendCode(m: EntityManager, r: VerificationRecipient,
   return row.responseCode;
 }
 
+/** Replaces one person's card with a whole new card (same task), using a response_code we hold (WECOM.md section 4). */
+export async function queueCardUpdate(m: EntityManager, userid: string, responseCode: string, card: object, now: Date, refId: string): Promise<void> {
+  await updateCard(m, [userid], responseCode, { card }, now, { refType: REF.cardUpdate, refId });
+}

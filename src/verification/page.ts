@@ -13,7 +13,8 @@ import { SessionSigner } from './session';
 import { SlidingWindowLimiter, rateLimit } from '../http/rate-limit';
 import { PAGE_TEXT, CATEGORY_LABEL, STATUS_LABEL, RESULT_LABEL, CHANNEL_LABEL } from './messages';
 import { Actor, OpContext } from './common';
-import { answerRequest, changeCategory, returnWithReason } from './decide';
+import { answerRequest, changeCategory } from './decide';
+import { returnWithReason } from './returns';
 
 const COOKIE = 'nc_session';
 const SESSION_MS = 8 * 3600_000;
@@ -49,9 +50,9 @@ type PageAction = 'match' | 'mismatch' | 'paper' | 'historical' | 'return';
 async function actionsFor(m: EntityManager, req: VerificationRequest, userid: string): Promise<PageAction[]> {
   if (req.status === 'accepted' && req.assignee === userid) {
     const longer = (['paper', 'historical'] as DeadlineCategory[]).filter((c) => ({ digital: 0, paper: 1, historical: 2 })[c] > { digital: 0, paper: 1, historical: 2 }[req.category]);
-    return ['match', 'mismatch', ...(longer as PageAction[])];
+    return ['match', 'mismatch', ...(longer as PageAction[]), 'return'];
   }
-  if (req.status === 'returned' && req.assignee === userid && !req.returnReason) return ['return'];
+  if (req.status === 'returning' && req.assignee === userid) return ['return'];
   if (req.status === 'pending' && (await m.getRepository(VerificationRecipient).findOneBy({ requestId: req.id, userid }))) return ['return'];
   return [];
 }

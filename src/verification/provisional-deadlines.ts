@@ -29,7 +29,7 @@ export async function recomputeProvisionalDeadlines(m: EntityManager, cal: Worki
     const res = await m
       .createQueryBuilder()
       .update(VerificationRequest)
-      .set({ dueAt, deadlineRule: counted.rule, updatedAt: now })
+      .set({ dueAt, originalDueAt: dueAt, deadlineRule: counted.rule, updatedAt: now })
       .where('id = :id AND version = :v', { id: req.id, v: req.version })
       .andWhere('closed_at IS NULL')
       .execute();

@@ -14,7 +14,8 @@ import { requestView, templateView, ledgerEntryView } from './views';
 import { addLedgerEntry, ledgerJson, ledgerXlsx, LedgerQuery } from './ledger';
 import { Actor, EntryLookup, OpContext, actorLabel, loadForUpdate } from './common';
 import { createRequest, recordOffline } from './create';
-import { answerRequest, cancelRequest, changeCategory, returnWithReason } from './decide';
+import { answerRequest, cancelRequest, changeCategory } from './decide';
+import { returnWithReason } from './returns';
 import { iso } from './views';
 import { apiReader, logReads } from './read-log';
 

@@ -6,6 +6,7 @@
 export * from './common';
 export * from './create';
 export * from './decide';
+export * from './returns';
 export * from './clocks';
 export { addLedgerEntry } from './ledger';
 export type { LedgerInput } from './ledger';

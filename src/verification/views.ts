@@ -1,5 +1,5 @@
 import { EntityManager, In } from 'typeorm';
-import { Staff, VerificationEvent, VerificationLedgerEntry, VerificationRecipient, VerificationRequest, VerificationTemplate } from '../../entities';
+import { Escalation, Staff, VerificationEvent, VerificationLedgerEntry, VerificationRecipient, VerificationRequest, VerificationTemplate } from '../../entities';
 import { WorkingCalendar, formatInZone } from '../calendar';
 import { maskIdNumber, maskName } from './mask';
 import { clocksOf, isOverdue } from './clocks';
@@ -77,11 +77,12 @@ export function summaryView(cal: WorkingCalendar, r: VerificationRequest, now: D
  * both clocks (Art. 7). The applicant is masked here; full data only on the detail page.
  */
 export async function requestView(m: EntityManager, cal: WorkingCalendar, req: VerificationRequest, now: Date) {
-  const [events, recipients, ledger, template] = await Promise.all([
+  const [events, recipients, ledger, template, escalated] = await Promise.all([
     m.getRepository(VerificationEvent).find({ where: { requestId: req.id }, order: { at: 'ASC', id: 'ASC' } }),
     m.getRepository(VerificationRecipient).find({ where: { requestId: req.id }, order: { id: 'ASC' } }),
     m.getRepository(VerificationLedgerEntry).find({ where: { requestId: req.id }, order: { occurredAt: 'ASC', id: 'ASC' } }),
     req.templateId ? m.getRepository(VerificationTemplate).findOneBy({ id: req.templateId }) : Promise.resolve(null),
+    m.getRepository(Escalation).countBy({ requestId: req.id }),
   ]);
   const people = [...new Set([req.assignee, ...recipients.map((r) => r.userid)].filter((u): u is string => !!u))];
   const staff = people.length ? await m.getRepository(Staff).findBy({ userid: In(people) }) : [];
@@ -93,7 +94,9 @@ export async function requestView(m: EntityManager, cal: WorkingCalendar, req: V
     status: req.status,
     category: req.category,
     dueAt: iso(cal, req.dueAt),
-    overdue: isOverdue(req, now),
+    originalDueAt: iso(cal, req.originalDueAt ?? req.dueAt),
+    // Once the system escalated it, it was late whatever clock reads it now (a sweep run at a simulated instant).
+    overdue: escalated > 0 || isOverdue(req, now),
     assignee: req.assignee,
     assigneeName: name(req.assignee),
     reply: req.result ? { result: req.result, details: req.reply, answeredAt: iso(cal, req.answeredAt) } : null,

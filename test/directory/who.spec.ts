@@ -55,7 +55,7 @@ describe('directory / who', () => {
     expect(await ownerAndLiaisons(m, request({ assignee: 'gaj.a' }), TODAY)).to.deep.equal(['gaj.a', 'gaj.liaison']);
     expect(await ownerAndLiaisons(m, request({ assignee: 'gaj.liaison' }), TODAY)).to.deep.equal(['gaj.liaison']);
     expect(await requesterTargets(m, request({}), TODAY)).to.deep.equal(['rsj.liaison']);
-    expect(await requesterTargets(m, request({ requestedBy: 'rsj.b' }), TODAY)).to.deep.equal(['rsj.b']);
+    expect(await requesterTargets(m, request({ requestedBy: 'rsj.b' }), TODAY), 'who asked, and the unit\'s liaison').to.deep.equal(['rsj.b', 'rsj.liaison']);
     expect(await requesterTargets(m, request({ requesterUnit: 'WJJ' }), TODAY)).to.deep.equal(['wjj.a']);
   });
 

@@ -112,6 +112,8 @@ describe('scheduler: office actions, refusals, and the office group (SPEC 1 Art.
     await h.sys.settle();
     await h.emu.sendText('gaj.a', '核验一致');
     await h.sys.settle();
+    await h.emu.sendText('gaj.a', '确认');
+    await h.sys.settle();
     const res = await office.post(`/escalations/${esc.id}/urge`, {});
     expect(res.status).to.equal(409);
     expect(res.body.error.code).to.equal('escalation_closed');

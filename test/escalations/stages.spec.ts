@@ -168,6 +168,8 @@ describe('scheduler: a request driven through every deadline stage (SPEC 1 Art. 
     h.clock.set(t('09:28'));
     await h.emu.sendText('gaj.b', '核验一致');
     await h.sys.settle();
+    await h.emu.sendText('gaj.b', '确认');
+    await h.sys.settle();
     const lines = await sweep(h, t('09:30'));
     expect(lines.filter((l) => l.job === 'deadlines-stages' && l.stage)).to.deep.equal([]);
     expect(await escalationsOf(h, id)).to.deep.equal([]);

@@ -67,8 +67,10 @@ export async function accept(h: Harness, userid: string, requestId: number): Pro
   await h.sys.settle();
 }
 
-/** The owner answers 核验一致 in the chat, naming the request. */
+/** The owner answers 核验一致 in the chat, naming the request, and confirms the echo. */
 export async function answer(h: Harness, userid: string, number: string): Promise<void> {
   await h.emu.sendText(userid, `核验一致 ${number}`);
+  await h.sys.settle();
+  await h.emu.sendText(userid, '确认');
   await h.sys.settle();
 }

@@ -146,9 +146,12 @@ describe('verification: bad input changes nothing and sends nothing', () => {
     const req = await h.sys.dataSource.getRepository(VerificationRequest).findOneByOrFail({ id: r.id });
     expect(req.version, 'one transition').to.equal(JSON.parse(before.requests)[0].version + 1);
     expect(textsTo(h, 'gaj.a', since).filter((t) => t.includes('你已受理'))).to.have.length(1);
-    expect(h.emu.cardState('gaj.a', taskA)!.replace_name).to.equal('已受理');
+    const state = h.emu.cardState('gaj.a', taskA)!;
+    expect(state.replace_name).to.be.undefined;
+    expect(state.card.button_list.map((b: any) => b.text), 'the answer card').to.deep.equal(['核验一致', '核验不一致', '转纸质档案', '转历史档案', '退回']);
     const after = await snapshot(h);
-    expect(after.delivered - before.delivered, 'one message: the owner\'s instructions').to.equal(1);
+    expect(after.delivered - before.delivered, 'two messages: the owner\'s instructions, the requesting unit\'s notice').to.equal(2);
+    expect(after.updates - before.updates, 'the owner\'s card twice (the answer card both times), the liaison\'s once').to.equal(3);
   });
 
   it('a late click by another recipient gets "已由X受理" on its card and changes nothing', async () => {
@@ -183,7 +186,7 @@ describe('verification: bad input changes nothing and sends nothing', () => {
     expect(after.events).to.equal(before.events);
     expect(after.delivered, 'no message').to.equal(before.delivered);
     expect(after.updates - before.updates, 'only the clicker\'s card').to.equal(1);
-    expect(h.emu.cardState('gaj.a', taskA)!.replace_name).to.equal('已由公安联络员退回');
+    expect(h.emu.cardState('gaj.a', taskA)!.replace_name).to.equal('已由公安联络员退回（待说明原因）');
   });
 
   it('an answer from a non-owner is refused in the chat and changes nothing', async () => {

@@ -1,9 +1,26 @@
 import { expect } from 'chai';
-import { verificationRequestCard, verificationClosedCard, VerificationCardView } from '../../cards/verification.card';
-import { verificationAnsweredCard, verificationReturnedCard, verificationDeadlineCard, ResultCardView } from '../../cards/verification-result.card';
+import fs from 'fs';
+import path from 'path';
+import {
+  verificationRequestCard,
+  verificationClosedCard,
+  verificationAnswerCard,
+  verificationReasonCard,
+  verificationConfirmCard,
+  verificationAnsweredOwnerCard,
+  VerificationCardView,
+} from '../../cards/verification.card';
+import {
+  verificationAnsweredCard,
+  verificationReturnedCard,
+  verificationDeadlineCard,
+  verificationAcceptedCard,
+  verificationWithdrawnCard,
+  ResultCardView,
+} from '../../cards/verification-result.card';
 import { validateTemplateCard } from '../../src/sandbox';
 import { idNumber, VerificationMother } from '../helpers/mothers/verification';
-import { expectGolden } from '../helpers/golden';
+import { expectGolden, GOLDEN_DIR } from '../helpers/golden';
 
 const NOW = new Date('2026-11-26T01:00:00Z');
 
@@ -19,6 +36,7 @@ function view(over: Partial<VerificationCardView> = {}): VerificationCardView {
     dueAt: new Date('2026-11-26T01:30:00Z'),
     applicantName: '张小三',
     applicantIdNumber: idNumber(),
+    question: `申请人张小三（${idNumber()}）自2020年以来是否有犯罪记录`,
     detailUrl: 'https://nocert.example.gov.cn/v/42',
     tz: 'Asia/Shanghai',
     ...over,
@@ -38,6 +56,13 @@ describe('verification cards (pure, golden files)', () => {
     ['verification-answered-mismatch', verificationAnsweredCard(resultView(), 'mismatch', `${VerificationMother.mismatchDetails} 证件号${idNumber()}，电话13912345678`, NOW)],
     ['verification-returned', verificationReturnedCard(resultView(), VerificationMother.returnReason, NOW)],
     ['verification-deadline', verificationDeadlineCard(resultView({ category: 'paper', dueAt: new Date('2026-11-27T09:30:00Z') }), 'digital', '需调阅纸质档案', NOW)],
+    ['verification-answer', verificationAnswerCard(view(), 'vr42_0_0', '公安代办A', NOW)],
+    ['verification-reason', verificationReasonCard(view(), 'vr42_0_0', NOW)],
+    ['verification-confirm-match', verificationConfirmCard(view(), 'vr42_0_0', 'match', null, NOW)],
+    ['verification-confirm-mismatch', verificationConfirmCard(view(), 'vr42_0_0', 'mismatch', `申请人有处罚记录，电话13912345678`, NOW)],
+    ['verification-answered-owner', verificationAnsweredOwnerCard(view(), 'vr42_0_0', 'match', 5, NOW)],
+    ['verification-accepted', verificationAcceptedCard(resultView(), NOW)],
+    ['verification-withdrawn', verificationWithdrawnCard(resultView(), 'match', NOW)],
   ];
 
   for (const [name, card] of cards) {
@@ -50,6 +75,29 @@ describe('verification cards (pure, golden files)', () => {
       expect(text).not.to.include('13912345678');
     });
   }
+
+  /** What a lock screen shows first: the title, then the description. */
+  const lead = (card: any) => [...`${card.main_title?.title ?? ''} ${card.main_title?.desc ?? ''}`].slice(0, 40).join('');
+
+  it('every golden verification card names the unit and the item in its first 40 characters', () => {
+    const files = fs.readdirSync(GOLDEN_DIR).filter((f) => f.startsWith('verification-'));
+    expect(files.length).to.be.at.least(cards.length);
+    for (const f of files) {
+      const l = lead(JSON.parse(fs.readFileSync(path.join(GOLDEN_DIR, f), 'utf8')));
+      expect(l, f).to.include('失业保险金申领');
+      expect(/县公安局|县人力资源和社会保/.test(l), `${f}: ${l}`).to.equal(true);
+    }
+    // The cards that ask for work carry the deadline there too.
+    for (const name of ['verification-request', 'verification-request-late', 'verification-answer']) {
+      expect(lead(cards.find(([n]) => n === name)![1]), name).to.match(/截止\d\d-\d\d \d\d:\d\d/);
+    }
+  });
+
+  it('the request card carries the question, shortened and masked', () => {
+    const card = verificationRequestCard(view(), 'vr42_0_0', NOW) as any;
+    expect(card.sub_title_text).to.include('核验内容：申请人张*三').and.include('是否有犯罪记录');
+    expect(card.sub_title_text).not.to.include(idNumber());
+  });
 
   it('is deterministic and masks whatever it is given', () => {
     const a = verificationRequestCard(view(), 'vr42_0_0', NOW);

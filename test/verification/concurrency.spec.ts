@@ -57,8 +57,8 @@ describe('verification: concurrency (first click wins, unique numbers, idempoten
       ),
     );
     expect(outcomes.filter((o) => o === 'late')).to.have.length(1);
-    expect(outcomes.filter((o) => o === 'accepted' || o === 'returned')).to.have.length(1);
+    expect(outcomes.filter((o) => o === 'accepted' || o === 'returning')).to.have.length(1);
     const transitions = await h.sys.dataSource.getRepository(VerificationEvent).find({ where: { requestId: id } });
-    expect(transitions.filter((e) => e.type === 'accepted' || e.type === 'returned')).to.have.length(1);
+    expect(transitions.filter((e) => e.type === 'accepted' || e.type === 'returning')).to.have.length(1);
   });
 });

@@ -73,26 +73,32 @@ describe('verification: a request travels end to end (SPEC 1 Art. 5-7)', () => {
     const req = await h.sys.dataSource.getRepository(VerificationRequest).findOneByOrFail({ id: created.id });
     expect(req.status).to.equal('accepted');
     expect(req.assignee).to.equal('gaj.a');
-    expect(h.emu.cardState('gaj.a', taskA)!.replace_name).to.equal('已受理');
+    const answerCard = h.emu.cardState('gaj.a', taskA)!;
+    expect(answerCard.replace_name, 'the owner\'s card becomes the answer card').to.be.undefined;
+    expect(answerCard.card.button_list.map((b: any) => b.text)).to.deep.equal(['核验一致', '核验不一致', '转纸质档案', '转历史档案', '退回']);
     expect(h.emu.cardState('gaj.liaison', liaisonCard!.taskId)!.replace_name).to.equal('已由公安代办A受理');
-    expect(textsTo('gaj.a').join('\n')).to.include('你已受理协查 HC20261126-0001').and.include('核验一致');
+    expect(textsTo('gaj.a').join('\n')).to.include('你已受理县人社局「失业保险金申领」协查 HC20261126-0001').and.include('核验一致');
+    expect(noticesTo(h, 'rsj.liaison', created.id).map((c) => c.main_title.title), 'the requesting unit is told it was accepted').to.deep.equal(['县公安局·失业保险金申领 已受理']);
 
     h.clock.set('2026-11-26T09:20:00+08:00');
     await say('gaj.a', '核验一致');
+    expect(textsTo('gaj.a').pop(), 'the request is echoed before the answer is final').to.include('请核对：县人社局「失业保险金申领」协查 HC20261126-0001，申请人 张*三').and.include('回复「确认」提交');
+    expect((await h.sys.dataSource.getRepository(VerificationRequest).findOneByOrFail({ id: created.id })).status).to.equal('accepted');
+    await say('gaj.a', '确认');
     const done = await h.sys.dataSource.getRepository(VerificationRequest).findOneByOrFail({ id: created.id });
     expect(done.status).to.equal('answered');
     expect(done.result).to.equal('match');
-    const notice = noticesTo(h, 'rsj.liaison', created.id)[0];
+    const notice = noticesTo(h, 'rsj.liaison', created.id)[1];
     expect(notice, 'requesting unit told in WeCom').to.exist;
     expect(notice.emphasis_content.title).to.equal('一致');
     expect(JSON.stringify(notice)).not.to.include(idNumber());
-    expect(textsTo('gaj.a').join('\n')).to.include('已答复 HC20261126-0001：核验一致');
+    expect(textsTo('gaj.a').join('\n')).to.include('已答复县人社局「失业保险金申领」协查 HC20261126-0001：核验一致');
 
     const got = await rsj.get(`/verifications/${created.id}`);
     expect(got.status).to.equal(200);
     expect(got.body).to.deep.include({ id: created.id, number: 'HC20261126-0001', status: 'answered', category: 'digital', dueAt: '2026-11-26T09:30:00+08:00', overdue: false, assignee: 'gaj.a' });
     expect(got.body.reply).to.deep.equal({ result: 'match', details: null, answeredAt: '2026-11-26T09:20:00+08:00' });
-    expect(got.body.events.map((e: any) => e.type)).to.deep.equal(['created', 'notified', 'accepted', 'answered', 'requester_notified']);
+    expect(got.body.events.map((e: any) => e.type)).to.deep.equal(['created', 'notified', 'accepted', 'requester_notified', 'answered', 'requester_notified']);
     expect(got.body.events[2]).to.deep.include({ at: '2026-11-26T09:05:00+08:00', type: 'accepted', actor: 'gaj.a', from: 'pending', to: 'accepted' });
     expect(got.body.recipients.map((r: any) => [r.userid, r.role, r.ab])).to.deep.equal([
       ['gaj.liaison', 'liaison', null],
@@ -107,7 +113,7 @@ describe('verification: a request travels end to end (SPEC 1 Art. 5-7)', () => {
     await h.sys.settle();
     await click('gaj.liaison', id, 'verif_accept');
     await say('gaj.liaison', '核验不一致');
-    expect(textsTo('gaj.liaison').join('\n')).to.include(`请说明 ${number} 核验不一致的具体情况`);
+    expect(textsTo('gaj.liaison').join('\n')).to.include(`请说明县人社局「失业保险金申领」协查 ${number}核验不一致的具体情况`);
     let req = await h.sys.dataSource.getRepository(VerificationRequest).findOneByOrFail({ id });
     expect(req.status, 'still waiting for the details').to.equal('accepted');
 
@@ -117,11 +123,12 @@ describe('verification: a request travels end to end (SPEC 1 Art. 5-7)', () => {
     expect(req.status).to.equal('accepted');
 
     await say('gaj.liaison', `${VerificationMother.mismatchDetails} 身份证${idNumber()}`);
+    await say('gaj.liaison', '确认');
     req = await h.sys.dataSource.getRepository(VerificationRequest).findOneByOrFail({ id });
     expect(req.status).to.equal('answered');
     expect(req.result).to.equal('mismatch');
     expect(req.reply).to.include('治安处罚记录');
-    const notice = noticesTo(h, 'rsj.liaison', id)[0];
+    const notice = noticesTo(h, 'rsj.liaison', id).pop();
     expect(notice.emphasis_content.title).to.equal('不一致');
     expect(notice.sub_title_text).to.include('治安处罚记录');
     expect(notice.sub_title_text, 'free text masked on the card').not.to.include(idNumber());
@@ -136,10 +143,10 @@ describe('verification: a request travels end to end (SPEC 1 Art. 5-7)', () => {
     const aTask = cardOf(h, 'gaj.a', id)!.taskId;
     await click('gaj.liaison', id, 'verif_return');
     let req = await h.sys.dataSource.getRepository(VerificationRequest).findOneByOrFail({ id });
-    expect(req.status).to.equal('returned');
+    expect(req.status, 'no reason yet: still open').to.equal('returning');
     expect(req.assignee).to.equal('gaj.liaison');
-    expect(h.emu.cardState('gaj.a', aTask)!.replace_name).to.equal('已由公安联络员退回');
-    expect(textsTo('gaj.liaison').join('\n')).to.include(`你已退回协查 ${number}`);
+    expect(h.emu.cardState('gaj.a', aTask)!.replace_name).to.equal('已由公安联络员退回（待说明原因）');
+    expect(textsTo('gaj.liaison').join('\n')).to.include(`你正在退回县人社局「失业保险金申领」协查 ${number}`);
     expect(noticesTo(h, 'rsj.liaison', id)).to.have.length(0);
 
     await say('gaj.liaison', VerificationMother.returnReason);
@@ -147,13 +154,14 @@ describe('verification: a request travels end to end (SPEC 1 Art. 5-7)', () => {
     expect(req.returnReason).to.equal(VerificationMother.returnReason);
     const notice = noticesTo(h, 'rsj.liaison', id)[0];
     expect(notice.emphasis_content.title).to.equal('已退回');
+    expect(notice.main_title.desc, 'the headline names the reason').to.include('不属于本单位职责');
     expect(notice.sub_title_text).to.include('不属于本单位职责');
     const got = await rsj.get(`/verifications/${id}`);
     expect(got.body.status).to.equal('returned');
     expect(got.body.returnReason).to.equal(VerificationMother.returnReason);
     const types = got.body.events.map((e: any) => e.type);
-    expect(types).to.include.members(['returned', 'return_reason']);
-    expect(got.body.events.find((e: any) => e.type === 'return_reason').reason).to.equal(VerificationMother.returnReason);
+    expect(types).to.include.members(['returning', 'returned']);
+    expect(got.body.events.find((e: any) => e.type === 'returned').reason).to.equal(VerificationMother.returnReason);
   });
 
   it('deputy B gets the card when A is away (away until a date still to come); A again once it has passed', async () => {
@@ -178,7 +186,7 @@ describe('verification: a request travels end to end (SPEC 1 Art. 5-7)', () => {
     await click('gaj.a', id, 'verif_accept');
     h.clock.set('2026-11-26T09:25:00+08:00');
     await say('gaj.a', `转纸质档案 ${number}`);
-    expect(textsTo('gaj.a').join('\n')).to.include(`请说明将 ${number} 转为纸质档案的原因`);
+    expect(textsTo('gaj.a').join('\n')).to.include(`请说明将县人社局「失业保险金申领」协查 ${number}转为纸质档案的原因`);
     await say('gaj.a', '电子库无2005年以前记录，需调阅纸质档案');
     const got = await rsj.get(`/verifications/${id}`);
     expect(got.body.category).to.equal('paper');
@@ -187,8 +195,8 @@ describe('verification: a request travels end to end (SPEC 1 Art. 5-7)', () => {
     const ev = got.body.events.find((e: any) => e.type === 'category_changed');
     expect(ev).to.deep.include({ actor: 'gaj.a', reason: '电子库无2005年以前记录，需调阅纸质档案' });
     expect(ev.data).to.deep.include({ fromCategory: 'digital', toCategory: 'paper' });
-    const notice = noticesTo(h, 'rsj.liaison', id)[0];
-    expect(notice.main_title.title).to.include('答复时限调整');
+    const notice = noticesTo(h, 'rsj.liaison', id).pop();
+    expect(notice.main_title.title).to.equal('县公安局·失业保险金申领 改截止11-27 17:30');
     // Later 转历史档案 counts from the original start too.
     await say('gaj.a', '转历史档案');
     await say('gaj.a', '纸质档案缺失，需查历史档案');
@@ -197,14 +205,15 @@ describe('verification: a request travels end to end (SPEC 1 Art. 5-7)', () => {
     expect(again.body.dueAt).to.equal('2026-11-30T17:30:00+08:00');
   });
 
-  it('requestedBy is the person told; both clocks are reported (the case clock pauses while the request is out)', async () => {
+  it('requestedBy is told, and the unit\'s liaison too; both clocks are reported (the case clock pauses while the request is out)', async () => {
     const { id, number } = await create({ requestedBy: 'rsj.a', caseStartedAt: '2026-11-26T08:30:00+08:00' });
     await h.sys.settle();
     await click('gaj.liaison', id, 'verif_accept');
     h.clock.set('2026-11-26T09:40:00+08:00');
     await say('gaj.liaison', `核验一致 ${number}`);
+    await say('gaj.liaison', '确认');
     expect(noticesTo(h, 'rsj.a', id).length > 0).to.equal(true);
-    expect(noticesTo(h, 'rsj.liaison', id).length > 0).to.equal(false);
+    expect(noticesTo(h, 'rsj.liaison', id).map((c) => c.emphasis_content?.title), 'the unit\'s liaison still sees the result').to.include('一致');
     h.clock.set('2026-11-26T10:00:00+08:00');
     const got = await rsj.get(`/verifications/${id}`);
     expect(got.body.overdue, 'answered after 09:30').to.equal(true);

@@ -231,7 +231,7 @@ describe('verification: offline requests, ledgers, templates, list entries (SPEC
     expect(res.body.status).to.equal('cancelled');
     await h.sys.settle();
     expect(h.emu.cardState('gaj.liaison', taskL)!.replace_name, 'already closed earlier').to.equal('已由公安代办A受理');
-    expect(h.emu.delivered({ touser: 'gaj.a', msgtype: 'text' }).map((d) => d.payload.content).pop()).to.equal(`协查 ${number} 已被需求单位撤回，无需再答复。`);
+    expect(h.emu.delivered({ touser: 'gaj.a', msgtype: 'text' }).map((d) => d.payload.content).pop()).to.equal(`县人社局「失业保险金申领」协查 ${number} 已被需求单位撤回，无需再答复。`);
     expect((await gaj.post(`/verifications/${id}/cancel`, {})).status).to.equal(403);
     expect((await rsj.post(`/verifications/${id}/cancel`, {})).status).to.equal(409);
     expect((await h.sys.dataSource.getRepository(VerificationRequest).findOneByOrFail({ id })).status).to.equal('cancelled');
