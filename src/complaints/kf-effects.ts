@@ -10,7 +10,8 @@ import { Agency, CaseRef, Effect, EffectResultInput, ExemptionItem, Reply } from
 import { OFFICE, STATUS_SUMMARY } from './lifecycle-messages';
 import { registerComplaint } from './lifecycle';
 import { RejectionGround, TerminationGround, isOpen } from './model';
-import { agencyContacts, textToOffice, textToStaff } from './notify';
+import { textToOffice, textToStaff } from './notify';
+import { unitContacts } from '../directory/who';
 import { addEvent } from './events';
 import { CITIZEN_OFFICE } from './messages';
 import type { OfficeTables } from './understand-store';
@@ -116,7 +117,7 @@ export async function performEffect(deps: KfWorkerDeps, m: EntityManager, effect
         await textToOffice(m, deps.office, line, now, `kf:${row.id}`);
         // The agency handling an open case sees what the citizen added.
         if (!effect.dissatisfied && c.agencyCode && isOpen(c.status)) {
-          const to = await agencyContacts(m, c.agencyCode);
+          const to = await unitContacts(m, c.agencyCode);
           if (to.length) await textToStaff(m, to, CITIZEN_OFFICE.caseMessage(c.number, effect.text), now, `kf:${row.id}`);
         }
       }
@@ -154,7 +155,7 @@ export function draftKey(conv: { openKfId: string; externalUserId: string }, dra
   return `kf:${conv.openKfId}:${conv.externalUserId}:${draftId}:${digest}`.slice(0, 190);
 }
 
-/** The published list (exemptions issue): what the chat's "is a certificate still required?" finds. */
+/** The published list : what the chat's "is a certificate still required?" finds. */
 export const defaultExemptionSearch: ExemptionSearch = async (m, q, terms) => {
   const r = await searchPublishedTerms(m, terms.length ? terms : [q], 6);
   return {

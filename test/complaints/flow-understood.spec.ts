@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { T, GROUND_LABELS } from '../../src/complaints/messages';
 import { CaseRef } from '../../src/complaints/flow';
-import { ContextMother, Conversation, DraftMother, MINUTE, StateMother } from './flow-mothers';
+import { ContextMother, Conversation, DraftMother, MINUTE, StateMother } from '../helpers/mothers/complaint-flow';
 
 const NOT_UNDERSTOOD = [T.welcomeConfused, '没有对应的选项', '格式不对', '看不懂表情'];
 

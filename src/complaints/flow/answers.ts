@@ -1,10 +1,11 @@
-import { matchAgency, normalizeName } from '../agency-match';
+import { matchAgency } from '../agency-match';
+import { normaliseName as normalizeName, normaliseName as normWord } from '../../directory/names';
 import { EditField, GROUND_LABELS, MENU, T } from '../messages';
 import { charLength, checkText } from '../validate';
 import { ChoiceOption, UNDERSTAND_TEXT, repeatChoices, extractName, findAgencies, groundHint, proxyStatement, splitLongText } from '../understand';
 import { GROUND_CODES, TEXT_LIMITS } from '../model';
 import { MAX_SUGGESTIONS, ConversationState, FlowContext, TextInput, Turn, say } from './types';
-import { normWord, parseGround, parseEditField } from './commands';
+import { parseGround, parseEditField } from './commands';
 import { ask, problemText, choiceProblem } from './questions';
 import { handoff } from './index';
 import { afterFacts, back, cancel, goTo, proceed, reask, startComplaint, submit } from './draft';
