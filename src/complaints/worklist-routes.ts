@@ -15,7 +15,7 @@ import { requireOffice } from '../http/auth';
 import { inTransactionRetrying as inTransaction } from '../db/tx';
 import { AppError } from '../errors';
 import { OPEN_STATUSES } from './model';
-import { effectiveTable, replaceTable } from './understand-store';
+import { TermKind, effectiveTable, replaceTable } from './understand-store';
 
 const aliasBody = z.record(z.string().min(1).max(50), z.string().trim().min(1).max(100));
 const synonymBody = z.record(z.string().min(1).max(50), z.array(z.string().trim().min(1).max(100)).min(1).max(20));
@@ -59,25 +59,22 @@ export function worklistRouter(deps: ModuleDeps): Router {
     ctx.body = { id, status: 'done' };
   });
 
-  r.get('/complaints/aliases', async (ctx: Context) => {
-    requireOffice(ctx);
-    ctx.body = await effectiveTable(ds.manager, 'alias');
-  });
-  r.put('/complaints/aliases', async (ctx: Context) => {
-    const who = by(ctx);
-    const body = aliasBody.parse(await readJson(ctx));
-    await inTransaction(ds, (m) => replaceTable(m, 'alias', body, who, deps.now()));
-    ctx.body = await effectiveTable(ds.manager, 'alias');
-  });
-  r.get('/exemptions/synonyms', async (ctx: Context) => {
-    requireOffice(ctx);
-    ctx.body = await effectiveTable(ds.manager, 'synonym');
-  });
-  r.put('/exemptions/synonyms', async (ctx: Context) => {
-    const who = by(ctx);
-    const body = synonymBody.parse(await readJson(ctx));
-    await inTransaction(ds, (m) => replaceTable(m, 'synonym', body, who, deps.now()));
-    ctx.body = await effectiveTable(ds.manager, 'synonym');
-  });
+  // The office's tables: GET the table in effect, PUT replaces the office's own entries.
+  const tables: Array<[string, TermKind, z.ZodType<Record<string, string | string[]>>]> = [
+    ['/complaints/aliases', 'alias', aliasBody],
+    ['/exemptions/synonyms', 'synonym', synonymBody],
+  ];
+  for (const [path, kind, schema] of tables) {
+    r.get(path, async (ctx: Context) => {
+      requireOffice(ctx);
+      ctx.body = await effectiveTable(ds.manager, kind);
+    });
+    r.put(path, async (ctx: Context) => {
+      const who = by(ctx);
+      const body = schema.parse(await readJson(ctx));
+      await inTransaction(ds, (m) => replaceTable(m, kind, body, who, deps.now()));
+      ctx.body = await effectiveTable(ds.manager, kind);
+    });
+  }
   return r;
 }
