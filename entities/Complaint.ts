@@ -35,6 +35,10 @@ export class Complaint {
   /** Art. 6: filed by a proxy for the principal. */
   @Column({ name: 'is_proxy', type: 'boolean', default: false }) isProxy: boolean;
   @Column({ name: 'principal_name', type: 'varchar', length: 100, nullable: true }) principalName: string | null;
+  /** Art. 5 "what is asked": the certificate demanded or refused, as the citizen named it. */
+  @Column({ type: 'varchar', length: 100, nullable: true }) certificate: string | null;
+  @Column({ name: 'principal_phone', type: 'varchar', length: 40, nullable: true }) principalPhone: string | null;
+  @Column({ name: 'principal_relationship', type: 'varchar', length: 20, nullable: true }) principalRelationship: string | null;
   /** WeChat Customer Service identity when filed in chat (the status query answers only this citizen). */
   @Column({ name: 'open_kfid', type: 'varchar', length: 64, nullable: true }) openKfId: string | null;
   @Column({ name: 'external_userid', type: 'varchar', length: 64, nullable: true }) externalUserId: string | null;

@@ -39,6 +39,8 @@ const schema = z
     WECOM_API_BASE: z.string().url('must be an http(s) address').default('https://qyapi.weixin.qq.com'),
     OFFICE_CHAT_ID: z.string().regex(/^[0-9a-zA-Z]{1,32}$/, 'must be an appchat chatid ([0-9a-zA-Z], up to 32)').optional(),
     OFFICE_ROBOT_WEBHOOK: z.string().url('must be the robot webhook address').optional(),
+    OFFICE_PHONE: z.string().regex(/^[0-9+()\- ]{5,30}$/, 'must be a phone number (digits, spaces, -, +, parentheses)').optional(),
+    OFFICE_HOURS_TEXT: z.string().max(60, 'must be at most 60 characters').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     INSTANCE_ID: z.string().max(64).optional(),
     TRUST_PROXY: intString('TRUST_PROXY', 0, 10).default(0),
@@ -100,6 +102,10 @@ export interface Config {
   wecom: WeComSettings | null;
   officeChatId: string | null;
   officeRobotWebhook: string | null;
+  /** The office's phone, told to citizens who ask for a person. */
+  officePhone: string | null;
+  /** The office hours as citizens are told them (default: from OFFICE_HOURS). */
+  officeHoursText: string;
   logLevel: string;
   instanceId: string;
   /** Proxy hops whose X-Forwarded-For is believed (0: the socket address is the client). */
@@ -150,6 +156,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : null,
     officeChatId: v.OFFICE_CHAT_ID ?? null,
     officeRobotWebhook: v.OFFICE_ROBOT_WEBHOOK ?? null,
+    officePhone: v.OFFICE_PHONE ?? null,
+    officeHoursText: v.OFFICE_HOURS_TEXT ?? `工作日${v.OFFICE_HOURS.replace(/,/g, '、')}`,
     logLevel: v.LOG_LEVEL,
     instanceId: v.INSTANCE_ID ?? `${require('os').hostname()}-${process.pid}`,
     trustProxy: v.TRUST_PROXY,

@@ -15,6 +15,7 @@ import { complaintCardHandler, registerComplaintAnswers } from './liaison';
 import { CARD_ACTION, REF } from './model';
 import { markNoticeSent } from './notify';
 import { complaintsRouter } from './routes';
+import { worklistRouter } from './worklist-routes';
 import { complaintDeadlines } from './deadlines.job';
 import { complaintSharing } from './sharing.job';
 
@@ -32,7 +33,8 @@ export const complaintsModule: Module = {
     const office = () => ({ chatId: deps.config.officeChatId, robotWebhook: deps.config.officeRobotWebhook });
     deps.dispatcher.onCardAction(CARD_ACTION, complaintCardHandler({ calendar: deps.calendar, office }));
     registerComplaintAnswers(deps.dispatcher, { calendar: deps.calendar, office });
-    return { apiRouters: [complaintsRouter(deps)], workers: [kfWorker(deps)], onSent: [complaintsOnSent] };
+    // The worklist and tables first: /complaints/worklist is not a case id.
+    return { apiRouters: [worklistRouter(deps), complaintsRouter(deps)], workers: [kfWorker(deps)], onSent: [complaintsOnSent] };
   },
   jobs: (deps) => [
     guardedJob(deps.log, 'complaint-deadlines', (now) => complaintDeadlines(deps, now)),
@@ -73,7 +75,7 @@ export function createKfWorker(deps: ModuleDeps, api: KfApi, opts: Partial<Omit<
     log: deps.log,
     now: deps.now,
     instanceId: deps.config.instanceId,
-    office: { chatId: deps.config.officeChatId, robotWebhook: deps.config.officeRobotWebhook },
+    office: { chatId: deps.config.officeChatId, robotWebhook: deps.config.officeRobotWebhook, phone: deps.config.officePhone, hours: deps.config.officeHoursText },
     ...opts,
   });
 }

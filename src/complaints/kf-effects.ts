@@ -1,23 +1,29 @@
 /** The effects a kf conversation asks for: register a complaint, answer a status or list question, hand off to the office. */
 import crypto from 'crypto';
 import { EntityManager } from 'typeorm';
-import { Complaint, KfConversation, KfInboundMessage, Unit } from '../../entities';
+import { CitizenRequest, Complaint, KfConversation, KfInboundMessage, Unit } from '../../entities';
+import type { CitizenRequestKind } from '../../entities/CitizenRequest';
 import { AppError } from '../errors';
 import { WorkingCalendar, formatInZone } from '../calendar';
-import { searchPublished } from '../exemptions/lookup';
-import { Agency, Effect, EffectResultInput, ExemptionItem, Reply } from './flow';
-import { CITIZEN, OFFICE, STATUS_SUMMARY } from './lifecycle-messages';
+import { searchPublishedTerms } from '../exemptions/lookup';
+import { Agency, CaseRef, Effect, EffectResultInput, ExemptionItem, Reply } from './flow';
+import { OFFICE, STATUS_SUMMARY } from './lifecycle-messages';
 import { registerComplaint } from './lifecycle';
 import { RejectionGround, TerminationGround, isOpen } from './model';
-import { kfText, textToOffice } from './notify';
+import { textToOffice, textToStaff } from './notify';
+import { unitContacts } from '../directory/who';
+import { addEvent } from './events';
+import { CITIZEN_OFFICE } from './messages';
+import type { OfficeTables } from './understand-store';
 import type { KfWorkerDeps } from './kf-runtime';
 
-export type ExemptionSearch = (m: EntityManager, q: string) => Promise<ExemptionItem[]>;
+export type ExemptionSearch = (m: EntityManager, q: string, terms: string[]) => Promise<{ items: ExemptionItem[]; published: boolean }>;
 
 /** What every item of a pass shares. */
 export interface Env {
   agencies: Agency[];
   cal: WorkingCalendar;
+  tables: OfficeTables;
 }
 
 /** Carries out one effect the flow asked for, in the item's transaction. */
@@ -48,8 +54,19 @@ export async function performEffect(deps: KfWorkerDeps, m: EntityManager, effect
           },
           { cal: env.cal, now, actor: { by: 'citizen', name: `kf:${conv.externalUserId}` } },
         );
-        const after = res.original ? [kfText(CITIZEN.linked(res.complaint.number, res.original.number))] : [];
-        return { result: { type: 'effect_result', kind: 'file_complaint', ok: true, number: res.complaint.number }, after };
+        const c = res.complaint;
+        if (res.created) {
+          // Art. 5-6 fields the registration does not take: what is asked, and how to reach the principal.
+          const extra = { certificate: d.certificate?.slice(0, 100) || null, principalPhone: d.proxy.principalPhone ?? null, principalRelationship: d.proxy.relationship?.slice(0, 20) ?? null };
+          if (extra.certificate || extra.principalPhone || extra.principalRelationship) await m.update(Complaint, { id: c.id }, extra);
+          // Nothing waits unseen: an agency the directory does not know goes to the office at once.
+          if (!c.agencyCode && c.duplicateOf === null) {
+            await textToOffice(m, deps.office, CITIZEN_OFFICE.agencyUnmatched(c.number, c.agencyName), now, `kf:${row.id}`);
+            await worklist(m, 'agency_unmatched', conv, c.id, c.agencyName, now);
+          }
+        }
+        // The citizen hears "merged into …" with the number, in the flow's one reply.
+        return { result: { type: 'effect_result', kind: 'file_complaint', ok: true, number: c.number, ...(res.original ? { mergedInto: res.original.number } : {}) }, after: [] };
       } catch (e) {
         // Refused before anything was written (validation): the citizen keeps the draft.
         if (e instanceof AppError && e.status < 500 && e.code !== 'conflict') {
@@ -65,10 +82,12 @@ export async function performEffect(deps: KfWorkerDeps, m: EntityManager, effect
       if (!c) return { result: { type: 'effect_result', kind: 'query_status', found: false }, after: [] };
       return { result: { type: 'effect_result', kind: 'query_status', found: true, status: c.status, summary: await statusSummary(m, c, env.cal) }, after: [] };
     }
+    case 'list_cases':
+      return { result: { type: 'effect_result', kind: 'list_cases', cases: await citizenCases(m, conv.externalUserId, env.cal) }, after: [] };
     case 'query_exemption': {
       try {
-        const items = await (deps.searchExemptions ?? defaultExemptionSearch)(m, effect.q);
-        return { result: { type: 'effect_result', kind: 'query_exemption', items }, after: [] };
+        const r = await (deps.searchExemptions ?? defaultExemptionSearch)(m, effect.q, effect.terms ?? [effect.q]);
+        return { result: { type: 'effect_result', kind: 'query_exemption', items: r.items, published: r.published }, after: [] };
       } catch (e) {
         deps.log.warn({ err: (e as Error).message }, 'exemption search failed');
         return { result: { type: 'effect_result', kind: 'query_exemption', ok: false }, after: [] };
@@ -79,9 +98,53 @@ export async function performEffect(deps: KfWorkerDeps, m: EntityManager, effect
       const numbers = open.filter((c) => isOpen(c.status)).map((c) => c.number);
       const who = `…${conv.externalUserId.slice(-6)}`;
       await textToOffice(m, deps.office, OFFICE.handoff(conv.openKfId, who, numbers.length ? numbers.join('、') : null), now, `kf:${row.id}`);
+      await worklist(m, 'handoff', conv, null, numbers.length ? numbers.join('、') : '', now);
       return { result: { type: 'effect_result', kind: 'handoff', ok: true }, after: [] };
     }
+    case 'forward': {
+      const who = `…${conv.externalUserId.slice(-6)}`;
+      await textToOffice(m, deps.office, CITIZEN_OFFICE.forwarded(who, effect.text), now, `kf:${row.id}`);
+      await worklist(m, 'message', conv, null, effect.text, now);
+      return { result: { type: 'effect_result', kind: 'forward', ok: true }, after: [] };
+    }
+    case 'case_message': {
+      const c = await m.findOneBy(Complaint, { number: effect.number, externalUserId: conv.externalUserId });
+      if (c) {
+        const type = effect.dissatisfied ? 'citizen_dissatisfied' : 'citizen_message';
+        await addEvent(m, c.id, { type, actor: `citizen:kf:${conv.externalUserId}`, at: now, reason: effect.text });
+        await worklist(m, effect.dissatisfied ? 'dissatisfied' : 'message', conv, c.id, effect.text, now);
+        const line = effect.dissatisfied ? CITIZEN_OFFICE.dissatisfied(c.number, effect.text) : CITIZEN_OFFICE.caseMessage(c.number, effect.text);
+        await textToOffice(m, deps.office, line, now, `kf:${row.id}`);
+        // The agency handling an open case sees what the citizen added.
+        if (!effect.dissatisfied && c.agencyCode && isOpen(c.status)) {
+          const to = await unitContacts(m, c.agencyCode);
+          if (to.length) await textToStaff(m, to, CITIZEN_OFFICE.caseMessage(c.number, effect.text), now, `kf:${row.id}`);
+        }
+      }
+      return { result: { type: 'effect_result', kind: 'case_message', ok: true }, after: [] };
+    }
   }
+}
+
+async function worklist(m: EntityManager, kind: CitizenRequestKind, conv: KfConversation, complaintId: number | null, text: string, now: Date): Promise<void> {
+  await m.insert(CitizenRequest, { kind, status: 'open', openKfId: conv.openKfId, externalUserId: conv.externalUserId, complaintId, text: text.slice(0, 2000), createdAt: now, doneAt: null, doneBy: null });
+}
+
+/** The citizen's own cases, newest first, as the flow lists them and attaches messages to them. */
+export async function citizenCases(m: EntityManager, externalUserId: string, cal: WorkingCalendar): Promise<CaseRef[]> {
+  const rows = await m.find(Complaint, {
+    select: { id: true, number: true, status: true, agencyName: true, dueAt: true, closedAt: true },
+    where: { externalUserId },
+    order: { id: 'DESC' },
+    take: 10,
+  });
+  return rows.map((c) => ({
+    number: c.number,
+    status: c.status,
+    agencyName: c.agencyName,
+    ...(c.dueAt ? { due: formatInZone(cal, c.dueAt) } : {}),
+    ...(c.closedAt ? { closedAt: c.closedAt.toISOString() } : {}),
+  }));
 }
 /**
  * Idempotency key of a chat submission: the draft (flow's draftId) and a digest of what it
@@ -92,10 +155,13 @@ export function draftKey(conv: { openKfId: string; externalUserId: string }, dra
   return `kf:${conv.openKfId}:${conv.externalUserId}:${draftId}:${digest}`.slice(0, 190);
 }
 
-/** The published exemption list: what the chat's "is a certificate still required?" finds. */
-export const defaultExemptionSearch: ExemptionSearch = async (m, q) => {
-  const rows = await searchPublished(m, q, 6);
-  return rows.map((r) => ({ serviceItem: r.serviceItem, certificate: r.certificate, method: r.method, issuerUnit: r.issuerUnit.name }));
+/** The published list : what the chat's "is a certificate still required?" finds. */
+export const defaultExemptionSearch: ExemptionSearch = async (m, q, terms) => {
+  const r = await searchPublishedTerms(m, terms.length ? terms : [q], 6);
+  return {
+    published: r.published,
+    items: r.items.map((e) => ({ serviceItem: e.serviceItem, certificate: e.certificate, method: e.method, issuerUnit: e.issuerUnit.name, handlingUnit: e.requesterUnit })),
+  };
 };
 
 /** The "办理情况" line of a status answer. */

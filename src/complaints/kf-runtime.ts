@@ -23,11 +23,12 @@ import { enqueue } from '../wecom/outbox';
 import type { KfMsgItem, KfSyncMsgRequest, KfSyncMsgResult } from '../wecom/types';
 import { WorkingCalendar } from '../calendar';
 import type { Logger } from '../logger';
-import { Agency, ConversationState, Effect, FlowInput, Reply, step } from './flow';
+import { Agency, ConversationState, Effect, FlowContext, FlowInput, Reply, step } from './flow';
+import { loadOfficeTables } from './understand-store';
 import { REF } from './model';
 import { KfWindow, flushPendingNotices, reconcileNotices } from './notify';
 import { KfSync, ensureConversation, str } from './kf-sync';
-import { Env, ExemptionSearch, performEffect } from './kf-effects';
+import { Env, ExemptionSearch, citizenCases, performEffect } from './kf-effects';
 
 // The module's index registers the callback handler from here.
 export { recordKfSyncRequest } from './kf-sync';
@@ -44,7 +45,7 @@ export interface KfWorkerDeps {
   log: Logger;
   now: () => Date;
   instanceId: string;
-  office: { chatId: string | null; robotWebhook: string | null };
+  office: { chatId: string | null; robotWebhook: string | null; phone?: string | null; hours?: string };
   searchExemptions?: ExemptionSearch;
   /** How long a claim on an account or a conversation holds (default 60 s). */
   claimMs?: number;
@@ -148,7 +149,7 @@ export class KfWorker {
     if (!mine.length) return 0;
     let processed = 0;
     try {
-      const env = { agencies: await this.agencies(), cal: await this.deps.calendar() };
+      const env: Env = { agencies: await this.agencies(), cal: await this.deps.calendar(), tables: await loadOfficeTables(ds.manager) };
       const lanes = Math.min(this.concurrency, mine.length);
       // Chunks of whole conversations, at most batchSize items each (a conversation with more
       // is a chunk of its own), spread so that every lane has work.
@@ -325,7 +326,14 @@ export class KfWorker {
     let state = parseState(conv.state);
     const replies: Reply[] = [];
     if (input) {
-      const ctx = { agencies: env.agencies };
+      const o = this.deps.office;
+      const ctx: FlowContext = {
+        agencies: env.agencies,
+        aliases: env.tables.aliases,
+        synonyms: env.tables.synonyms,
+        office: { channel: !!(o.chatId || o.robotWebhook), phone: o.phone ?? undefined, hours: o.hours },
+        cases: input.type === 'text' ? await citizenCases(m, conv.externalUserId, env.cal) : [],
+      };
       const first = step(state, input, at, ctx);
       state = first.state;
       replies.push(...first.replies);

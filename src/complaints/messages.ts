@@ -57,7 +57,7 @@ export const MENU = {
 
 export const groundMenuId = (i: number): string => `ground_${i + 1}`;
 export const agencyPickMenuId = (i: number): string => `agency_pick_${i + 1}`;
-export const EDIT_FIELDS = ['ground', 'agency', 'facts', 'request', 'name', 'phone', 'proxy'] as const;
+export const EDIT_FIELDS = ['ground', 'agency', 'facts', 'request', 'name', 'phone', 'proxy', 'certificate'] as const;
 export type EditField = (typeof EDIT_FIELDS)[number];
 export const editMenuId = (f: EditField): string => `edit_${f}`;
 export const EDIT_DONE_ID = 'edit_done';
@@ -80,6 +80,7 @@ export const EDIT_LABELS: Record<EditField, string> = {
   name: '姓名',
   phone: '联系电话',
   proxy: '本人或代他人投诉',
+  certificate: '要求提供的证明',
 };
 
 export const LABEL = {
@@ -152,7 +153,10 @@ export const T = {
     name: '第5步（共7步）：请问您的姓名？单位投诉请填写单位名称。',
     phone: '第6步（共7步）：请留下您的联系电话，方便工作人员联系您。',
     proxy: '第7步（共7步）：请问您是本人投诉，还是代他人投诉？',
-    principal: '请问您代谁投诉？请输入当事人的姓名（或单位名称）。',
+    principal: '请问您代谁投诉？请输入当事人的姓名和与您的关系。',
+    principal_phone: '请留下当事人的联系电话，方便工作人员向本人核实；回复“同上”表示用您的电话。',
+    certificate: '请问对方要求您提供的是什么证明？不清楚的话回复“不清楚”。',
+    facts_rest: '',
     agency_pick: '您是指：',
     confirm: '以上信息是否正确？确认后将提交给工作人员登记处理。',
     edit_pick: '请问要修改哪一项？',
@@ -165,10 +169,13 @@ export const T = {
     name: '例如：张三',
     phone: '例如：13812345678 或 0533-1234567',
     proxy: '请点击下方选项。',
-    principal: '例如：李四',
+    principal: '例如：王秀英，母亲',
+    principal_phone: '例如：13812345678 或 0533-1234567',
+    certificate: '例如：收入证明、居住证明、无犯罪记录证明。',
+    facts_rest: '',
     agency_pick: '请点击下方选项，也可以回复序号，或直接输入其他单位名称。',
     confirm: '请点击下方选项。',
-    edit_pick: '请点击下方选项，也可以回复序号1-7。',
+    edit_pick: '请点击下方选项，也可以回复序号1-8；要补充事情经过，直接回复“补充：……”。',
   },
   nav: NAV,
 
@@ -178,7 +185,8 @@ export const T = {
     emoji_only: '暂时看不懂表情，请用文字回复。',
     non_text: '暂时只能处理文字消息，请用文字回复。',
     stale_menu: '这个选项已经失效了，请回答当前的问题。',
-    choice: '没有对应的选项。',
+    choice: '请从下面的选项中选择。',
+    punctuation_only: '只收到了符号，请用文字回复。',
     phone_letters: '电话号码里只能有数字，请重新输入。',
     phone_invalid: '电话号码的格式不对，请重新输入。手机号是11位，固定电话请带区号。',
     name_digits: '请输入姓名，不要填电话号码或编号。',
@@ -186,6 +194,36 @@ export const T = {
   },
   tooLong: (max: number, length: number): string =>
     `内容太长了（${length}字），请精简到${max}字以内再发送。`,
+  /** Facts question when the ground is Art. 4 (4): nothing was demanded, a certificate was refused. */
+  factsRefused: '第3步（共7步）：请简要说说事情经过：什么时间、哪个单位拒绝为您开具什么证明、这个证明要拿到县外哪里用。（1000字以内）',
+  factsRefusedExample: '例如：11月20日我到派出所开亲属关系证明，要拿到外省办理继承，窗口说不再开具。',
+  prefilled: (fields: string[]): string => `已从您的消息中记下：${fields.join('，')}。最后核对时可以修改。`,
+  prefillFacts: '事情经过',
+  prefillName: (v: string): string => `姓名 ${v}`,
+  prefillPhone: (v: string): string => `电话 ${v}`,
+  prefillAgency: (v: string): string => `被投诉单位 ${v}`,
+  prefillCertificate: (v: string): string => `要求提供的证明 ${v}`,
+  prefillProxy: (rel: string): string => `代${rel}投诉`,
+  prefillGround: (label: string): string => `投诉事由 ${label}`,
+  agencyViaAlias: (typed: string, name: string): string => `“${typed}”由${name}负责，已记为被投诉单位：${name}。（如果不对，请回复“上一步”重新填写）`,
+  agencyUnknownKept: (typed: string): string =>
+    `单位名录中没有找到“${typed}”，已按您输入的名称记录。提交后联席会议办公室会确认由哪个单位办理。`,
+  phoneWhy: '留电话是为了让工作人员核实情况、告诉您办理结果，不会公开。',
+  phoneIdNumber: '您输入的像是身份证号，这里不需要身份证号。请输入手机号（11位）或带区号的固定电话。',
+  principalOf: (rel: string): string => `请问当事人（您的${rel}）叫什么名字？`,
+  principalNeedsName: '请写上当事人的姓名，例如：王秀英，母亲。',
+  sameAsMine: ['同上', '同一个', '一样', '用我的', '我的电话', '就是我的'],
+  unknownCert: ['不清楚', '不知道', '不记得', '没说', '不确定'],
+  certificateNone: '（未说明）',
+  longFactsKept: (kept: number, rest: number): string =>
+    `您写的内容较长，已保留前${kept}字作为事情经过。剩下的${rest}字要作为第二部分一并提交吗？`,
+  longFactsRestKept: '好的，剩下的内容已作为第二部分保留。',
+  longFactsRestDropped: '好的，只保留第一部分。',
+  factsSecondPart: '【第二部分】',
+  supplementAdded: '已把您补充的内容加到事情经过后面。',
+  supplementMark: '【补充】',
+  registeredMerged: (n: string, original: string): string =>
+    `您反映的问题与投诉${original}相同，已合并到${original}一并办理，办理结果会一起通知您。本次登记编号：${n}。`,
   tooShort: (min: number): string => `内容太简短了，请至少写${min}个字。`,
   factsTooShort: '内容太简短了，请写清楚什么时间、在哪里、遇到了什么情况。',
 
@@ -231,12 +269,21 @@ export const T = {
     `5. 姓名：${clip(d.name ?? '', 30)}`,
     `6. 联系电话：${d.phone ?? ''}`,
     d.proxy?.isProxy
-      ? `7. 代他人投诉，当事人：${clip(d.proxy.principalName ?? '', 30)}`
+      ? `7. 代他人投诉，当事人：${clip(d.proxy.principalName ?? '', 30)}${d.proxy.relationship ? `（${d.proxy.relationship}）` : ''}${d.proxy.principalPhone ? `，电话：${d.proxy.principalPhone}` : ''}`
       : '7. 本人投诉',
+    `8. 要求提供的证明：${d.certificate ? clip(d.certificate, 40) : '（未说明）'}`,
   ],
   summaryClipped: '（内容较长，这里只显示开头，提交时会完整保留）',
 
-  statusAsk: '请输入投诉编号，例如：TS20261126-0003。',
+  statusAsk: '请输入投诉编号，例如：TS20261126-0003。不记得编号的话，回复“我的投诉”查看您的全部投诉。',
+  casesHead: '您的投诉：',
+  caseLine: (i: number, c: { number: string; agencyName: string; statusText: string; due?: string }): string =>
+    `${i}. ${c.number}　${clip(c.agencyName, 20)}　${c.statusText}${c.due ? `　办理期限：${c.due}` : ''}`,
+  casesTail: '查看某一件的详情，请回复编号，例如：查询进度 TS20261126-0003。',
+  casesNone: '没有查到您在这里提交的投诉。如果是通过电话、窗口等其他方式投诉的，请向受理单位查询，或回复“人工服务”。',
+  caseMessageAdded: (n: string): string => `已把您的消息记入投诉${n}，办理单位和联席会议办公室都能看到。`,
+  dissatisfiedRecorded: (n: string): string =>
+    `已记录您对投诉${n}办理结果的不满意意见，并转给联席会议办公室。办公室会复核，需要时重新办理，并在这里告诉您。`,
   statusInvalid: '投诉编号的格式不对：编号以TS开头，后面是8位日期和4位序号，例如：TS20261126-0003。请重新输入。',
   statusFound: (n: string, statusText: string, summary?: string): string =>
     [`投诉编号：${n}`, `当前状态：${statusText}`, ...(summary ? [`办理情况：${clip(summary, 400)}`] : [])].join('\n'),
@@ -270,8 +317,24 @@ export const T = {
   exemptionOffer: '以上标明“已免提交”的证明，办事单位不能再要求您提供。如果仍被要求提供，您可以投诉。',
   exemptionNone: (q: string): string =>
     `没有查到与“${clip(q, 30)}”有关的免提交证明。可能名称不同，可以换个说法再查，也可以转人工服务咨询。`,
+  exemptionNoList: '免提交清单尚未发布，查不到不代表需要提供。如果办事时被要求提供证明，您可以投诉。',
+  exemptionAgain: '还可以继续输入其他证明或事项的名称查询；回复“取消”结束查询。',
+  exemptionPrefill: (cert: string): string => `好的，已为您填好：投诉事由“未按清单执行免提交”，要求提供的证明“${clip(cert, 30)}”。`,
 
   handoff: '已为您转接人工服务，工作人员会在工作时间尽快在这里回复您，请稍候。',
+  handoffOffice: (hours?: string, phone?: string): string =>
+    [
+      '已为您转接人工服务。您接下来发的消息会转给联席会议办公室的工作人员，他们会在工作时间在这里回复您。',
+      hours ? `办公时间：${hours}。` : '',
+      phone ? `着急的话可以拨打办公室电话：${phone}。` : '',
+    ].join(''),
+  handoffNobody: (hours?: string, phone?: string): string =>
+    [
+      '抱歉，这里暂时没有工作人员在线接待。',
+      phone ? `您可以在办公时间${hours ? `（${hours}）` : ''}拨打联席会议办公室电话${phone}，` : '您可以',
+      '拨打12345政务服务热线，或在这里继续办理投诉、查询。',
+    ].join(''),
+  forwarded: '已转给工作人员。',
   handoffDraftKept: '您还没填完的投诉已保存，回复“继续”可以接着填写。',
   handoffFailed: '抱歉，暂时无法转接人工服务，请稍后再试，或拨打12345政务服务热线。',
 };
@@ -345,3 +408,12 @@ export function fitReply(r: Reply): Reply {
     },
   };
 }
+
+/** What the office group (and an agency) is told about a citizen's chat. */
+export const CITIZEN_OFFICE = {
+  agencyUnmatched: (n: string, name: string): string =>
+    `投诉${n}的被投诉单位“${clip(name, 40)}”不在单位名录中，请在工作台指定办理单位（POST /api/v1/complaints/{id}/assign）。`,
+  forwarded: (who: string, content: string): string => `微信客服市民${who}（人工服务）：${clip(content, 500)}`,
+  caseMessage: (n: string, content: string): string => `投诉${n}的投诉人补充：${clip(content, 500)}`,
+  dissatisfied: (n: string, content: string): string => `投诉${n}的投诉人对办理结果不满意：${clip(content, 500)}。请复核，需要时重新办理。`,
+};

@@ -4,7 +4,7 @@
  * WeCom limits are counted in UTF-8 bytes (WECOM.md section 6), hence both helpers.
  */
 
-export type TextProblem = 'empty' | 'binary' | 'emoji_only' | 'too_short' | 'too_long';
+export type TextProblem = 'empty' | 'binary' | 'emoji_only' | 'punctuation_only' | 'too_short' | 'too_long';
 
 export type TextCheck =
   | { ok: true; value: string }
@@ -19,6 +19,8 @@ const INVISIBLE = /[\u200B-\u200F\u2060\uFEFF]/g;
 // WeChat sends its built-in faces as bracketed words, e.g. "[微笑]" or "[Smile]".
 const WECHAT_FACE = /\[[\u4e00-\u9fffA-Za-z]{1,6}\]/g;
 const MEANINGFUL = /[\p{L}\p{N}]/gu;
+const EMOJI = /\p{Extended_Pictographic}/u;
+const WECHAT_FACE_ONE = /\[[\u4e00-\u9fffA-Za-z]{1,6}\]/;
 
 export function charLength(s: string): number {
   let n = 0;
@@ -72,7 +74,8 @@ export function checkText(raw: string, opts: { min?: number; max: number }): Tex
   if (length === 0) return { ok: false, problem: 'empty', length };
   if (length > opts.max) return { ok: false, problem: 'too_long', length };
   const meaningful = meaningfulLength(value);
-  if (meaningful === 0) return { ok: false, problem: 'emoji_only', length };
+  // "???" is punctuation, not a face: only call it an emoji when there is one.
+  if (meaningful === 0) return { ok: false, problem: EMOJI.test(value) || WECHAT_FACE_ONE.test(value) ? 'emoji_only' : 'punctuation_only', length };
   if (meaningful < min) return { ok: false, problem: 'too_short', length };
   return { ok: true, value };
 }

@@ -207,3 +207,20 @@ export async function searchVersion(
   const rows = await qb.orderBy('e.entryId', 'ASC').offset(offset).limit(limit).getMany();
   return { total, items: rows.map(view) };
 }
+
+/**
+ * The chat's search (SPEC 2 Art. 12): each term alone (the citizen's words, then the list's
+ * wordings from the synonym table), entries matching more terms first. `published` is
+ * false before the first publication, so "not found" is never read as "still required".
+ */
+export async function searchPublishedTerms(ds: DataSource | EntityManager, terms: string[], limit = 6): Promise<{ items: PublishedEntryView[]; published: boolean }> {
+  const v = await latestHead(ds);
+  if (!v) return { items: [], published: false };
+  const { rows, grams } = await indexFor(ds).get(ds, v);
+  const hits = new Map<number, number>();
+  for (const t of terms.map((x) => x.trim()).filter((x) => x && x.length <= MAX_QUERY_LENGTH).slice(0, 8)) {
+    for (const i of grams.search(searchTerms(t))) hits.set(i, (hits.get(i) ?? 0) + 1);
+  }
+  const best = [...hits.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, Math.max(1, limit));
+  return { items: best.map(([i]) => view(rows[i])), published: true };
+}

@@ -1,5 +1,6 @@
 /** Art. 9: the same complaint received twice is linked to the first case, which keeps the handling. */
 import { expect } from 'chai';
+import { T } from '../../src/complaints/messages';
 import { Complaint } from '../../entities';
 import { bigrams, factsSimilarity, sameAgency } from '../../src/complaints/duplicates';
 import { CITIZEN } from '../../src/complaints/lifecycle-messages';
@@ -115,8 +116,9 @@ describe('complaints: duplicates (Art. 9)', () => {
       const first = await fileByChat(kh, 'wmTwice');
       const second = await fileByChat(kh, 'wmTwice', { phone: '13900001111', facts: '11月20日在政务服务大厅办社保转移，窗口要求去村里开居住证明！' });
       const replies = kh.sent('wmTwice');
-      expect(replies.at(-2)).to.contain(`编号：${second}`);
-      expect(replies.at(-1)).to.equal(CITIZEN.linked(second, first));
+      // "Merged into …" comes before the new number, in the same message.
+      expect(replies.at(-1)).to.equal(T.registeredMerged(second, first));
+      expect(replies.at(-1)!.indexOf(first)).to.be.lessThan(replies.at(-1)!.indexOf(second));
       const ds = kh.h.sys.dataSource;
       const b = await ds.getRepository(Complaint).findOneByOrFail({ number: second });
       const a = await ds.getRepository(Complaint).findOneByOrFail({ number: first });

@@ -10,10 +10,20 @@ function idle(): Conversation {
 }
 
 describe('complaints/flow: 查询进度', () => {
-  it('asks for the number after the menu tap, then queries a valid one', () => {
+  it('lists the citizen\'s own cases after the menu tap (number, agency, status, deadline), then queries one by number', () => {
     const c = idle();
-    c.tap('menu_status');
-    expect(c.seen).to.include(T.statusAsk);
+    const listed = c.tap('menu_status');
+    expect(listed.effects).to.deep.equal([{ kind: 'list_cases' }]);
+    c.send({
+      type: 'effect_result',
+      kind: 'list_cases',
+      cases: [
+        { number: 'TS20261126-0003', status: 'accepted', agencyName: '县人力资源和社会保障局', due: '2026-12-03 17:30' },
+        { number: 'TS20261120-0001', status: 'resolved', agencyName: '县自然资源局', closedAt: '2026-11-25T08:00:00.000Z' },
+      ],
+    });
+    expect(c.seen).to.include('TS20261126-0003').and.include('县人力资源和社会保障局').and.include('已受理').and.include('2026-12-03 17:30');
+    expect(c.seen).to.include('TS20261120-0001').and.include('县自然资源局').and.include('已办结');
     const r = c.say(' ts20261126-0003 ');
     expect(r.effects).to.deep.equal([{ kind: 'query_status', number: 'TS20261126-0003' }]);
     expect(r.replies).to.deep.equal([]);
@@ -21,25 +31,30 @@ describe('complaints/flow: 查询进度', () => {
     expect(c.seen).to.include('TS20261126-0003').and.include('已受理').and.include('已转县人社局办理');
   });
 
-  it('refuses a number in the wrong format without querying, and explains the format', () => {
+  it('says so when the citizen has no case here', () => {
     const c = idle();
-    c.tap('menu_status');
-    for (const bad of ['TS2026112-0003', '20261126-0003', 'TS20261126-00031', 'TS20261126']) {
-      const r = c.say(bad);
-      expect(r.effects, bad).to.deep.equal([]);
-      expect(c.seen, bad).to.include(T.statusInvalid);
-      expect(c.stage).to.equal('status_number');
-    }
-    expect(c.say('TS20261126-0004').effects).to.have.length(1);
+    c.say('我的投诉怎么样了');
+    expect(c.last.effects).to.deep.equal([{ kind: 'list_cases' }]);
+    c.send({ type: 'effect_result', kind: 'list_cases', cases: [] });
+    expect(c.seen).to.equal(T.casesNone);
   });
 
-  it('takes the number in the same message as the words', () => {
+  it('at the number question, anything but a number lists the cases instead of a format error', () => {
+    for (const said of ['TS2026112-0003', '不记得了，就是前几天投诉不动产那个']) {
+      const c = new Conversation(ContextMother.county(), StateMother.idle());
+      c.state = { ...(c.state as NonNullable<typeof c.state>), stage: 'status_number' };
+      const r = c.say(said);
+      expect(r.effects, said).to.deep.equal([{ kind: 'list_cases' }]);
+      expect(c.seen, said).not.to.include(T.statusInvalid).and.not.include(T.welcomeConfused);
+    }
+  });
+
+  it('takes the number in the same message as the words; without one, lists the cases', () => {
     const c = idle();
     expect(c.say('查询进度 TS20261126-0003').effects).to.deep.equal([{ kind: 'query_status', number: 'TS20261126-0003' }]);
     const d = idle();
     d.say('查询进度 123');
-    expect(d.last.effects).to.deep.equal([]);
-    expect(d.seen).to.include(T.statusInvalid);
+    expect(d.last.effects).to.deep.equal([{ kind: 'list_cases' }]);
   });
 
   it('answers not-found and not-yours with the same neutral sentence', () => {
@@ -72,7 +87,8 @@ describe('complaints/flow: 查询是否需要证明', () => {
     c.tap('menu_exemption');
     expect(c.stage).to.equal('exemption_q');
     const r = c.say('居住证明');
-    expect(r.effects).to.deep.equal([{ kind: 'query_exemption', q: '居住证明' }]);
+    expect(r.effects).to.have.length(1);
+    expect(r.effects[0]).to.deep.include({ kind: 'query_exemption', q: '居住证明', terms: ['居住证明', '居住'] });
     c.send({
       type: 'effect_result',
       kind: 'query_exemption',
@@ -99,7 +115,7 @@ describe('complaints/flow: 查询是否需要证明', () => {
   it('says when nothing was found and offers 人工服务', () => {
     const c = idle();
     c.say('查询是否需要证明 火星居住证明');
-    expect(c.last.effects).to.deep.equal([{ kind: 'query_exemption', q: '火星居住证明' }]);
+    expect(c.last.effects[0]).to.deep.include({ kind: 'query_exemption', q: '火星居住证明' });
     c.send({ type: 'effect_result', kind: 'query_exemption', items: [] });
     expect(c.seen).to.include('没有查到与“火星居住证明”有关');
     expect(menuIds(c.last.replies)).to.include('menu_human');
@@ -137,8 +153,11 @@ describe('complaints/flow: 人工服务', () => {
     const c = idle();
     const r = c.tap('menu_human');
     expect(r.effects).to.deep.equal([{ kind: 'handoff' }]);
-    expect(c.seen).to.include(T.handoff);
-    expect(c.say('我的证明的问题是这样的……').replies).to.deep.equal([]);
+    expect(c.seen).to.include(T.handoffOffice());
+    // What the citizen writes next goes to the person (office group and worklist).
+    const fwd = c.say('我的证明的问题是这样的……');
+    expect(fwd.effects).to.deep.equal([{ kind: 'forward', text: '我的证明的问题是这样的……' }]);
+    expect(c.seen).to.equal(T.forwarded);
     expect(c.send({ type: 'non_text', msgtype: 'image' }).replies).to.deep.equal([]);
     c.say('菜单');
     expect(menuIds(c.last.replies)).to.include('menu_complain');

@@ -114,7 +114,7 @@ describe('complaints/flow: silence, parking and expiry', () => {
   it('answers again once a handoff has been silent for more than 30 minutes', () => {
     const c = new Conversation();
     c.say('人工服务');
-    expect(c.say('还在吗').replies).to.deep.equal([]);
+    expect(c.say('还在吗').effects).to.deep.equal([{ kind: 'forward', text: '还在吗' }]);
     c.wait(31 * MINUTE).say('还在吗');
     expect(c.stage).to.equal('idle');
     expect(menuIds(c.last.replies)).to.include('menu_complain');

@@ -45,12 +45,14 @@ describe('complaints: bad input in the chat', () => {
     expect(await stageOf('wmEmpty')).to.equal('agency');
   });
 
-  it('a 5,000-character message: says how long it was and the limit', async () => {
+  it('a 5,000-character story: keeps the first 1,000 characters and asks about the rest', async () => {
     await toFacts('wmLong');
     const r = await kh.say('wmLong', '长'.repeat(5000));
-    expect(r[0]).to.contain(T.tooLong(1000, 5000));
+    expect(r[0]).to.contain(T.longFactsKept(1000, 4000));
     expect(Buffer.byteLength(r[0], 'utf8')).to.be.at.most(2048);
-    expect(await stageOf('wmLong')).to.equal('facts');
+    expect(await stageOf('wmLong')).to.equal('facts_rest');
+    const kept = await kh.say('wmLong', '要');
+    expect(kept[0]).to.contain(T.longFactsRestKept);
   });
 
   it('binary-looking text: asks for plain words', async () => {

@@ -129,11 +129,13 @@ export async function fileByChat(kh: KfHarness, ext: string, over: Partial<ChatD
   if (d.principal) {
     await kh.say(ext, '代他人投诉', 'proxy_other');
     await kh.say(ext, d.principal);
+    await kh.say(ext, '同上');
   } else {
     await kh.say(ext, '本人', 'proxy_self');
   }
   const replies = await kh.say(ext, '确认提交', 'confirm_submit');
-  const m = /TS\d{8}-\d{4}/.exec(replies.join('\n'));
+  // The new number follows "编号："; a duplicate's reply names the case it was merged into first.
+  const m = /编号：(TS\d{8}-\d{4})/.exec(replies.join('\n'));
   if (!m) throw new Error(`no case number in ${JSON.stringify(replies)}`);
-  return m[0];
+  return m[1];
 }

@@ -1,13 +1,12 @@
-import { matchAgency } from '../agency-match';
-import { normaliseName, normaliseName as normWord } from '../../directory/names';
-import { GROUND_LABELS, LABEL, menu, MENU, Reply, T, welcome, WORDS } from '../messages';
-import { checkText, hasLetters, normalizePhone } from '../validate';
+import { GROUND_LABELS, LABEL, menu, MENU, Reply, T, welcome } from '../messages';
+import { answerAgency, answerAgencyPick, answerCertificate, answerConfirm, answerEditPick, answerFacts, answerFactsRest, answerFreeText, answerGround, answerName, answerPhone, answerProxy } from './answers';
 
 import { GROUND_CODES, GroundCode, TEXT_LIMITS } from '../model';
-import { MAX_SUGGESTIONS, ComplaintStage, ComplaintDraft, ComplaintSubmission, ConversationState, FlowContext, TextInput, Turn, say, NonText, isComplaintStage } from './types';
-import { command, parseGround, parseEditField, stageAcceptsMenu } from './commands';
-import { ask, stepNumber, problemText, choiceProblem } from './questions';
+import { ComplaintStage, ComplaintDraft, ComplaintSubmission, ConversationState, FlowContext, TextInput, Turn, say, NonText, isComplaintStage } from './types';
+import { command, stageAcceptsMenu } from './commands';
+import { ask, stepNumber } from './questions';
 import { handoff } from './index';
+import { PARK_OPTIONS, certificateFrom, isCompleteStage, needsCertificate, pick, prefillDraft, read, spokenCommand } from './understood';
 
 /** The complaint draft: parking, the questions in order, answers, 上一步 / 不变 / 修改, submit. */
 
@@ -31,10 +30,17 @@ export function parkMenu(s: ConversationState, pre: string[], problem?: string):
   );
 }
 
-export function onParked(s: ConversationState, input: TextInput | NonText, now: Date): Turn {
+export function onParked(s: ConversationState, input: TextInput | NonText, now: Date, ctx: FlowContext): Turn {
   if (input.type === 'non_text') return say(parkMenu(s, [], T.problems.non_text));
-  const c = command(input, false);
-  switch (c?.cmd) {
+  let cmd = command(input, false)?.cmd;
+  let repeat: string | undefined;
+  if (!cmd && !input.menuId) {
+    const o = pick(input.content, PARK_OPTIONS);
+    if (o.kind === 'picked') cmd = o.id === MENU.parkContinue ? 'continue' : o.id === MENU.parkRestart ? 'restart' : 'cancel';
+    else if (o.kind === 'command') cmd = o.command;
+    else if (o.kind === 'repeat') repeat = o.reply;
+  }
+  switch (cmd) {
     case 'continue':
       return resume(s);
     case 'restart':
@@ -42,9 +48,9 @@ export function onParked(s: ConversationState, input: TextInput | NonText, now: 
     case 'cancel':
       return cancel(s);
     case 'human':
-      return handoff(s);
+      return handoff(s, ctx);
     default:
-      return say(parkMenu(s, [], T.problems.choice));
+      return say(parkMenu(s, [], repeat ?? T.problems.choice));
   }
 }
 
@@ -67,7 +73,23 @@ export function startComplaint(s: ConversationState, now: Date, pre: string[], g
   s.resumeStage = undefined;
   s.candidates = undefined;
   s.agencyInput = undefined;
+  s.prefilled = undefined;
+  s.factsRest = undefined;
   return say(...ask(s, { pre: [...pre, ...(ground ? [T.groundPreset(GROUND_LABELS[ground])] : [])] }));
+}
+
+/** A complaint begun by a whole sentence: what it says is kept, and only the rest is asked. */
+export function startFromSentence(s: ConversationState, now: Date, pre: string[], raw: string, ctx: FlowContext, ground?: GroundCode): Turn {
+  startComplaint(s, now, [], ground);
+  const u = read(s, raw, ctx, 'any');
+  const kept = prefillDraft(s, raw, u);
+  if (kept.length === 0) {
+    s.prefilled = undefined;
+    return say(...ask(s, { pre: [...pre, ...(ground ? [T.groundPreset(GROUND_LABELS[ground])] : [])] }));
+  }
+  s.history = [];
+  s.stage = s.factsRest ? 'facts_rest' : nextUnanswered(s.draft);
+  return say(...ask(s, { pre: [...pre, T.prefilled(kept)] }));
 }
 
 export function cancel(s: ConversationState): Turn {
@@ -85,11 +107,19 @@ export function clearDraft(s: ConversationState): void {
   s.resumeStage = undefined;
   s.candidates = undefined;
   s.agencyInput = undefined;
+  s.prefilled = undefined;
+  s.factsRest = undefined;
 }
 
 export function onDraft(s: ConversationState, input: TextInput | NonText, now: Date, ctx: FlowContext): Turn {
   if (input.type === 'non_text') return reask(s, T.problems.non_text);
-  const c = command(input, false);
+  let c = command(input, false);
+  if (!c && !input.menuId) {
+    const u = read(s, input.content, ctx);
+    const spoken = spokenCommand(u);
+    if (spoken) c = { cmd: spoken };
+    else if (u.intent === 'supplement' && u.fields.supplement && (isCompleteStage(s.stage) || (s.stage === 'facts' && s.editing))) return supplement(s, u.fields.supplement);
+  }
   if (c) {
     switch (c.cmd) {
       case 'cancel':
@@ -99,7 +129,7 @@ export function onDraft(s: ConversationState, input: TextInput | NonText, now: D
       case 'back':
         return back(s);
       case 'human':
-        return handoff(s);
+        return handoff(s, ctx);
       case 'keep':
         return keep(s);
       case 'complain':
@@ -112,13 +142,17 @@ export function onDraft(s: ConversationState, input: TextInput | NonText, now: D
   if (input.menuId && !stageAcceptsMenu(s.stage, input.menuId)) return reask(s, T.problems.stale_menu);
   switch (s.stage as ComplaintStage) {
     case 'ground':
-      return answerGround(s, input);
+      return answerGround(s, input, now, ctx);
     case 'agency':
       return answerAgency(s, input, ctx);
     case 'agency_pick':
-      return answerAgencyPick(s, input, ctx);
+      return answerAgencyPick(s, input, now, ctx);
     case 'facts':
-      return answerFreeText(s, input, 'facts');
+      return answerFacts(s, input);
+    case 'facts_rest':
+      return answerFactsRest(s, input);
+    case 'certificate':
+      return answerCertificate(s, input);
     case 'request':
       return answerFreeText(s, input, 'request');
     case 'name':
@@ -126,14 +160,25 @@ export function onDraft(s: ConversationState, input: TextInput | NonText, now: D
     case 'principal':
       return answerName(s, input, 'principal');
     case 'phone':
-      return answerPhone(s, input);
+      return answerPhone(s, input, 'phone');
+    case 'principal_phone':
+      return answerPhone(s, input, 'principal_phone');
     case 'proxy':
-      return answerProxy(s, input);
+      return answerProxy(s, input, now, ctx);
     case 'confirm':
-      return answerConfirm(s, input);
+      return answerConfirm(s, input, now, ctx);
     case 'edit_pick':
-      return answerEditPick(s, input);
+      return answerEditPick(s, input, now, ctx);
   }
+}
+
+/** "补充一下，……": added to the facts, never replacing them. */
+export function supplement(s: ConversationState, extra: string): Turn {
+  const d = s.draft;
+  d.facts = d.facts ? `${d.facts}\n${T.supplementMark}${extra}` : extra;
+  if (d.certificate === undefined) d.certificate = certificateFrom(extra);
+  goTo(s, 'confirm');
+  return say(...ask(s, { pre: [T.supplementAdded] }));
 }
 
 export function reask(s: ConversationState, problem?: string): Turn {
@@ -145,7 +190,7 @@ export function goTo(s: ConversationState, next: ComplaintStage): void {
   if (next === 'confirm') {
     s.history = canonicalPath(s.draft);
     s.editing = undefined;
-  } else if (isComplaintStage(s.stage) && s.stage !== 'agency_pick') {
+  } else if (isComplaintStage(s.stage) && s.stage !== 'agency_pick' && s.stage !== 'facts_rest') {
     s.history.push(s.stage);
   }
   if (s.stage === 'agency_pick' && next !== 'agency_pick') {
@@ -157,14 +202,26 @@ export function goTo(s: ConversationState, next: ComplaintStage): void {
 
 /** After a field is answered: the next question, or the summary when editing one field. */
 export function proceed(s: ConversationState, linearNext: ComplaintStage, pre: string[] = []): Turn {
-  goTo(s, s.editing ? 'confirm' : linearNext);
+  // A pre-filled draft skips what the first message already said.
+  goTo(s, s.editing ? 'confirm' : s.prefilled ? nextUnanswered(s.draft) : linearNext);
   return say(...ask(s, { pre }));
 }
 
 export function canonicalPath(d: ComplaintDraft): ComplaintStage[] {
-  const path: ComplaintStage[] = ['ground', 'agency', 'facts', 'request', 'name', 'phone', 'proxy'];
-  if (d.proxy?.isProxy) path.push('principal');
+  const path: ComplaintStage[] = ['ground', 'agency', 'facts'];
+  if (needsCertificate(d)) path.push('certificate');
+  path.push('request', 'name', 'phone', 'proxy');
+  if (d.proxy?.isProxy) path.push('principal', 'principal_phone');
   return path;
+}
+
+export function nextUnanswered(d: ComplaintDraft): ComplaintStage {
+  return canonicalPath(d).find((st) => !answered(d, st)) ?? 'confirm';
+}
+
+/** The question after the facts: the certificate when it matters and is not known yet. */
+export function afterFacts(s: ConversationState): ComplaintStage {
+  return needsCertificate(s.draft) && s.draft.certificate === undefined ? 'certificate' : 'request';
 }
 
 export function back(s: ConversationState): Turn {
@@ -186,7 +243,10 @@ export function keep(s: ConversationState): Turn {
     case 'agency':
       return d.agencyText ? proceed(s, 'facts') : reask(s);
     case 'facts':
-      return d.facts ? proceed(s, 'request') : reask(s);
+      if (d.facts && d.certificate === undefined) d.certificate = certificateFrom(d.facts);
+      return d.facts ? proceed(s, afterFacts(s)) : reask(s);
+    case 'certificate':
+      return d.certificate !== undefined ? proceed(s, 'request') : reask(s);
     case 'request':
       return d.request ? proceed(s, 'name') : reask(s);
     case 'name':
@@ -198,171 +258,35 @@ export function keep(s: ConversationState): Turn {
       goTo(s, d.proxy.isProxy ? 'principal' : 'confirm');
       return say(...ask(s));
     case 'principal':
-      return d.proxy?.principalName ? proceed(s, 'confirm') : reask(s);
+      return d.proxy?.principalName ? proceed(s, 'principal_phone') : reask(s);
+    case 'principal_phone':
+      return d.proxy?.principalPhone ? proceed(s, 'confirm') : reask(s);
     default:
       return reask(s);
   }
 }
 
-export function answerGround(s: ConversationState, input: TextInput): Turn {
-  const idx = parseGround(input);
-  if (idx === null) return reask(s, choiceProblem(input));
-  const ground = GROUND_CODES[idx];
-  s.draft.ground = ground;
-  return proceed(s, 'agency', [T.groundChosen(GROUND_LABELS[ground])]);
-}
-
-export function answerAgency(s: ConversationState, input: TextInput, ctx: FlowContext): Turn {
-  const { min, max } = TEXT_LIMITS.agency;
-  const check = checkText(input.content, { min, max });
-  if (!check.ok) return reask(s, problemText(check.problem, max, check.length, min));
-  return chooseAgency(s, check.value, ctx);
-}
-
-export function chooseAgency(s: ConversationState, typed: string, ctx: FlowContext): Turn {
-  const m = matchAgency(typed, ctx.agencies, MAX_SUGGESTIONS);
-  if (m.kind === 'exact' || m.kind === 'one') {
-    const [a] = m.candidates;
-    s.draft.agencyCode = a.code;
-    s.draft.agencyText = a.name;
-    return proceed(s, 'facts', [T.agencyMatched(a.name)]);
-  }
-  if (m.kind === 'several') {
-    goTo(s, 'agency_pick');
-    s.candidates = m.candidates.map((c) => ({ code: c.code, name: c.name }));
-    s.agencyInput = typed;
-    return say(...ask(s));
-  }
-  return recordAgencyAsTyped(s, typed, T.agencyAsTyped(typed));
-}
-
-export function recordAgencyAsTyped(s: ConversationState, typed: string, notice: string): Turn {
-  s.draft.agencyCode = null;
-  s.draft.agencyText = typed;
-  return proceed(s, 'facts', [notice]);
-}
-
-export function answerAgencyPick(s: ConversationState, input: TextInput, ctx: FlowContext): Turn {
-  const candidates = s.candidates ?? [];
-  const typed = s.agencyInput ?? '';
-  const pick = (i: number): Turn => {
-    const a = candidates[i];
-    s.draft.agencyCode = a.code;
-    s.draft.agencyText = a.name;
-    return proceed(s, 'facts', [T.agencyPicked(a.name)]);
-  };
-  if (input.menuId) {
-    if (input.menuId === MENU.agencyNone) return recordAgencyAsTyped(s, typed, T.agencyKeptAsTyped(typed));
-    const i = Number(/^agency_pick_(\d+)$/.exec(input.menuId)?.[1]) - 1;
-    return i >= 0 && i < candidates.length ? pick(i) : reask(s, T.problems.stale_menu);
-  }
-  const w = normWord(input.content);
-  if (/^\d+$/.test(w)) {
-    const i = Number(w) - 1;
-    return i >= 0 && i < candidates.length ? pick(i) : reask(s, T.problems.choice);
-  }
-  const byName = candidates.findIndex((c) => normaliseName(c.name) === normaliseName(input.content));
-  if (byName >= 0) return pick(byName);
-  if (WORDS.agencyNone.includes(w)) return recordAgencyAsTyped(s, typed, T.agencyKeptAsTyped(typed));
-  // Anything else is a new wording of the unit's name.
-  return answerAgency(s, input, ctx);
-}
-
-export function answerFreeText(s: ConversationState, input: TextInput, field: 'facts' | 'request'): Turn {
-  const { min, max } = TEXT_LIMITS[field];
-  const check = checkText(input.content, { min, max });
-  if (!check.ok) {
-    const problem =
-      check.problem === 'too_short' && field === 'facts'
-        ? T.factsTooShort
-        : problemText(check.problem, max, check.length, min);
-    return reask(s, problem);
-  }
-  s.draft[field] = check.value;
-  return proceed(s, field === 'facts' ? 'request' : 'name');
-}
-
-export function answerName(s: ConversationState, input: TextInput, field: 'name' | 'principal'): Turn {
-  const { min, max } = TEXT_LIMITS[field];
-  const check = checkText(input.content, { min, max });
-  if (!check.ok) return reask(s, problemText(check.problem, max, check.length, min));
-  if ((check.value.match(/\d/g) ?? []).length >= 5) return reask(s, T.problems.name_digits);
-  if (field === 'name') {
-    s.draft.name = check.value;
-    return proceed(s, 'phone');
-  }
-  s.draft.proxy = { isProxy: true, principalName: check.value };
-  goTo(s, 'confirm');
-  return say(...ask(s));
-}
-
-export function answerPhone(s: ConversationState, input: TextInput): Turn {
-  const check = checkText(input.content, { max: 40 });
-  if (!check.ok && check.problem !== 'too_long') return reask(s, problemText(check.problem, 40, check.length));
-  if (hasLetters(input.content)) return reask(s, T.problems.phone_letters);
-  const phone = check.ok ? normalizePhone(check.value) : null;
-  if (!phone) return reask(s, T.problems.phone_invalid);
-  s.draft.phone = phone;
-  return proceed(s, 'proxy');
-}
-
-export function answerProxy(s: ConversationState, input: TextInput): Turn {
-  const w = normWord(input.content);
-  const self = input.menuId === MENU.proxySelf || (!input.menuId && WORDS.proxySelf.includes(w));
-  const other = input.menuId === MENU.proxyOther || (!input.menuId && WORDS.proxyOther.includes(w));
-  if (self) {
-    s.draft.proxy = { isProxy: false };
-    goTo(s, 'confirm');
-    return say(...ask(s));
-  }
-  if (other) {
-    s.draft.proxy = { isProxy: true, principalName: s.draft.proxy?.principalName };
-    goTo(s, 'principal');
-    return say(...ask(s));
-  }
-  return reask(s, choiceProblem(input));
-}
-
-export function answerConfirm(s: ConversationState, input: TextInput): Turn {
-  const w = normWord(input.content);
-  if (input.menuId === MENU.confirmSubmit || (!input.menuId && WORDS.confirmSubmit.includes(w))) return submit(s);
-  if (input.menuId === MENU.confirmEdit || (!input.menuId && WORDS.confirmEdit.includes(w))) {
-    goTo(s, 'edit_pick');
-    return say(...ask(s));
-  }
-  return say(...ask(s, { problem: choiceProblem(input) }));
-}
-
-export function answerEditPick(s: ConversationState, input: TextInput): Turn {
-  const field = parseEditField(input);
-  if (field === 'done') {
-    goTo(s, 'confirm');
-    return say(...ask(s));
-  }
-  if (!field) return reask(s, choiceProblem(input));
-  goTo(s, field);
-  s.editing = true;
-  return say(...ask(s, { showPrevious: true }));
-}
-
 export function submit(s: ConversationState): Turn {
   const d = s.draft;
-  const missing = canonicalPath(d).find((st) => !answered(d, st));
+  // The certificate is asked for when it matters, but a draft without it can still be filed.
+  const missing = canonicalPath(d).find((st) => st !== 'certificate' && !answered(d, st));
   if (missing || !d.ground || !d.agencyText || !d.facts || !d.request || !d.name || !d.phone || !d.proxy) {
-    // Unreachable through the conversation; a hand-edited state is sent back to the gap.
+    // A hand-edited or pre-filled state is sent back to the gap.
     s.history = [];
     s.stage = missing ?? 'ground';
     return reask(s);
   }
+  const p = d.proxy;
   const draft: ComplaintSubmission = {
     ground: d.ground,
     agencyCode: d.agencyCode ?? null,
     agencyText: d.agencyText,
     facts: d.facts,
+    certificate: d.certificate || null,
     request: d.request,
     name: d.name,
     phone: d.phone,
-    proxy: d.proxy.isProxy ? { isProxy: true, principalName: d.proxy.principalName } : { isProxy: false },
+    proxy: p.isProxy ? JSON.parse(JSON.stringify({ isProxy: true, principalName: p.principalName, relationship: p.relationship, principalPhone: p.principalPhone })) : { isProxy: false },
   };
   s.stage = 'submitting';
   s.pending = { kind: 'file_complaint' };
@@ -377,6 +301,8 @@ export function answered(d: ComplaintDraft, st: ComplaintStage): boolean {
       return !!d.agencyText;
     case 'facts':
       return !!d.facts;
+    case 'certificate':
+      return d.certificate !== undefined;
     case 'request':
       return !!d.request;
     case 'name':
@@ -387,6 +313,8 @@ export function answered(d: ComplaintDraft, st: ComplaintStage): boolean {
       return !!d.proxy;
     case 'principal':
       return !!d.proxy?.principalName;
+    case 'principal_phone':
+      return !!d.proxy?.principalPhone;
     default:
       return true;
   }

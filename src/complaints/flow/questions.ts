@@ -3,6 +3,7 @@ import { charLength, checkText, TextProblem } from '../validate';
 
 import { GROUND_CODES } from '../model';
 import { ComplaintStage, ConversationState, TextInput } from './types';
+import { REST_OPTIONS } from './understood';
 
 /** The current question, asked again with what was wrong, and its step number. */
 
@@ -31,15 +32,30 @@ export function ask(s: ConversationState, opts: AskOptions = {}): Reply[] {
         ),
       ];
     }
-    case 'agency':
     case 'facts':
+      if (d.ground === 'refuses_certificate_outside_county') {
+        // Art. 4 (4): nothing was demanded of the citizen; a certificate was refused.
+        const value = previousValue(s, s.stage);
+        return [text(...pre, T.factsRefused, T.factsRefusedExample, opts.showPrevious && value ? T.previousText(value) : undefined, T.nav)];
+      }
+    // falls through
+    case 'agency':
+    case 'certificate':
     case 'request':
     case 'name':
     case 'phone':
-    case 'principal': {
+    case 'principal':
+    case 'principal_phone': {
       const value = previousValue(s, s.stage);
       const prev = opts.showPrevious && value ? T.previousText(value) : undefined;
-      return [text(...pre, Q[s.stage], EX[s.stage], prev, T.nav)];
+      const principal = s.stage === 'principal' && d.proxy?.relationship ? T.principalOf(d.proxy.relationship) : Q[s.stage];
+      const why = s.stage === 'phone' ? T.phoneWhy : undefined;
+      return [text(...pre, principal, why, EX[s.stage], prev, T.nav)];
+    }
+    case 'facts_rest': {
+      const kept = charLength(d.facts ?? '');
+      const rest = charLength(s.factsRest ?? '');
+      return [menu([...pre, T.longFactsKept(kept, rest)], REST_OPTIONS.map((o): [string, string] => [o.id, o.label]), T.nav)];
     }
     case 'agency_pick': {
       const items: Array<[string, string]> = (s.candidates ?? []).map((c, i) => [agencyPickMenuId(i), c.name]);
@@ -109,7 +125,11 @@ export function previousValue(s: ConversationState, stage: ComplaintStage): stri
     case 'phone':
       return d[stage];
     case 'principal':
-      return d.proxy?.principalName;
+      return d.proxy?.principalName && [d.proxy.principalName, d.proxy.relationship].filter(Boolean).join('，');
+    case 'principal_phone':
+      return d.proxy?.principalPhone;
+    case 'certificate':
+      return d.certificate || undefined;
     default:
       return undefined;
   }
@@ -121,11 +141,14 @@ export function stepNumber(stage: ComplaintStage): number {
     agency: 2,
     agency_pick: 2,
     facts: 3,
+    facts_rest: 3,
+    certificate: 3,
     request: 4,
     name: 5,
     phone: 6,
     proxy: 7,
     principal: 7,
+    principal_phone: 7,
     confirm: 7,
     edit_pick: 7,
   };

@@ -1,5 +1,6 @@
 import { Agency } from '../agency-match';
 import { Reply } from '../messages';
+import type { AliasTable, SynonymTable } from '../understand';
 
 import { GroundCode } from '../model';
 
@@ -20,11 +21,14 @@ export const COMPLAINT_STAGES = [
   'agency',
   'agency_pick',
   'facts',
+  'facts_rest',
+  'certificate',
   'request',
   'name',
   'phone',
   'proxy',
   'principal',
+  'principal_phone',
   'confirm',
   'edit_pick',
 ] as const;
@@ -34,6 +38,10 @@ export type Stage = 'idle' | ComplaintStage | 'submitting' | 'status_number' | '
 export interface ProxyInfo {
   isProxy: boolean;
   principalName?: string;
+  /** How the principal is related to the citizen (母亲, 亲属 ...). */
+  relationship?: string;
+  /** Canonical phone of the principal (Art. 6: the person concerned can be reached). */
+  principalPhone?: string;
 }
 
 /** What has been answered so far. */
@@ -44,6 +52,8 @@ export interface ComplaintDraft {
   /** The unit's directory name when matched, otherwise the name as the citizen typed it. */
   agencyText?: string;
   facts?: string;
+  /** Art. 5 "what is asked": the certificate demanded (or refused); '' when the citizen does not know. */
+  certificate?: string;
   request?: string;
   name?: string;
   /** Canonical form from normalizePhone. */
@@ -57,6 +67,7 @@ export interface ComplaintSubmission {
   agencyCode: string | null;
   agencyText: string;
   facts: string;
+  certificate: string | null;
   request: string;
   name: string;
   phone: string;
@@ -66,8 +77,20 @@ export interface ComplaintSubmission {
 export type Pending =
   | { kind: 'file_complaint' }
   | { kind: 'query_status'; number: string }
+  | { kind: 'list_cases' }
   | { kind: 'query_exemption'; q: string }
   | { kind: 'handoff' };
+
+/** The citizen's own cases, as the runtime knows them (for status lists and follow-ups). */
+export interface CaseRef {
+  number: string;
+  status: string;
+  agencyName: string;
+  /** Office-local text of the deadline, when one runs. */
+  due?: string;
+  /** ISO; when the case closed, for "recently closed". */
+  closedAt?: string;
+}
 
 /** JSON-serialisable; store it as is. */
 export interface ConversationState {
@@ -93,10 +116,29 @@ export interface ConversationState {
   resumeStage?: ComplaintStage;
   /** The effect whose result is awaited. */
   pending?: Pending;
+  /** The draft was pre-filled from a whole message: questions already answered are skipped. */
+  prefilled?: boolean;
+  /** The part of an over-long story beyond the first part, while the citizen decides on it. */
+  factsRest?: string;
+  /** The last exemption answer's first exempt entry, for 我要投诉 from the result. */
+  lastExemption?: { certificate: string; agencyCode?: string | null; agencyName?: string };
+}
+
+export interface OfficeContact {
+  /** Someone at the office receives what the citizen writes (office group configured). */
+  channel: boolean;
+  phone?: string;
+  hours?: string;
 }
 
 export interface FlowContext {
   agencies: Agency[];
+  /** The office's alias and synonym tables, over the defaults. */
+  aliases?: AliasTable;
+  synonyms?: SynonymTable;
+  office?: OfficeContact;
+  /** The citizen's own cases, newest first. */
+  cases?: CaseRef[];
 }
 
 export interface ExemptionItem {
@@ -105,15 +147,19 @@ export interface ExemptionItem {
   /** `sharing` | `commitment` | `verification` | `other` (SPEC section 2, Art. 3). */
   method: string;
   issuerUnit?: string;
+  /** The unit that handles the service (and so may not ask for the certificate). */
+  handlingUnit?: { code: string; name: string };
 }
 
 export type TextInput = { type: 'text'; content: string; menuId?: string };
 
 export type EffectResultInput =
-  | { type: 'effect_result'; kind: 'file_complaint'; ok: true; number: string }
+  | { type: 'effect_result'; kind: 'file_complaint'; ok: true; number: string; mergedInto?: string }
   | { type: 'effect_result'; kind: 'query_status'; ok?: true; found: boolean; status?: string; summary?: string }
-  | { type: 'effect_result'; kind: 'query_exemption'; ok?: true; items: ExemptionItem[] }
+  | { type: 'effect_result'; kind: 'list_cases'; ok?: true; cases: CaseRef[] }
+  | { type: 'effect_result'; kind: 'query_exemption'; ok?: true; items: ExemptionItem[]; published?: boolean }
   | { type: 'effect_result'; kind: 'handoff'; ok: true }
+  | { type: 'effect_result'; kind: 'forward' | 'case_message'; ok: true }
   | { type: 'effect_result'; kind: EffectKind; ok: false; reason?: string };
 
 export type FlowInput =
@@ -126,8 +172,13 @@ export type FlowInput =
 export type Effect =
   | { kind: 'file_complaint'; draft: ComplaintSubmission; draftId: string }
   | { kind: 'query_status'; number: string }
-  | { kind: 'query_exemption'; q: string }
-  | { kind: 'handoff' };
+  | { kind: 'list_cases' }
+  | { kind: 'query_exemption'; q: string; terms?: string[] }
+  | { kind: 'handoff' }
+  /** A message for the person who took over (office group and worklist). */
+  | { kind: 'forward'; text: string }
+  /** A message about one of the citizen's cases: an event on it, seen by the agency and the office. */
+  | { kind: 'case_message'; number: string; text: string; dissatisfied: boolean };
 export type EffectKind = Effect['kind'];
 
 export interface StepResult {

@@ -55,7 +55,9 @@ export const AgencyMother = {
 };
 
 export const ContextMother = {
-  county: (agencies: Agency[] = AgencyMother.county()): FlowContext => ({ agencies }),
+  county: (agencies: Agency[] = AgencyMother.county()): FlowContext => ({ agencies, office: { channel: true } }),
+  /** No office group configured: nobody would read a hand-off. */
+  noOffice: (agencies: Agency[] = AgencyMother.county()): FlowContext => ({ agencies, office: { channel: false, phone: '0533-3141234', hours: '工作日8:30-12:00、13:30-17:30' } }),
 };
 
 export const DraftMother = {
@@ -65,6 +67,7 @@ export const DraftMother = {
     agencyCode: 'HRSS',
     agencyText: '县人力资源和社会保障局',
     facts: '11月20日在政务服务大厅办理社保转移，窗口要求我回村里开居住证明。',
+    certificate: '居住证明',
     request: '希望不再要求这个证明，尽快办理。',
     name: '张三',
     phone: '13812345678',
@@ -91,7 +94,7 @@ export const StateMother = {
       history.push(st);
       if (st === 'ground') draft.ground = full.ground;
       if (st === 'agency') Object.assign(draft, { agencyCode: full.agencyCode, agencyText: full.agencyText });
-      if (st === 'facts') draft.facts = full.facts;
+      if (st === 'facts') Object.assign(draft, { facts: full.facts, certificate: full.certificate });
       if (st === 'request') draft.request = full.request;
       if (st === 'name') draft.name = full.name;
       if (st === 'phone') draft.phone = full.phone;
@@ -216,6 +219,7 @@ export function fillUpToConfirm(c: Conversation, draft: ComplaintDraft = DraftMo
   if (draft.proxy?.isProxy) {
     c.tap('proxy_other');
     c.say(draft.proxy.principalName ?? '');
+    c.say(draft.proxy.principalPhone ?? '同上');
   } else {
     c.tap('proxy_self');
   }
