@@ -4,7 +4,8 @@ import { inTransaction, isUniqueViolation } from '../db/tx';
 import { formatInZone, inOfficeHours, parseInstant } from '../calendar';
 import { enqueue } from '../wecom/outbox';
 import { REMINDER_TEXT_REF, queueGroupMarkdown, queueText } from '../wecom/notices';
-import { presentOfficeMembers, unitLiaisons } from '../directory/who';
+import { presentOfficeMembers } from '../directory/who';
+import { meetingRecipients } from './members';
 import { JobDeps } from '../module';
 import { Line, claimOnce, isClaimed } from '../scheduler';
 import { meetingReminderCard } from '../../cards/meeting.card';
@@ -47,9 +48,9 @@ export async function meetingReminders(d: JobDeps, now: Date): Promise<Line[]> {
         const units = await m.getRepository(JointMeetingUnit).find({ where: { meetingId: meeting.id }, order: { unitCode: 'ASC' } });
         const told: string[] = [];
         for (const u of units) {
-          for (const s of await unitLiaisons(m, u.unitCode, cal.localDate(now))) {
-            await enqueue(m, { channel: 'message', payload: { touser: s.userid, msgtype: 'template_card', template_card: card }, refType: REF.reminder, refId: String(meeting.id), dedupeKey: `${key}:${s.userid}`, now });
-            told.push(s.userid);
+          for (const userid of await meetingRecipients(m, u.unitCode, cal.localDate(now))) {
+            await enqueue(m, { channel: 'message', payload: { touser: userid, msgtype: 'template_card', template_card: card }, refType: REF.reminder, refId: String(meeting.id), dedupeKey: `${key}:${userid}`, now });
+            told.push(userid);
           }
           await m.getRepository(JointMeetingUnit).update({ id: u.id }, { remindedAt: now });
         }
