@@ -28,7 +28,7 @@ const DESC: Record<CaseStep, string> = { opened: CARD.opened, decided: CARD.deci
 export function caseButtons(v: CaseCardView): Array<{ text: string; key: string }> {
   const live = v.status === 'open' || v.status === 'decided';
   const buttons: Array<{ text: string; key: string }> = [];
-  if (v.status === 'decided' && v.appealState !== 'pending' && v.appealState === null) buttons.push({ text: CARD.appealButton, key: cardKey('acc_appeal', v.id) });
+  if (v.status === 'decided' && v.appealState === null) buttons.push({ text: CARD.appealButton, key: cardKey('acc_appeal', v.id) });
   if (live && v.exemptionState !== 'applied' && v.exemptionState !== 'rejected') buttons.push({ text: CARD.exemptButton, key: cardKey('acc_exempt', v.id) });
   if (!buttons.length) buttons.push({ text: CARD.okButton, key: cardKey('acc_ok', v.id) });
   return buttons;

@@ -1,7 +1,7 @@
 import { AccountabilityCase } from '../../entities';
 import { CallbackDispatcher, CardEvent, HandlerContext } from '../wecom/dispatcher';
 import { ask, askText, close, conversationOf } from '../conversation';
-import { enqueue } from '../wecom/outbox';
+import { greyCard } from '../wecom/messaging';
 import { isAppError } from '../errors';
 import { EXEMPTION_GROUNDS } from './codes';
 import { CARD, EXEMPTION_LABEL, REFUSAL, TEXT } from './messages';
@@ -55,7 +55,7 @@ export function registerAccountabilityHandlers(dispatcher: CallbackDispatcher): 
   });
 
   dispatcher.onCardAction('acc_ok', async (e, hc) => {
-    await enqueue(hc.manager, { channel: 'update_card', payload: { userids: [e.from], response_code: e.responseCode, button: { replace_name: CARD.seen } }, refType: 'accountability_card_update', refId: e.taskId, now: hc.now });
+    await greyCard(hc.manager, [e.from], e.responseCode, CARD.seen, hc.now, { refType: 'accountability_card_update', refId: e.taskId });
   });
 
   conversation.answers(MODULE, {

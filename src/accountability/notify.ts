@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { AccountabilityCase, Staff, Unit } from '../../entities';
-import { enqueue } from '../wecom/outbox';
+import { sendCard, sendText } from '../wecom/messaging';
 import { CaseCardView, CaseStep, caseStepCard } from '../../cards/accountability.card';
 
 export const REF = { card: 'accountability_card', text: 'accountability_text' } as const;
@@ -31,9 +31,9 @@ export async function tellPerson(m: EntityManager, c: AccountabilityCase, step: 
   if (!(await m.getRepository(Staff).findOneBy({ userid: c.personUserid }))) return;
   const taskId = `acc${c.id}_${step}_${c.version}`;
   const card = caseStepCard(await caseCardView(m, c), step, taskId, now);
-  await enqueue(m, { channel: 'message', payload: { touser: c.personUserid, msgtype: 'template_card', template_card: card }, refType: REF.card, refId: taskId, dedupeKey: `acc-card:${taskId}`, now });
+  await sendCard(m, c.personUserid, card, now, { refType: REF.card, refId: taskId, dedupeKey: `acc-card:${taskId}` });
 }
 
 export async function textTo(m: EntityManager, to: string, content: string, now: Date, key: string): Promise<void> {
-  await enqueue(m, { channel: 'message', payload: { touser: to, msgtype: 'text', text: { content } }, refType: REF.text, refId: key.slice(0, 60), dedupeKey: `acc-text:${key}`, now });
+  await sendText(m, to, content, now, { refType: REF.text, refId: key.slice(0, 60), dedupeKey: `acc-text:${key}` });
 }

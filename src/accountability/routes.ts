@@ -8,8 +8,8 @@ import { readJson } from '../http/body';
 import { Principal, principalOf, requireOffice } from '../http/auth';
 import { inTransaction } from '../db/tx';
 import { AppError } from '../errors';
-import { WorkingCalendar, formatInZone } from '../calendar';
-import { dayStart, nextDate } from '../calendar/period';
+import { WorkingCalendar, addDays, formatInZone } from '../calendar';
+import { dayStart } from '../calendar/period';
 import { isValidDate } from '../directory/rules';
 import { CASE_OUTCOMES, EXEMPTION_GROUNDS, countsForAppraisal } from './service';
 import { DECIDING_BODIES } from './codes';
@@ -121,7 +121,7 @@ export function accountabilityRouter(deps: ModuleDeps): Router {
     if (q.person) qb.andWhere('c.person_userid = :p', { p: q.person });
     if (q.status) qb.andWhere('c.status = :s', { s: q.status });
     if (q.from) qb.andWhere('c.occurred_at >= :f', { f: dayStart(cal, q.from) });
-    if (q.to) qb.andWhere('c.occurred_at < :t', { t: dayStart(cal, nextDate(q.to)) });
+    if (q.to) qb.andWhere('c.occurred_at < :t', { t: dayStart(cal, addDays(q.to)) });
     return qb.getMany();
   };
 

@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { JointMeeting, JointMeetingAgendaItem, Staff, Unit } from '../../entities';
 import { AppError } from '../errors';
-import { enqueue } from '../wecom/outbox';
+import { sendCard, sendText } from '../wecom/messaging';
 import { agendaApprovalCard } from '../../cards/meeting-agenda.card';
 import { convenor, convenors, memberUnit } from './members';
 import { loadMeeting, nextMeeting, REF } from './service';
@@ -51,7 +51,7 @@ async function askConvenors(m: EntityManager, item: JointMeetingAgendaItem, meet
   const view = { itemId: item.id, unitName: unit?.name ?? item.unitCode ?? '', text: item.text, meetingTitle: meeting?.title ?? null };
   for (const c of await convenors(m)) {
     const taskId = `ma${item.id}_${c.id}`;
-    await enqueue(m, { channel: 'message', payload: { touser: c.userid, msgtype: 'template_card', template_card: agendaApprovalCard(view, taskId, now) }, refType: REF.agenda, refId: taskId, dedupeKey: `meeting-agenda:${taskId}`, now });
+    await sendCard(m, c.userid ?? '', agendaApprovalCard(view, taskId, now), now, { refType: REF.agenda, refId: taskId, dedupeKey: `meeting-agenda:${taskId}` });
   }
 }
 
@@ -66,7 +66,7 @@ export async function decideAgenda(m: EntityManager, itemId: number, approve: bo
   if (r.affected !== 1) return { item, first: false };
   const done = { ...item, status, decidedBy: by, decidedAt: now } as JointMeetingAgendaItem;
   if (await m.getRepository(Staff).findOneBy({ userid: item.proposedBy })) {
-    await enqueue(m, { channel: 'message', payload: { touser: item.proposedBy, msgtype: 'text', text: { content: TEXT.agendaDecided(item.text, approve) } }, refType: REF.text, refId: String(item.id), dedupeKey: `meeting-agenda-decided:${item.id}`, now });
+    await sendText(m, item.proposedBy, TEXT.agendaDecided(item.text, approve), now, { refType: REF.text, refId: String(item.id), dedupeKey: `meeting-agenda-decided:${item.id}` });
   }
   return { item: done, first: true };
 }

@@ -2,10 +2,9 @@ import { CallbackDispatcher, CardEvent, HandlerContext } from '../wecom/dispatch
 import { ask, askText, close, conversationOf } from '../conversation';
 import { JointMeetingDecision } from '../../entities';
 import { isAppError } from '../errors';
-import { enqueue } from '../wecom/outbox';
+import { sendText, updateCard } from '../wecom/messaging';
 import { Config } from '../config';
-import { WorkingCalendar } from '../calendar';
-import { shortTime } from '../../cards/verification.card';
+import { WorkingCalendar, shortTime } from '../calendar';
 import { REF, acknowledge, staffUnit } from './service';
 import { decideAgenda, proposeAgenda } from './agenda';
 import { convenor, memberUnit } from './members';
@@ -13,7 +12,7 @@ import { reportDecisionProgress } from './decisions';
 import { AGENDA_RE, CARD, TEXT } from './messages';
 
 async function reply(hc: HandlerContext, to: string, content: string, tag: string): Promise<void> {
-  await enqueue(hc.manager, { channel: 'message', payload: { touser: to, msgtype: 'text', text: { content } }, refType: REF.text, refId: 'chat', dedupeKey: `meeting-reply:${hc.inboxId}:${tag}`, now: hc.now });
+  await sendText(hc.manager, to, content, hc.now, { refType: REF.text, refId: 'chat', dedupeKey: `meeting-reply:${hc.inboxId}:${tag}` });
 }
 
 /**
@@ -51,8 +50,7 @@ export function registerMeetingHandlers(dispatcher: CallbackDispatcher, deps: { 
   /** A convenor's 同意 / 不同意 on a proposed agenda item; the first click decides. */
   dispatcher.onCardAction('meeting_agenda', async (e: CardEvent, hc: HandlerContext) => {
     const [rawId, answer] = e.arg.split('.');
-    const grey = (text: string) =>
-      enqueue(hc.manager, { channel: 'update_card', payload: { userids: [e.from], response_code: e.responseCode, button: { replace_name: text } }, refType: REF.ackUpdate, refId: e.taskId, now: hc.now });
+    const grey = (text: string) => updateCard(hc.manager, [e.from], e.responseCode, { replaceName: text }, hc.now, { refType: REF.ackUpdate, refId: e.taskId });
     try {
       const r = await decideAgenda(hc.manager, /^\d{1,10}$/.test(rawId) ? Number(rawId) : NaN, answer === 'yes', e.from, hc.now);
       if (r.first) await grey(answer === 'yes' ? CARD.approved : CARD.declined);
@@ -99,7 +97,7 @@ export function registerMeetingHandlers(dispatcher: CallbackDispatcher, deps: { 
     const staff = await staffUnit(hc.manager, e.from);
     const id = Number(e.arg);
     const grey = (text: string) =>
-      enqueue(hc.manager, { channel: 'update_card', payload: { userids: [e.from], response_code: e.responseCode, button: { replace_name: text } }, refType: REF.ackUpdate, refId: e.taskId, now: hc.now });
+      updateCard(hc.manager, [e.from], e.responseCode, { replaceName: text }, hc.now, { refType: REF.ackUpdate, refId: e.taskId });
     if (!staff) {
       await reply(hc, e.from, TEXT.ackNotMember, 'refused');
       return;

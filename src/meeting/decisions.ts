@@ -2,7 +2,7 @@ import { EntityManager, In } from 'typeorm';
 import { JointMeeting, JointMeetingDecision, Unit } from '../../entities';
 import { AppError } from '../errors';
 import { WorkingCalendar, formatInZone } from '../calendar';
-import { enqueue } from '../wecom/outbox';
+import { sendCard } from '../wecom/messaging';
 import { decisionProgressCard } from '../../cards/meeting-agenda.card';
 import { meetingRecipients } from './members';
 
@@ -30,7 +30,7 @@ export async function sendProgressCard(m: EntityManager, meeting: JointMeeting, 
   for (const [i, userid] of to.entries()) {
     const taskId = `md${d.id}_${tag}_${i}`;
     const card = decisionProgressCard({ decisionId: d.id, meetingTitle: meeting.title, text: d.text, dueDate: d.dueDate }, taskId, now);
-    await enqueue(m, { channel: 'message', payload: { touser: userid, msgtype: 'template_card', template_card: card }, refType: REF_PROGRESS, refId: taskId, dedupeKey: `meeting-progress:${taskId}`, now });
+    await sendCard(m, userid, card, now, { refType: REF_PROGRESS, refId: taskId, dedupeKey: `meeting-progress:${taskId}` });
   }
   return to;
 }

@@ -2,7 +2,7 @@ import { IsNull, Not } from 'typeorm';
 import { JointMeeting, JointMeetingDecision } from '../../entities';
 import { inTransaction } from '../db/tx';
 import { inOfficeHours } from '../calendar';
-import { enqueue } from '../wecom/outbox';
+import { sendText } from '../wecom/messaging';
 import { JobDeps } from '../module';
 import { Line } from '../scheduler';
 import { meetingRecipients } from './members';
@@ -38,7 +38,7 @@ export async function progressReminders(d: JobDeps, now: Date): Promise<Line[]> 
       const to = await meetingRecipients(m, dec.unitCode!, today);
       const tag = String(now.getTime());
       for (const userid of to) {
-        await enqueue(m, { channel: 'message', payload: { touser: userid, msgtype: 'text', text: { content: TEXT.progressReminder(meeting.title, dec.text, dec.dueDate ?? CARD.progressNoDue) } }, refType: REF.text, refId: String(dec.id), dedupeKey: `meeting-progress-reminder:${dec.id}:${tag}:${userid}`, now });
+        await sendText(m, userid, TEXT.progressReminder(meeting.title, dec.text, dec.dueDate ?? CARD.progressNoDue), now, { refType: REF.text, refId: String(dec.id), dedupeKey: `meeting-progress-reminder:${dec.id}:${tag}:${userid}` });
       }
       await sendProgressCard(m, meeting, dec, today, tag, now);
       return { action: 'meeting_progress_reminder', decisionId: dec.id, unit: dec.unitCode, to };

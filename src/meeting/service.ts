@@ -5,13 +5,12 @@ import { AppError } from '../errors';
 import { WorkingCalendar, formatInZone } from '../calendar';
 import { enqueue } from '../wecom/outbox';
 import { Config } from '../config';
-import { nextDate } from '../calendar/period';
-import { parseInstant } from '../calendar';
+import { addDays, parseInstant } from '../calendar';
 import { memberUnitCodes, meetingRecipients } from './members';
 import { MinutesDecisions, checkDecisions, decisionJson, decisionsOf, recordDecisions } from './decisions';
-import { byteLength } from '../wecom/notices';
 import { MeetingCardView, meetingMinutesCard } from '../../cards/meeting.card';
 import { LIAISON_SUFFIX, TEXT } from './messages';
+import { byteLength, cardPayload, textPayload } from '../wecom/messaging';
 
 export const REF = { reminder: 'meeting_reminder', minutes: 'meeting_minutes', text: 'meeting_text', ackUpdate: 'meeting_ack_update', agenda: 'meeting_agenda', progress: 'meeting_progress' } as const;
 
@@ -44,8 +43,8 @@ export interface ScheduleInput {
 /** The working day before `at`, same office time: the default liaison meeting. */
 function workingDayBefore(cal: WorkingCalendar, at: Date): Date {
   const local = formatInZone(cal, at);
-  let day = nextDate(local.slice(0, 10), -1);
-  while (!cal.isWorkingDay(day)) day = nextDate(day, -1);
+  let day = addDays(local.slice(0, 10), -1);
+  while (!cal.isWorkingDay(day)) day = addDays(day, -1);
   return parseInstant(`${day}T${local.slice(11, 16)}:00`, cal);
 }
 
@@ -171,9 +170,9 @@ export async function sendMinutes(m: EntityManager, config: Config, cal: Working
     for (const [si, userid] of to.entries()) {
       const s = { userid };
       const taskId = `mt${id}_${ui}_${si}`;
-      await enqueue(m, { channel: 'message', payload: { touser: s.userid, msgtype: 'template_card', template_card: meetingMinutesCard(view, body, taskId, now) }, refType: REF.minutes, refId: taskId, dedupeKey: `meeting-card:${taskId}`, now });
+      await enqueue(m, { channel: 'message', payload: cardPayload(s.userid, meetingMinutesCard(view, body, taskId, now)), refType: REF.minutes, refId: taskId, dedupeKey: `meeting-card:${taskId}`, now });
       for (const [pi, p] of pieces.entries()) {
-        await enqueue(m, { channel: 'message', payload: { touser: s.userid, msgtype: 'text', text: { content: TEXT.minutesBody(meeting.title, pi + 1, pieces.length, p) } }, refType: REF.text, refId: String(id), dedupeKey: `meeting-minutes:${id}:${s.userid}:${pi}`, now });
+        await enqueue(m, { channel: 'message', payload: textPayload(s.userid, TEXT.minutesBody(meeting.title, pi + 1, pieces.length, p)), refType: REF.text, refId: String(id), dedupeKey: `meeting-minutes:${id}:${s.userid}:${pi}`, now });
       }
     }
     await m.getRepository(JointMeetingUnit).update({ id: u.id }, { minutesSentAt: now });

@@ -1,13 +1,14 @@
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import { AccountabilityCase, AccountabilityEvent } from '../../entities';
-import { Harness } from '../helpers/system';
+import { directoryHarness, Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { complaintPerson } from '../../src/accountability/service';
 import { ART4_GROUNDS, CASE_OUTCOMES, DECIDING_BODIES, EMPLOYMENT_TYPES, EXEMPTION_GROUNDS } from '../../src/accountability/codes';
-import { Api, mark } from '../helpers/mothers/verification';
-import { SchedulerMother, lastCard, noOfficeGroup, texts } from '../helpers/mothers/scheduler';
-import { directoryHarness } from '../helpers/directory-harness';
+import { SchedulerMother } from '../helpers/mothers/scheduler';
+import { Api } from '../helpers/api';
+import { lastCard, mark, textsTo } from '../helpers/inbox';
+import { noOfficeGroup } from '../helpers/scheduler';
 
 /** Every code a card could leak instead of its label. */
 const CODES = [...ART4_GROUNDS, ...CASE_OUTCOMES, ...DECIDING_BODIES, ...EMPLOYMENT_TYPES, ...EXEMPTION_GROUNDS, 'open', 'decided', 'exempted', 'approved', 'pending'];
@@ -75,10 +76,10 @@ describe('accountability: decision, appeal, exemption, the person told at each s
     const card = lastCard(h, 'gaj.a', `acc${id}_decided`)!;
     await h.emu.clickButton('gaj.a', card.taskId, `acc_appeal:${id}`);
     await h.sys.settle();
-    expect(texts(h, 'gaj.a', since).at(-1)).to.include('请直接回复申请复核（申诉）的理由');
+    expect(textsTo(h, 'gaj.a', since).at(-1)).to.include('请直接回复申请复核（申诉）的理由');
     await h.emu.sendText('gaj.a', '当日系统停电，无法核验');
     await h.sys.settle();
-    expect(texts(h, 'gaj.a', since).at(-1)).to.include(`已提交第${id}号事项的复核（申诉）申请`);
+    expect(textsTo(h, 'gaj.a', since).at(-1)).to.include(`已提交第${id}号事项的复核（申诉）申请`);
     let got = await office.get(`/accountability/cases/${id}`);
     expect(got.body).to.deep.include({ status: 'decided', countsForAppraisal: true });
     expect(got.body.decision.outcome, 'the decision stands meanwhile').to.equal('written_review');
@@ -150,11 +151,11 @@ describe('accountability: decision, appeal, exemption, the person told at each s
     const card = lastCard(h, 'gaj.a', `acc${id}_opened`)!;
     await h.emu.clickButton('gaj.a', card.taskId, `acc_exempt:${id}`);
     await h.sys.settle();
-    const asked = texts(h, 'gaj.a', since).at(-1)!;
+    const asked = textsTo(h, 'gaj.a', since).at(-1)!;
     expect(asked).to.include('1. 符合中央及省市县确定的改革方向').and.include('5. 其他依法不予追究责任的情形');
     await h.emu.sendText('gaj.a', '9 无');
     await h.sys.settle();
-    expect(texts(h, 'gaj.a', since).at(-1)).to.include('格式不对');
+    expect(textsTo(h, 'gaj.a', since).at(-1)).to.include('格式不对');
     await h.emu.sendText('gaj.a', '4 当日已补办并说明情况');
     await h.sys.settle();
     const got = await office.get(`/accountability/cases/${id}`);

@@ -1,10 +1,11 @@
 import { expect } from 'chai';
 import { JointMeetingAgendaItem } from '../../entities';
-import { Harness } from '../helpers/system';
+import { directoryHarness, Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
-import { Api, mark } from '../helpers/mothers/verification';
-import { SchedulerMother, lastCard, sweep, texts, useOfficeChat } from '../helpers/mothers/scheduler';
-import { directoryHarness } from '../helpers/directory-harness';
+import { SchedulerMother } from '../helpers/mothers/scheduler';
+import { Api } from '../helpers/api';
+import { lastCard, mark, textsTo } from '../helpers/inbox';
+import { sweep, useOfficeChat } from '../helpers/scheduler';
 
 describe('meeting: the joint meeting (SPEC 5, 联席会议制度)', () => {
   let h: Harness;
@@ -66,7 +67,7 @@ describe('meeting: the joint meeting (SPEC 5, 联席会议制度)', () => {
     // An item proposed before any meeting is scheduled waits for the next one, and for a convenor.
     await h.emu.sendText('rsj.liaison', '议题：关于户籍类证明核验时限的统一');
     await h.sys.settle();
-    expect(texts(h, 'rsj.liaison', since)).to.deep.equal(['已收到你提出的议题，待召集人审定后列入会议。']);
+    expect(textsTo(h, 'rsj.liaison', since)).to.deep.equal(['已收到你提出的议题，待召集人审定后列入会议。']);
     const ask1 = lastCard(h, 'office.chief', 'ma')!;
     expect(ask1.card.sub_title_text).to.equal('关于户籍类证明核验时限的统一');
     expect(ask1.card.button_list.map((b: any) => b.text)).to.deep.equal(['同意', '不同意']);
@@ -81,7 +82,7 @@ describe('meeting: the joint meeting (SPEC 5, 联席会议制度)', () => {
     await h.emu.clickButton('office.chief', ask1.taskId, `meeting_agenda:${created.body.agenda[0].id}.yes`);
     await h.sys.settle();
     expect(h.emu.cardState('office.chief', ask1.taskId)!.replace_name).to.equal('已同意');
-    expect(texts(h, 'rsj.liaison', since).at(-1)).to.equal('你提出的议题「关于户籍类证明核验时限的统一」已经召集人同意列入会议。');
+    expect(textsTo(h, 'rsj.liaison', since).at(-1)).to.equal('你提出的议题「关于户籍类证明核验时限的统一」已经召集人同意列入会议。');
     const late = lastCard(h, 'office.duty', `ma${created.body.agenda[0].id}_`)!;
     await h.emu.clickButton('office.duty', late.taskId, `meeting_agenda:${created.body.agenda[0].id}.no`);
     await h.sys.settle();
@@ -91,8 +92,8 @@ describe('meeting: the joint meeting (SPEC 5, 联席会议制度)', () => {
     await h.emu.sendText('gaj.b', '议题：');
     await h.emu.sendText('office.duty', '议题：通报上半年核验情况');
     await h.sys.settle();
-    expect(texts(h, 'gaj.a', since)).to.deep.equal(['已收到你提出的议题，待召集人审定后列入会议「2026年下半年联席会议例会」（2026-12-10 09:30）。']);
-    expect(texts(h, 'gaj.b', since)).to.deep.equal(['请在「议题：」后写明议题内容。']);
+    expect(textsTo(h, 'gaj.a', since)).to.deep.equal(['已收到你提出的议题，待召集人审定后列入会议「2026年下半年联席会议例会」（2026-12-10 09:30）。']);
+    expect(textsTo(h, 'gaj.b', since)).to.deep.equal(['请在「议题：」后写明议题内容。']);
     let got = await office.get(`/meetings/${id}`);
     expect(got.body.agenda.map((a: any) => [a.text, a.status, a.decidedBy])).to.deep.equal([
       ['关于户籍类证明核验时限的统一', 'approved', 'office.chief'],
@@ -144,7 +145,7 @@ describe('meeting: the joint meeting (SPEC 5, 联席会议制度)', () => {
     await h.sys.settle();
     for (const u of ['gaj.liaison', 'rsj.liaison']) {
       expect(lastCard(h, u, `mt${id}_`), `minutes card of ${u}`).to.exist;
-      expect(texts(h, u, since).join('\n')).to.include('各成员单位于12月31日前完成A/B角配备');
+      expect(textsTo(h, u, since).join('\n')).to.include('各成员单位于12月31日前完成A/B角配备');
     }
     expect(lastCard(h, 'scj.liaison', `mt${id}_`), 'not a member unit').to.equal(undefined);
 
@@ -155,13 +156,13 @@ describe('meeting: the joint meeting (SPEC 5, 联席会议制度)', () => {
     await h.emu.clickButton('gaj.liaison', pc.taskId, `meeting_progress:${dGaj.id}`);
     await h.emu.sendText('gaj.liaison', '已完成80%，月底前完成。');
     await h.sys.settle();
-    expect(texts(h, 'gaj.liaison', since).at(-1)).to.equal('已收到落实进展，已转联席会议办公室。');
+    expect(textsTo(h, 'gaj.liaison', since).at(-1)).to.equal('已收到落实进展，已转联席会议办公室。');
     // RSJ is reminded once a week until it reports.
     const progressLines = async (at: string) => (await sweep(h, at)).filter((l) => l.job === 'meeting-progress');
     expect(await progressLines(t('2026-12-17', '14:59'))).to.deep.equal([]);
     expect(await progressLines(t('2026-12-17', '15:00'))).to.deep.equal([{ job: 'meeting-progress', action: 'meeting_progress_reminder', decisionId: dRsj.id, unit: 'RSJ', to: ['rsj.liaison'] }]);
     expect(await progressLines(t('2026-12-18', '10:00'))).to.deep.equal([]);
-    expect(texts(h, 'rsj.liaison', since).filter((x) => x.startsWith('【联席会议】请报送'))).to.have.length(1);
+    expect(textsTo(h, 'rsj.liaison', since).filter((x) => x.startsWith('【联席会议】请报送'))).to.have.length(1);
     expect(await progressLines(t('2026-12-24', '15:00'))).to.have.length(1);
     expect((await gaj.post(`/meetings/decisions/${dRsj.id}/progress`, { text: '代报' })).status, 'not its decision').to.equal(403);
     expect((await rsj.post(`/meetings/decisions/${dRsj.id}/progress`, { text: '口径已统一并印发。' })).status).to.equal(200);
@@ -193,7 +194,7 @@ describe('meeting: the joint meeting (SPEC 5, 联席会议制度)', () => {
     const before = await count();
     await h.emu.sendText('scj.liaison', '议题：市场主体登记证明');
     await h.sys.settle();
-    expect(texts(h, 'scj.liaison', since)).to.deep.equal(['你所在单位不是联席会议成员单位，不能提出议题。']);
+    expect(textsTo(h, 'scj.liaison', since)).to.deep.equal(['你所在单位不是联席会议成员单位，不能提出议题。']);
     const scj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'scj-system', 'SCJ', h.clock.now));
     const byKey = await scj.post(`/meetings/${created.body.id}/agenda`, { text: '市场主体登记证明' });
     expect([byKey.status, byKey.body.error.code]).to.deep.equal([403, 'meeting_not_member']);
@@ -230,7 +231,7 @@ describe('meeting: the joint meeting (SPEC 5, 联席会议制度)', () => {
     const lines = await sweep(h, t('2026-07-15', '10:00'));
     expect(lines.find((l) => l.action === 'meeting_overdue')).to.deep.include({ lastMeetingId: first.body.id, group: 'appchat', to: ['office.chief', 'office.duty'] });
     expect(overdue().slice(before).map((m) => m.payload.content)).to.deep.equal(['【联席会议提醒】距上次联席会议例会（2026-01-15）已满6个月，请安排召开（联席会议制度：原则上每半年召开一次例会）。']);
-    expect(texts(h, 'office.duty', since).join('\n')).to.include('已满6个月');
+    expect(textsTo(h, 'office.duty', since).join('\n')).to.include('已满6个月');
     await sweep(h, t('2026-07-20', '10:00'));
     expect(overdue().length - before).to.equal(1);
     await sweep(h, t('2026-08-03', '10:00'));
