@@ -14,6 +14,10 @@ export type CaseOutcome = 'rectify' | 'written_review' | 'circulated_criticism' 
 /** Art. 8 (一)-(五). */
 export type ExemptionGround = 'reform_direction' | 'no_prohibition_breached' | 'due_decision' | 'harm_remedied' | 'other_lawful';
 export type AppealState = 'pending' | 'upheld' | 'revised' | 'revoked';
+/** Art. 5: the body with accountability functions that decided. */
+export type DecidingBody = 'discipline_inspection' | 'organisation_personnel' | 'supervising_unit' | 'own_unit';
+/** Art. 7-11: applied -> approved (filed, 免责备案) | rejected. */
+export type ExemptionState = 'applied' | 'approved' | 'rejected';
 
 /**
  * Accountability evidence (SPEC 4): a missed deadline (or upheld complaint) against a unit
@@ -57,6 +61,19 @@ export class AccountabilityCase {
   @Column({ name: 'exemption_ground', type: 'varchar', length: 24, nullable: true }) exemptionGround: ExemptionGround | null;
   @Column({ name: 'exemption_note', type: 'text', nullable: true }) exemptionNote: string | null;
   @Column({ name: 'exempted_at', type: 'datetime', precision: 3, nullable: true }) exemptedAt: Date | null;
+  @Column({ name: 'deciding_body', type: 'varchar', length: 24, nullable: true }) decidingBody: DecidingBody | null;
+  /** Who filed the appeal (Art. 6): `unit:CODE` (its key) or the person's userid. */
+  @Column({ name: 'appeal_by', type: 'varchar', length: 100, nullable: true }) appealBy: string | null;
+  @Column({ name: 'exemption_state', type: 'varchar', length: 12, nullable: true }) exemptionState: ExemptionState | null;
+  /** Who applied for the exemption (Art. 7): `unit:CODE` or the person's userid. */
+  @Column({ name: 'exemption_applied_by', type: 'varchar', length: 100, nullable: true }) exemptionAppliedBy: string | null;
+  @Column({ name: 'exemption_applied_at', type: 'datetime', precision: 3, nullable: true }) exemptionAppliedAt: Date | null;
+  /** Art. 10: what the accountability body found. */
+  @Column({ name: 'exemption_investigation', type: 'text', nullable: true }) exemptionInvestigation: string | null;
+  /** Art. 10: the approving authority (party committee, supervising or deciding body). */
+  @Column({ name: 'exemption_approver', type: 'varchar', length: 100, nullable: true }) exemptionApprover: string | null;
+  /** Art. 11: filed (免责备案) when approved. */
+  @Column({ name: 'exemption_filed_at', type: 'datetime', precision: 3, nullable: true }) exemptionFiledAt: Date | null;
   @Column({ name: 'created_at', type: 'datetime', precision: 3 }) createdAt: Date;
   @Column({ name: 'updated_at', type: 'datetime', precision: 3 }) updatedAt: Date;
   @VersionColumn({ type: 'integer' }) version: number;

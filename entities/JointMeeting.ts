@@ -16,6 +16,8 @@ export class JointMeeting {
   @Column({ type: 'varchar', length: 12 }) status: MeetingStatus;
   @Column({ type: 'text', nullable: true }) minutes: string | null;
   @Column({ name: 'minutes_sent_at', type: 'datetime', precision: 3, nullable: true }) minutesSentAt: Date | null;
+  /** For a liaison meeting: the joint meeting it prepares (SPEC 5). */
+  @Column({ name: 'prepares_id', type: 'integer', nullable: true }) preparesId: number | null;
   @Column({ name: 'created_by', type: 'varchar', length: 100 }) createdBy: string;
   @Column({ name: 'created_at', type: 'datetime', precision: 3 }) createdAt: Date;
   @Column({ name: 'updated_at', type: 'datetime', precision: 3 }) updatedAt: Date;

@@ -64,10 +64,15 @@ export const ERROR_STATUS = {
   accountability_case_not_found: 404,
   accountability_invalid_state: 409,
   accountability_conflict: 409,
+  accountability_not_party: 403,
+  accountability_hired_own_unit: 422,
   // joint meeting (SPEC 5)
   meeting_not_found: 404,
   meeting_invalid_state: 409,
   meeting_time_past: 422,
+  meeting_not_member: 403,
+  meeting_not_convenor: 403,
+  meeting_not_held: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -1,4 +1,4 @@
-import type { Art4Ground, CaseOutcome, Employment, ExemptionGround } from '../../entities/AccountabilityCase';
+import type { Art4Ground, CaseOutcome, DecidingBody, Employment, ExemptionGround } from '../../entities/AccountabilityCase';
 
 /**
  * The vocabulary of SPEC 4 (责任追究和容错免责管理办法), in the rule book's order. Pure:
@@ -13,6 +13,15 @@ export const CASE_OUTCOMES: readonly CaseOutcome[] = ['rectify', 'written_review
 
 /** Art. 8 (1)-(5). */
 export const EXEMPTION_GROUNDS: readonly ExemptionGround[] = ['reform_direction', 'no_prohibition_breached', 'due_decision', 'harm_remedied', 'other_lawful'];
+
+/** Art. 5: the bodies with accountability functions. */
+export const DECIDING_BODIES: readonly DecidingBody[] = ['discipline_inspection', 'organisation_personnel', 'supervising_unit', 'own_unit'];
+
+/**
+ * Art. 5: "hired staff are handled by their unit under their contract": a hired person's
+ * case is decided by their own unit only, whatever the outcome.
+ */
+export const HIRED_DECIDED_BY: DecidingBody = 'own_unit';
 
 /** Art. 2: whose conduct the rules cover. */
 export const EMPLOYMENT_TYPES: readonly Employment[] = ['staff', 'borrowed', 'hired', 'seconded'];

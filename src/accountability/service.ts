@@ -1,8 +1,9 @@
 import { EntityManager } from 'typeorm';
 import { AccountabilityCase, AccountabilityEvent, Staff } from '../../entities';
-import type { AppealState, CaseGround, CaseOutcome, CaseStatus, ExemptionGround } from '../../entities/AccountabilityCase';
+import type { CaseGround, CaseStatus } from '../../entities/AccountabilityCase';
 import { AppError } from '../errors';
 import { isUniqueViolation } from '../db/tx';
+import { tellPerson } from './notify';
 
 export { CASE_OUTCOMES, EXEMPTION_GROUNDS } from './codes';
 
@@ -11,7 +12,7 @@ export interface NewCase {
   ground: CaseGround;
   unitCode: string;
   personUserid: string | null;
-  personRole: 'owner' | 'liaison' | null;
+  personRole: 'owner' | 'liaison' | 'named' | null;
   requestId: number | null;
   facts: Record<string, unknown>;
   occurredAt: Date;
@@ -53,6 +54,14 @@ export async function openCase(m: EntityManager, c: NewCase): Promise<Accountabi
     exemptionGround: null,
     exemptionNote: null,
     exemptedAt: null,
+    decidingBody: null,
+    appealBy: null,
+    exemptionState: null,
+    exemptionAppliedBy: null,
+    exemptionAppliedAt: null,
+    exemptionInvestigation: null,
+    exemptionApprover: null,
+    exemptionFiledAt: null,
     createdAt: c.now,
     updatedAt: c.now,
   });
@@ -64,6 +73,8 @@ export async function openCase(m: EntityManager, c: NewCase): Promise<Accountabi
     throw e;
   }
   await addCaseEvent(m, row.id, c.now, 'opened', c.actor ?? 'system', { ground: c.ground });
+  // SPEC 4: the person concerned is told at each step, from the first.
+  await tellPerson(m, row, 'opened', c.now);
   return row;
 }
 
@@ -80,14 +91,14 @@ export function countsForAppraisal(c: Pick<AccountabilityCase, 'status'>): boole
 
 // ---------------------------------------------------------------- the office records
 
-async function load(m: EntityManager, id: number): Promise<AccountabilityCase> {
+export async function load(m: EntityManager, id: number): Promise<AccountabilityCase> {
   const c = Number.isSafeInteger(id) ? await m.getRepository(AccountabilityCase).findOneBy({ id }) : null;
   if (!c) throw new AppError('accountability_case_not_found', `no accountability case ${id}`);
   return c;
 }
 
 /** Conditional update: of two office clerks recording at once, one wins; the other reloads. */
-async function change(m: EntityManager, c: AccountabilityCase, values: Partial<AccountabilityCase>, from: CaseStatus[]): Promise<AccountabilityCase> {
+export async function change(m: EntityManager, c: AccountabilityCase, values: Partial<AccountabilityCase>, from: CaseStatus[]): Promise<AccountabilityCase> {
   const r = await m
     .createQueryBuilder()
     .update(AccountabilityCase)
@@ -98,83 +109,16 @@ async function change(m: EntityManager, c: AccountabilityCase, values: Partial<A
   return Object.assign(c, values, { version: c.version + 1 });
 }
 
-export interface DecisionInput {
-  outcome: CaseOutcome;
-  note?: string | null;
-  rectifyBy?: string | null;
-  decidedBy: string;
-}
-
-/** Art. 5: the outcome the accountable body decided, recorded by the office. */
-export async function recordDecision(m: EntityManager, id: number, input: DecisionInput, actor: string, now: Date): Promise<AccountabilityCase> {
-  const c = await load(m, id);
-  if (c.status !== 'open') throw new AppError('accountability_invalid_state', `case ${id} is ${c.status}; only an open case takes a decision`);
-  if (input.outcome === 'rectify' && !input.rectifyBy) throw new AppError('validation_failed', 'rectify needs rectifyBy (YYYY-MM-DD)');
-  const updated = await change(
-    m,
-    c,
-    { status: 'decided', outcome: input.outcome, outcomeNote: input.note?.trim() || null, rectifyBy: input.outcome === 'rectify' ? input.rectifyBy ?? null : null, decidedBy: input.decidedBy.trim(), decidedAt: now, updatedAt: now },
-    ['open'],
-  );
-  await addCaseEvent(m, c.id, now, 'decided', actor, { outcome: input.outcome, decidedBy: input.decidedBy, rectifyBy: updated.rectifyBy });
-  return updated;
-}
-
-/** Art. 6: an appeal (复核/申诉); the decision stands meanwhile. */
-export async function recordAppeal(m: EntityManager, id: number, reason: string, actor: string, now: Date): Promise<AccountabilityCase> {
-  const c = await load(m, id);
-  if (c.status !== 'decided') throw new AppError('accountability_invalid_state', `case ${id} is ${c.status}; only a decided case can be appealed`);
-  if (c.appealState === 'pending') throw new AppError('accountability_invalid_state', `case ${id} already has an appeal pending`);
-  const updated = await change(m, c, { appealState: 'pending', appealReason: reason.trim(), appealedAt: now, appealDecidedAt: null, updatedAt: now }, ['decided']);
-  await addCaseEvent(m, c.id, now, 'appealed', actor, { reason: reason.trim() });
-  return updated;
-}
-
-export interface AppealDecisionInput {
-  result: Exclude<AppealState, 'pending'>;
-  note?: string | null;
-  /** For `revised`: the new outcome. */
-  outcome?: CaseOutcome | null;
-  rectifyBy?: string | null;
-}
-
-/** The appeal's result: upheld (stands), revised (a new outcome), revoked (no longer counts). */
-export async function recordAppealDecision(m: EntityManager, id: number, input: AppealDecisionInput, actor: string, now: Date): Promise<AccountabilityCase> {
-  const c = await load(m, id);
-  if (c.status !== 'decided' || c.appealState !== 'pending') throw new AppError('accountability_invalid_state', `case ${id} has no appeal pending`);
-  const values: Partial<AccountabilityCase> = { appealState: input.result, appealDecidedAt: now, updatedAt: now };
-  if (input.result === 'revised') {
-    if (!input.outcome) throw new AppError('validation_failed', 'a revised decision needs the new outcome');
-    if (input.outcome === 'rectify' && !input.rectifyBy) throw new AppError('validation_failed', 'rectify needs rectifyBy (YYYY-MM-DD)');
-    values.outcome = input.outcome;
-    values.rectifyBy = input.outcome === 'rectify' ? input.rectifyBy ?? null : null;
-  }
-  if (input.result === 'revoked') values.status = 'revoked';
-  const updated = await change(m, c, values, ['decided']);
-  await addCaseEvent(m, c.id, now, 'appeal_decided', actor, { result: input.result, note: input.note?.trim() || null, outcome: input.outcome ?? null });
-  return updated;
-}
-
-export interface ExemptionInput {
-  ground: ExemptionGround;
-  note: string;
-  decidedBy: string;
-}
-
 /**
- * Art. 7, 8, 10, 11: a fault-tolerance exemption decided by the unit's party committee or
- * the accountability body, recorded with its ground; the case then stays on file but does
- * not affect appraisal.
+ * SPEC 4: the person an upheld complaint's case names: the one the complaint says (by
+ * directory userid, or by name within the agency), else the agency's liaison.
  */
-export async function recordExemption(m: EntityManager, id: number, input: ExemptionInput, actor: string, now: Date): Promise<AccountabilityCase> {
-  const c = await load(m, id);
-  if (c.status !== 'open' && c.status !== 'decided') throw new AppError('accountability_invalid_state', `case ${id} is ${c.status}; it cannot be exempted`);
-  const updated = await change(
-    m,
-    c,
-    { status: 'exempted', exemptionGround: input.ground, exemptionNote: input.note.trim(), decidedBy: input.decidedBy.trim(), exemptedAt: now, updatedAt: now },
-    ['open', 'decided'],
-  );
-  await addCaseEvent(m, c.id, now, 'exempted', actor, { ground: input.ground, decidedBy: input.decidedBy });
-  return updated;
+export async function complaintPerson(m: EntityManager, unitCode: string, named: string | null): Promise<{ userid: string | null; role: 'named' | 'liaison' | null }> {
+  const who = named?.trim();
+  if (who) {
+    const s = (await m.getRepository(Staff).findOneBy({ userid: who, unitCode })) ?? (await m.getRepository(Staff).findOne({ where: { name: who, unitCode }, order: { userid: 'ASC' } }));
+    if (s) return { userid: s.userid, role: 'named' };
+  }
+  const liaison = await accountableLiaison(m, unitCode);
+  return { userid: liaison, role: liaison ? 'liaison' : null };
 }

@@ -11,7 +11,7 @@
  * A duplicate (Art. 9) is not acted on: it follows the case it is linked to. The
  * complainant is told every step over the chat (notify.ts keeps the kf window's rules).
  */
-import { openCase } from '../accountability/service';
+import { complaintPerson, openCase } from '../accountability/service';
 import { EntityManager } from 'typeorm';
 import { Complaint, ComplaintExtension } from '../../entities';
 import { AppError } from '../errors';
@@ -274,17 +274,18 @@ export async function resolveComplaint(
 }
 
 /**
- * SPEC 4: an upheld complaint is an accountability case for the agency (once per complaint).
- * The person named by the office is kept in the facts: it is a name, not a directory userid.
+ * SPEC 4: an upheld complaint is an accountability case for the agency (once per complaint),
+ * naming the person the complaint says, else the agency's liaison.
  */
 async function openUpheldCase(m: EntityManager, c: Complaint, ctx: Ctx): Promise<void> {
   if (!c.agencyCode) return;
+  const person = await complaintPerson(m, c.agencyCode, c.accountablePerson);
   await openCase(m, {
     sourceKey: `complaint:${c.id}`,
     ground: 'complaint_upheld',
     unitCode: c.agencyCode,
-    personUserid: null,
-    personRole: null,
+    personUserid: person.userid,
+    personRole: person.role,
     requestId: null,
     facts: { complaint: c.number, ground: c.ground, accountablePerson: c.accountablePerson ?? null },
     occurredAt: c.receivedAt,

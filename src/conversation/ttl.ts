@@ -26,6 +26,16 @@ export const QUESTION_TTL_MS = {
     apply_confirm: 2 * HOUR,
     review_comment: HOUR,
   },
+  accountability: {
+    /** 申请复核/申诉: the grounds of the appeal (SPEC 4 Art. 6). */
+    appeal_reason: 24 * HOUR,
+    /** 申请容错免责: the Art. 8 ground and its explanation. */
+    exemption_form: 24 * HOUR,
+  },
+  meeting: {
+    /** 报送进展: the progress on a decision of the minutes (SPEC 5). */
+    progress: 24 * HOUR,
+  },
 } as const;
 
 export type QuestionModule = keyof typeof QUESTION_TTL_MS;

@@ -3,7 +3,8 @@ import { JointMeeting, JointMeetingUnit, SchedulerState } from '../../entities';
 import { inTransaction, isUniqueViolation } from '../db/tx';
 import { addMonths, formatInZone, inOfficeHours, parseInstant } from '../calendar';
 import { REMINDER_TEXT_REF, queueGroupMarkdown, sendCard, sendText } from '../wecom/messaging';
-import { officeMembers, unitLiaisons } from '../directory/who';
+import { officeMembers } from '../directory/who';
+import { meetingRecipients } from './members';
 import { JobDeps } from '../module';
 import { Line, claimOnce, isClaimed } from '../scheduler';
 import { meetingReminderCard } from '../../cards/meeting.card';
@@ -36,9 +37,9 @@ export async function meetingReminders(d: JobDeps, now: Date): Promise<Line[]> {
         const units = await m.getRepository(JointMeetingUnit).find({ where: { meetingId: meeting.id }, order: { unitCode: 'ASC' } });
         const told: string[] = [];
         for (const u of units) {
-          for (const s of await unitLiaisons(m, u.unitCode, cal.localDate(now))) {
-            await sendCard(m, s.userid, card, now, { refType: REF.reminder, refId: String(meeting.id), dedupeKey: `${key}:${s.userid}` });
-            told.push(s.userid);
+          for (const userid of await meetingRecipients(m, u.unitCode, cal.localDate(now))) {
+            await sendCard(m, userid, card, now, { refType: REF.reminder, refId: String(meeting.id), dedupeKey: `${key}:${userid}` });
+            told.push(userid);
           }
           await m.getRepository(JointMeetingUnit).update({ id: u.id }, { remindedAt: now });
         }

@@ -8,7 +8,9 @@ import { Principal, principalOf, requireOffice } from '../http/auth';
 import { inTransaction } from '../db/tx';
 import { AppError } from '../errors';
 import { instantSchema } from '../http/schemas';
-import { acknowledge, cancelMeeting, loadMeeting, meetingJson, proposeAgenda, reportProgress, scheduleMeeting, sendMinutes } from './service';
+import { acknowledge, cancelMeeting, loadMeeting, meetingJson, reportProgress, scheduleMeeting, sendMinutes } from './service';
+import { Proposer, proposeAgenda } from './agenda';
+import { isValidDate } from '../directory/rules';
 
 function id(ctx: Context): number {
   return /^\d{1,10}$/.test(ctx.params.id) ? Number(ctx.params.id) : NaN;
@@ -19,7 +21,7 @@ function unitScope(p: Principal, code: string): void {
   if (p.kind === 'unit' && p.unitCode !== code) throw new AppError('forbidden', 'a unit key acts for its own unit only');
 }
 
-/** /api/v1/meetings (SPEC 5): schedule, agenda, minutes, acknowledgements, progress. */
+/** /api/v1/meetings (SPEC 5): schedule (with its liaison meeting), agenda, minutes with decisions, acknowledgements, progress. */
 export function meetingRouter(deps: ModuleDeps): Router {
   const r = new Router();
   const ds = deps.dataSource;
@@ -30,9 +32,16 @@ export function meetingRouter(deps: ModuleDeps): Router {
     scheduledAt: instantSchema(tz),
     place: z.string().trim().max(200).nullable().optional(),
     units: z.array(z.string().trim().min(1).max(40)).max(500).nullable().optional(),
+    liaisonMeeting: z.object({ scheduledAt: instantSchema(tz), place: z.string().trim().max(200).nullable().optional() }).strict().nullable().optional(),
+  }).strict();
+  const date = z.string().refine(isValidDate, 'a date YYYY-MM-DD');
+  const minutes = z.object({
+    text: z.string().trim().min(1).max(20000),
+    decisions: z.array(z.object({ text: z.string().trim().min(1).max(4000), unit: z.string().trim().min(1).max(40), dueDate: date }).strict()).max(200).default([]),
+    noConsensus: z.array(z.object({ text: z.string().trim().min(1).max(4000) }).strict()).max(200).default([]),
   }).strict();
   const text = (max: number) => z.object({ text: z.string().trim().min(1).max(max) }).strict();
-  const agenda = z.object({ text: z.string().trim().min(1).max(4000), unit: z.string().trim().min(1).max(40).optional() }).strict();
+  const agenda = z.object({ text: z.string().trim().min(1).max(4000), unit: z.string().trim().min(1).max(40).optional(), convenor: z.string().trim().min(1).max(64).optional() }).strict();
 
   r.get('/meetings', async (ctx: Context) => {
     principalOf(ctx);
@@ -46,7 +55,7 @@ export function meetingRouter(deps: ModuleDeps): Router {
     const body = schedule.parse(await readJson(ctx));
     const now = deps.now();
     const cal = await deps.calendar();
-    const meeting = await inTransaction(ds, (m) => scheduleMeeting(m, body, `api:${p.name}`, now));
+    const meeting = await inTransaction(ds, (m) => scheduleMeeting(m, cal, body, `api:${p.name}`, now));
     ctx.status = 201;
     ctx.body = await meetingJson(ds.manager, cal, meeting);
   });
@@ -68,20 +77,27 @@ export function meetingRouter(deps: ModuleDeps): Router {
   r.post('/meetings/:id/agenda', async (ctx: Context) => {
     const p = principalOf(ctx);
     const body = agenda.parse(await readJson(ctx));
-    const unit = p.kind === 'unit' ? p.unitCode : body.unit ?? null;
-    if (unit) unitScope(p, unit);
+    // A unit's key proposes for its unit; the office enters a convenor's item, or a unit's proposal.
+    let proposer: Proposer;
+    if (p.kind === 'unit') {
+      if (body.unit) unitScope(p, body.unit);
+      if (body.convenor) throw new AppError('forbidden', 'a unit key proposes for its unit; convenors add items through the office');
+      proposer = { kind: 'unit', unitCode: p.unitCode, by: `api:${p.name}` };
+    } else if (body.convenor) proposer = { kind: 'convenor', userid: body.convenor };
+    else if (body.unit) proposer = { kind: 'unit', unitCode: body.unit, by: `api:${p.name}` };
+    else throw new AppError('validation_failed', 'name the convenor who sets the item, or the member unit that proposes it');
     const now = deps.now();
-    const { item } = await inTransaction(ds, (m) => proposeAgenda(m, { text: body.text, unitCode: unit, proposedBy: `api:${p.name}`, via: 'api', meetingId: id(ctx) }, now));
+    const { item } = await inTransaction(ds, (m) => proposeAgenda(m, { text: body.text, proposer, via: 'api', meetingId: id(ctx) }, now));
     ctx.status = 201;
-    ctx.body = { id: item.id, meetingId: item.meetingId, unit: item.unitCode, text: item.text };
+    ctx.body = { id: item.id, meetingId: item.meetingId, unit: item.unitCode, text: item.text, status: item.status };
   });
 
   r.post('/meetings/:id/minutes', async (ctx: Context) => {
     requireOffice(ctx);
-    const body = text(20000).parse(await readJson(ctx));
+    const body = minutes.parse(await readJson(ctx));
     const now = deps.now();
     const cal = await deps.calendar();
-    const res = await inTransaction(ds, (m) => sendMinutes(m, deps.config, cal, id(ctx), body.text, now));
+    const res = await inTransaction(ds, (m) => sendMinutes(m, deps.config, cal, id(ctx), body.text, { decisions: body.decisions, noConsensus: body.noConsensus }, now));
     ctx.body = { ...(await meetingJson(ds.manager, cal, res.meeting)), unreachable: res.unreachable };
   });
 

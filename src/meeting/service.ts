@@ -5,19 +5,21 @@ import { AppError } from '../errors';
 import { WorkingCalendar, formatInZone } from '../calendar';
 import { enqueue } from '../wecom/outbox';
 import { Config } from '../config';
-import { unitLiaisons } from '../directory/who';
+import { addDays, parseInstant } from '../calendar';
+import { memberUnitCodes, meetingRecipients } from './members';
+import { MinutesDecisions, checkDecisions, decisionJson, decisionsOf, recordDecisions } from './decisions';
 import { MeetingCardView, meetingMinutesCard } from '../../cards/meeting.card';
-import { TEXT } from './messages';
+import { LIAISON_SUFFIX, TEXT } from './messages';
 import { byteLength, cardPayload, textPayload } from '../wecom/messaging';
 
-export const REF = { reminder: 'meeting_reminder', minutes: 'meeting_minutes', text: 'meeting_text', ackUpdate: 'meeting_ack_update' } as const;
+export const REF = { reminder: 'meeting_reminder', minutes: 'meeting_minutes', text: 'meeting_text', ackUpdate: 'meeting_ack_update', agenda: 'meeting_agenda', progress: 'meeting_progress' } as const;
 
 export function meetingUrl(config: Config, id: number): string {
   return `${config.publicUrl}/api/v1/meetings/${id}`;
 }
 
 export async function cardViewOf(m: EntityManager, config: Config, meeting: JointMeeting): Promise<MeetingCardView> {
-  const agendaCount = await m.getRepository(JointMeetingAgendaItem).countBy({ meetingId: meeting.id });
+  const agendaCount = await m.getRepository(JointMeetingAgendaItem).countBy({ meetingId: meeting.id, status: 'approved' });
   return { id: meeting.id, kind: meeting.kind, title: meeting.title, scheduledAt: meeting.scheduledAt, place: meeting.place, agendaCount, url: meetingUrl(config, meeting.id), tz: config.officeTz };
 }
 
@@ -32,16 +34,35 @@ export interface ScheduleInput {
   title: string;
   scheduledAt: Date;
   place?: string | null;
-  /** Member units; default every unit that is not the office. */
+  /** Member units; default the joint meeting's member units (SPEC 5), not every unit. */
   units?: string[] | null;
+  /** For a joint meeting: the liaison meeting that prepares it; default the working day before. */
+  liaisonMeeting?: { scheduledAt: Date; place?: string | null } | null;
+}
+
+/** The working day before `at`, same office time: the default liaison meeting. */
+function workingDayBefore(cal: WorkingCalendar, at: Date): Date {
+  const local = formatInZone(cal, at);
+  let day = addDays(local.slice(0, 10), -1);
+  while (!cal.isWorkingDay(day)) day = addDays(day, -1);
+  return parseInstant(`${day}T${local.slice(11, 16)}:00`, cal);
 }
 
 /**
  * The office schedules a meeting (联席会议制度 三(一)); agenda items proposed for "the next
  * meeting" join it. A time in the past is refused.
  */
-export async function scheduleMeeting(m: EntityManager, input: ScheduleInput, actor: string, now: Date): Promise<JointMeeting> {
+export async function scheduleMeeting(m: EntityManager, cal: WorkingCalendar, input: ScheduleInput, actor: string, now: Date): Promise<JointMeeting> {
   if (input.scheduledAt.getTime() <= now.getTime()) throw new AppError('meeting_time_past', 'a meeting is scheduled in the future');
+  let prep: { scheduledAt: Date; place: string | null } | null = null;
+  if (input.kind === 'regular') {
+    // SPEC 5: a liaison meeting precedes each joint meeting to prepare its topics.
+    const at = input.liaisonMeeting?.scheduledAt ?? workingDayBefore(cal, input.scheduledAt);
+    if (at.getTime() <= now.getTime() || at.getTime() >= input.scheduledAt.getTime()) {
+      throw new AppError('meeting_time_past', 'liaisonMeeting.scheduledAt: the liaison meeting falls between now and the joint meeting');
+    }
+    prep = { scheduledAt: at, place: input.liaisonMeeting?.place?.trim() || input.place?.trim() || null };
+  }
   let codes: string[];
   if (input.units?.length) {
     codes = [...new Set(input.units)];
@@ -49,7 +70,7 @@ export async function scheduleMeeting(m: EntityManager, input: ScheduleInput, ac
     const missing = codes.filter((c) => !found.some((u) => u.code === c));
     if (missing.length) throw new AppError('unit_unknown', `unknown units: ${missing.join(', ')}`);
   } else {
-    codes = (await m.getRepository(Unit).find({ where: { isOffice: false }, order: { code: 'ASC' } })).map((u) => u.code);
+    codes = await memberUnitCodes(m);
   }
   const repo = m.getRepository(JointMeeting);
   const meeting = repo.create({
@@ -61,21 +82,36 @@ export async function scheduleMeeting(m: EntityManager, input: ScheduleInput, ac
     minutes: null,
     minutesSentAt: null,
     createdBy: actor.slice(0, 100),
+    preparesId: null,
     createdAt: now,
     updatedAt: now,
   });
   await repo.insert(meeting);
-  if (codes.length) {
-    await m.getRepository(JointMeetingUnit).insert(codes.map((unitCode) => ({ meetingId: meeting.id, unitCode, remindedAt: null, minutesSentAt: null, acknowledgedAt: null, acknowledgedBy: null, progress: null, progressAt: null })));
+  const withUnits = async (id: number) => {
+    if (codes.length) {
+      await m.getRepository(JointMeetingUnit).insert(codes.map((unitCode) => ({ meetingId: id, unitCode, remindedAt: null, minutesSentAt: null, acknowledgedAt: null, acknowledgedBy: null, progress: null, progressAt: null })));
+    }
+  };
+  await withUnits(meeting.id);
+  if (prep) {
+    const liaison = repo.create({ ...meeting, id: undefined, kind: 'liaison', title: `${meeting.title}${LIAISON_SUFFIX}`.slice(0, 200), scheduledAt: prep.scheduledAt, place: prep.place, preparesId: meeting.id });
+    await repo.insert(liaison);
+    await withUnits(liaison.id);
   }
   await m.getRepository(JointMeetingAgendaItem).update({ meetingId: IsNull() }, { meetingId: meeting.id });
   return meeting;
+}
+
+/** The liaison meeting that prepares `id`, if any. */
+export async function liaisonMeetingOf(m: EntityManager, id: number): Promise<JointMeeting | null> {
+  return m.getRepository(JointMeeting).findOneBy({ preparesId: id });
 }
 
 export async function cancelMeeting(m: EntityManager, id: number, now: Date): Promise<JointMeeting> {
   const meeting = await loadMeeting(m, id);
   if (meeting.status !== 'scheduled') throw new AppError('meeting_invalid_state', `meeting ${id} is ${meeting.status}`);
   await m.getRepository(JointMeeting).update({ id }, { status: 'cancelled', updatedAt: now });
+  await m.getRepository(JointMeeting).update({ preparesId: id, status: 'scheduled' }, { status: 'cancelled', updatedAt: now });
   // Its agenda items wait for the next meeting.
   await m.getRepository(JointMeetingAgendaItem).update({ meetingId: id }, { meetingId: null });
   return { ...meeting, status: 'cancelled', updatedAt: now };
@@ -83,23 +119,7 @@ export async function cancelMeeting(m: EntityManager, id: number, now: Date): Pr
 
 /** The next meeting still ahead (agenda items proposed in the chat go there). */
 export async function nextMeeting(m: EntityManager, now: Date): Promise<JointMeeting | null> {
-  return m.getRepository(JointMeeting).findOne({ where: { status: 'scheduled', scheduledAt: MoreThan(now) }, order: { scheduledAt: 'ASC' } });
-}
-
-/** 联席会议制度 三(二): members propose agenda items; null meeting = the next one scheduled. */
-export async function proposeAgenda(m: EntityManager, input: { text: string; unitCode: string | null; proposedBy: string; via: 'chat' | 'api'; meetingId?: number | null }, now: Date): Promise<{ item: JointMeetingAgendaItem; meeting: JointMeeting | null }> {
-  const text = input.text.trim();
-  if (!text) throw new AppError('validation_failed', 'an agenda item needs its text');
-  let meeting: JointMeeting | null;
-  if (input.meetingId) {
-    meeting = await loadMeeting(m, input.meetingId);
-    if (meeting.status !== 'scheduled') throw new AppError('meeting_invalid_state', `meeting ${meeting.id} is ${meeting.status}`);
-  } else {
-    meeting = await nextMeeting(m, now);
-  }
-  const item = m.getRepository(JointMeetingAgendaItem).create({ meetingId: meeting?.id ?? null, unitCode: input.unitCode, proposedBy: input.proposedBy.slice(0, 100), text: text.slice(0, 4000), via: input.via, proposedAt: now });
-  await m.getRepository(JointMeetingAgendaItem).insert(item);
-  return { item, meeting };
+  return m.getRepository(JointMeeting).findOne({ where: { kind: 'regular', status: 'scheduled', scheduledAt: MoreThan(now) }, order: { scheduledAt: 'ASC' } });
 }
 
 /** Splits text into pieces of at most `bytes` UTF-8 bytes (WeCom text: 2048). */
@@ -121,12 +141,13 @@ export function splitBytes(text: string, bytes: number): string[] {
  * 联席会议制度 三(五): minutes go to every member unit (its liaisons: a card with 确认收到 and
  * the full text); each unit's acknowledgement is tracked. Returns units nobody could receive.
  */
-export async function sendMinutes(m: EntityManager, config: Config, cal: WorkingCalendar, id: number, minutes: string, now: Date): Promise<{ meeting: JointMeeting; unreachable: string[] }> {
+export async function sendMinutes(m: EntityManager, config: Config, cal: WorkingCalendar, id: number, minutes: string, decisions: MinutesDecisions, now: Date): Promise<{ meeting: JointMeeting; unreachable: string[] }> {
   const meeting = await loadMeeting(m, id);
   if (meeting.status !== 'scheduled') throw new AppError('meeting_invalid_state', `meeting ${id} is ${meeting.status}; minutes are sent once`);
-  if (meeting.scheduledAt.getTime() > now.getTime()) throw new AppError('meeting_invalid_state', `meeting ${id} has not taken place yet`);
+  if (meeting.scheduledAt.getTime() > now.getTime()) throw new AppError('meeting_not_held', `meeting ${id} has not taken place yet (${formatInZone(cal, meeting.scheduledAt)}); minutes come after it`);
   const body = minutes.trim();
   if (!body) throw new AppError('validation_failed', 'minutes need their text');
+  await checkDecisions(m, decisions);
   const r = await m
     .createQueryBuilder()
     .update(JointMeeting)
@@ -141,12 +162,13 @@ export async function sendMinutes(m: EntityManager, config: Config, cal: Working
   const pieces = splitBytes(body, 1800);
   const unreachable: string[] = [];
   for (const [ui, u] of units.entries()) {
-    const to = await unitLiaisons(m, u.unitCode, today);
+    const to = await meetingRecipients(m, u.unitCode, today);
     if (!to.length) {
       unreachable.push(u.unitCode);
       continue;
     }
-    for (const [si, s] of to.entries()) {
+    for (const [si, userid] of to.entries()) {
+      const s = { userid };
       const taskId = `mt${id}_${ui}_${si}`;
       await enqueue(m, { channel: 'message', payload: cardPayload(s.userid, meetingMinutesCard(view, body, taskId, now)), refType: REF.minutes, refId: taskId, dedupeKey: `meeting-card:${taskId}`, now });
       for (const [pi, p] of pieces.entries()) {
@@ -155,6 +177,7 @@ export async function sendMinutes(m: EntityManager, config: Config, cal: Working
     }
     await m.getRepository(JointMeetingUnit).update({ id: u.id }, { minutesSentAt: now });
   }
+  await recordDecisions(m, meeting, decisions, today, now);
   return { meeting, unreachable };
 }
 
@@ -196,13 +219,17 @@ export async function meetingJson(m: EntityManager, cal: WorkingCalendar, meetin
   if (!full) return base;
   const units = await m.getRepository(JointMeetingUnit).find({ where: { meetingId: meeting.id }, order: { unitCode: 'ASC' } });
   const agenda = await m.getRepository(JointMeetingAgendaItem).find({ where: { meetingId: meeting.id }, order: { id: 'ASC' } });
+  const liaison = await liaisonMeetingOf(m, meeting.id);
   return {
     ...base,
     minutes: meeting.minutes,
     units: units.map((u) => ({ unit: u.unitCode, remindedAt: iso(u.remindedAt), minutesSentAt: iso(u.minutesSentAt), acknowledgedAt: iso(u.acknowledgedAt), acknowledgedBy: u.acknowledgedBy, progress: u.progress, progressAt: iso(u.progressAt) })),
     acknowledged: units.filter((u) => u.acknowledgedAt).length,
     awaitingAcknowledgement: meeting.status === 'minuted' ? units.filter((u) => !u.acknowledgedAt).map((u) => u.unitCode) : [],
-    agenda: agenda.map((a) => ({ id: a.id, unit: a.unitCode, proposedBy: a.proposedBy, text: a.text, via: a.via, proposedAt: iso(a.proposedAt) })),
+    agenda: agenda.map((a) => ({ id: a.id, unit: a.unitCode, proposedBy: a.proposedBy, text: a.text, via: a.via, proposedAt: iso(a.proposedAt), status: a.status, decidedBy: a.decidedBy })),
+    liaisonMeeting: liaison ? { id: liaison.id, scheduledAt: iso(liaison.scheduledAt), status: liaison.status } : null,
+    preparesId: meeting.preparesId,
+    decisions: (await decisionsOf(m, meeting.id)).map((d) => decisionJson(cal, d)),
   };
 }
 

@@ -72,13 +72,13 @@ describe('accountability: every missed deadline is a case; the office records ou
     const { cases } = await threeMisses();
     const [a, b] = cases;
     h.clock.set(t('10:00', '2026-12-01'));
-    const decided = await office.post(`/accountability/cases/${a.id}/decision`, { outcome: 'rectify', rectifyBy: '2026-12-15', decidedBy: '县公安局党委', note: '未及时受理' });
+    const decided = await office.post(`/accountability/cases/${a.id}/decision`, { outcome: 'rectify', body: 'own_unit', rectifyBy: '2026-12-15', decidedBy: '县公安局党委', note: '未及时受理' });
     expect(decided.status, JSON.stringify(decided.body)).to.equal(200);
     expect(decided.body).to.deep.include({ status: 'decided', countsForAppraisal: true });
-    expect(decided.body.decision).to.deep.include({ outcome: 'rectify', label: '责令限期整改', rectifyBy: '2026-12-15', decidedBy: '县公安局党委' });
-    const appealed = await office.post(`/accountability/cases/${a.id}/appeal`, { reason: '当日系统故障，未收到卡片' });
+    expect(decided.body.decision).to.deep.include({ outcome: 'rectify', label: '责令限期整改', body: 'own_unit', bodyLabel: '所在单位', rectifyBy: '2026-12-15', decidedBy: '县公安局党委' });
+    const appealed = await gaj.post(`/accountability/cases/${a.id}/appeal`, { reason: '当日系统故障，未收到卡片' });
     expect(appealed.body).to.deep.include({ status: 'decided' });
-    expect(appealed.body.appeal).to.deep.include({ state: 'pending' });
+    expect(appealed.body.appeal).to.deep.include({ state: 'pending', by: 'unit:GAJ' });
     expect(appealed.body.decision.outcome, 'the decision stands meanwhile').to.equal('rectify');
     const revised = await office.post(`/accountability/cases/${a.id}/appeal/decision`, { result: 'revised', outcome: 'written_review', note: '改为书面检查' });
     expect(revised.body.decision.outcome).to.equal('written_review');
@@ -97,10 +97,12 @@ describe('accountability: every missed deadline is a case; the office records ou
     const snapshot = async () => JSON.stringify([await h.sys.dataSource.getRepository(AccountabilityCase).find({ order: { id: 'ASC' } }), await h.sys.dataSource.getRepository(AccountabilityEvent).count()]);
     const before = await snapshot();
     const tries: Array<[string, unknown, number, string]> = [
-      ['decision', { outcome: 'fired', decidedBy: 'x' }, 422, 'validation_failed'],
-      ['decision', { outcome: 'rectify', decidedBy: '县公安局党委' }, 422, 'validation_failed'],
-      ['decision', { outcome: 'rectify', rectifyBy: '2026-02-30', decidedBy: 'x' }, 422, 'validation_failed'],
-      ['appeal', { reason: '不服' }, 409, 'accountability_invalid_state'],
+      ['decision', { outcome: 'fired', body: 'own_unit' }, 422, 'validation_failed'],
+      ['decision', { outcome: 'written_review', body: 'party_school' }, 422, 'validation_failed'],
+      ['decision', { outcome: 'written_review' }, 422, 'validation_failed'],
+      ['decision', { outcome: 'rectify', body: 'own_unit', decidedBy: '县公安局党委' }, 422, 'validation_failed'],
+      ['decision', { outcome: 'rectify', body: 'own_unit', rectifyBy: '2026-02-30', decidedBy: 'x' }, 422, 'validation_failed'],
+      ['appeal', { reason: '不服' }, 403, 'accountability_not_party'],
       ['appeal/decision', { result: 'upheld' }, 409, 'accountability_invalid_state'],
       ['exemption', { ground: 'bored', note: 'x', decidedBy: 'x' }, 422, 'validation_failed'],
       ['exemption', { ground: 'other_lawful', note: '', decidedBy: 'x' }, 422, 'validation_failed'],
@@ -111,13 +113,14 @@ describe('accountability: every missed deadline is a case; the office records ou
     }
     const asUnit = await gaj.post(`/accountability/cases/${a.id}/exemption`, { ground: 'other_lawful', note: '自行免责', decidedBy: 'x' });
     expect(asUnit.status).to.equal(403);
-    const missing = await office.post('/accountability/cases/99999/decision', { outcome: 'written_review', decidedBy: 'x' });
+    expect((await gaj.post(`/accountability/cases/${a.id}/appeal`, { reason: '不服' })).body.error.code, 'an open case has no decision to appeal').to.equal('accountability_invalid_state');
+    const missing = await office.post('/accountability/cases/99999/decision', { outcome: 'written_review', body: 'own_unit' });
     expect(missing.status).to.equal(404);
     expect(missing.body.error.code).to.equal('accountability_case_not_found');
     expect(await snapshot()).to.equal(before);
     // Revoked on appeal: no exemption afterwards.
-    await office.post(`/accountability/cases/${a.id}/decision`, { outcome: 'written_review', decidedBy: '县纪委监委' });
-    await office.post(`/accountability/cases/${a.id}/appeal`, { reason: '不服' });
+    await office.post(`/accountability/cases/${a.id}/decision`, { outcome: 'written_review', body: 'discipline_inspection', decidedBy: '县纪委监委' });
+    await gaj.post(`/accountability/cases/${a.id}/appeal`, { reason: '不服' });
     const revoked = await office.post(`/accountability/cases/${a.id}/appeal/decision`, { result: 'revoked' });
     expect(revoked.body).to.deep.include({ status: 'revoked', countsForAppraisal: false });
     expect((await office.post(`/accountability/cases/${a.id}/exemption`, { ground: 'other_lawful', note: 'x', decidedBy: 'x' })).status).to.equal(409);

@@ -90,13 +90,15 @@ describe('conversation: which module a text message goes to', () => {
 
   it('议题：… while a complaint waits for its result: the agenda item is recorded, the complaint is untouched', async () => {
     const c = await waitingForResult();
+    // Only member units of the joint meeting propose agenda items (SPEC 5).
+    expect((await kh.office.post('/meeting/members/units', { unit: 'HRSS', liaison: LIAISON_ID, effectiveOn: '2026-01-01' })).status).to.equal(201);
     const before = await complaintState(c.id);
 
     await say('议题：统一各部门核验答复时限');
     expect(await complaintState(c.id)).to.deep.equal(before);
     const items = await kh.h.sys.dataSource.getRepository(JointMeetingAgendaItem).find();
     expect(items.map((i) => i.text)).to.deep.equal(['统一各部门核验答复时限']);
-    expect(texts().at(-1)).to.equal(MEETING.agendaForNext);
+    expect(texts().at(-1)).to.equal(MEETING.agendaForApproval(''));
   });
 
   it('帮助 while a complaint waits for its result: the help text, the complaint untouched', async () => {
