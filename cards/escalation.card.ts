@@ -6,7 +6,8 @@
 import type { DeadlineCategory } from '../src/calendar';
 import { CARD, CATEGORY_SHORT, OFFICE_ACTION_TEXT, ORDER_PRESET_LABEL, OrderPreset, formatLate } from '../src/escalations/messages';
 import { cardKey } from './keys';
-import { clip, shortTime } from './verification.card';
+import { clip } from './verification.card';
+import { shortTime } from '../src/calendar/format';
 
 export interface EscalationCardView {
   escalationId: number;

@@ -5,7 +5,8 @@
 import type { MeetingKind } from '../entities/JointMeeting';
 import { CARD, KIND_LABEL } from '../src/meeting/messages';
 import { cardKey } from './keys';
-import { clip, shortTime } from './verification.card';
+import { clip } from './verification.card';
+import { shortTime } from '../src/calendar/format';
 
 export interface MeetingCardView {
   id: number;

@@ -3,7 +3,8 @@
  * SPEC 1 Art. 11): a notice with the new time, linked to the request's detail page.
  */
 import { CARD } from '../src/escalations/messages';
-import { clip, shortTime } from './verification.card';
+import { clip } from './verification.card';
+import { shortTime } from '../src/calendar/format';
 
 export interface OfficeOrderView {
   number: string;

@@ -6,7 +6,8 @@ import type { DeadlineCategory } from '../src/calendar';
 import type { VerificationResult } from '../entities/VerificationRequest';
 import { maskName, maskIdNumber, maskFreeText } from '../src/verification/mask';
 import { CATEGORY_LABEL, RESULT_LABEL } from '../src/verification/messages';
-import { VerificationCardView, clip, shortTime } from './verification.card';
+import { VerificationCardView, clip } from './verification.card';
+import { shortTime } from '../src/calendar/format';
 
 export interface ResultCardView extends VerificationCardView {
   /** Name of the person who answered (or returned). */

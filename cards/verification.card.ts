@@ -4,7 +4,7 @@
  * Personal data is masked here, whatever the caller passes (Art. 12).
  */
 import type { DeadlineCategory } from '../src/calendar';
-import { formatInZone } from '../src/calendar/format';
+import { shortTime } from '../src/calendar/format';
 import { PROVISIONAL_NOTE } from '../src/calendar/messages';
 import { maskName, maskIdNumber } from '../src/verification/mask';
 import { CATEGORY_LABEL, CARD_TEXT } from '../src/verification/messages';
@@ -33,11 +33,6 @@ export interface VerificationCardView {
 export function clip(s: string, n: number): string {
   const chars = [...s];
   return chars.length <= n ? s : `${chars.slice(0, n - 1).join('')}…`;
-}
-
-/** "2026-11-26 09:30" in the office zone. */
-export function shortTime(tz: string, d: Date): string {
-  return formatInZone(tz, d).slice(0, 16).replace('T', ' ');
 }
 
 function applicantLine(v: VerificationCardView): string {

@@ -5,7 +5,7 @@ export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
 /**
  * One outgoing WeCom call, written in the same transaction as the state change that
- * caused it (STYLE.md #3). The dispatcher claims, sends, and records the answer.
+ * caused it. The dispatcher claims, sends, and records the answer.
  */
 @Entity('outbox_messages')
 @Index('ix_outbox_due', ['status', 'nextAttemptAt'])

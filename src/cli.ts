@@ -14,13 +14,7 @@ import { collectJobs } from './modules';
 import { JobDeps } from './module';
 import { runSweep } from './scheduler';
 import { Unit } from '../entities';
-
-const USAGE = `用法:
-  nocert migrate
-  nocert scheduler run [--now ISO-8601]
-  nocert calendar due --category digital|paper|historical --from ISO-8601
-  nocert directory import FILE
-  nocert apikey create --name TEXT [--unit CODE]`;
+import { CLI_TEXT } from './messages';
 
 export interface Io {
   out: (s: string) => void;
@@ -52,7 +46,7 @@ export async function run(argv: string[], env: Record<string, string | undefined
     config = loadConfig(env, { allowSandboxOnMysql: true });
   } catch (e) {
     if (e instanceof ConfigError) {
-      for (const l of e.problems) io.err(`配置错误 ${l}`);
+      for (const l of e.problems) io.err(CLI_TEXT.configError(l));
       return 2;
     }
     throw e;
@@ -62,14 +56,14 @@ export async function run(argv: string[], env: Record<string, string | undefined
     if (cmd === 'migrate') {
       // The same named lock as an instance's start: a deploy running migrate while instances start applies each migration once.
       const n = await withDb(config, (ds) => migrateLocked(ds), false);
-      io.out(`已应用 ${n} 个迁移`);
+      io.out(CLI_TEXT.migrated(n));
       return 0;
     }
     if (cmd === 'calendar' && sub === 'due') {
       const { values } = parseArgs({ args: rest, options: { category: { type: 'string' }, from: { type: 'string' } } });
       const category = values.category as DeadlineCategory | undefined;
       if (!category || !['digital', 'paper', 'historical'].includes(category) || !values.from) {
-        io.err('需要 --category digital|paper|historical 和 --from ISO-8601');
+        io.err(CLI_TEXT.dueUsage);
         return 2;
       }
       const cal = await withDb(config, (ds) => new CalendarStore({ dataSource: ds, tz: config.officeTz, officeHours: config.officeHours }).get());
@@ -88,7 +82,7 @@ export async function run(argv: string[], env: Record<string, string | undefined
     if (cmd === 'apikey' && sub === 'create') {
       const { values } = parseArgs({ args: rest, options: { name: { type: 'string' }, unit: { type: 'string' } } });
       if (!values.name) {
-        io.err('需要 --name TEXT');
+        io.err(CLI_TEXT.nameRequired);
         return 2;
       }
       const key = await withDb(config, async (ds) => {
@@ -101,24 +95,24 @@ export async function run(argv: string[], env: Record<string, string | undefined
     if (cmd === 'directory' && sub === 'import') {
       const file = rest[0];
       if (!file) {
-        io.err('需要文件路径: nocert directory import FILE');
+        io.err(CLI_TEXT.fileRequired);
         return 2;
       }
       const { importDirectory } = await import('./directory/import');
       const r = await withDb(config, (ds) => importDirectory(ds, file, new Date()));
-      io.out(`已导入 ${r.units} 个单位、${r.staff} 名人员`);
+      io.out(CLI_TEXT.imported(r.units, r.staff));
       return 0;
     }
-    io.err(USAGE);
+    io.err(CLI_TEXT.usage);
     return 2;
   } catch (e) {
     if (e instanceof AppError) {
-      io.err(`错误 ${e.code}: ${e.message}`);
+      io.err(CLI_TEXT.error(e.code, e.message));
       const details = e.details as Array<{ row?: number; message?: string }> | undefined;
-      if (Array.isArray(details)) for (const d of details) io.err(`  第 ${d.row ?? '?'} 行: ${d.message ?? JSON.stringify(d)}`);
+      if (Array.isArray(details)) for (const d of details) io.err(CLI_TEXT.rowError(d.row ?? '?', d.message ?? JSON.stringify(d)));
       return 1;
     }
-    io.err(`错误: ${e instanceof Error ? e.message : String(e)}`);
+    io.err(CLI_TEXT.failed(e instanceof Error ? e.message : String(e)));
     return 1;
   }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Names are fixed by CONTRACT.md ("Configuration"). No secret has a default (STYLE.md #8). */
+/** Names are fixed by CONTRACT.md ("Configuration"). No secret has a default. */
 const intString = (name: string, min: number, max: number) =>
   z
     .string()

@@ -5,9 +5,10 @@ import { startSystem, System } from './system';
 import { createLogger } from './logger';
 import { runSweep } from './scheduler';
 import { createApiKey } from './http/auth';
+import { CLI_TEXT, START_TEXT } from './messages';
 
 /**
- * The one composition root (STYLE.md): config -> DataSource -> WeCom client -> app ->
+ * The one composition root: config -> DataSource -> WeCom client -> app ->
  * workers. Everything below takes its dependencies as arguments.
  */
 export async function main(env: Record<string, string | undefined> = process.env): Promise<System> {
@@ -16,7 +17,7 @@ export async function main(env: Record<string, string | undefined> = process.env
     config = loadConfig(env);
   } catch (e) {
     if (e instanceof ConfigError) {
-      for (const line of e.problems) console.error(`配置错误 ${line}`);
+      for (const line of e.problems) console.error(CLI_TEXT.configError(line));
       process.exit(2);
     }
     throw e;
@@ -55,29 +56,12 @@ export async function main(env: Record<string, string | undefined> = process.env
     const example = JSON.stringify({
       requesterUnit: 'GAJ',
       issuerUnit: 'RSJ',
-      serviceItem: '户籍迁入',
-      certificate: '社保缴纳证明',
-      category: 'digital',
-      applicant: { name: '张三', idNumber: '11010519491231002X' },
-      question: '申请人是否在本县连续缴纳社保满12个月？',
+      ...START_TEXT.exampleRequest,
     });
     console.log(
       [
-        `nocert 已启动（沙箱模式）：${sys.url}`,
-        `  办公室控制台：      ${config.publicUrl}/console/   （一键以办公室人员登录：${config.publicUrl}/console/login/sandbox）`,
-        `  企业微信模拟器：${e}  （无需真实企业微信，卡片与消息都在这里）`,
-        `  查看已发送的消息：  curl ${e}/sandbox/messages`,
-        `  模拟成员发消息：    curl -X POST ${e}/sandbox/text -H 'content-type: application/json' -d '{"userid":"liaison.rsj","content":"你好"}'`,
-        `  健康检查：          ${sys.url}/healthz   就绪：${sys.url}/readyz   指标：${sys.url}/metrics`,
-        `  数据库：            ${maskDatabaseUrl(config.databaseUrl)}`,
-        `  办公室 API 密钥：   ${officeKey}`,
-        ...(unitKey
-          ? [
-              `  县公安局 API 密钥： ${unitKey}`,
-              `  发起一次协查：      curl -X POST ${sys.url}/api/v1/verifications -H 'authorization: Bearer ${unitKey}' -H 'content-type: application/json' -d '${example}'`,
-              `  然后看卡片：        curl ${e}/sandbox/messages?touser=liaison.rsj`,
-            ]
-          : []),
+        ...START_TEXT.sandbox({ url: sys.url, publicUrl: config.publicUrl, emulator: e, databaseUrl: maskDatabaseUrl(config.databaseUrl), officeKey }),
+        ...(unitKey ? START_TEXT.sandboxUnit({ url: sys.url, emulator: e, unitKey, example }) : []),
       ].join('\n'),
     );
   } else {
@@ -102,7 +86,7 @@ export async function main(env: Record<string, string | undefined> = process.env
 
 if (require.main === module) {
   main().catch((e) => {
-    console.error(`启动失败：${e instanceof Error ? e.message : String(e)}`);
+    console.error(START_TEXT.failed(e instanceof Error ? e.message : String(e)));
     process.exit(1);
   });
 }

@@ -1,6 +1,6 @@
 /**
  * Labels of the accountability records (SPEC 4, 责任追究和容错免责管理办法), for the API and
- * the export (STYLE.md #5).
+ * the export.
  */
 import type { CaseGround, CaseOutcome, CaseStatus, Employment, ExemptionGround } from '../../entities/AccountabilityCase';
 

@@ -3,6 +3,7 @@ import { enqueue } from '../wecom/outbox';
 import type { HandlerContext, TextMessage } from '../wecom/dispatcher';
 import { conversationOf } from '../conversation';
 import { ASSISTANT, HELP_WORDS } from './messages';
+import { textPayload } from '../wecom/messaging';
 
 /**
  * The bot's own answers: a welcome when a member opens the app, 帮助 (a command, so it
@@ -17,7 +18,7 @@ export const assistantModule: Module = {
       const day = ctx.now.toISOString().slice(0, 10);
       await enqueue(ctx.manager, {
         channel: 'message',
-        payload: { touser: e.from, msgtype: 'text', text: { content: ASSISTANT.welcome() } },
+        payload: textPayload(e.from, ASSISTANT.welcome()),
         recipients: [e.from],
         dedupeKey: `welcome:${e.from}:${day}`,
         refType: 'assistant',
@@ -28,7 +29,7 @@ export const assistantModule: Module = {
     const help = async (m: TextMessage, ctx: HandlerContext) => {
       await enqueue(ctx.manager, {
         channel: 'message',
-        payload: { touser: m.from, msgtype: 'text', text: { content: ASSISTANT.help } },
+        payload: textPayload(m.from, ASSISTANT.help),
         recipients: [m.from],
         dedupeKey: `help:${m.msgId}`,
         refType: 'assistant',

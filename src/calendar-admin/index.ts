@@ -8,20 +8,14 @@ import { readJson } from '../http/body';
 import { principalOf, requireOffice } from '../http/auth';
 import { AppError } from '../errors';
 import { inTransaction, sqliteSerial } from '../db/tx';
-import { REMINDER_TEXT_REF, queueGroupMarkdown, queueText } from '../wecom/notices';
-import { presentOfficeMembers } from '../directory/who';
-import { formatInZone } from '../calendar';
+import { queueGroupMarkdown, REMINDER_TEXT_REF, sendText } from '../wecom/messaging';
+import { officeMembers } from '../directory/who';
+import { addDays, formatInZone, mondayOf } from '../calendar';
 import { CALENDAR_TEXT } from './messages';
 import { refreshProvisionalDeadlines } from '../verification/provisional-deadlines';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const dayBody = z.object({ working: z.boolean(), note: z.string().max(100).optional() }).strict();
-
-function addDays(date: string, n: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
 
 /**
  * The working-day calendar as data the office keeps (SPEC "Working time"): read it, override
@@ -105,14 +99,14 @@ export const calendarAdminModule: Module = {
           const w = cal.coverageWarning(now);
           if (!w) return [];
           const week = formatInZone(cal, now).slice(0, 10);
-          const monday = addDays(week, -((new Date(`${week}T00:00:00Z`).getUTCDay() + 6) % 7));
+          const monday = mondayOf(week);
           const key = `calendar-coverage:${w.lastKnownDate}:${monday}`;
           const content = CALENDAR_TEXT.coverage(w.lastKnownDate, w.daysLeft, cal.derivedYearsAround(now));
           const sent = await inTransaction(deps.dataSource, async (m) => {
             const group = await queueGroupMarkdown(m, deps.config, content, now, { id: 'calendar', dedupeKey: key });
             if (group) return 'group';
-            const members = await presentOfficeMembers(m, week);
-            for (const s of members) await queueText(m, s.userid, content.replace(/\*\*/g, ''), now, { type: REMINDER_TEXT_REF, id: 'calendar', dedupeKey: `${key}:${s.userid}` });
+            const members = await officeMembers(m, { presentOn: week });
+            for (const s of members) await sendText(m, s.userid, content.replace(/\*\*/g, ''), now, { refType: REMINDER_TEXT_REF, refId: 'calendar', dedupeKey: `${key}:${s.userid}` });
             return members.length ? 'members' : 'nobody';
           });
           return [{ warning: 'calendar_runs_out', lastKnownDate: w.lastKnownDate, daysLeft: w.daysLeft, sentTo: sent }];

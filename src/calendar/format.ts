@@ -60,3 +60,35 @@ export function parseInstant(s: string, calOrTz: WorkingCalendar | string): Date
   }
   return new Date(ms);
 }
+
+/** "YYYY-MM-DD HH:mm" in the office zone, for people. */
+export function shortTime(calOrTz: WorkingCalendar | string, d: Date): string {
+  return formatInZone(calOrTz, d).slice(0, 16).replace('T', ' ');
+}
+
+/** The local date (YYYY-MM-DD) n days after `date` (n may be negative). */
+export function addDays(date: string, n = 1): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/** YYYY-MM-DD plus n months, the day clamped to the month's end. */
+export function addMonths(date: string, n: number): string {
+  const [y, m, d] = date.split('-').map(Number);
+  const total = y * 12 + (m - 1) + n;
+  const ny = Math.floor(total / 12);
+  const nm = (total % 12) + 1;
+  const last = new Date(Date.UTC(ny, nm, 0)).getUTCDate();
+  return `${ny}-${pad2(nm)}-${pad2(Math.min(d, last))}`;
+}
+
+/** 0 Sunday .. 6 Saturday of a local date. */
+export function weekdayOf(date: string): number {
+  return new Date(`${date}T00:00:00Z`).getUTCDay();
+}
+
+/** The Monday (YYYY-MM-DD) of the week containing `date`. */
+export function mondayOf(date: string): string {
+  return addDays(date, -((weekdayOf(date) + 6) % 7));
+}

@@ -17,7 +17,7 @@ export {
   PROVISIONAL_SUFFIX,
 } from './deadline';
 export type { Deadline, DeadlineCategory, DeadlineRule, DeadlineRules } from './deadline';
-export { formatInZone, parseInstant } from './format';
+export { formatInZone, parseInstant, shortTime, addDays, addMonths, weekdayOf, mondayOf } from './format';
 export { coveredYears, PACKAGE_HOLIDAYS } from './holiday-data';
 export type { HolidaySource } from './holiday-data';
 export { derivedHolidays, statutoryDays, LAST_DERIVABLE_YEAR } from './statutory';

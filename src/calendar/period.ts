@@ -1,5 +1,5 @@
 import { WorkingCalendar } from './working-days';
-import { parseInstant } from './format';
+import { addDays, parseInstant } from './format';
 import { AppError } from '../errors';
 
 /** A real date YYYY-MM-DD (no 2026-02-30). */
@@ -12,18 +12,6 @@ function isLocalDate(s: string): boolean {
 /** Midnight (office zone) at the start of a local date. */
 export function dayStart(cal: WorkingCalendar, date: string): Date {
   return parseInstant(`${date}T00:00:00`, cal);
-}
-
-/** The local date after `date` (YYYY-MM-DD). */
-export function nextDate(date: string, days = 1): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
-/** 0 Sunday .. 6 Saturday of a local date. */
-export function weekdayOf(date: string): number {
-  return new Date(`${date}T00:00:00Z`).getUTCDay();
 }
 
 export interface Period {
@@ -43,5 +31,5 @@ export function periodOf(cal: WorkingCalendar, now: Date, from?: string, to?: st
   for (const [k, v] of [['from', f], ['to', t]] as const) if (!isLocalDate(v)) throw new AppError('validation_failed', `${k} must be a date YYYY-MM-DD`);
   if (t < f) throw new AppError('validation_failed', 'to lies before from');
   if (Date.parse(t) - Date.parse(f) > 3 * 366 * 86_400_000) throw new AppError('validation_failed', 'a period spans at most three years');
-  return { from: f, to: t, start: dayStart(cal, f), end: dayStart(cal, nextDate(t)) };
+  return { from: f, to: t, start: dayStart(cal, f), end: dayStart(cal, addDays(t)) };
 }

@@ -4,6 +4,7 @@
  * character-bigram similarity for typos. Pure; the prepared index is cached per
  * directory array so repeated calls over 500 units stay well under a millisecond.
  */
+import { normaliseName } from '../directory/names';
 
 export interface Agency {
   code: string;
@@ -49,13 +50,6 @@ interface Entry {
 // Keyed by the directory array; the length check catches an array grown in place.
 const cache = new WeakMap<readonly Agency[], { size: number; entries: Entry[] }>();
 
-export function normalizeName(s: string): string {
-  return s
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\s\p{P}\p{S}]/gu, '');
-}
-
 // "沂源县人社局", "淄博市沂源县公安局": a leading place name is noise for matching.
 const REGION_PREFIX = /^[\u4e00-\u9fff]{2,3}(?:省|市|县|区)/;
 
@@ -81,7 +75,7 @@ function bigrams(chars: string[]): Set<string> {
 }
 
 function forms(raw: string): Form[] {
-  return variants(normalizeName(raw))
+  return variants(normaliseName(raw))
     .filter((v) => v.text.length > 0)
     .map((v) => {
       const chars = Array.from(v.text);

@@ -1,11 +1,10 @@
 import { EntityManager } from 'typeorm';
-import { WorkingCalendar, inOfficeHours, officeMinutesBetween } from '../calendar';
+import { WorkingCalendar, inOfficeHours, officeMinutesBetween, shortTime } from '../calendar';
 import { formatLate } from '../calendar/messages';
 import { JobDeps } from '../module';
 import { Line, isClaimed, once } from '../scheduler';
-import { presentOfficeMembers } from '../directory/who';
-import { REMINDER_TEXT_REF, queueGroupMarkdown, queueText } from '../wecom/notices';
-import { shortTime } from '../../cards/verification.card';
+import { officeMembers } from '../directory/who';
+import { REMINDER_TEXT_REF, queueGroupMarkdown, sendText } from '../wecom/messaging';
 import { dueComplaintReminders, purgeExpiredConversations, unansweredComplaints, undeliveredResults } from './reminders';
 import { COMPLAINT } from './deadline-messages';
 
@@ -32,7 +31,7 @@ export async function complaintDeadlines(d: JobDeps, now: Date): Promise<Line[]>
     const due = shortTime(tz, r.dueAt);
     const key = `complaint:${r.complaintId}:${r.dueAt.getTime()}:${r.kind}`;
     const line = await once(ds, key, 'complaint-deadlines', now, async (m) => {
-      for (const u of r.contacts) await queueText(m, u, r.kind === 'due_soon' ? COMPLAINT.dueSoon(r.number, due) : COMPLAINT.overdue(r.number, due), now, { type: REMINDER_TEXT_REF, id: `complaint:${r.complaintId}`, dedupeKey: `${key}:${u}` });
+      for (const u of r.contacts) await sendText(m, u, r.kind === 'due_soon' ? COMPLAINT.dueSoon(r.number, due) : COMPLAINT.overdue(r.number, due), now, { refType: REMINDER_TEXT_REF, refId: `complaint:${r.complaintId}`, dedupeKey: `${key}:${u}` });
       let group: string | null = null;
       if (r.kind === 'overdue') {
         const sent = await queueGroupMarkdown(m, d.config, COMPLAINT.overdueGroup(r.number, r.agencyName, due, formatLate(officeMinutesBetween(cal, r.dueAt, now))), now, { id: `complaint:${r.complaintId}`, dedupeKey: `${key}:group` });
@@ -43,8 +42,8 @@ export async function complaintDeadlines(d: JobDeps, now: Date): Promise<Line[]>
     if (line) lines.push(line);
   }
   const office = async (m: EntityManager, text: string, key: string) => {
-    const members = await presentOfficeMembers(m, today);
-    for (const s of members) await queueText(m, s.userid, text, now, { type: REMINDER_TEXT_REF, id: key, dedupeKey: `${key}:${s.userid}` });
+    const members = await officeMembers(m, { presentOn: today });
+    for (const s of members) await sendText(m, s.userid, text, now, { refType: REMINDER_TEXT_REF, refId: key, dedupeKey: `${key}:${s.userid}` });
     return members.map((s) => s.userid);
   };
   for (const c of await unansweredComplaints(ds, now, cal)) {

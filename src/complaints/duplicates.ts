@@ -4,11 +4,11 @@
  */
 import { EntityManager, In, IsNull, MoreThanOrEqual } from 'typeorm';
 import { Complaint } from '../../entities';
-import { normalizeName } from './agency-match';
+import { normaliseName } from '../directory/names';
 import { DUPLICATE_MIN_SIMILARITY, DUPLICATE_WINDOW_DAYS, OPEN_STATUSES } from './model';
 
 function comparable(s: string): string[] {
-  return Array.from(s.normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}\p{Cc}\p{Cf}]/gu, ''));
+  return Array.from(normaliseName(s));
 }
 
 /** Character bigrams; a one-character text is its own single "bigram". */
@@ -42,7 +42,7 @@ export interface DuplicateProbe {
 
 export function sameAgency(a: { agencyCode: string | null; agencyName: string }, b: { agencyCode: string | null; agencyName: string }): boolean {
   if (a.agencyCode && b.agencyCode) return a.agencyCode === b.agencyCode;
-  return normalizeName(a.agencyName) === normalizeName(b.agencyName);
+  return normaliseName(a.agencyName) === normaliseName(b.agencyName);
 }
 
 /**

@@ -92,7 +92,7 @@ export function draftKey(conv: { openKfId: string; externalUserId: string }, dra
   return `kf:${conv.openKfId}:${conv.externalUserId}:${draftId}:${digest}`.slice(0, 190);
 }
 
-/** The published list (exemptions issue): what the chat's "is a certificate still required?" finds. */
+/** The published exemption list: what the chat's "is a certificate still required?" finds. */
 export const defaultExemptionSearch: ExemptionSearch = async (m, q) => {
   const rows = await searchPublished(m, q, 6);
   return rows.map((r) => ({ serviceItem: r.serviceItem, certificate: r.certificate, method: r.method, issuerUnit: r.issuerUnit.name }));

@@ -16,7 +16,7 @@ import { AppError } from '../errors';
 import { WorkingCalendar, endOfWorkingDay, formatInZone } from '../calendar';
 import { isSqlite, isUniqueViolation } from '../db/tx';
 import { complaintCard, ComplaintCardView } from '../../cards/complaint.card';
-import { normalizeName } from './agency-match';
+import { normaliseName } from '../directory/names';
 import { findOriginal } from './duplicates';
 import { addEvent } from './events';
 import { closeSubject } from '../conversation';
@@ -36,7 +36,8 @@ import {
   isFinal,
 } from './model';
 import { nextComplaintNumber } from './numbers';
-import { agencyContacts, cardToStaff, noticeToComplainant, textToStaff } from './notify';
+import { cardToStaff, noticeToComplainant, textToStaff } from './notify';
+import { unitContacts } from '../directory/who';
 import { charLength, normalizePhone } from './validate';
 
 /** Who acts, for the event and for whom to tell: the office (API), a liaison (card), the citizen (chat). */
@@ -141,8 +142,8 @@ export async function registerComplaint(m: EntityManager, input: RegisterInput, 
     agencyName = unit.name;
   } else if (agencyName) {
     agencyName = requireText(agencyName, 'agencyName', LIMITS.agency);
-    const wanted = normalizeName(agencyName);
-    const hit = (await m.find(Unit, { select: { code: true, name: true } })).find((u) => normalizeName(u.name) === wanted);
+    const wanted = normaliseName(agencyName);
+    const hit = (await m.find(Unit, { select: { code: true, name: true } })).find((u) => normaliseName(u.name) === wanted);
     if (hit) {
       agencyCode = hit.code;
       agencyName = hit.name;
@@ -233,7 +234,7 @@ async function tellAgency(m: EntityManager, c: Complaint, ctx: Ctx): Promise<voi
     await addEvent(m, c.id, { type: 'agency_unmatched', actor: 'system', at: ctx.now, details: { agencyName: c.agencyName } });
     return;
   }
-  const to = await agencyContacts(m, c.agencyCode);
+  const to = await unitContacts(m, c.agencyCode, { deputies: 'A' });
   if (!to.length) {
     await addEvent(m, c.id, { type: 'agency_no_contact', actor: 'system', at: ctx.now, details: { agencyCode: c.agencyCode } });
     return;
@@ -307,7 +308,7 @@ async function apply(m: EntityManager, c: Complaint, to: ComplaintStatus, patch:
   // The agency hears about what others decided on its case (it acts on its card itself).
   if (ctx.actor.by !== 'liaison' && c.agencyCode) {
     const due = c.dueAt && !isFinal(to) ? formatInZone(ctx.cal, c.dueAt) : undefined;
-    await textToStaff(m, await agencyContacts(m, c.agencyCode), LIAISON.byOffice(c.number, STATUS_LABELS[to], due), ctx.now, String(c.id));
+    await textToStaff(m, await unitContacts(m, c.agencyCode, { deputies: 'A' }), LIAISON.byOffice(c.number, STATUS_LABELS[to], due), ctx.now, String(c.id));
   }
   return c;
 }

@@ -5,8 +5,9 @@
  * agency's liaison; a note to the office group.
  */
 import { EntityManager, In } from 'typeorm';
-import { Complaint, ComplaintNotice, KfConversation, OutboxMessage, Staff } from '../../entities';
+import { Complaint, ComplaintNotice, KfConversation, OutboxMessage } from '../../entities';
 import { enqueue } from '../wecom/outbox';
+import { CardChange, sendCard, sendText, sendToOfficeGroup, updateCard as sendCardUpdate } from '../wecom/messaging';
 import { KF_WINDOW_ERRCODES, KF_WINDOW_MAX, KF_WINDOW_MS, REF } from './model';
 import { addEvent } from './events';
 
@@ -183,53 +184,27 @@ export async function reconcileNotices(m: EntityManager, now: Date, limit = 200)
 
 // ---------------------------------------------------------------- the agency's side
 
-/** Who answers for the agency: its liaisons; with none, its A deputies (SPEC 1 Art. 6). */
-export async function agencyContacts(m: EntityManager, unitCode: string): Promise<string[]> {
-  const staff = await m.find(Staff, { where: { unitCode, role: In(['liaison', 'deputy']) }, order: { userid: 'ASC' } });
-  const liaisons = staff.filter((s) => s.role === 'liaison').map((s) => s.userid);
-  if (liaisons.length) return liaisons;
-  return staff.filter((s) => s.role === 'deputy' && s.ab === 'A').map((s) => s.userid);
-}
-
 export async function textToStaff(m: EntityManager, userids: string[], content: string, now: Date, refId: string): Promise<void> {
-  if (!userids.length) return;
-  await enqueue(m, { channel: 'message', payload: { touser: userids.join('|'), msgtype: 'text', text: { content } }, refType: REF.text, refId, now });
+  await sendText(m, userids, content, now, { refType: REF.text, refId });
 }
 
 export async function cardToStaff(m: EntityManager, userids: string[], card: object, now: Date, refId: string, dedupeKey: string): Promise<void> {
-  if (!userids.length) return;
-  await enqueue(m, {
-    channel: 'message',
-    payload: { touser: userids.join('|'), msgtype: 'template_card', template_card: card },
-    refType: REF.card,
-    refId,
-    dedupeKey,
-    now,
-  });
+  await sendCard(m, userids, card, now, { refType: REF.card, refId, dedupeKey });
 }
 
 export async function updateCard(
   m: EntityManager,
   userid: string,
   responseCode: string,
-  change: { card: object } | { replaceName: string },
+  change: CardChange,
   now: Date,
   refId: string,
 ): Promise<void> {
-  const body = 'card' in change ? { template_card: change.card } : { button: { replace_name: change.replaceName } };
-  await enqueue(m, { channel: 'update_card', payload: { userids: [userid], response_code: responseCode, ...body }, refType: REF.cardUpdate, refId, now });
+  await sendCardUpdate(m, [userid], responseCode, change, now, { refType: REF.cardUpdate, refId });
 }
 
 /** The office group: the app group chat, else the group robot; neither configured -> nothing. */
 export async function textToOffice(m: EntityManager, office: { chatId: string | null; robotWebhook: string | null }, content: string, now: Date, refId: string): Promise<boolean> {
-  if (office.chatId) {
-    await enqueue(m, { channel: 'appchat', payload: { chatid: office.chatId, msgtype: 'text', text: { content } }, refType: REF.office, refId, now });
-    return true;
-  }
-  if (office.robotWebhook) {
-    // 'office' is the name the outbox resolves to OFFICE_ROBOT_WEBHOOK: the key never sits in the outbox.
-    await enqueue(m, { channel: 'robot', payload: { webhook: 'office', message: { msgtype: 'text', text: { content } } }, refType: REF.office, refId, now });
-    return true;
-  }
-  return false;
+  const group = { officeChatId: office.chatId, officeRobotWebhook: office.robotWebhook };
+  return (await sendToOfficeGroup(m, group, { msgtype: 'text', content }, now, { refType: REF.office, refId })) !== null;
 }

@@ -5,7 +5,7 @@
 import { DataSource, EntityManager, In, IsNull, LessThan, LessThanOrEqual, Not } from 'typeorm';
 import { Complaint, KfConversation } from '../../entities';
 import { WorkingCalendar, endOfWorkingDay, officeMinutesBetween } from '../calendar';
-import { agencyContacts } from './notify';
+import { unitContacts } from '../directory/who';
 
 type Db = DataSource | EntityManager;
 
@@ -53,7 +53,7 @@ export async function dueComplaintReminders(db: Db, now: Date, cal: WorkingCalen
     if (!overdue && left > window) continue;
     let to: string[] = [];
     if (c.agencyCode) {
-      if (!contacts.has(c.agencyCode)) contacts.set(c.agencyCode, await agencyContacts(m, c.agencyCode));
+      if (!contacts.has(c.agencyCode)) contacts.set(c.agencyCode, await unitContacts(m, c.agencyCode, { deputies: 'A' }));
       to = contacts.get(c.agencyCode) as string[];
     }
     out.push({

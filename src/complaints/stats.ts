@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import { EntityManager } from 'typeorm';
 import { Complaint } from '../../entities';
 import { AppError } from '../errors';
-import { WorkingCalendar, formatInZone, parseInstant } from '../calendar';
+import { WorkingCalendar, addMonths, formatInZone, parseInstant, shortTime } from '../calendar';
 import { maskName } from '../verification/mask';
 import { CHANNEL_LABELS, EXPORT, GROUND_LABELS, STATUS_LABELS } from './lifecycle-messages';
 import { Channel, ComplaintStatus, REPEAT_FLAG_THRESHOLD } from './model';
@@ -25,10 +25,8 @@ export interface MonthRange {
 const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
 export const MAX_MONTHS = 36;
 
-function addMonths(ym: string, n: number): string {
-  const [y, m] = ym.split('-').map(Number);
-  const t = y * 12 + (m - 1) + n;
-  return `${Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}`;
+function addMonthsYm(ym: string, n: number): string {
+  return addMonths(`${ym}-01`, n).slice(0, 7);
 }
 
 function monthsBetween(a: string, b: string): number {
@@ -47,10 +45,10 @@ export function monthRange(from: string | undefined, to: string | undefined, cal
   };
   const current = formatInZone(cal, now).slice(0, 7);
   const t = norm(to, 'to') ?? current;
-  const f = norm(from, 'from') ?? addMonths(t, -11);
+  const f = norm(from, 'from') ?? addMonthsYm(t, -11);
   if (monthsBetween(f, t) < 0) throw new AppError('validation_failed', 'from is after to', { details: { field: 'from' } });
   if (monthsBetween(f, t) >= MAX_MONTHS) throw new AppError('validation_failed', `at most ${MAX_MONTHS} months at once`, { details: { field: 'to' } });
-  return { from: f, to: t, start: parseInstant(`${f}-01T00:00`, cal), end: parseInstant(`${addMonths(t, 1)}-01T00:00`, cal) };
+  return { from: f, to: t, start: parseInstant(`${f}-01T00:00`, cal), end: parseInstant(`${addMonthsYm(t, 1)}-01T00:00`, cal) };
 }
 
 type Counts = Record<string, number>;
@@ -119,7 +117,7 @@ export async function loadRange(m: EntityManager, range: MonthRange): Promise<Co
 
 export function computeStats(rows: Complaint[], range: MonthRange, cal: WorkingCalendar, now: Date): ComplaintStats {
   const months = new Map<string, MonthStats>();
-  for (let ym = range.from; monthsBetween(ym, range.to) >= 0; ym = addMonths(ym, 1)) months.set(ym, emptyMonth(ym));
+  for (let ym = range.from; monthsBetween(ym, range.to) >= 0; ym = addMonthsYm(ym, 1)) months.set(ym, emptyMonth(ym));
   const agencies = new Map<string, Map<string, AgencyCount>>();
   const totals = { complaints: 0, duplicates: 0, hotline: 0, byGround: {} as Counts, byChannel: {} as Counts, byOutcome: {} as Counts };
   for (const c of rows) {
@@ -234,7 +232,7 @@ export async function complaintStatsWorkbook(m: EntityManager, s: ComplaintStats
     EXPORT.resultDelivered,
   ]);
   const numbers = new Map(rows.map((r) => [r.id, r.number]));
-  const fmt = (d: Date | null) => (d ? formatInZone(cal, d).slice(0, 16).replace('T', ' ') : '');
+  const fmt = (d: Date | null) => (d ? shortTime(cal, d) : '');
   for (const c of rows) {
     const final = c.status === 'rejected' || c.status === 'resolved' || c.status === 'terminated';
     cases.addRow([

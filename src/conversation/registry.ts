@@ -1,6 +1,6 @@
 import { OpenQuestion } from '../../entities';
 import type { CallbackDispatcher, HandlerContext, TextMessage } from '../wecom/dispatcher';
-import { enqueue } from '../wecom/outbox';
+import { sendText } from '../wecom/messaging';
 import { CONVERSATION } from './messages';
 import { close, current } from './store';
 
@@ -32,14 +32,7 @@ export interface Answerer {
 export type OrdinaryText = () => Promise<TextOutcome>;
 
 function reply(ctx: HandlerContext, to: string, content: string, tag: string): Promise<unknown> {
-  return enqueue(ctx.manager, {
-    channel: 'message',
-    payload: { touser: to, msgtype: 'text', text: { content } },
-    refType: 'conversation',
-    refId: to,
-    dedupeKey: `conversation:${ctx.inboxId}:${tag}`,
-    now: ctx.now,
-  });
+  return sendText(ctx.manager, to, content, ctx.now, { refType: 'conversation', refId: to, dedupeKey: `conversation:${ctx.inboxId}:${tag}` });
 }
 
 /**

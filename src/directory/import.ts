@@ -8,7 +8,7 @@ import { AppError } from '../errors';
 import { inTransaction } from '../db/tx';
 import { decodeCsvBytes, parseCsv } from './csv';
 import { UNIT_CODE_RE, USERID_RE, MOBILE_RE, isValidDate } from './rules';
-import { IMPORT_TEXT, IMPORT_HINTS } from './messages';
+import { IMPORT_TEXT, IMPORT_HINTS, IMPORT_WORDS } from './messages';
 import type { StaffView } from './service';
 
 /**
@@ -18,17 +18,17 @@ import type { StaffView } from './service';
  * checked first: any row error loads nothing (all or nothing).
  */
 export const IMPORT_COLUMNS = [
-  { key: 'unit_code', names: ['unit_code', '单位编码', '单位代码'], required: true },
-  { key: 'unit_name', names: ['unit_name', '单位名称', '单位'], required: true },
-  { key: 'is_office', names: ['is_office', '办公室', '是否办公室'], required: false },
-  { key: 'userid', names: ['userid', '企业微信账号', '账号', '成员账号'], required: false },
-  { key: 'name', names: ['name', '姓名'], required: false },
-  { key: 'role', names: ['role', '角色'], required: false },
-  { key: 'ab', names: ['ab', 'AB角', 'A/B'], required: false },
-  { key: 'mobile', names: ['mobile', '手机', '手机号', '手机号码'], required: false },
-  { key: 'away', names: ['away', '外出', '是否外出', '请假'], required: false },
-  { key: 'away_until', names: ['away_until', '外出至', '请假至'], required: false },
-  { key: 'trained_on', names: ['trained_on', '培训日期'], required: false },
+  { key: 'unit_code', names: ['unit_code', ...IMPORT_WORDS.columns.unit_code], required: true },
+  { key: 'unit_name', names: ['unit_name', ...IMPORT_WORDS.columns.unit_name], required: true },
+  { key: 'is_office', names: ['is_office', ...IMPORT_WORDS.columns.is_office], required: false },
+  { key: 'userid', names: ['userid', ...IMPORT_WORDS.columns.userid], required: false },
+  { key: 'name', names: ['name', ...IMPORT_WORDS.columns.name], required: false },
+  { key: 'role', names: ['role', ...IMPORT_WORDS.columns.role], required: false },
+  { key: 'ab', names: ['ab', ...IMPORT_WORDS.columns.ab], required: false },
+  { key: 'mobile', names: ['mobile', ...IMPORT_WORDS.columns.mobile], required: false },
+  { key: 'away', names: ['away', ...IMPORT_WORDS.columns.away], required: false },
+  { key: 'away_until', names: ['away_until', ...IMPORT_WORDS.columns.away_until], required: false },
+  { key: 'trained_on', names: ['trained_on', ...IMPORT_WORDS.columns.trained_on], required: false },
 ] as const;
 
 type ColumnKey = (typeof IMPORT_COLUMNS)[number]['key'];
@@ -49,23 +49,20 @@ export interface ImportedRow {
 
 const ROLE_WORDS: Record<string, StaffRole> = {
   liaison: 'liaison',
-  联络员: 'liaison',
   deputy: 'deputy',
-  代办员: 'deputy',
   member: 'member',
-  成员: 'member',
-  工作人员: 'member',
+  ...IMPORT_WORDS.roles,
 };
 
 function parseBool(v: string): boolean | undefined {
   const s = v.trim().toLowerCase();
-  if (['', '否', 'no', 'n', 'false', '0'].includes(s)) return false;
-  if (['是', 'yes', 'y', 'true', '1'].includes(s)) return true;
+  if (['', IMPORT_WORDS.no, 'no', 'n', 'false', '0'].includes(s)) return false;
+  if ([IMPORT_WORDS.yes, 'yes', 'y', 'true', '1'].includes(s)) return true;
   return undefined;
 }
 
 function parseAb(v: string): AbRole | null | undefined {
-  const s = v.trim().toUpperCase().replace(/角$/, '');
+  const s = v.trim().toUpperCase().replace(IMPORT_WORDS.abSuffix, '');
   if (s === '') return null;
   if (s === 'A' || s === 'B') return s;
   return undefined;
@@ -76,7 +73,7 @@ function cellText(v: ExcelJS.CellValue): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return Number.isInteger(v) ? v.toFixed(0) : String(v);
-  if (typeof v === 'boolean') return v ? '是' : '否';
+  if (typeof v === 'boolean') return v ? IMPORT_WORDS.yes : IMPORT_WORDS.no;
   if (v instanceof Date) return v.toISOString().slice(0, 10);
   if (typeof v === 'object') {
     const o = v as unknown as Record<string, unknown>;

@@ -26,3 +26,25 @@ export const IMPORT_HINTS = {
   date: '应为日期 YYYY-MM-DD',
   tooLong: (n: number) => `最多 ${n} 个字符`,
 } as const;
+
+/** Chinese words the import accepts besides the English keys: header names, roles, yes/no. */
+export const IMPORT_WORDS = {
+  columns: {
+    unit_code: ['单位编码', '单位代码'],
+    unit_name: ['单位名称', '单位'],
+    is_office: ['办公室', '是否办公室'],
+    userid: ['企业微信账号', '账号', '成员账号'],
+    name: ['姓名'],
+    role: ['角色'],
+    ab: ['AB角', 'A/B'],
+    mobile: ['手机', '手机号', '手机号码'],
+    away: ['外出', '是否外出', '请假'],
+    away_until: ['外出至', '请假至'],
+    trained_on: ['培训日期'],
+  },
+  roles: { 联络员: 'liaison', 代办员: 'deputy', 成员: 'member', 工作人员: 'member' },
+  yes: '是',
+  no: '否',
+  /** "A角" is A. */
+  abSuffix: /角$/,
+} as const;

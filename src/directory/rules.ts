@@ -6,7 +6,6 @@ export const UNIT_CODE_RE = /^[A-Za-z0-9_.\-]{1,40}$/;
 export const USERID_RE = /^[A-Za-z0-9_.\-@]{1,64}$/;
 export const MOBILE_RE = /^\+?[0-9][0-9\- ]{4,19}$/;
 export const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
-export const STAFF_ROLES: readonly StaffRole[] = ['liaison', 'deputy', 'member'];
 
 export function isValidDate(s: string): boolean {
   if (!DATE_RE.test(s)) return false;
@@ -45,12 +44,4 @@ export function unitStrength(staff: Array<{ role: StaffRole | string; ab: AbRole
     if (deputiesB < 1) gaps.push('no_deputy_b');
   }
   return { liaisons, deputies: deputies.length, deputiesA, deputiesB, gaps };
-}
-
-/** 138****1234 (Art. 12: phones are masked wherever they are shown in passing). */
-export function maskMobile(m: string | null): string | null {
-  if (!m) return m;
-  const digits = m.replace(/[^0-9]/g, '');
-  if (digits.length < 7) return '*'.repeat(digits.length);
-  return `${digits.slice(0, 3)}${'*'.repeat(digits.length - 7)}${digits.slice(-4)}`;
 }

@@ -134,10 +134,3 @@ export async function getUnit(m: EntityManager, code: string, today: string): Pr
   return { ...view, staff: staff.map((s) => staffView(s, today)) };
 }
 
-/** Is userid on the staff of the office unit? (office members read everything). */
-export async function isOfficeMember(m: EntityManager, userid: string): Promise<boolean> {
-  const s = await m.getRepository(Staff).findOneBy({ userid });
-  if (!s) return false;
-  const u = await m.getRepository(Unit).findOneBy({ code: s.unitCode });
-  return !!u?.isOffice;
-}

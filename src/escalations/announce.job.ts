@@ -1,8 +1,7 @@
 import { Escalation } from '../../entities';
 import { inTransaction, isSqlite } from '../db/tx';
-import { officeMinutesBetween } from '../calendar';
-import { shortTime } from '../../cards/verification.card';
-import { GROUP_MESSAGE_BYTES, byteLength, officeGroup, queueGroupMarkdown } from '../wecom/notices';
+import { officeMinutesBetween, shortTime } from '../calendar';
+import { GROUP_MESSAGE_BYTES, byteLength, officeGroup, queueGroupMarkdown } from '../wecom/messaging';
 import { staffNames, unitNames } from '../directory/who';
 import type { Line } from '../scheduler';
 import { DeadlineDeps } from './deps';

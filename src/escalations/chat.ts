@@ -1,10 +1,10 @@
 import { Escalation } from '../../entities';
 import { CallbackDispatcher, CardEvent, HandlerContext } from '../wecom/dispatcher';
 import { isAppError } from '../errors';
-import { enqueue } from '../wecom/outbox';
-import { shortTime } from '../../cards/verification.card';
+import { shortTime } from '../calendar';
 import { ORDER_QUESTION_KEY, escalationActionCard } from '../../cards/escalation.card';
-import { DeadlineDeps, REF, queueText } from './deps';
+import { DeadlineDeps, REF } from './deps';
+import { sendText, updateCard } from '../wecom/messaging';
 import { escalationView, officeAction } from './escalations';
 import { CARD, ORDER_PRESET_LABEL, OrderPreset, TEXT } from './messages';
 
@@ -23,17 +23,13 @@ export function registerOfficeActionHandlers(dispatcher: CallbackDispatcher, d: 
     const escalationId = Number(e.arg);
     const picked = e.selected.find((s) => s.questionKey === ORDER_QUESTION_KEY)?.optionIds[0];
     const preset: OrderPreset = picked && picked in ORDER_PRESET_LABEL ? (picked as OrderPreset) : '2h';
-    const reply = (text: string, tag: string) => queueText(m, e.from, text, now, `esc:${e.arg}`, `office-reply:${hc.inboxId}:${tag}`);
+    const reply = async (text: string, tag: string): Promise<void> => {
+      await sendText(m, e.from, text, now, { refType: REF.text, refId: `esc:${e.arg}`, dedupeKey: `office-reply:${hc.inboxId}:${tag}` });
+    };
     try {
       const r = await officeAction(m, d, cal, escalationId, { kind: 'staff', userid: e.from }, kind === 'order' ? { kind, preset } : { kind }, now);
       const view = await escalationView(m, d, cal, r.escalation, now);
-      await enqueue(m, {
-        channel: 'update_card',
-        payload: { userids: [e.from], response_code: e.responseCode, template_card: escalationActionCard(view, e.taskId, now, r.done) },
-        refType: REF.escalationCardUpdate,
-        refId: e.taskId,
-        now,
-      });
+      await updateCard(m, [e.from], e.responseCode, { card: escalationActionCard(view, e.taskId, now, r.done) }, now, { refType: REF.escalationCardUpdate, refId: e.taskId });
       const n = r.request.number;
       await reply(kind === 'urge' ? TEXT.urgeDone(n) : kind === 'order' ? TEXT.orderDone(n, shortTime(d.config.officeTz, r.order.completeBy!)) : TEXT.summonsDone(n), 'done');
       hc.log.info({ action: kind, escalationId, orderId: r.order.id }, 'office action');
@@ -45,7 +41,7 @@ export function registerOfficeActionHandlers(dispatcher: CallbackDispatcher, d: 
           return reply(TEXT.notOffice, 'refused');
         case 'escalation_closed': {
           const esc = await m.getRepository(Escalation).findOneBy({ id: escalationId });
-          await enqueue(m, { channel: 'update_card', payload: { userids: [e.from], response_code: e.responseCode, button: { replace_name: CARD.closedButton } }, refType: REF.escalationCardUpdate, refId: e.taskId, now });
+          await updateCard(m, [e.from], e.responseCode, { replaceName: CARD.closedButton }, now, { refType: REF.escalationCardUpdate, refId: e.taskId });
           return reply(TEXT.alreadyClosed(esc?.number ?? ''), 'refused');
         }
         case 'order_deadline_past':

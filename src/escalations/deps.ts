@@ -1,10 +1,9 @@
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { VerificationRequest } from '../../entities';
 import { Config } from '../config';
 import { Logger } from '../logger';
 import { WorkingCalendar } from '../calendar';
-import { REMINDER_TEXT_REF, queueText as queueTextAs } from '../wecom/notices';
-import { unitLiaisons } from '../directory/who';
+import { REMINDER_TEXT_REF } from '../wecom/messaging';
 
 /** What the deadline machinery needs; built from ModuleDeps (or another DataSource in tests). */
 export interface DeadlineDeps {
@@ -31,17 +30,6 @@ export function isOpen(req: Pick<VerificationRequest, 'status'>): boolean {
   return req.status === 'pending' || req.status === 'accepted';
 }
 
-/** The issuing unit's accountable people now: the owner once accepted, and its liaisons. */
-export async function ownerAndLiaisons(m: EntityManager, req: VerificationRequest, today: string): Promise<string[]> {
-  const liaisons = (await unitLiaisons(m, req.issuerUnit, today)).map((s) => s.userid);
-  return uniq([...(req.assignee ? [req.assignee] : []), ...liaisons]);
-}
-
 export function uniq(xs: string[]): string[] {
   return [...new Set(xs)];
-}
-
-/** One deadline text message, idempotent by its key. */
-export function queueText(m: EntityManager, touser: string, content: string, now: Date, refId: string, dedupeKey: string): Promise<void> {
-  return queueTextAs(m, touser, content, now, { type: REF.text, id: refId, dedupeKey });
 }

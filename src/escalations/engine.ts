@@ -1,11 +1,12 @@
 import { EntityManager, In } from 'typeorm';
 import { DeadlineStageClaim, DeadlineTracker, OfficeOrder, Staff, Unit, VerificationEvent, VerificationRecipient, VerificationRequest } from '../../entities';
-import { WorkingCalendar } from '../calendar';
+import { WorkingCalendar, shortTime } from '../calendar';
 import { inTransaction, isSqlite, isUniqueViolation } from '../db/tx';
 import { isAway } from '../directory/rules';
+import { ownerAndLiaisonsOf } from '../directory/who';
 import { cardViewOf } from '../verification/service';
 import { REF as VREF, parseTaskId, taskIdFor } from '../verification/notify';
-import { verificationRequestCard, shortTime } from '../../cards/verification.card';
+import { verificationRequestCard } from '../../cards/verification.card';
 import { openCase, accountableLiaison } from '../accountability/service';
 import { DeadlineDeps, REF, isOpen, uniq } from './deps';
 import { caseFacts, escalate } from './escalations';
@@ -16,6 +17,7 @@ import { isRetryableLockError } from '../db/errors';
 import type { Line } from '../scheduler';
 import { loadStageTable } from './settings';
 import { PlannedStage, StageTable, decide, inOfficeHours, nextWake, planStages } from './stages';
+import { cardPayload, textPayload } from '../wecom/messaging';
 
 
 /** Test seams for fault injection; production passes none. */
@@ -166,7 +168,7 @@ class Writes {
   }
 
   text(req: VerificationRequest, userid: string, content: string, key: string): void {
-    this.outbox.push({ channel: 'message', payload: { touser: userid, msgtype: 'text', text: { content } }, refType: REF.text, refId: String(req.id), dedupeKey: key, now: this.now });
+    this.outbox.push({ channel: 'message', payload: textPayload(userid, content), refType: REF.text, refId: String(req.id), dedupeKey: key, now: this.now });
   }
 }
 
@@ -337,15 +339,8 @@ interface Fired {
   escalationId?: number;
 }
 
-/** Present first; when everyone is away, everyone (somebody must hear it). */
-function present(staff: Staff[], today: string): Staff[] {
-  const p = staff.filter((s) => !isAway(s, today));
-  return p.length ? p : staff;
-}
-
 function ownerAndLiaisons(l: Loaded, req: VerificationRequest, today: string): string[] {
-  const liaisons = present((l.staffByUnit.get(req.issuerUnit) ?? []).filter((s) => s.role === 'liaison'), today).map((s) => s.userid);
-  return uniq([...(req.assignee ? [req.assignee] : []), ...liaisons]);
+  return ownerAndLiaisonsOf(req, l.staffByUnit.get(req.issuerUnit) ?? [], today);
 }
 
 async function fire(c: Ctx, m: EntityManager, w: Writes, l: Loaded, req: VerificationRequest, s: PlannedStage, order: OfficeOrder | null): Promise<Fired> {
@@ -416,7 +411,7 @@ function backupPing(c: Ctx, w: Writes, l: Loaded, req: VerificationRequest, s: P
   const due = shortTime(d.config.officeTz, req.dueAt);
   for (const b of here) {
     const taskId = taskIdFor(req.id, ordinal++, 0);
-    w.outbox.push({ channel: 'message', payload: { touser: b.userid, msgtype: 'template_card', template_card: verificationRequestCard(view, taskId, now) }, refType: VREF.card, refId: taskId, dedupeKey: `verif-card:${taskId}`, now });
+    w.outbox.push({ channel: 'message', payload: cardPayload(b.userid, verificationRequestCard(view, taskId, now)), refType: VREF.card, refId: taskId, dedupeKey: `verif-card:${taskId}`, now });
     // The card's outbox row is found by its ref (verification_card, task_id) when its response_code is needed.
     w.recipients.push({ requestId: req.id, userid: b.userid, role: b.role, ab: b.ab, reason: 'backup', notifiedAt: now, taskId, cardSeq: 0, cardOutboxId: null, codeUsed: false, closedAt: null, outcome: null });
     w.text(req, b.userid, TEXT.backup(req.number, due), `stage:${req.id}:${s.stage}:${b.userid}`);

@@ -2,18 +2,16 @@ import { EntityManager } from 'typeorm';
 import { DeadlineStageClaim, DeadlineTracker, Escalation, OfficeOrder, VerificationRequest, AccountabilityCase } from '../../entities';
 import type { OfficeActionKind } from '../../entities/OfficeOrder';
 import { AppError } from '../errors';
-import { WorkingCalendar, addOfficeMinutes, endOfWorkingDay, officeMinutesBetween } from '../calendar';
+import { WorkingCalendar, addOfficeMinutes, endOfWorkingDay, officeMinutesBetween, shortTime } from '../calendar';
 import { enqueue } from '../wecom/outbox';
 import { addEvent, detailUrl } from '../verification/service';
-import { requesterTargets } from '../verification/notify';
-import { shortTime } from '../../cards/verification.card';
 import { EscalationCardView, escalationActionCard } from '../../cards/escalation.card';
 import { officeOrderNoticeCard } from '../../cards/office-action.card';
 import { openCase, accountableLiaison, addCaseEvent } from '../accountability/service';
-import { officeGroup, queueGroupMarkdown } from '../wecom/notices';
-import { officeMember, presentOfficeMembers, staffNames, unitNames } from '../directory/who';
-import { DeadlineDeps, REF, isOpen, ownerAndLiaisons, queueText } from './deps';
-import { GROUP, ORDER_PRESET_LABEL, OrderPreset, TEXT, formatLate } from './messages';
+import { officeGroup, queueGroupMarkdown, cardPayload, sendText } from '../wecom/messaging';
+import { Actor, isOfficeMember, officeMembers, ownerAndLiaisons, requesterTargets, staffNames, unitNames } from '../directory/who';
+import { DeadlineDeps, REF, isOpen } from './deps';
+import { DONE_LINE, GROUP, OFFICE_ACTION_TEXT, ORDER_PRESET_LABEL, OrderPreset, TEXT, formatLate } from './messages';
 import { loadStageTable } from './settings';
 import { nextWake, planStages } from './stages';
 
@@ -56,7 +54,7 @@ export async function escalate(
 ): Promise<{ escalation: Escalation; told: string[] }> {
   const missedDueAt = stage.level === 2 && stage.order?.completeBy ? stage.order.completeBy : req.dueAt;
   const today = cal.localDate(now);
-  const members = await presentOfficeMembers(m, today);
+  const members = await officeMembers(m, { presentOn: today });
   const repo = m.getRepository(Escalation);
   const esc = repo.create({
     requestId: req.id,
@@ -84,7 +82,7 @@ export async function escalate(
     const taskId = escalationTaskId(esc.id, i);
     await enqueue(m, {
       channel: 'message',
-      payload: { touser: s.userid, msgtype: 'template_card', template_card: escalationActionCard(view, taskId, now) },
+      payload: cardPayload(s.userid, escalationActionCard(view, taskId, now)),
       refType: REF.escalationCard,
       refId: taskId,
       dedupeKey: `esc-card:${taskId}`,
@@ -96,10 +94,10 @@ export async function escalate(
   const requesterSide = await requesterTargets(m, req, today);
   const by = stage.order?.completeBy ? shortTime(d.config.officeTz, stage.order.completeBy) : '';
   for (const u of issuerSide) {
-    await queueText(m, u, stage.level === 2 ? TEXT.escalated2ToIssuer(req.number, by) : TEXT.escalatedToIssuer(req.number), now, String(req.id), `stage:${key}:issuer:${u}`);
+    await sendText(m, u, stage.level === 2 ? TEXT.escalated2ToIssuer(req.number, by) : TEXT.escalatedToIssuer(req.number), now, { refType: REF.text, refId: String(req.id), dedupeKey: `stage:${key}:issuer:${u}` });
   }
   for (const u of requesterSide) {
-    await queueText(m, u, stage.level === 2 ? TEXT.escalated2ToRequester(req.number, view.issuerUnitName) : TEXT.escalatedToRequester(req.number, view.issuerUnitName), now, String(req.id), `stage:${key}:requester:${u}`);
+    await sendText(m, u, stage.level === 2 ? TEXT.escalated2ToRequester(req.number, view.issuerUnitName) : TEXT.escalatedToRequester(req.number, view.issuerUnitName), now, { refType: REF.text, refId: String(req.id), dedupeKey: `stage:${key}:requester:${u}` });
   }
   await addEvent(m, req, now, 'escalated', 'system', {
     data: { level: stage.level, escalationId: esc.id, orderId: esc.orderId, lateMinutes: esc.lateMinutes, groupState: esc.groupState, officeMembers: members.map((s) => s.userid) },
@@ -146,9 +144,7 @@ export function caseFacts(d: DeadlineDeps, cal: WorkingCalendar, req: Verificati
 
 // ---------------------------------------------------------------- office actions (Art. 11)
 
-export type OfficeActor = { kind: 'staff'; userid: string } | { kind: 'api'; name: string };
-
-export function officeActorLabel(a: OfficeActor): string {
+export function officeActorLabel(a: Actor): string {
   return a.kind === 'staff' ? a.userid : `api:${a.name}`.slice(0, 100);
 }
 
@@ -195,8 +191,8 @@ export async function doneLines(m: EntityManager, tz: string, escalationId: numb
   const names = await staffNames(m, orders.map((o) => o.actor));
   return orders.map((o) => {
     const who = names.get(o.actor) ?? o.actor;
-    if (o.kind === 'order' && o.completeBy) return `责成${shortTime(tz, o.completeBy).slice(5)}前办结（${who}）`;
-    return `${o.kind === 'urge' ? '督办' : '约谈'}（${who} ${shortTime(tz, o.createdAt).slice(11)}）`;
+    if (o.kind === 'order' && o.completeBy) return DONE_LINE.order(shortTime(tz, o.completeBy).slice(5), who);
+    return DONE_LINE.other(o.kind === 'urge' ? OFFICE_ACTION_TEXT.urge : OFFICE_ACTION_TEXT.summons, who, shortTime(tz, o.createdAt).slice(11));
   });
 }
 
@@ -204,11 +200,11 @@ export async function doneLines(m: EntityManager, tz: string, escalationId: numb
  * 督办 / 责成限时办结 / 约谈 by the office (SPEC 1 Art. 11), from a card or the API. Every
  * check comes before the first write: a refused action changes nothing and sends nothing.
  */
-export async function officeAction(m: EntityManager, d: DeadlineDeps, cal: WorkingCalendar, escalationId: number, actor: OfficeActor, input: OfficeActionInput, now: Date): Promise<ActionResult> {
+export async function officeAction(m: EntityManager, d: DeadlineDeps, cal: WorkingCalendar, escalationId: number, actor: Actor, input: OfficeActionInput, now: Date): Promise<ActionResult> {
   const esc = await loadEscalation(m, escalationId);
   let actorName = actor.kind === 'api' ? actor.name : actor.userid;
   if (actor.kind === 'staff') {
-    const s = await officeMember(m, actor.userid);
+    const s = await isOfficeMember(m, actor.userid);
     if (!s) throw new AppError('office_member_required', `${actor.userid} is not a member of the office`);
     actorName = s.name;
   }
@@ -250,7 +246,7 @@ export async function officeAction(m: EntityManager, d: DeadlineDeps, cal: Worki
 
   if (input.kind === 'urge') {
     const late = formatLate(officeMinutesBetween(cal, esc.missedDueAt, now));
-    for (const u of await ownerAndLiaisons(m, req, today)) await queueText(m, u, TEXT.urged(req.number, late), now, String(req.id), `${key}:${u}`);
+    for (const u of await ownerAndLiaisons(m, req, today)) await sendText(m, u, TEXT.urged(req.number, late), now, { refType: REF.text, refId: String(req.id), dedupeKey: `${key}:${u}` });
     await group(GROUP.urged(actorName, req.number));
     await addEvent(m, req, now, 'urged', officeActorLabel(actor), { data: { escalationId: esc.id, orderId: order.id } });
   } else if (input.kind === 'order') {
@@ -258,10 +254,10 @@ export async function officeAction(m: EntityManager, d: DeadlineDeps, cal: Worki
     const targets = await ownerAndLiaisons(m, req, today);
     const notice = officeOrderNoticeCard({ number: req.number, issuerUnitName: issuerName, requesterUnitName: units.get(req.requesterUnit) ?? req.requesterUnit, completeBy: completeBy!, detailUrl: detailUrl(d.config.publicUrl, req.id), tz }, now);
     for (const u of targets) {
-      await enqueue(m, { channel: 'message', payload: { touser: u, msgtype: 'template_card', template_card: notice }, refType: REF.orderNotice, refId: String(order.id), dedupeKey: `${key}:card:${u}`, now });
-      await queueText(m, u, TEXT.ordered(req.number, by), now, String(req.id), `${key}:${u}`);
+      await enqueue(m, { channel: 'message', payload: cardPayload(u, notice), refType: REF.orderNotice, refId: String(order.id), dedupeKey: `${key}:card:${u}`, now });
+      await sendText(m, u, TEXT.ordered(req.number, by), now, { refType: REF.text, refId: String(req.id), dedupeKey: `${key}:${u}` });
     }
-    for (const u of await requesterTargets(m, req, today)) await queueText(m, u, TEXT.orderedToRequester(req.number, issuerName, by), now, String(req.id), `${key}:requester:${u}`);
+    for (const u of await requesterTargets(m, req, today)) await sendText(m, u, TEXT.orderedToRequester(req.number, issuerName, by), now, { refType: REF.text, refId: String(req.id), dedupeKey: `${key}:requester:${u}` });
     await group(GROUP.ordered(actorName, issuerName, req.number, by));
     await addEvent(m, req, now, 'ordered_completion', officeActorLabel(actor), { data: { escalationId: esc.id, orderId: order.id, completeBy: completeBy!.toISOString(), preset } });
     await scheduleOrder(m, cal, req, order, now);

@@ -1,6 +1,6 @@
 /**
- * Every Chinese sentence of the deadline stages, escalations and office actions
- * (STYLE.md #5). Nothing here carries the applicant's personal data (SPEC 1 Art. 12):
+ * Every Chinese sentence of the deadline stages, escalations and office actions.
+ * Nothing here carries the applicant's personal data (SPEC 1 Art. 12):
  * only request numbers, unit and staff names, times.
  */
 import type { DeadlineCategory } from '../calendar';
@@ -26,6 +26,12 @@ export const OFFICE_ACTION_TEXT = {
   summons: '约谈',
   selectionTitle: '限时办结时限',
 } as const;
+
+/** One office action on the escalation card: "责成11-26 17:30前办结（王五）", "督办（王五 10:02）". */
+export const DONE_LINE = {
+  order: (by: string, who: string) => `责成${by}前办结（${who}）`,
+  other: (action: string, who: string, at: string) => `${action}（${who} ${at}）`,
+};
 
 export const TEXT = {
   reminderPending: (number: string, due: string) => `【协查提醒】协查 ${number} 已过答复时限的一半，仍未受理。请在卡片上受理，并于 ${due} 前答复。`,

@@ -111,7 +111,7 @@ export function escalationsRouter(deps: ModuleDeps, d: DeadlineDeps): Router {
     const cal = await deps.calendar();
     const result = await inTransaction(ds, async (m) => {
       const input = kind === 'order' ? { kind, ...(body as z.infer<typeof order>) } : { kind, note: (body as { note?: string | null }).note };
-      const res = await officeAction(m, d, cal, id, { kind: 'api', name: p.name }, input, now);
+      const res = await officeAction(m, d, cal, id, { kind: 'api', name: p.name, unitCode: null }, input, now);
       return { order: res.order, escalation: (await escalationsWithContext(m, cal, [res.escalation]))[0] };
     });
     ctx.status = 201;

@@ -5,12 +5,13 @@ import { ModuleDeps } from '../module';
 import { CardEvent, HandlerContext } from '../wecom/dispatcher';
 import { ask, askText, close, conversationOf, current, dataOf } from '../conversation';
 import { isAppError } from '../errors';
-import { WorkingCalendar } from '../calendar';
+import { WorkingCalendar, shortTime } from '../calendar';
 import { KINDS, REASONS } from './rules';
 import { APPLY_TRIGGERS, DECISION_LABEL, MSG, STATUS_LABEL, refusalText } from './messages';
 import { parseForm, looksLikeForm, FormValues } from './form';
-import { Actor, ApplicationInput, Decision, apply, checkApplication, describeLines, localText, review } from './service';
-import { greyCard, isOfficeMember, sendCard, sendText } from './notify';
+import { Actor, ApplicationInput, Decision, apply, checkApplication, describeLines, review } from './service';
+import { greyCard, sendCard, sendText } from '../wecom/messaging';
+import { isOfficeMember } from '../directory/who';
 import { exemptionStartCard } from '../../cards/exemption-start.card';
 import { exemptionConfirmCard } from '../../cards/exemption-confirm.card';
 
@@ -47,8 +48,8 @@ async function clearPrompt(m: EntityManager, userid: string): Promise<void> {
 }
 
 /** A chat reply (the outbox keeps repeated identical replies deliverable). */
-function reply(m: EntityManager, userid: string, content: string, now: Date, _ref: number): Promise<void> {
-  return sendText(m, [userid], content, now);
+async function reply(m: EntityManager, userid: string, content: string, now: Date, _ref: number): Promise<void> {
+  await sendText(m, [userid], content, now);
 }
 
 /** Resolves a unit typed in the form: its code, or its exact name. */
@@ -236,7 +237,7 @@ async function onForm(deps: ModuleDeps, p: OpenQuestion, text: string, ctx: Hand
       entryId: checked.entryId,
       reason: checked.reason,
       causeDate: checked.causeDate,
-      due: localText(cal as WorkingCalendar, checked.dueAt),
+      due: shortTime(cal as WorkingCalendar, checked.dueAt),
       late: now.getTime() > checked.dueAt.getTime(),
       lines: await describeLines(m, { kind: data.kind, entryId: checked.entryId, ...checked.fields }),
     },

@@ -2,7 +2,7 @@ import crypto from 'crypto';
 import { EntityManager, In } from 'typeorm';
 import { ExemptionApplication, ExemptionEntry, Unit } from '../../entities';
 import { AppError } from '../errors';
-import { WorkingCalendar, endOfWorkingDay, nextOfficeInstant, parseInstant, formatInZone } from '../calendar';
+import { WorkingCalendar, endOfWorkingDay, nextOfficeInstant, parseInstant } from '../calendar';
 import { isSqlite } from '../db/tx';
 import { APPLY_WORKING_DAYS, REMIND_AFTER_WORKING_DAYS, ENTRY_FIELDS, EntryData, EntryField, normaliseName } from './rules';
 
@@ -44,11 +44,6 @@ export function applicationLimits(cal: WorkingCalendar, causeDate: string): { du
 
 export function checkCauseDate(cal: WorkingCalendar, causeDate: string, now: Date): void {
   if (causeDate > cal.localDate(now)) throw refuse('validation_failed', `causeDate ${causeDate} is in the future`, 'cause_in_future');
-}
-
-/** "YYYY-MM-DD HH:mm" in the office zone, for people. */
-export function localText(cal: WorkingCalendar | string, d: Date): string {
-  return formatInZone(cal, d).slice(0, 16).replace('T', ' ');
 }
 
 // ---------------------------------------------------------------- helpers

@@ -100,7 +100,7 @@ export const FORM_LABELS = {
   note: ['说明', '备注'],
 } as const;
 
-function reasonChoices(kind: AdjustmentKind, reasons: readonly string[]): string {
+function reasonChoices(reasons: readonly string[]): string {
   return reasons.map((r) => REASON_LABEL[r]).join(' / ');
 }
 
@@ -172,7 +172,7 @@ export const MSG = {
   startButtons: { add: '新增事项', change: '变更事项', cancel: '取消事项' } as Readonly<Record<AdjustmentKind, string>>,
   form: (kind: AdjustmentKind, reasons: readonly string[]): string => {
     const head = `请复制下面的内容，在冒号后填写，然后发送给我（发送“取消”放弃）：\n`;
-    const tail = `原因：（${reasonChoices(kind, reasons)}）\n起因日期：YYYY-MM-DD\n说明：（原因为“其他”时必填）`;
+    const tail = `原因：（${reasonChoices(reasons)}）\n起因日期：YYYY-MM-DD\n说明：（原因为“其他”时必填）`;
     if (kind === 'add') {
       return `${head}【新增事项】\n事项：\n材料：\n出具单位：（单位编码或全称）\n方式：（数据共享 / 告知承诺 / 部门核验 / 其他）\n依据：\n类别：（电子档案 / 纸质档案 / 历史档案，部门核验时填写）\n${tail}`;
     }

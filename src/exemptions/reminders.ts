@@ -7,8 +7,9 @@ import type { Line } from '../scheduler';
 import { latestVersion } from './lookup';
 import { PUBLICATION_MONTHS } from './rules';
 import { MSG } from './messages';
-import { officeMembers, sendCard, sendText, unitContacts } from './notify';
-import { localText } from './service';
+import { sendCard, sendText } from '../wecom/messaging';
+import { officeMembers, unitContacts } from '../directory/who';
+import { shortTime } from '../calendar';
 import { exemptionStartCard } from '../../cards/exemption-start.card';
 
 export interface ReminderOptions {
@@ -48,7 +49,7 @@ export async function dueApplicationReminders(ds: DataSource, now: Date, opts: R
     for (const a of due) {
       const to = await unitContacts(m, a.unitCode);
       const unit = await m.getRepository(Unit).findOneBy({ code: a.unitCode });
-      const card = exemptionStartCard({ nonce: `r${a.id}`, draftId: a.id, unitName: unit?.name ?? a.unitCode, reminder: { due: localText(tz, a.dueAt), note: a.note, overdue: now.getTime() > a.dueAt.getTime() } }, now);
+      const card = exemptionStartCard({ nonce: `r${a.id}`, draftId: a.id, unitName: unit?.name ?? a.unitCode, reminder: { due: shortTime(tz, a.dueAt), note: a.note, overdue: now.getTime() > a.dueAt.getTime() } }, now);
       await sendCard(m, to, card, now, { refType: 'exemption_reminder', refId: String(a.id), dedupeKey: `exm-remind-${a.id}` });
       await m.getRepository(ExemptionApplication).update({ id: a.id }, { remindedAt: now });
       out.push({ applicationId: a.id, unitCode: a.unitCode, causeDate: a.causeDate, dueAt: a.dueAt.toISOString(), recipients: to, outcome: to.length ? 'reminded' : 'no_contact' });
@@ -90,7 +91,7 @@ export async function publicationOverdue(ds: DataSource, now: Date, opts: Remind
     const dedupeKey = `exm-publish-${last?.number ?? 0}-${since.getTime()}-${period}`;
     const already = await m.getRepository(OutboxMessage).findOneBy({ dedupeKey });
     if (!already) {
-      await sendText(m, members, MSG.publicationOverdue(last ? localText(tz, last.publishedAt).slice(0, 10) : null, localText(tz, due.toDate()).slice(0, 10)), now, {
+      await sendText(m, members, MSG.publicationOverdue(last ? shortTime(tz, last.publishedAt).slice(0, 10) : null, shortTime(tz, due.toDate()).slice(0, 10)), now, {
         refType: 'exemption_publication',
         refId: String(last?.number ?? 0),
         dedupeKey,

@@ -1,13 +1,15 @@
 import { EntityManager, In } from 'typeorm';
 import { ExemptionApplication, ExemptionEntry, Staff, Unit } from '../../entities';
 import type { ApplicationStatus } from '../../entities/ExemptionApplication';
-import { WorkingCalendar } from '../calendar';
+import { WorkingCalendar, shortTime } from '../calendar';
 import { EntryData, EntryField } from './rules';
 import { MSG, DECISION_LABEL, METHOD_LABEL, CATEGORY_LABEL } from './messages';
-import { REVIEW_REF, closeReviewCards, officeMembers, sendCard, sendText, unitContacts } from './notify';
+import { REVIEW_REF, closeReviewCards } from './notify';
+import { sendCard, sendText } from '../wecom/messaging';
+import { officeMembers, unitContacts } from '../directory/who';
 import { exemptionReviewCard } from '../../cards/exemption-review.card';
 
-import { Actor, refuse, loadApplication, entryData, givenFields, findDuplicate, localText } from './common';
+import { Actor, refuse, loadApplication, entryData, givenFields, findDuplicate } from './common';
 
 /** The office's review of an application (Art. 10-11) and what an approval changes in the working list. */
 
@@ -118,7 +120,7 @@ export async function review(m: EntityManager, cal: WorkingCalendar, actor: Acto
   const summary = await summaryOf(m, fresh);
   const to = await unitContacts(m, a.unitCode);
   const submitter = a.submittedBy && (await m.getRepository(Staff).findOneBy({ userid: a.submittedBy })) ? [a.submittedBy] : [];
-  await sendText(m, [...to, ...submitter], MSG.decisionToUnit(id, localText(cal, a.submittedAt!), summary, label, text), now, { refType: 'exemption_decision', refId: String(id) });
+  await sendText(m, [...to, ...submitter], MSG.decisionToUnit(id, shortTime(cal, a.submittedAt!), summary, label, text), now, { refType: 'exemption_decision', refId: String(id) });
   return fresh;
 }
 

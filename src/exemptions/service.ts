@@ -3,7 +3,7 @@
  * resubmit, withdraw, causes), review.ts (the office's decision), views.ts (what the API
  * shows), common.ts (who acts, Art. 9 dates); the HTTP bodies live in routes.ts.
  */
-export { type Actor, applicationLimits, localText } from './common';
+export { type Actor, applicationLimits } from './common';
 export { type CheckedApplication, checkApplication, apply, resubmit, withdraw, recordCause } from './applications';
 export { type Decision, type ReviewOptions, describeLines, review, summaryOf } from './review';
 export { applicationView, entryView, getApplication, listApplications } from './views';

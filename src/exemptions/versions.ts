@@ -6,7 +6,8 @@ import { isUniqueViolation } from '../db/tx';
 import { latestVersion } from './lookup';
 import { ENTRY_FIELDS, EntryData, EntryField } from './rules';
 import { MSG } from './messages';
-import { sendText, unitContacts } from './notify';
+import { sendText } from '../wecom/messaging';
+import { unitContacts } from '../directory/who';
 import type { Actor } from './service';
 
 export type EntrySnapshot = EntryData & { id: number };

@@ -1,15 +1,14 @@
 import { CallbackDispatcher, CardEvent, HandlerContext } from '../wecom/dispatcher';
 import { conversationOf } from '../conversation';
 import { isAppError } from '../errors';
-import { enqueue } from '../wecom/outbox';
+import { sendText, updateCard } from '../wecom/messaging';
 import { Config } from '../config';
-import { WorkingCalendar } from '../calendar';
-import { shortTime } from '../../cards/verification.card';
+import { WorkingCalendar, shortTime } from '../calendar';
 import { REF, acknowledge, proposeAgenda, staffUnit } from './service';
 import { AGENDA_RE, CARD, TEXT } from './messages';
 
 async function reply(hc: HandlerContext, to: string, content: string, tag: string): Promise<void> {
-  await enqueue(hc.manager, { channel: 'message', payload: { touser: to, msgtype: 'text', text: { content } }, refType: REF.text, refId: 'chat', dedupeKey: `meeting-reply:${hc.inboxId}:${tag}`, now: hc.now });
+  await sendText(hc.manager, to, content, hc.now, { refType: REF.text, refId: 'chat', dedupeKey: `meeting-reply:${hc.inboxId}:${tag}` });
 }
 
 /**
@@ -40,7 +39,7 @@ export function registerMeetingHandlers(dispatcher: CallbackDispatcher, deps: { 
     const staff = await staffUnit(hc.manager, e.from);
     const id = Number(e.arg);
     const grey = (text: string) =>
-      enqueue(hc.manager, { channel: 'update_card', payload: { userids: [e.from], response_code: e.responseCode, button: { replace_name: text } }, refType: REF.ackUpdate, refId: e.taskId, now: hc.now });
+      updateCard(hc.manager, [e.from], e.responseCode, { replaceName: text }, hc.now, { refType: REF.ackUpdate, refId: e.taskId });
     if (!staff) {
       await reply(hc, e.from, TEXT.ackNotMember, 'refused');
       return;

@@ -1,10 +1,9 @@
 import { Between } from 'typeorm';
 import { JointMeeting, JointMeetingUnit, SchedulerState } from '../../entities';
 import { inTransaction, isUniqueViolation } from '../db/tx';
-import { formatInZone, inOfficeHours, parseInstant } from '../calendar';
-import { enqueue } from '../wecom/outbox';
-import { REMINDER_TEXT_REF, queueGroupMarkdown, queueText } from '../wecom/notices';
-import { presentOfficeMembers, unitLiaisons } from '../directory/who';
+import { addMonths, formatInZone, inOfficeHours, parseInstant } from '../calendar';
+import { REMINDER_TEXT_REF, queueGroupMarkdown, sendCard, sendText } from '../wecom/messaging';
+import { officeMembers, unitLiaisons } from '../directory/who';
 import { JobDeps } from '../module';
 import { Line, claimOnce, isClaimed } from '../scheduler';
 import { meetingReminderCard } from '../../cards/meeting.card';
@@ -15,16 +14,6 @@ export const WEEK_MS = 7 * 24 * 3600_000;
 /** 联席会议制度 三(一): "原则上每半年召开一次例会". */
 export const MAX_MONTHS_WITHOUT_MEETING = 6;
 export const CLOCK_KEY = 'meeting.clock_start';
-
-/** YYYY-MM-DD plus n months, the day clamped to the month's end. */
-export function addMonths(date: string, n: number): string {
-  const [y, m, d] = date.split('-').map(Number);
-  const total = y * 12 + (m - 1) + n;
-  const ny = Math.floor(total / 12);
-  const nm = (total % 12) + 1;
-  const last = new Date(Date.UTC(ny, nm, 0)).getUTCDate();
-  return `${ny}-${String(nm).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
-}
 
 /**
  * SPEC 5: a week before a meeting, every member unit's liaisons get a reminder (once per
@@ -48,7 +37,7 @@ export async function meetingReminders(d: JobDeps, now: Date): Promise<Line[]> {
         const told: string[] = [];
         for (const u of units) {
           for (const s of await unitLiaisons(m, u.unitCode, cal.localDate(now))) {
-            await enqueue(m, { channel: 'message', payload: { touser: s.userid, msgtype: 'template_card', template_card: card }, refType: REF.reminder, refId: String(meeting.id), dedupeKey: `${key}:${s.userid}`, now });
+            await sendCard(m, s.userid, card, now, { refType: REF.reminder, refId: String(meeting.id), dedupeKey: `${key}:${s.userid}` });
             told.push(s.userid);
           }
           await m.getRepository(JointMeetingUnit).update({ id: u.id }, { remindedAt: now });
@@ -96,8 +85,8 @@ async function sixMonthCheck(d: JobDeps, now: Date): Promise<Line | null> {
       const lastDate = last ? formatInZone(cal, last.scheduledAt).slice(0, 10) : null;
       const text = TEXT.overdue(MAX_MONTHS_WITHOUT_MEETING, lastDate);
       const sent = await queueGroupMarkdown(m, d.config, text, now, { id: key, dedupeKey: key });
-      const members = await presentOfficeMembers(m, cal.localDate(now));
-      for (const s of members) await queueText(m, s.userid, text, now, { type: REMINDER_TEXT_REF, id: key, dedupeKey: `${key}:${s.userid}` });
+      const members = await officeMembers(m, { presentOn: cal.localDate(now) });
+      for (const s of members) await sendText(m, s.userid, text, now, { refType: REMINDER_TEXT_REF, refId: key, dedupeKey: `${key}:${s.userid}` });
       return { action: 'meeting_overdue', lastMeetingId: last?.id ?? null, group: sent?.channel ?? 'none', to: members.map((s) => s.userid) };
     });
   } catch (e) {

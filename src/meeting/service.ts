@@ -6,9 +6,9 @@ import { WorkingCalendar, formatInZone } from '../calendar';
 import { enqueue } from '../wecom/outbox';
 import { Config } from '../config';
 import { unitLiaisons } from '../directory/who';
-import { byteLength } from '../wecom/notices';
 import { MeetingCardView, meetingMinutesCard } from '../../cards/meeting.card';
 import { TEXT } from './messages';
+import { byteLength, cardPayload, textPayload } from '../wecom/messaging';
 
 export const REF = { reminder: 'meeting_reminder', minutes: 'meeting_minutes', text: 'meeting_text', ackUpdate: 'meeting_ack_update' } as const;
 
@@ -148,9 +148,9 @@ export async function sendMinutes(m: EntityManager, config: Config, cal: Working
     }
     for (const [si, s] of to.entries()) {
       const taskId = `mt${id}_${ui}_${si}`;
-      await enqueue(m, { channel: 'message', payload: { touser: s.userid, msgtype: 'template_card', template_card: meetingMinutesCard(view, body, taskId, now) }, refType: REF.minutes, refId: taskId, dedupeKey: `meeting-card:${taskId}`, now });
+      await enqueue(m, { channel: 'message', payload: cardPayload(s.userid, meetingMinutesCard(view, body, taskId, now)), refType: REF.minutes, refId: taskId, dedupeKey: `meeting-card:${taskId}`, now });
       for (const [pi, p] of pieces.entries()) {
-        await enqueue(m, { channel: 'message', payload: { touser: s.userid, msgtype: 'text', text: { content: TEXT.minutesBody(meeting.title, pi + 1, pieces.length, p) } }, refType: REF.text, refId: String(id), dedupeKey: `meeting-minutes:${id}:${s.userid}:${pi}`, now });
+        await enqueue(m, { channel: 'message', payload: textPayload(s.userid, TEXT.minutesBody(meeting.title, pi + 1, pieces.length, p)), refType: REF.text, refId: String(id), dedupeKey: `meeting-minutes:${id}:${s.userid}:${pi}`, now });
       }
     }
     await m.getRepository(JointMeetingUnit).update({ id: u.id }, { minutesSentAt: now });

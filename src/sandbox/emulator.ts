@@ -1,7 +1,7 @@
 /**
  * A WeCom emulator for sandbox mode and tests: the same routes, fields, errcodes,
- * limits, signatures and encryption as WeCom (see /work/shared/WECOM.md for the facts it
- * relies on). Everything is in memory; the clock is injectable.
+ * limits, signatures and encryption as WeCom (WECOM.md lists the facts it relies on).
+ * Everything is in memory; the clock is injectable.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';

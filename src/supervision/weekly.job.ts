@@ -1,20 +1,15 @@
 import { Escalation, VerificationRequest } from '../../entities';
 import { inTransaction, isUniqueViolation } from '../db/tx';
-import { parseInstant } from '../calendar';
-import { queueGroupMarkdown } from '../wecom/notices';
+import { addDays, mondayOf, parseInstant } from '../calendar';
+import { periodOf } from '../calendar/period';
+import { queueGroupMarkdown } from '../wecom/messaging';
 import { JobDeps } from '../module';
 import { Line, claimOnce, isClaimed, setClaimDetail } from '../scheduler';
-import { nextDate, periodOf, weekdayOf } from '../calendar/period';
 import { verificationStats } from './stats';
 import { WEEKLY } from './messages';
 
 /** Monday 09:00 (office zone); when Monday is a holiday, 09:00 of the week's first working day. */
 export const WEEKLY_AT = '09:00';
-
-/** The Monday (YYYY-MM-DD) of the week containing `date`. */
-export function mondayOf(date: string): string {
-  return nextDate(date, -((weekdayOf(date) + 6) % 7));
-}
 
 /**
  * SPEC 1 Art. 13: last week's figures in the office group, once per week (a scheduler
@@ -27,7 +22,7 @@ export async function weeklySummary(d: JobDeps, now: Date): Promise<Line[]> {
   let sendDay = monday;
   try {
     for (let i = 0; i < 7; i++) {
-      const day = nextDate(monday, i);
+      const day = addDays(monday, i);
       if (cal.isWorkingDay(day)) {
         sendDay = day;
         break;
@@ -39,8 +34,8 @@ export async function weeklySummary(d: JobDeps, now: Date): Promise<Line[]> {
   if (now.getTime() < parseInstant(`${sendDay}T${WEEKLY_AT}:00`, cal).getTime()) return [];
   const key = `weekly-summary:${monday}`;
   if (await isClaimed(d.dataSource.manager, key)) return [];
-  const from = nextDate(monday, -7);
-  const to = nextDate(monday, -1);
+  const from = addDays(monday, -7);
+  const to = addDays(monday, -1);
   try {
     return await inTransaction(d.dataSource, async (m) => {
       const claim = await claimOnce(m, key, 'weekly-summary', now);

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { WorkingCalendar, formatInZone } from '../calendar';
+import { WorkingCalendar, shortTime } from '../calendar';
 import { Figures, VerificationStats } from './stats';
 import { CASE_STATUS_LABEL, CATEGORY_SHORT, REQUEST_STATUS_LABEL, XLSX } from './messages';
 
@@ -10,7 +10,7 @@ function figureCells(f: Figures): Array<string | number | null> {
 }
 
 function time(cal: WorkingCalendar, d: Date | null): string {
-  return d ? formatInZone(cal, d).slice(0, 16).replace('T', ' ') : '';
+  return d ? shortTime(cal, d) : '';
 }
 
 /** Art. 13 figures as a workbook: units, people, and every missed deadline (no personal data). */

@@ -7,7 +7,8 @@ import { Logger } from '../logger';
 import { WORDS, TEXT } from './messages';
 import { queueText } from './notify';
 import { close, conversationOf, dataOf } from '../conversation';
-import { OpContext, CATEGORY_RANK, loadForUpdate, staffName } from './common';
+import { OpContext, CATEGORY_RANK, loadForUpdate } from './common';
+import { staffName } from '../directory/who';
 import { answerRequest, changeCategory, giveReturnReason, handleClick } from './decide';
 import { QuestionData, askVerification } from './questions';
 

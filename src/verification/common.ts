@@ -1,6 +1,6 @@
 /** What every verification use case shares: the actor, the context, events, conditional transitions, cards after a decision. */
-import { EntityManager, In, IsNull } from 'typeorm';
-import { Staff, Unit, VerificationEvent, VerificationRecipient, VerificationRequest } from '../../entities';
+import { EntityManager, IsNull } from 'typeorm';
+import { VerificationEvent, VerificationRecipient, VerificationRequest } from '../../entities';
 import type { VerificationStatus } from '../../entities/VerificationRequest';
 import { AppError } from '../errors';
 import { isSqlite } from '../db/tx';
@@ -9,10 +9,11 @@ import { closeSubject } from '../conversation';
 import { verificationClosedCard, VerificationCardView } from '../../cards/verification.card';
 import { ResultCardView } from '../../cards/verification-result.card';
 import { CARD_TEXT } from './messages';
-import { REF, queueCard, queueReplaceName, requesterTargets, usableSendCode } from './notify';
+import { REF, queueCard, queueReplaceName, usableSendCode } from './notify';
+import { Actor, requesterTargets, staffName, unitNames } from '../directory/who';
 
 /** Who acts: a person in WeCom (or on the detail page), or an integrating system's API key. */
-export type Actor = { kind: 'staff'; userid: string } | { kind: 'api'; name: string; unitCode: string | null };
+export type { Actor };
 
 export function actorLabel(a: Actor): string {
   return a.kind === 'staff' ? a.userid : `api:${a.name}`.slice(0, 100);
@@ -76,17 +77,6 @@ export async function addEvent(
     reason: e.reason ?? null,
     data: e.data === undefined ? null : JSON.stringify(e.data),
   });
-}
-
-export async function staffName(m: EntityManager, userid: string | null): Promise<string> {
-  if (!userid) return '';
-  const s = await m.getRepository(Staff).findOneBy({ userid });
-  return s?.name ?? userid;
-}
-
-export async function unitNames(m: EntityManager, codes: string[]): Promise<Map<string, string>> {
-  const units = await m.getRepository(Unit).findBy({ code: In([...new Set(codes)]) });
-  return new Map(units.map((u) => [u.code, u.name]));
 }
 
 /** What a request card shows (pure): unit names from `names`, falling back to the codes. */

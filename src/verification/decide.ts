@@ -3,12 +3,12 @@ import { EntityManager } from 'typeorm';
 import { VerificationRecipient, VerificationRequest } from '../../entities';
 import type { VerificationResult, VerificationStatus } from '../../entities/VerificationRequest';
 import { AppError } from '../errors';
-import { computeDeadline, DeadlineCategory } from '../calendar';
-import { shortTime } from '../../cards/verification.card';
+import { computeDeadline, DeadlineCategory, shortTime } from '../calendar';
 import { verificationAnsweredCard, verificationReturnedCard, verificationDeadlineCard } from '../../cards/verification-result.card';
 import { CARD_TEXT, TEXT } from './messages';
 import { queueReplaceName, queueText } from './notify';
 import { askVerification } from './questions';
+import { staffName } from '../directory/who';
 import {
   Actor,
   CATEGORY_RANK,
@@ -24,7 +24,6 @@ import {
   outcomeText,
   requireReason,
   resultView,
-  staffName,
   tellRequester,
   transition,
 } from './common';

@@ -7,7 +7,7 @@ import { AppError } from '../errors';
 import { isValidDate } from '../directory/rules';
 import { summaryView, ledgerEntryView, iso } from './views';
 import { maskIdNumber, maskName } from './mask';
-import { CATEGORY_SHORT, CHANNEL_LABEL, LEDGER_KIND_LABEL, RESULT_LABEL, STATUS_LABEL } from './messages';
+import { CATEGORY_SHORT, CHANNEL_LABEL, LEDGER_KIND_LABEL, LEDGER_XLSX, RESULT_LABEL, STATUS_LABEL } from './messages';
 import { Actor, OpContext, actorLabel, addEvent, cleanText } from './common';
 
 export interface LedgerQuery {
@@ -65,17 +65,13 @@ export async function ledgerJson(m: EntityManager, cal: WorkingCalendar, q: Ledg
   };
 }
 
-/** Column headers of the export (Chinese: it goes to the units). */
-const REQUEST_HEADERS = ['编号', '渠道', '需求单位', '核验单位', '服务事项', '证明材料', '类别', '申请人', '身份证号码', '发起时间', '答复截止', '状态', '受理人', '结果', '答复时间', '退回原因', '核验用时（办公分钟）', '是否超时'];
-const ENTRY_HEADERS = ['编号', '记录单位', '类型', '发生时间', '材料/核验内容', '目的', '结果', '记录人', '记录时间'];
-
 /** The ledger as .xlsx: sheet 1 the requests, sheet 2 the Art. 8-9 entries. Applicants masked. */
 export async function ledgerXlsx(m: EntityManager, cal: WorkingCalendar, q: LedgerQuery, now: Date): Promise<Buffer> {
   const { requests, entries, byId } = await queryLedger(m, cal, q);
   const wb = new ExcelJS.Workbook();
   wb.created = now;
-  const s1 = wb.addWorksheet('核验台账');
-  s1.addRow(REQUEST_HEADERS).font = { bold: true };
+  const s1 = wb.addWorksheet(LEDGER_XLSX.requestSheet);
+  s1.addRow(LEDGER_XLSX.requestHeaders).font = { bold: true };
   for (const r of requests) {
     const v = summaryView(cal, r, now);
     s1.addRow([
@@ -96,11 +92,11 @@ export async function ledgerXlsx(m: EntityManager, cal: WorkingCalendar, q: Ledg
       iso(cal, r.answeredAt) ?? '',
       r.returnReason ?? '',
       r.verificationMinutes ?? '',
-      v.overdue ? '是' : '否',
+      v.overdue ? LEDGER_XLSX.yes : LEDGER_XLSX.no,
     ]);
   }
-  const s2 = wb.addWorksheet('补充材料台账');
-  s2.addRow(ENTRY_HEADERS).font = { bold: true };
+  const s2 = wb.addWorksheet(LEDGER_XLSX.entrySheet);
+  s2.addRow(LEDGER_XLSX.entryHeaders).font = { bold: true };
   for (const e of entries) {
     s2.addRow([
       byId.get(e.requestId)?.number ?? String(e.requestId),

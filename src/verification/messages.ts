@@ -1,6 +1,6 @@
 /**
- * Every Chinese sentence the verification module sends in WeCom or shows on its pages
- * (STYLE.md #5). No personal data goes into these texts except where a function says so.
+ * Every Chinese sentence the verification module sends in WeCom or shows on its pages.
+ * No personal data goes into these texts except where a function says so.
  */
 import type { DeadlineCategory } from '../calendar';
 import type { VerificationStatus, VerificationResult } from '../../entities/VerificationRequest';
@@ -97,6 +97,8 @@ export const PAGE_TEXT = {
   notFound: '没有找到该协查请求。',
   loginFailed: '企业微信登录失败，请从企业微信中重新打开链接。',
   viewLogged: '本次查看已记录（证明事项核验实施办法第十二条）。',
+  /** Between an event and its reason in the history list. */
+  reasonSeparator: '：',
   fields: {
     number: '编号',
     status: '状态',
@@ -129,3 +131,13 @@ export const PAGE_TEXT = {
     done: '已办理。',
   },
 } as const;
+
+/** The ledger export (.xlsx): sheet names and column headers, for the units. */
+export const LEDGER_XLSX = {
+  requestSheet: '核验台账',
+  entrySheet: '补充材料台账',
+  requestHeaders: ['编号', '渠道', '需求单位', '核验单位', '服务事项', '证明材料', '类别', '申请人', '身份证号码', '发起时间', '答复截止', '状态', '受理人', '结果', '答复时间', '退回原因', '核验用时（办公分钟）', '是否超时'],
+  entryHeaders: ['编号', '记录单位', '类型', '发生时间', '材料/核验内容', '目的', '结果', '记录人', '记录时间'],
+  yes: '是',
+  no: '否',
+};

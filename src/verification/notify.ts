@@ -1,9 +1,9 @@
-import { EntityManager, In } from 'typeorm';
-import { OutboxMessage, Staff, VerificationRecipient, VerificationRequest } from '../../entities';
+import { EntityManager } from 'typeorm';
+import { OutboxMessage, VerificationRecipient } from '../../entities';
 import { enqueue } from '../wecom/outbox';
-import { isAway } from '../directory/rules';
+import { cardPayload, sendText, updateCard } from '../wecom/messaging';
 
-/** Outbox ref types of this module (the card-repair job and issue 4 read them). */
+/** Outbox ref types of this module (the card-repair job and the deadline sweep read them). */
 export const REF = {
   card: 'verification_card',
   cardUpdate: 'verification_card_update',
@@ -27,23 +27,17 @@ export function parseTaskId(taskId: string): { requestId: number; ordinal: numbe
 }
 
 export async function queueText(m: EntityManager, touser: string, content: string, now: Date, refId: string): Promise<void> {
-  await enqueue(m, { channel: 'message', payload: { touser, msgtype: 'text', text: { content } }, refType: REF.text, refId, now });
+  await sendText(m, touser, content, now, { refType: REF.text, refId });
 }
 
 /** A card (template_card JSON) to one person. */
 export async function queueCard(m: EntityManager, touser: string, card: object, now: Date, ref: { type: string; id: string }, dedupeKey?: string): Promise<OutboxMessage> {
-  return enqueue(m, { channel: 'message', payload: { touser, msgtype: 'template_card', template_card: card }, refType: ref.type, refId: ref.id, dedupeKey, now });
+  return enqueue(m, { channel: 'message', payload: cardPayload(touser, card), refType: ref.type, refId: ref.id, dedupeKey, now });
 }
 
 /** Greys the buttons of one person's card with a short text, using a response_code we hold. */
 export async function queueReplaceName(m: EntityManager, userid: string, responseCode: string, text: string, now: Date, refId: string): Promise<void> {
-  await enqueue(m, {
-    channel: 'update_card',
-    payload: { userids: [userid], response_code: responseCode, button: { replace_name: text } },
-    refType: REF.cardUpdate,
-    refId,
-    now,
-  });
+  await updateCard(m, [userid], responseCode, { replaceName: text }, now, { refType: REF.cardUpdate, refId });
 }
 
 /**
@@ -59,16 +53,3 @@ export async function usableSendCode(m: EntityManager, r: VerificationRecipient,
   return row.responseCode;
 }
 
-/**
- * Who hears about a result on the requesting side: the staff member who asked, else the
- * unit's liaisons present today (all liaisons if all are away), else its A deputies.
- */
-export async function requesterTargets(m: EntityManager, req: VerificationRequest, today: string): Promise<string[]> {
-  if (req.requestedBy) return [req.requestedBy];
-  const staff = await m.getRepository(Staff).find({ where: { unitCode: req.requesterUnit, role: In(['liaison', 'deputy']) }, order: { userid: 'ASC' } });
-  const liaisons = staff.filter((s) => s.role === 'liaison');
-  const present = liaisons.filter((s) => !isAway(s, today));
-  if (present.length) return present.map((s) => s.userid);
-  if (liaisons.length) return liaisons.map((s) => s.userid);
-  return staff.filter((s) => s.ab === 'A').map((s) => s.userid);
-}

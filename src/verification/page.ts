@@ -6,7 +6,8 @@ import { ModuleDeps } from '../module';
 import { inTransaction } from '../db/tx';
 import { readRawBody } from '../http/body';
 import { AppError, isAppError } from '../errors';
-import { formatInZone } from '../calendar';
+import { shortTime } from '../calendar';
+import { isOfficeMember } from '../directory/who';
 import type { DeadlineCategory } from '../calendar';
 import { SessionSigner } from './session';
 import { SlidingWindowLimiter, rateLimit } from '../http/rate-limit';
@@ -40,8 +41,7 @@ export async function mayRead(m: EntityManager, userid: string, req: Verificatio
   const s = await m.getRepository(Staff).findOneBy({ userid });
   if (!s) return null;
   if (s.unitCode === req.requesterUnit || s.unitCode === req.issuerUnit) return s;
-  const u = await m.getRepository(Unit).findOneBy({ code: s.unitCode });
-  return u?.isOffice ? s : null;
+  return isOfficeMember(m, userid);
 }
 
 type PageAction = 'match' | 'mismatch' | 'paper' | 'historical' | 'return';
@@ -152,7 +152,7 @@ export function detailPageRouter({ deps, signer, opContext }: PageDeps): Router 
 async function renderDetail(m: EntityManager, req: VerificationRequest, userid: string, signer: SessionSigner, tz: string, error: string | null): Promise<string> {
   const t = PAGE_TEXT;
   const f = t.fields;
-  const fmt = (d: Date | null) => (d ? formatInZone(tz, d).slice(0, 16).replace('T', ' ') : '');
+  const fmt = (d: Date | null) => (d ? shortTime(tz, d) : '');
   const [units, events, template, owner] = await Promise.all([
     m.getRepository(Unit).findBy([{ code: req.requesterUnit }, { code: req.issuerUnit }]),
     m.getRepository(VerificationEvent).find({ where: { requestId: req.id }, order: { at: 'ASC', id: 'ASC' } }),
@@ -179,7 +179,7 @@ async function renderDetail(m: EntityManager, req: VerificationRequest, userid: 
   if (req.returnReason) rows.push([f.returnReason, req.returnReason]);
   if (template) rows.push([f.template, template.requestLetter]);
   const table = `<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`;
-  const log = `<h3>${esc(f.events)}</h3><ul>${events.map((e) => `<li>${esc(fmt(e.at))} ${esc(e.type)} ${esc(e.actor ?? '')}${e.reason ? `：${esc(e.reason)}` : ''}</li>`).join('')}</ul>`;
+  const log = `<h3>${esc(f.events)}</h3><ul>${events.map((e) => `<li>${esc(fmt(e.at))} ${esc(e.type)} ${esc(e.actor ?? '')}${e.reason ? `${t.reasonSeparator}${esc(e.reason)}` : ''}</li>`).join('')}</ul>`;
   const actions = await actionsFor(m, req, userid);
   const a = t.actions;
   const label: Record<PageAction, string> = { match: a.match, mismatch: a.mismatch, paper: a.toPaper, historical: a.toHistorical, return: a.return };

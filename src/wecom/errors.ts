@@ -46,7 +46,3 @@ export const FATAL_ERRCODES: ReadonlySet<number> = new Set([40001, 40091, 40013]
 export const TOKEN_ERRCODES: ReadonlySet<number> = new Set([40014, 42001]);
 /** Busy (-1), frequency (45009) and concurrency (45033) limits: back off and retry. */
 export const BACKOFF_ERRCODES: ReadonlySet<number> = new Set([-1, 45009, 45033]);
-
-export function isWeComError(e: unknown): e is WeComError {
-  return e instanceof WeComError;
-}

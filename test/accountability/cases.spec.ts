@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { AccountabilityCase, AccountabilityEvent } from '../../entities';
-import { Harness } from '../helpers/system';
+import { directoryHarness, Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
-import { Api } from '../helpers/mothers/verification';
-import { SchedulerMother, accept, answer, createRequest, noOfficeGroup, sweep } from '../helpers/mothers/scheduler';
-import { directoryHarness } from '../helpers/directory-harness';
+import { SchedulerMother } from '../helpers/mothers/scheduler';
+import { Api } from '../helpers/api';
+import { accept, answer, createRequest, noOfficeGroup, sweep } from '../helpers/scheduler';
 
 describe('accountability: every missed deadline is a case; the office records outcome, appeal, exemption (SPEC 4)', () => {
   let h: Harness;

@@ -1,11 +1,10 @@
 import { expect } from 'chai';
-import { Harness } from '../helpers/system';
+import { directoryHarness, Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { DirectoryMother } from '../helpers/mothers/directory';
-import { Api } from '../helpers/mothers/verification';
 import { runSweep } from '../../src/scheduler';
 import { CalendarDay } from '../../entities';
-import { directoryHarness } from '../helpers/directory-harness';
+import { Api } from '../helpers/api';
 
 describe('calendar kept by the office (SPEC "Working time")', () => {
   let h: Harness;

@@ -8,7 +8,7 @@ import {
   officeMinutesBetween,
   pointAtFraction,
 } from '../../src/calendar';
-import { at, CalendarMother, show, thrown } from './calendar-mother';
+import { at, CalendarMother, show, thrown } from '../helpers/mothers/calendar';
 
 describe('calendar / deadlines (SPEC 1 Art. 7, "Working time")', () => {
   const cal = CalendarMother.shanghai();

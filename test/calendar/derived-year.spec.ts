@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { computeDeadline, derivedHolidays, officeMinutesBetween } from '../../src/calendar';
 import { CALENDAR_TEXT } from '../../src/calendar-admin/messages';
-import { at, CalendarMother, show } from './calendar-mother';
+import { at, CalendarMother, show } from '../helpers/mothers/calendar';
 
 function addDays(date: string, n: number): string {
   const [y, m, d] = date.split('-').map(Number);

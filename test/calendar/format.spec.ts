@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { formatInZone, parseInstant } from '../../src/calendar';
-import { CalendarMother, thrown } from './calendar-mother';
+import { CalendarMother, thrown } from '../helpers/mothers/calendar';
 
 describe('calendar / format', () => {
   const cal = CalendarMother.shanghai();

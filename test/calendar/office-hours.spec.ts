@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { DEFAULT_OFFICE_HOURS, formatOfficeHours, parseOfficeHours } from '../../src/calendar';
-import { CalendarMother, thrown } from './calendar-mother';
+import { CalendarMother, thrown } from '../helpers/mothers/calendar';
 
 describe('calendar / office hours (SPEC "Working time")', () => {
   it('parses the default 08:30-12:00,13:30-17:30 into minutes after midnight', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { addOfficeMinutes, computeDeadline, DEADLINE_CATEGORIES, officeMinutesBetween, WorkingCalendar } from '../../src/calendar';
-import { CalendarMother } from './calendar-mother';
+import { CalendarMother } from '../helpers/mothers/calendar';
 
 /** Deterministic PRNG (mulberry32) so a failure can be replayed. */
 function rng(seed: number): () => number {

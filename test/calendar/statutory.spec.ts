@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { getSolarDateFromLunar } from 'chinese-days';
 import { derivedHolidays, PACKAGE_HOLIDAYS, statutoryDays } from '../../src/calendar';
-import { CalendarMother, thrown } from './calendar-mother';
+import { CalendarMother, thrown } from '../helpers/mothers/calendar';
 
 const weekday = (date: string) => new Date(`${date}T00:00:00Z`).getUTCDay();
 

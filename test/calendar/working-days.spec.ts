@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { coveredYears, HolidaySource, WorkingCalendar } from '../../src/calendar';
-import { at, CalendarMother, thrown } from './calendar-mother';
+import { at, CalendarMother, thrown } from '../helpers/mothers/calendar';
 
 function addDays(date: string, n: number): string {
   const [y, m, d] = date.split('-').map(Number);

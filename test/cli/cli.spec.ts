@@ -5,6 +5,7 @@ import { hashKey } from '../../src/http/auth';
 import { ApiKey, Unit } from '../../entities';
 import { DirectoryMother } from '../helpers/mothers/directory';
 import { ExemptionMother, exemptionUnits } from '../helpers/mothers/exemptions';
+import { publishEntries, seedDirectory } from '../helpers/seed';
 
 function capture() {
   const out: string[] = [];
@@ -110,8 +111,8 @@ describe('nocert CLI', () => {
 
   it('scheduler run --now runs the jobs of every module: the half-yearly publication reminder once (SPEC 2 Art. 5)', async () => {
     const ds = await testDataSource();
-    await DirectoryMother.seed(ds, exemptionUnits());
-    await ExemptionMother.published(ds, ExemptionMother.many(1), new Date('2026-05-26T09:00:00+08:00'));
+    await seedDirectory(ds, exemptionUnits());
+    await publishEntries(ds, ExemptionMother.many(1), new Date('2026-05-26T09:00:00+08:00'));
     const sweep = async (at: string) => {
       const c = capture();
       expect(await run(['scheduler', 'run', '--now', at], env(), c.io)).to.equal(0);

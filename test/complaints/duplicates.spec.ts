@@ -3,7 +3,8 @@ import { expect } from 'chai';
 import { Complaint } from '../../entities';
 import { bigrams, factsSimilarity, sameAgency } from '../../src/complaints/duplicates';
 import { CITIZEN } from '../../src/complaints/lifecycle-messages';
-import { ComplaintMother, eventsOf, fileByChat, KfHarness, startKfHarness } from '../helpers/mothers/complaints';
+import { ComplaintMother } from '../helpers/mothers/complaints';
+import { eventsOf, fileByChat, KfHarness, startKfHarness } from '../helpers/kf';
 
 describe('complaints: duplicates (Art. 9)', () => {
   describe('facts similarity (character-bigram Jaccard)', () => {

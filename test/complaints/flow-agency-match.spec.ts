@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { matchAgency } from '../../src/complaints/agency-match';
-import { AgencyMother } from './flow-mothers';
+import { AgencyMother } from '../helpers/mothers/complaint-flow';
 
 describe('complaints/agency-match', () => {
   const county = AgencyMother.county();

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ExemptionItem } from '../../src/complaints/flow';
 import { T } from '../../src/complaints/messages';
-import { ContextMother, Conversation, DraftMother, menuIds, StateMother } from './flow-mothers';
+import { ContextMother, Conversation, DraftMother, menuIds, StateMother } from '../helpers/mothers/complaint-flow';
 
 function idle(): Conversation {
   const c = new Conversation(ContextMother.county(), StateMother.idle());

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { EXPIRE_AFTER_MS, PARK_AFTER_MS } from '../../src/complaints/flow';
 import { T } from '../../src/complaints/messages';
-import { Conversation, DraftMother, HOUR, menuIds, MINUTE } from './flow-mothers';
+import { Conversation, DraftMother, HOUR, menuIds, MINUTE } from '../helpers/mothers/complaint-flow';
 
 describe('complaints/flow: silence, parking and expiry', () => {
   it('exports the park and expiry delays: 30 minutes and 48 hours', () => {

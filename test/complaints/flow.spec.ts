@@ -10,7 +10,7 @@ import {
   expectSendable,
   menuIds,
   StateMother,
-} from './flow-mothers';
+} from '../helpers/mothers/complaint-flow';
 
 const WELCOME_IDS = ['menu_complain', 'menu_status', 'menu_exemption', 'menu_human'];
 

@@ -1,12 +1,12 @@
 /**
- * Bad input from citizens and from sync_msg (issue 5 "Bad input"): each gets a helpful
+ * Bad input from citizens and from sync_msg: each gets a helpful
  * reply or is ignored, and never breaks the conversation or another citizen's.
  */
 import { expect } from 'chai';
 import { Complaint, KfInboundMessage, KfSyncCursor, OutboxMessage } from '../../entities';
 import { T, GROUND_LABELS } from '../../src/complaints/messages';
 import { kfEventXml } from '../../src/sandbox';
-import { complaintByNumber, eventsOf, fileByChat, KfHarness, startKfHarness } from '../helpers/mothers/complaints';
+import { complaintByNumber, eventsOf, fileByChat, KfHarness, startKfHarness } from '../helpers/kf';
 
 describe('complaints: bad input in the chat', () => {
   let kh: KfHarness;

@@ -7,7 +7,8 @@ import { Complaint, KfConversation, OutboxMessage } from '../../entities';
 import { createKfWorker } from '../../src/complaints';
 import { ExemptionMother } from '../helpers/mothers/exemptions';
 import { T, GROUND_LABELS } from '../../src/complaints/messages';
-import { complaintByNumber, eventsOf, fileByChat, KfHarness, startKfHarness } from '../helpers/mothers/complaints';
+import { complaintByNumber, eventsOf, fileByChat, KfHarness, startKfHarness } from '../helpers/kf';
+import { publishEntries } from '../helpers/seed';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -167,8 +168,8 @@ describe('complaints: a conversation over WeChat Customer Service', () => {
   });
 
   it('searches the published exemption list and offers to complain when a certificate is no longer required', async () => {
-    // The exemptions issue's own mother publishes the list (no writing its tables by hand).
-    await ExemptionMother.published(kh.h.sys.dataSource, [ExemptionMother.entry({ serviceItem: '社保关系转移', certificate: '居住证明', requesterUnit: 'HRSS', issuerUnit: 'PSB', method: 'sharing', defaultCategory: 'digital' })], kh.h.clock.now);
+    // The exemptions mother publishes the list (no writing its tables by hand).
+    await publishEntries(kh.h.sys.dataSource, [ExemptionMother.entry({ serviceItem: '社保关系转移', certificate: '居住证明', requesterUnit: 'HRSS', issuerUnit: 'PSB', method: 'sharing', defaultCategory: 'digital' })], kh.h.clock.now);
     const u = 'wmAsk';
     let r = await kh.say(u, '查询是否需要证明', 'menu_exemption');
     expect(r[0]).to.contain(T.exemptionAsk);

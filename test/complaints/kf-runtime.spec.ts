@@ -11,7 +11,8 @@ import { draftKey } from '../../src/complaints/kf-effects';
 import { extensionDaysOf } from '../../src/complaints/liaison';
 import { T } from '../../src/complaints/messages';
 import { extraDataSource, isMysqlRun } from '../helpers/db';
-import { ComplaintMother, KfHarness, startKfHarness } from '../helpers/mothers/complaints';
+import { ComplaintMother } from '../helpers/mothers/complaints';
+import { KfHarness, startKfHarness } from '../helpers/kf';
 
 describe('complaints: the kf runtime', () => {
   describe('pure parts', () => {

@@ -6,7 +6,9 @@ import { expect } from 'chai';
 import { Complaint, Staff } from '../../entities';
 import { LIAISON, STATUS_LABELS } from '../../src/complaints/lifecycle-messages';
 import { complaintButtonKey } from '../../cards/complaint.card';
-import { ComplaintMother, eventsOf, fileByChat, KfHarness, startKfHarness } from '../helpers/mothers/complaints';
+import { ComplaintMother } from '../helpers/mothers/complaints';
+import { eventsOf, fileByChat, KfHarness, startKfHarness } from '../helpers/kf';
+import { textsTo } from '../helpers/inbox';
 
 const LIAISON_ID = 'hrss.liaison';
 
@@ -37,7 +39,7 @@ describe('complaints: the liaison answers through the card and the chat', () => 
   }
 
   function texts(user = LIAISON_ID): string[] {
-    return kh.delivered({ touser: user, msgtype: 'text' }).map((d) => d.payload.content as string);
+    return textsTo(kh.h, user, kh.seq0);
   }
 
   function buttons(taskId: string, user = LIAISON_ID): string[] {

@@ -5,11 +5,13 @@
 import { expect } from 'chai';
 import { AccountabilityCase, Complaint } from '../../entities';
 import { LIAISON, STATUS_LABELS } from '../../src/complaints/lifecycle-messages';
-import { ComplaintApi, ComplaintMother, complaintSnapshot, eventsOf, KfHarness, startKfHarness } from '../helpers/mothers/complaints';
+import { ComplaintMother } from '../helpers/mothers/complaints';
+import { Api } from '../helpers/api';
+import { complaintSnapshot, eventsOf, KfHarness, startKfHarness } from '../helpers/kf';
 
 describe('complaints: lifecycle through the API (Art. 5-11)', () => {
   let kh: KfHarness;
-  let api: ComplaintApi;
+  let api: Api;
   before(async () => {
     kh = await startKfHarness();
   });
@@ -123,7 +125,7 @@ describe('complaints: lifecycle through the API (Art. 5-11)', () => {
       await expectRefused(raw, 400, 'bad_request');
       const unit = await kh.unitKey('HRSS');
       await expectRefused(() => unit.post('/complaints', ComplaintMother.hotline()), 403, 'forbidden');
-      await expectRefused(() => new ComplaintApi(kh.h.sys.url, 'nk_wrong').post('/complaints', ComplaintMother.hotline()), 401, 'unauthorized');
+      await expectRefused(() => new Api(kh.h.sys.url, 'nk_wrong').post('/complaints', ComplaintMother.hotline()), 401, 'unauthorized');
     });
   });
 

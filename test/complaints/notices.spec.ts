@@ -7,7 +7,8 @@ import { expect } from 'chai';
 import { Complaint, ComplaintNotice, KfConversation, OutboxMessage } from '../../entities';
 import { T } from '../../src/complaints/messages';
 import { CITIZEN } from '../../src/complaints/lifecycle-messages';
-import { ComplaintMother, fileByChat, KfHarness, startKfHarness } from '../helpers/mothers/complaints';
+import { ComplaintMother } from '../helpers/mothers/complaints';
+import { fileByChat, KfHarness, startKfHarness } from '../helpers/kf';
 
 const HOUR = 3600_000;
 const RESULT = '经核实，窗口已不再要求提供居住证明，已为您办结社保转移。';

@@ -1,8 +1,9 @@
-/** The questions the scheduler (deadlines issue) asks about complaints. */
+/** The questions the scheduler asks about complaints. */
 import { expect } from 'chai';
 import { Complaint, KfConversation } from '../../entities';
 import { dueComplaintReminders, purgeExpiredConversations, unansweredComplaints, undeliveredResults } from '../../src/complaints';
-import { ComplaintMother, fileByChat, KfHarness, startKfHarness } from '../helpers/mothers/complaints';
+import { ComplaintMother } from '../helpers/mothers/complaints';
+import { fileByChat, KfHarness, startKfHarness } from '../helpers/kf';
 
 describe('complaints: reminder queries for the scheduler', () => {
   let kh: KfHarness;

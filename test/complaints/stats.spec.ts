@@ -3,7 +3,8 @@ import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import { buildCalendar } from '../../src/calendar';
 import { monthRange } from '../../src/complaints/stats';
-import { ComplaintMother, KfHarness, startKfHarness } from '../helpers/mothers/complaints';
+import { ComplaintMother } from '../helpers/mothers/complaints';
+import { KfHarness, startKfHarness } from '../helpers/kf';
 
 describe('complaints: analysis (Art. 12-13)', () => {
   describe('monthRange', () => {
@@ -89,7 +90,7 @@ describe('complaints: analysis (Art. 12-13)', () => {
       expect(res.headers.get('content-type')).to.contain('spreadsheetml');
       expect(res.headers.get('content-disposition')).to.contain('complaints-2026-10-2026-11.xlsx');
       const wb = new ExcelJS.Workbook();
-      await wb.xlsx.load(res.raw as ArrayBuffer);
+      await wb.xlsx.load(res.raw as unknown as ArrayBuffer);
       expect(wb.worksheets.map((w) => w.name)).to.deep.equal(['按月汇总', '按单位', '投诉明细']);
       const sum = wb.getWorksheet('按月汇总')!;
       expect(sum.getRow(2).values).to.include.members(['2026-10', 4, 1]);

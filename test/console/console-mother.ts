@@ -3,8 +3,9 @@ import { ConsoleAuditor } from '../../entities';
 import { Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { DirectoryMother } from '../helpers/mothers/directory';
-import { Api } from '../helpers/mothers/verification';
-import { createRequest, sweep } from '../helpers/mothers/scheduler';
+import { Api } from '../helpers/api';
+import { createRequest, sweep } from '../helpers/scheduler';
+import { seedDirectory } from '../helpers/seed';
 
 export const AUDITOR = 'audit.jw';
 
@@ -12,7 +13,7 @@ export const AUDITOR = 'audit.jw';
 export async function seedConsole(h: Harness, day = '2026-12-01'): Promise<{ escalated: { id: number; number: string }; other: { id: number; number: string } }> {
   const t = (hhmm: string) => `${day}T${hhmm}:00+08:00`;
   h.clock.set(t('09:00'));
-  await DirectoryMother.seed(h.sys.dataSource, DirectoryMother.standard());
+  await seedDirectory(h.sys.dataSource, DirectoryMother.standard());
   await h.sys.dataSource.getRepository(ConsoleAuditor).insert({ userid: AUDITOR, name: '审计员', createdBy: 'test', createdAt: h.clock.now });
   const rsj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'rsj-system', 'RSJ', h.clock.now));
   const scj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'scj-system', 'SCJ', h.clock.now));

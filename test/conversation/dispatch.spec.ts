@@ -12,8 +12,10 @@ import { MSG as EXEMPTIONS } from '../../src/exemptions/messages';
 import { CONVERSATION } from '../../src/conversation';
 import { ASSISTANT } from '../../src/assistant/messages';
 import { complaintButtonKey } from '../../cards/complaint.card';
-import { ComplaintMother, KfHarness, startKfHarness } from '../helpers/mothers/complaints';
-import { VerificationMother, cardOf } from '../helpers/mothers/verification';
+import { ComplaintMother } from '../helpers/mothers/complaints';
+import { KfHarness, startKfHarness } from '../helpers/kf';
+import { VerificationMother } from '../helpers/mothers/verification';
+import { cardOf } from '../helpers/inbox';
 
 const LIAISON_ID = 'hrss.liaison';
 

@@ -3,7 +3,8 @@ import { startHarness, Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { Staff, Unit } from '../../entities';
 import { DirectoryMother } from '../helpers/mothers/directory';
-import { Api } from '../helpers/mothers/verification';
+import { Api } from '../helpers/api';
+import { seedDirectory } from '../helpers/seed';
 
 describe('directory API (PUT /api/v1/units/{code}, .../staff/{userid}; Art. 6 gaps)', () => {
   let h: Harness;
@@ -52,7 +53,7 @@ describe('directory API (PUT /api/v1/units/{code}, .../staff/{userid}; Art. 6 ga
   });
 
   it('a unit key reads its own unit only and cannot write', async () => {
-    await DirectoryMother.seed(h.sys.dataSource, DirectoryMother.standard());
+    await seedDirectory(h.sys.dataSource, DirectoryMother.standard());
     const mine = await rsj.get('/units');
     expect(mine.body.units.map((u: any) => u.code)).to.deep.equal(['RSJ']);
     expect((await rsj.get('/units/RSJ')).status).to.equal(200);
@@ -84,7 +85,7 @@ describe('directory API (PUT /api/v1/units/{code}, .../staff/{userid}; Art. 6 ga
   });
 
   it('removes a person', async () => {
-    await DirectoryMother.seed(h.sys.dataSource, DirectoryMother.standard());
+    await seedDirectory(h.sys.dataSource, DirectoryMother.standard());
     expect((await office.call('DELETE', '/units/GAJ/staff/gaj.b')).status).to.equal(204);
     expect((await office.call('DELETE', '/units/GAJ/staff/gaj.b')).status).to.equal(404);
     expect((await office.get('/units/GAJ')).body.gaps).to.deep.equal(['too_few_deputies', 'no_deputy_b']);

@@ -7,8 +7,11 @@ import { createApiKey } from '../../src/http/auth';
 import { runSweep } from '../../src/scheduler';
 import { deadlineDeps, deadlineJobs } from '../../src/escalations';
 import { DirectoryMother } from '../helpers/mothers/directory';
-import { Api, mark } from '../helpers/mothers/verification';
-import { Line, SchedulerMother, createRequest, sweep, texts, useOfficeChat } from '../helpers/mothers/scheduler';
+import { SchedulerMother } from '../helpers/mothers/scheduler';
+import { Api } from '../helpers/api';
+import { mark, textsTo } from '../helpers/inbox';
+import { createRequest, Line, sweep, useOfficeChat } from '../helpers/scheduler';
+import { seedDirectory } from '../helpers/seed';
 
 describe('scheduler: each stage of each request fires exactly once', () => {
   let h: Harness;
@@ -30,7 +33,7 @@ describe('scheduler: each stage of each request fires exactly once', () => {
     await h.reset();
     day = DAYS[test++ % DAYS.length];
     h.clock.set(t('09:00'));
-    await DirectoryMother.seed(h.sys.dataSource, units);
+    await seedDirectory(h.sys.dataSource, units);
     rsj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'rsj-system', 'RSJ', h.clock.now));
     await useOfficeChat(h);
     since = mark(h);
@@ -48,14 +51,14 @@ describe('scheduler: each stage of each request fires exactly once', () => {
 
   /** Everything a member got that belongs to one stage of one request, by kind. */
   function tally(numbers: string[]) {
-    const count = (userid: string, prefix: string, number: string) => texts(h, userid, since).filter((x) => x.startsWith(prefix) && x.includes(number)).length;
+    const count = (userid: string, prefix: string, number: string) => textsTo(h, userid, since).filter((x) => x.startsWith(prefix) && x.includes(number)).length;
     return numbers.map((n) => ({
       reminderLiaison: count('gaj.liaison', '【协查提醒】', n),
       reminderA: count('gaj.a', '【协查提醒】', n),
       backup: count('gaj.b', '【B角补位】', n),
       warningB: count('gaj.b', '【即将超时】', n),
-      escalatedIssuer: texts(h, 'gaj.liaison', since).filter((x) => x.includes(`协查 ${n} 已超过答复时限，已报告`)).length,
-      escalatedRequester: texts(h, 'rsj.liaison', since).filter((x) => x.includes(`协查 ${n}（`)).length,
+      escalatedIssuer: textsTo(h, 'gaj.liaison', since).filter((x) => x.includes(`协查 ${n} 已超过答复时限，已报告`)).length,
+      escalatedRequester: textsTo(h, 'rsj.liaison', since).filter((x) => x.includes(`协查 ${n}（`)).length,
       group: group().filter((m) => String(m.payload.content).includes(`${n}**`)).length,
     }));
   }
@@ -97,7 +100,7 @@ describe('scheduler: each stage of each request fires exactly once', () => {
       ['backup', 'sent', null],
       ['escalation1', 'sent', null],
     ]);
-    expect(texts(h, 'gaj.liaison', since).filter((x) => x.startsWith('【协查提醒】') || x.startsWith('【即将超时】'))).to.deep.equal([]);
+    expect(textsTo(h, 'gaj.liaison', since).filter((x) => x.startsWith('【协查提醒】') || x.startsWith('【即将超时】'))).to.deep.equal([]);
     const [e] = await h.sys.dataSource.getRepository(Escalation).findBy({ requestId: r.id });
     expect(e.lateMinutes).to.equal(15);
     expect(group().map((m) => m.payload.content).join('\n')).to.include('超时：<font color="warning">15分钟</font>');
@@ -150,8 +153,8 @@ describe('scheduler: each stage of each request fires exactly once', () => {
     expect(await h.sys.dataSource.getRepository(DeadlineStageClaim).countBy({ requestId: reqs[2].id })).to.equal(0);
     const tr = await h.sys.dataSource.getRepository(DeadlineTracker).findOneByOrFail({ requestId: reqs[2].id });
     expect(tr).to.deep.include({ failures: 1, lastError: 'injected' });
-    expect(texts(h, 'gaj.liaison', since).filter((x) => x.includes(reqs[2].number))).to.deep.equal([]);
-    expect(texts(h, 'gaj.liaison', since).filter((x) => x.includes(reqs[3].number)), 'the others went on').to.have.length(1);
+    expect(textsTo(h, 'gaj.liaison', since).filter((x) => x.includes(reqs[2].number))).to.deep.equal([]);
+    expect(textsTo(h, 'gaj.liaison', since).filter((x) => x.includes(reqs[3].number)), 'the others went on').to.have.length(1);
     failing = false;
     expect((await sweep(h, t('09:15'), faulty)).filter((l) => l.job === 'deadlines-stages'), 'it waits a minute').to.deep.equal([]);
     await sweep(h, t('09:16'), faulty);

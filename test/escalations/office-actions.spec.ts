@@ -5,8 +5,11 @@ import { createApiKey } from '../../src/http/auth';
 import { sharedTestUrl } from '../helpers/db';
 import { run as cli } from '../../src/cli';
 import { DirectoryMother } from '../helpers/mothers/directory';
-import { Api, mark } from '../helpers/mothers/verification';
-import { SchedulerMother, createRequest, escalationsOf, lastCard, noOfficeGroup, sweep, texts, useOfficeChat } from '../helpers/mothers/scheduler';
+import { SchedulerMother } from '../helpers/mothers/scheduler';
+import { Api } from '../helpers/api';
+import { lastCard, mark, textsTo } from '../helpers/inbox';
+import { createRequest, escalationsOf, noOfficeGroup, sweep, useOfficeChat } from '../helpers/scheduler';
+import { seedDirectory } from '../helpers/seed';
 
 describe('scheduler: office actions, refusals, and the office group (SPEC 1 Art. 10, 11)', () => {
   let h: Harness;
@@ -27,7 +30,7 @@ describe('scheduler: office actions, refusals, and the office group (SPEC 1 Art.
     await h.reset();
     day = DAYS[n++ % DAYS.length];
     h.clock.set(t('09:00'));
-    await DirectoryMother.seed(h.sys.dataSource, units);
+    await seedDirectory(h.sys.dataSource, units);
     rsj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'rsj-system', 'RSJ', h.clock.now));
     office = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'office-console', null, h.clock.now));
     await useOfficeChat(h);
@@ -63,8 +66,8 @@ describe('scheduler: office actions, refusals, and the office group (SPEC 1 Art.
     h.clock.set(t('09:40'));
     await h.emu.clickButton('office.chief', card.taskId, `office_order:${esc.id}`);
     await h.sys.settle();
-    expect(texts(h, 'office.chief', m0)).to.deep.equal(['只有联席会议办公室成员可以办理督办事项。']);
-    expect(texts(h, 'gaj.liaison', m0)).to.deep.equal([]);
+    expect(textsTo(h, 'office.chief', m0)).to.deep.equal(['只有联席会议办公室成员可以办理督办事项。']);
+    expect(textsTo(h, 'gaj.liaison', m0)).to.deep.equal([]);
     const after = await state();
     expect(after.orders).to.equal(before.orders);
     expect(after.events).to.equal(before.events);
@@ -178,7 +181,7 @@ describe('scheduler: office actions, refusals, and the office group (SPEC 1 Art.
     await sweep(h, t('09:01'));
     const lines = await sweep(h, t('09:09'));
     expect(lines.filter((l) => l.job === 'deadlines-stages').map((l) => l.stage)).to.deep.equal(['backup']);
-    expect(texts(h, 'gaj.liaison', since).filter((x) => x.includes(r.number) && x.startsWith('【协查提醒】'))).to.deep.equal([]);
+    expect(textsTo(h, 'gaj.liaison', since).filter((x) => x.includes(r.number) && x.startsWith('【协查提醒】'))).to.deep.equal([]);
   });
 
   it('`nocert scheduler run --now` sweeps the database and prints JSON lines', async () => {

@@ -1,10 +1,12 @@
 import { expect } from 'chai';
 import { AccountabilityCase, AccountabilityEvent, DeadlineTracker, OfficeOrder, VerificationRecipient, VerificationRequest } from '../../entities';
-import { Harness } from '../helpers/system';
+import { directoryHarness, Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
-import { Api, idNumber, mark } from '../helpers/mothers/verification';
-import { SchedulerMother, claimsOf, createRequest, escalationsOf, lastCard, sweep, texts, useOfficeChat } from '../helpers/mothers/scheduler';
-import { directoryHarness } from '../helpers/directory-harness';
+import { idNumber } from '../helpers/mothers/verification';
+import { SchedulerMother } from '../helpers/mothers/scheduler';
+import { Api } from '../helpers/api';
+import { lastCard, mark, textsTo } from '../helpers/inbox';
+import { claimsOf, createRequest, escalationsOf, sweep, useOfficeChat } from '../helpers/scheduler';
 
 describe('scheduler: a request driven through every deadline stage (SPEC 1 Art. 7, 10, 11)', () => {
   let h: Harness;
@@ -33,7 +35,7 @@ describe('scheduler: a request driven through every deadline stage (SPEC 1 Art. 
     const first = await sweep(h, t('09:01'));
     expect(first.find((l) => l.job === 'deadlines-discover')).to.deep.include({ action: 'tracking', requests: 1, seen: 1 });
     await sweep(h, t('09:14'));
-    expect(texts(h, 'gaj.liaison', since)).to.deep.equal([]);
+    expect(textsTo(h, 'gaj.liaison', since)).to.deep.equal([]);
 
     // 50%: reminder to the liaison and deputy A; deputy B gets the same card (nobody acted).
     const half = await sweep(h, t('09:15'));
@@ -41,11 +43,11 @@ describe('scheduler: a request driven through every deadline stage (SPEC 1 Art. 
       ['reminder', 'sent'],
       ['backup', 'sent'],
     ]);
-    for (const u of ['gaj.liaison', 'gaj.a']) expect(texts(h, u, since).join('\n')).to.include(`【协查提醒】协查 ${number} 已过答复时限的一半`);
+    for (const u of ['gaj.liaison', 'gaj.a']) expect(textsTo(h, u, since).join('\n')).to.include(`【协查提醒】协查 ${number} 已过答复时限的一半`);
     const bCard = lastCard(h, 'gaj.b', `vr${id}_`);
     expect(bCard, 'deputy B got the 受理/退回 card').to.exist;
     expect(bCard!.card.button_list.map((b: any) => b.text)).to.deep.equal(['受理', '退回']);
-    expect(texts(h, 'gaj.b', since).join('\n')).to.include('【B角补位】');
+    expect(textsTo(h, 'gaj.b', since).join('\n')).to.include('【B角补位】');
     const bRow = await h.sys.dataSource.getRepository(VerificationRecipient).findOneByOrFail({ requestId: id, userid: 'gaj.b' });
     expect(bRow).to.deep.include({ reason: 'backup', ab: 'B', taskId: bCard!.taskId });
 
@@ -55,7 +57,7 @@ describe('scheduler: a request driven through every deadline stage (SPEC 1 Art. 
 
     // 90%: everyone on the request.
     await sweep(h, t('09:27'));
-    for (const u of ['gaj.liaison', 'gaj.a', 'gaj.b']) expect(texts(h, u, since).filter((x) => x.startsWith('【即将超时】'))).to.have.length(1);
+    for (const u of ['gaj.liaison', 'gaj.a', 'gaj.b']) expect(textsTo(h, u, since).filter((x) => x.startsWith('【即将超时】'))).to.have.length(1);
 
     // The deadline: office members get the action card, the group a report, both units are told.
     const esc = await sweep(h, t('09:30'));
@@ -73,8 +75,8 @@ describe('scheduler: a request driven through every deadline stage (SPEC 1 Art. 
     expect(duty.card.button_selection.option_list.map((o: any) => o.text)).to.deep.equal(['2小时内', '今天下班前', '下一工作日下班前', '3个工作日内']);
     expect(JSON.stringify(duty.card)).not.to.include('张小三');
     expect(lastCard(h, 'office.chief', `esc${e1.id}_`)).to.exist;
-    expect(texts(h, 'gaj.liaison', since).join('\n')).to.include(`协查 ${number} 已超过答复时限，已报告联席会议办公室`);
-    expect(texts(h, 'rsj.liaison', since).join('\n')).to.include('系统已代你单位报告联席会议办公室');
+    expect(textsTo(h, 'gaj.liaison', since).join('\n')).to.include(`协查 ${number} 已超过答复时限，已报告联席会议办公室`);
+    expect(textsTo(h, 'rsj.liaison', since).join('\n')).to.include('系统已代你单位报告联席会议办公室');
     const [c1] = await h.sys.dataSource.getRepository(AccountabilityCase).findBy({ requestId: id });
     expect(c1).to.deep.include({ ground: 'verification_overdue', unitCode: 'GAJ', personUserid: 'gaj.liaison', personRole: 'liaison', status: 'open', sourceKey: `verif:${id}:deadline` });
     expect(JSON.parse(c1.facts)).to.deep.include({ number, category: 'digital', dueAt: '2026-11-26 09:30' });
@@ -83,7 +85,7 @@ describe('scheduler: a request driven through every deadline stage (SPEC 1 Art. 
     h.clock.set(t('09:32'));
     await h.emu.clickButton('office.duty', duty.taskId, `office_urge:${e1.id}`);
     await h.sys.settle();
-    expect(texts(h, 'gaj.liaison', since).join('\n')).to.include(`【督办】联席会议办公室督办协查 ${number}`);
+    expect(textsTo(h, 'gaj.liaison', since).join('\n')).to.include(`【督办】联席会议办公室督办协查 ${number}`);
     expect(h.emu.cardState('office.duty', duty.taskId)!.card.sub_title_text).to.include('督办（办公室值班 09:32）');
     expect(h.emu.appchatMessages(SchedulerMother.officeChatId).map((m) => m.payload.content).join('\n')).to.include(`办公室值班 已督办协查 ${number}`);
 
@@ -95,16 +97,16 @@ describe('scheduler: a request driven through every deadline stage (SPEC 1 Art. 
     const order = await h.sys.dataSource.getRepository(OfficeOrder).findOneByOrFail({ requestId: id, kind: 'order' });
     expect(order.completeBy!.toISOString()).to.equal(new Date(t('11:33')).toISOString());
     expect(order.preset).to.equal('2h');
-    expect(texts(h, 'gaj.liaison', since).join('\n')).to.include('【责成限时办结】联席会议办公室责成你单位于 2026-11-26 11:33 前办结');
-    expect(texts(h, 'rsj.liaison', since).join('\n')).to.include('已责成县公安局于 2026-11-26 11:33 前办结');
+    expect(textsTo(h, 'gaj.liaison', since).join('\n')).to.include('【责成限时办结】联席会议办公室责成你单位于 2026-11-26 11:33 前办结');
+    expect(textsTo(h, 'rsj.liaison', since).join('\n')).to.include('已责成县公安局于 2026-11-26 11:33 前办结');
     const tracker = await h.sys.dataSource.getRepository(DeadlineTracker).findOneByOrFail({ requestId: id });
     expect(tracker.orderId).to.equal(order.id);
     expect(tracker.nextStageAt!.toISOString()).to.equal(new Date(t('10:33')).toISOString());
 
     await sweep(h, t('10:33'));
-    expect(texts(h, 'gaj.liaison', since).filter((x) => x.startsWith('【限时办结提醒】'))).to.have.length(1);
+    expect(textsTo(h, 'gaj.liaison', since).filter((x) => x.startsWith('【限时办结提醒】'))).to.have.length(1);
     await sweep(h, t('11:21'));
-    expect(texts(h, 'gaj.liaison', since).filter((x) => x.startsWith('【限时办结即将到期】'))).to.have.length(1);
+    expect(textsTo(h, 'gaj.liaison', since).filter((x) => x.startsWith('【限时办结即将到期】'))).to.have.length(1);
 
     // The ordered time passes: escalation level 2, and a second case (the order was missed too).
     await sweep(h, t('11:33'));
@@ -113,7 +115,7 @@ describe('scheduler: a request driven through every deadline stage (SPEC 1 Art. 
       [1, 'escalation1'],
       [2, `order${order.id}:escalation2`],
     ]);
-    expect(texts(h, 'gaj.liaison', since).join('\n')).to.include('未在责成时限 2026-11-26 11:33 前办结，已再次报告');
+    expect(textsTo(h, 'gaj.liaison', since).join('\n')).to.include('未在责成时限 2026-11-26 11:33 前办结，已再次报告');
     const level2 = lastCard(h, 'office.duty', `esc${escs[1].id}_`)!;
     expect(level2.card.main_title.title).to.include('二次超时');
 
@@ -146,7 +148,7 @@ describe('scheduler: a request driven through every deadline stage (SPEC 1 Art. 
     ]);
     const events = (await rsj.get(`/verifications/${id}`)).body.events.map((e: any) => e.type);
     expect(events).to.include.members(['reminder_sent', 'backup_pinged', 'warning_sent', 'escalated', 'urged', 'ordered_completion', 'order_reminder_sent', 'order_warning_sent', 'summons_requested']);
-    expect(texts(h, 'gaj.liaison', since).filter((x) => x.startsWith('【协查提醒】'))).to.have.length(1);
+    expect(textsTo(h, 'gaj.liaison', since).filter((x) => x.startsWith('【协查提醒】'))).to.have.length(1);
   });
 
   it('deputy B takes the request from the backup card; the request answered in time is never escalated', async () => {
@@ -162,7 +164,7 @@ describe('scheduler: a request driven through every deadline stage (SPEC 1 Art. 
     expect(h.emu.cardState('gaj.liaison', lastCard(h, 'gaj.liaison', `vr${id}_`)!.taskId)!.replace_name).to.equal('已由公安代办B受理');
 
     await sweep(h, t('09:27'));
-    expect(texts(h, 'gaj.b', since).join('\n')).to.include(`【即将超时】协查 ${number} 将于 2026-11-26 09:30 到期，仍未答复`);
+    expect(textsTo(h, 'gaj.b', since).join('\n')).to.include(`【即将超时】协查 ${number} 将于 2026-11-26 09:30 到期，仍未答复`);
     h.clock.set(t('09:28'));
     await h.emu.sendText('gaj.b', '核验一致');
     await h.sys.settle();
@@ -220,12 +222,12 @@ describe('scheduler: a request driven through every deadline stage (SPEC 1 Art. 
       ['reminder', 'waiting_for_office_hours'],
       ['backup', 'waiting_for_office_hours'],
     ]);
-    expect(texts(h, 'gaj.liaison', since)).to.deep.equal([]);
+    expect(textsTo(h, 'gaj.liaison', since)).to.deep.equal([]);
     expect((await h.sys.dataSource.getRepository(DeadlineTracker).findOneByOrFail({ requestId: id })).nextStageAt!.toISOString()).to.equal(new Date(t('08:30', '2026-11-30')).toISOString());
     await sweep(h, t('10:00', '2026-11-28'));
-    expect(texts(h, 'gaj.liaison', since)).to.deep.equal([]);
+    expect(textsTo(h, 'gaj.liaison', since)).to.deep.equal([]);
     await sweep(h, t('08:30', '2026-11-30'));
-    expect(texts(h, 'gaj.liaison', since).join('\n')).to.include(`【协查提醒】协查 ${number}`);
+    expect(textsTo(h, 'gaj.liaison', since).join('\n')).to.include(`【协查提醒】协查 ${number}`);
     expect(lastCard(h, 'gaj.b', `vr${id}_`)).to.exist;
   });
 
@@ -242,8 +244,8 @@ describe('scheduler: a request driven through every deadline stage (SPEC 1 Art. 
     await h.emu.clickButton('office.duty', card.taskId, `office_order:${e.id}`, { selectedItems: [{ questionKey: 'complete_by', optionIds: ['today'] }] });
     await h.sys.settle();
     expect(await h.sys.dataSource.getRepository(OfficeOrder).count()).to.equal(before);
-    expect(texts(h, 'office.duty', m0)).to.deep.equal(['所选时限「今天下班前」已过，请选择其他时限后再点击「责成限时办结」。']);
-    expect(texts(h, 'gaj.liaison', m0)).to.deep.equal([]);
+    expect(textsTo(h, 'office.duty', m0)).to.deep.equal(['所选时限「今天下班前」已过，请选择其他时限后再点击「责成限时办结」。']);
+    expect(textsTo(h, 'gaj.liaison', m0)).to.deep.equal([]);
     expect((await h.sys.dataSource.getRepository(DeadlineTracker).findOneByOrFail({ requestId: id })).orderId).to.equal(null);
   });
 });

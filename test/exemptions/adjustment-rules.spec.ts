@@ -1,13 +1,15 @@
 import { expect } from 'chai';
-import { Harness } from '../helpers/system';
+import { directoryHarness, Harness } from '../helpers/system';
 import { AccountabilityCase, ExemptionApplication } from '../../entities';
-import { ExemptionMother, ListApi, exemptionUnits, listApis, listState } from '../helpers/mothers/exemptions';
-import { directoryHarness } from '../helpers/directory-harness';
+import { ExemptionMother, exemptionUnits } from '../helpers/mothers/exemptions';
+import { Api } from '../helpers/api';
+import { listApis, listState } from '../helpers/exemptions';
+import { publishEntries } from '../helpers/seed';
 
 describe('exemption adjustments by the rule book: reasons, legal basis, lateness (SPEC 2 Art. 3, 6-9)', () => {
   let h: Harness;
-  let office: ListApi;
-  let rsj: ListApi;
+  let office: Api;
+  let rsj: Api;
   const env = directoryHarness(exemptionUnits());
   beforeEach(async () => {
     h = env.h;
@@ -38,7 +40,7 @@ describe('exemption adjustments by the rule book: reasons, legal basis, lateness
   }
 
   it('a reason code from another kind of adjustment is refused and changes nothing', async () => {
-    const [e1] = await ExemptionMother.published(h.sys.dataSource, ExemptionMother.many(1), h.clock.now);
+    const [e1] = await publishEntries(h.sys.dataSource, ExemptionMother.many(1), h.clock.now);
     await refused(() => rsj.post('/exemptions/applications', ExemptionMother.addBody({ reason: 'unit_changed' })), 422, 'validation_failed', /reason: for add one of law_requires/);
     await refused(() => rsj.post('/exemptions/applications', ExemptionMother.changeBody(e1, { reason: 'law_requires' })), 422, 'validation_failed', /reason/);
     await refused(() => rsj.post('/exemptions/applications', ExemptionMother.cancelBody(e1, { reason: 'method_changed' })), 422, 'validation_failed', /reason/);
@@ -56,7 +58,7 @@ describe('exemption adjustments by the rule book: reasons, legal basis, lateness
   });
 
   it('Art. 3: a certificate is added, changed or cancelled only with a legal basis; a change of method alone needs none', async () => {
-    const [e1] = await ExemptionMother.published(h.sys.dataSource, ExemptionMother.many(1), h.clock.now);
+    const [e1] = await publishEntries(h.sys.dataSource, ExemptionMother.many(1), h.clock.now);
     await refused(() => rsj.post('/exemptions/applications', { ...ExemptionMother.cancelBody(e1), legalBasis: undefined }), 422, 'validation_failed', /legalBasis/);
     await refused(() => rsj.post('/exemptions/applications', ExemptionMother.changeBody(e1, { reason: 'certificate_changed', method: undefined, certificate: '户口簿' })), 422, 'validation_failed', /legalBasis/);
     // method_changed that also renames the certificate is a certificate change

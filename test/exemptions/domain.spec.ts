@@ -1,16 +1,16 @@
 import { expect } from 'chai';
 import { DataSource } from 'typeorm';
 import { testDataSource, extraDataSource, clearTables } from '../helpers/db';
-import { CalendarMother, show } from '../calendar/calendar-mother';
+import { CalendarMother, show } from '../helpers/mothers/calendar';
 import { ExemptionApplication, OutboxMessage, Staff } from '../../entities';
 import { inTransaction } from '../../src/db/tx';
 import { apply, applicationLimits, recordCause, review, Actor } from '../../src/exemptions/service';
 import { diffLists, publish } from '../../src/exemptions/versions';
 import { getVerificationEntry, searchPublished, searchPublishedPage, likePattern } from '../../src/exemptions/lookup';
 import { dueApplicationReminders, publicationOverdue } from '../../src/exemptions/reminders';
-import { DirectoryMother } from '../helpers/mothers/directory';
 import { ExemptionMother, exemptionUnits } from '../helpers/mothers/exemptions';
 import { AppError } from '../../src/errors';
+import { publishEntries, seedDirectory, seedEntries } from '../helpers/seed';
 
 const cal = CalendarMother.shanghai();
 const NOW = new Date('2026-11-26T09:00:00+08:00');
@@ -34,7 +34,7 @@ describe('exemption list domain (SPEC 2)', () => {
   });
   beforeEach(async () => {
     await clearTables(ds);
-    await DirectoryMother.seed(ds, exemptionUnits());
+    await seedDirectory(ds, exemptionUnits());
   });
 
   describe('Art. 9 limit and reminders', () => {
@@ -49,7 +49,7 @@ describe('exemption list domain (SPEC 2)', () => {
 
     it('reminds liaisons (deputies when a unit has none), once; a unit without contacts is reported', async () => {
       await ds.getRepository(Staff).delete({ userid: 'gaj.liaison' });
-      await DirectoryMother.seed(ds, [{ code: 'EMPTY', name: '县空单位', staff: [] }]);
+      await seedDirectory(ds, [{ code: 'EMPTY', name: '县空单位', staff: [] }]);
       const causes = [];
       for (const unitCode of ['RSJ', 'GAJ', 'EMPTY']) causes.push(await inTransaction(ds, (m) => recordCause(m, cal, OFFICE, { unitCode, causeDate: '2026-11-25' }, NOW)));
       const at = new Date('2026-12-03T08:30:00+08:00');
@@ -87,7 +87,7 @@ describe('exemption list domain (SPEC 2)', () => {
   describe('Art. 5 publication every half year', () => {
     it('reminds the office members six months after the last publication, then monthly, each once', async () => {
       expect(await publicationOverdue(ds, NOW), 'nothing to publish, nothing to remind').to.equal(null);
-      await ExemptionMother.published(ds, ExemptionMother.many(2), NOW);
+      await publishEntries(ds, ExemptionMother.many(2), NOW);
       expect(await publicationOverdue(ds, new Date('2027-05-25T09:00:00+08:00'))).to.equal(null);
       const r = await publicationOverdue(ds, new Date('2027-05-26T09:00:00+08:00'));
       expect(r).to.deep.include({ lastVersion: 1, outcome: 'reminded', recipients: ['office.chief', 'office.duty'] });
@@ -103,14 +103,14 @@ describe('exemption list domain (SPEC 2)', () => {
     });
 
     it('an unpublished list is due six months after its first entry', async () => {
-      await ExemptionMother.seedEntries(ds, ExemptionMother.many(1), NOW);
+      await seedEntries(ds, ExemptionMother.many(1), NOW);
       expect((await publicationOverdue(ds, new Date('2027-05-27T09:00:00+08:00')))!).to.deep.include({ lastVersion: null, outcome: 'reminded' });
     });
   });
 
   describe('the published list: lookup and search', () => {
     it('getVerificationEntry: only published entries with method verification', async () => {
-      const [v1, sharing] = await ExemptionMother.seedEntries(ds, [ExemptionMother.entry(), ExemptionMother.entry({ serviceItem: '低保申请', method: 'sharing' })], NOW);
+      const [v1, sharing] = await seedEntries(ds, [ExemptionMother.entry(), ExemptionMother.entry({ serviceItem: '低保申请', method: 'sharing' })], NOW);
       expect(await getVerificationEntry(ds.manager, v1), 'not published yet').to.equal(null);
       await inTransaction(ds, (m) => publish(m, OFFICE, {}, NOW));
       expect(await getVerificationEntry(ds.manager, v1)).to.deep.equal({ id: v1, serviceItem: '失业保险金申领', certificate: '户籍证明', requesterUnit: 'RSJ', issuerUnit: 'GAJ', defaultCategory: 'paper' });
@@ -119,7 +119,7 @@ describe('exemption list domain (SPEC 2)', () => {
     });
 
     it('Chinese search over item and certificate, several terms, wildcards literal, limit and total', async () => {
-      await ExemptionMother.published(ds, [...ExemptionMother.many(16), ExemptionMother.entry({ serviceItem: '100%退税_申请', certificate: '完税证明' })], NOW);
+      await publishEntries(ds, [...ExemptionMother.many(16), ExemptionMother.entry({ serviceItem: '100%退税_申请', certificate: '完税证明' })], NOW);
       expect((await searchPublished(ds, '户籍证明', 50)).length).to.equal(3);
       expect((await searchPublished(ds, '失业保险 户籍', 50)).map((x) => x.certificate)).to.deep.equal(['户籍证明']);
       expect((await searchPublished(ds, '%', 50)).map((x) => x.serviceItem)).to.deep.equal(['100%退税_申请']);
@@ -148,7 +148,7 @@ describe('exemption list domain (SPEC 2)', () => {
     after(async () => other.destroy());
 
     it('two units apply on the same entry at once: one is filed, the other refused', async () => {
-      const [e1] = await ExemptionMother.published(ds, ExemptionMother.many(1), NOW);
+      const [e1] = await publishEntries(ds, ExemptionMother.many(1), NOW);
       const results = await Promise.allSettled([
         inTransaction(ds, (m) => apply(m, cal, RSJ, ExemptionMother.changeBody(e1), NOW)),
         inTransaction(other, (m) => apply(m, cal, GAJ, ExemptionMother.cancelBody(e1), NOW)),

@@ -1,29 +1,32 @@
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
-import { Harness } from '../helpers/system';
+import { directoryHarness, Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { ExemptionApplication, ExemptionEntry, ExemptionComment, VerificationRequest } from '../../entities';
 import { getVerificationEntry, searchPublished } from '../../src/exemptions';
 import { idNumber } from '../helpers/mothers/verification';
-import { ExemptionMother, ListApi, exemptionUnits, listState, textsTo, cardsTo, mark } from '../helpers/mothers/exemptions';
-import { directoryHarness } from '../helpers/directory-harness';
+import { ExemptionMother, exemptionUnits } from '../helpers/mothers/exemptions';
+import { Api } from '../helpers/api';
+import { cardsTo, mark, textsTo } from '../helpers/inbox';
+import { listState } from '../helpers/exemptions';
+import { publishEntries } from '../helpers/seed';
 
 describe('exemption list over HTTP (SPEC 2, CONTRACT /api/v1/exemptions)', () => {
   let h: Harness;
-  let office: ListApi;
-  let rsj: ListApi;
-  let gaj: ListApi;
-  let pub: ListApi;
+  let office: Api;
+  let rsj: Api;
+  let gaj: Api;
+  let pub: Api;
   const units = exemptionUnits();
 
   const env = directoryHarness(units);
   beforeEach(async () => {
     h = env.h;
     const ds = h.sys.dataSource;
-    office = new ListApi(h.sys.url, await createApiKey(ds, 'office-console', null, h.clock.now));
-    rsj = new ListApi(h.sys.url, await createApiKey(ds, 'rsj-system', 'RSJ', h.clock.now));
-    gaj = new ListApi(h.sys.url, await createApiKey(ds, 'gaj-system', 'GAJ', h.clock.now));
-    pub = new ListApi(h.sys.url, null);
+    office = new Api(h.sys.url, await createApiKey(ds, 'office-console', null, h.clock.now));
+    rsj = new Api(h.sys.url, await createApiKey(ds, 'rsj-system', 'RSJ', h.clock.now));
+    gaj = new Api(h.sys.url, await createApiKey(ds, 'gaj-system', 'GAJ', h.clock.now));
+    pub = new Api(h.sys.url, null);
   });
 
   /** Asserts the call fails with status/code and leaves every list table and the outbox as they were. */
@@ -37,7 +40,7 @@ describe('exemption list over HTTP (SPEC 2, CONTRACT /api/v1/exemptions)', () =>
     return res.body.error;
   }
 
-  async function applied(api: ListApi, body: object) {
+  async function applied(api: Api, body: object) {
     const res = await api.post('/exemptions/applications', body);
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     return res.body;
@@ -149,7 +152,7 @@ describe('exemption list over HTTP (SPEC 2, CONTRACT /api/v1/exemptions)', () =>
     });
 
     it('change and cancel, each published: versions list and the diff between any two', async () => {
-      const [e1, e2, e3] = await ExemptionMother.published(h.sys.dataSource, ExemptionMother.many(3), h.clock.now);
+      const [e1, e2, e3] = await publishEntries(h.sys.dataSource, ExemptionMother.many(3), h.clock.now);
       h.clock.set('2026-11-27T10:00:00+08:00');
       const ch = await applied(rsj, ExemptionMother.changeBody(e1, { method: 'commitment', causeDate: '2026-11-26' }));
       expect(ch.fields).to.deep.equal({ method: 'commitment' });
@@ -187,7 +190,7 @@ describe('exemption list over HTTP (SPEC 2, CONTRACT /api/v1/exemptions)', () =>
     });
 
     it('return for changes -> the unit resubmits -> a new review round; withdraw releases the entry', async () => {
-      const [e1] = await ExemptionMother.published(h.sys.dataSource, ExemptionMother.many(1), h.clock.now);
+      const [e1] = await publishEntries(h.sys.dataSource, ExemptionMother.many(1), h.clock.now);
       const a = await applied(rsj, ExemptionMother.changeBody(e1));
       await refused(() => office.post(`/exemptions/applications/${a.id}/review`, { decision: 'return' }), 422, 'validation_failed');
       const ret = await office.post(`/exemptions/applications/${a.id}/review`, { decision: 'return', comment: '请补充数据共享的接口名称' });
@@ -233,7 +236,7 @@ describe('exemption list over HTTP (SPEC 2, CONTRACT /api/v1/exemptions)', () =>
     });
 
     it('a cancel of an already-cancelled entry', async () => {
-      const [e1] = await ExemptionMother.published(h.sys.dataSource, ExemptionMother.many(1), h.clock.now);
+      const [e1] = await publishEntries(h.sys.dataSource, ExemptionMother.many(1), h.clock.now);
       await approve((await applied(rsj, ExemptionMother.cancelBody(e1))).id);
       const e = await refused(() => gaj.post('/exemptions/applications', ExemptionMother.cancelBody(e1)), 409, 'exemption_invalid_state');
       expect(e.message).to.include('already cancelled');
@@ -242,7 +245,7 @@ describe('exemption list over HTTP (SPEC 2, CONTRACT /api/v1/exemptions)', () =>
     });
 
     it('two conflicting pending applications on one entry (and two adds of one item)', async () => {
-      const [e1] = await ExemptionMother.published(h.sys.dataSource, ExemptionMother.many(1), h.clock.now);
+      const [e1] = await publishEntries(h.sys.dataSource, ExemptionMother.many(1), h.clock.now);
       const first = await applied(rsj, ExemptionMother.changeBody(e1));
       const e = await refused(() => gaj.post('/exemptions/applications', ExemptionMother.cancelBody(e1)), 409, 'exemption_conflict');
       expect(e.message).to.include(`application ${first.id}`);
@@ -276,7 +279,7 @@ describe('exemption list over HTTP (SPEC 2, CONTRACT /api/v1/exemptions)', () =>
     });
 
     it('a search with SQL-looking text finds nothing and breaks nothing; wildcards are literal', async () => {
-      await ExemptionMother.published(h.sys.dataSource, ExemptionMother.many(8), h.clock.now);
+      await publishEntries(h.sys.dataSource, ExemptionMother.many(8), h.clock.now);
       const before = await listState(h.sys.dataSource);
       for (const q of ["' OR '1'='1", "户籍'; DROP TABLE exemption_entries; --", '%', '_', '!', '\\', '1%', '" OR ""="']) {
         const res = await pub.get(`/exemptions?q=${encodeURIComponent(q)}`);
@@ -300,7 +303,7 @@ describe('exemption list over HTTP (SPEC 2, CONTRACT /api/v1/exemptions)', () =>
     });
 
     it('unknown units, a reason of another kind, a future cause date, missing fields, foreign entries', async () => {
-      const [e1] = await ExemptionMother.published(h.sys.dataSource, ExemptionMother.many(1), h.clock.now);
+      const [e1] = await publishEntries(h.sys.dataSource, ExemptionMother.many(1), h.clock.now);
       await refused(() => rsj.post('/exemptions/applications', ExemptionMother.addBody({ issuerUnit: 'NOPE' })), 422, 'validation_failed');
       await refused(() => rsj.post('/exemptions/applications', ExemptionMother.addBody({ reason: 'law_removes_item' })), 422, 'validation_failed');
       await refused(() => rsj.post('/exemptions/applications', ExemptionMother.addBody({ causeDate: '2026-11-27' })), 422, 'validation_failed');
@@ -311,7 +314,7 @@ describe('exemption list over HTTP (SPEC 2, CONTRACT /api/v1/exemptions)', () =>
       await refused(() => rsj.post('/exemptions/applications', ExemptionMother.changeBody(e1, { method: 'verification' })), 422, 'validation_failed');
       await refused(() => rsj.post('/exemptions/applications', ExemptionMother.cancelBody(e1, { method: 'sharing' })), 422, 'validation_failed');
       // SCJ neither requests nor issues entry e1; nor may it apply as RSJ
-      const scj = new ListApi(h.sys.url, await createApiKey(h.sys.dataSource, 'scj', 'SCJ', h.clock.now));
+      const scj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'scj', 'SCJ', h.clock.now));
       await refused(() => scj.post('/exemptions/applications', ExemptionMother.cancelBody(e1)), 403, 'forbidden');
       await refused(() => scj.post('/exemptions/applications', ExemptionMother.addBody({ unitCode: 'RSJ' })), 403, 'forbidden');
       await refused(() => scj.post('/exemptions/applications', ExemptionMother.addBody({ requesterUnit: 'RSJ' })), 403, 'forbidden');
@@ -335,7 +338,7 @@ describe('exemption list over HTTP (SPEC 2, CONTRACT /api/v1/exemptions)', () =>
 
     it('publish: an empty list, an unchanged list (unless confirmed)', async () => {
       await refused(() => office.post('/exemptions/publish', {}), 409, 'exemption_invalid_state');
-      await ExemptionMother.published(h.sys.dataSource, ExemptionMother.many(2), h.clock.now);
+      await publishEntries(h.sys.dataSource, ExemptionMother.many(2), h.clock.now);
       await refused(() => office.post('/exemptions/publish', {}), 409, 'exemption_invalid_state');
       const v = await publishNow({ confirmUnchanged: true });
       expect(v).to.deep.include({ number: 2, added: 0, changed: 0, cancelled: 0, entryCount: 2 });
@@ -394,20 +397,20 @@ describe('exemption list over HTTP (SPEC 2, CONTRACT /api/v1/exemptions)', () =>
 
   describe('public limits and comments (Art. 12)', () => {
     it('search is rate limited per client IP: 429 with Retry-After, others unaffected, then allowed again', async () => {
-      const one = new ListApi(h.sys.url, null, '198.51.100.7');
+      const one = new Api(h.sys.url, null, '198.51.100.7');
       for (let i = 0; i < 60; i++) expect((await one.get('/exemptions?q=x')).status).to.equal(200);
       const over = await one.get('/exemptions?q=x');
       expect(over.status).to.equal(429);
       expect(over.body.error.code).to.equal('rate_limited');
       expect(Number(over.headers.get('retry-after'))).to.be.within(1, 60);
       expect((await one.get('/exemptions/versions')).status, 'versions share the limit').to.equal(429);
-      expect((await new ListApi(h.sys.url, null, '198.51.100.8').get('/exemptions?q=x')).status).to.equal(200);
+      expect((await new Api(h.sys.url, null, '198.51.100.8').get('/exemptions?q=x')).status).to.equal(200);
       h.clock.advance(2 * 60_000);
       expect((await one.get('/exemptions?q=x')).status).to.equal(200);
     });
 
     it('comments are stored for the office; bad ones refused; rate limited', async () => {
-      const [e1] = await ExemptionMother.published(h.sys.dataSource, ExemptionMother.many(1), h.clock.now);
+      const [e1] = await publishEntries(h.sys.dataSource, ExemptionMother.many(1), h.clock.now);
       const c = await pub.post('/exemptions/comments', { content: '户籍证明还在被要求提供', entryId: e1, name: '张小三', contact: '13800001234' });
       expect(c.status).to.equal(201);
       await refused(() => pub.post('/exemptions/comments', { content: '' }), 422, 'validation_failed');
@@ -418,7 +421,7 @@ describe('exemption list over HTTP (SPEC 2, CONTRACT /api/v1/exemptions)', () =>
       expect(list.body.comments[0]).to.deep.include({ content: '户籍证明还在被要求提供', entryId: e1, status: 'new' });
       expect((await office.post(`/exemptions/comments/${c.body.id}/read`)).status).to.equal(204);
       expect((await h.sys.dataSource.getRepository(ExemptionComment).findOneByOrFail({ id: c.body.id })).status).to.equal('read');
-      const one = new ListApi(h.sys.url, null, '198.51.100.20');
+      const one = new Api(h.sys.url, null, '198.51.100.20');
       for (let i = 0; i < 10; i++) expect((await one.post('/exemptions/comments', { content: `意见${i}` })).status).to.equal(201);
       await refused(() => one.post('/exemptions/comments', { content: '再来一条' }), 429, 'rate_limited');
     });

@@ -4,14 +4,17 @@ import { createApiKey } from '../../src/http/auth';
 import { ExemptionApplication, OpenQuestion } from '../../entities';
 import { getVerificationEntry, dueApplicationReminders } from '../../src/exemptions';
 import { DirectoryMother } from '../helpers/mothers/directory';
-import { ExemptionMother, ListApi, exemptionUnits, textsTo, cardsTo, mark } from '../helpers/mothers/exemptions';
+import { ExemptionMother, exemptionUnits } from '../helpers/mothers/exemptions';
+import { Api } from '../helpers/api';
+import { cardsTo, mark, textsTo } from '../helpers/inbox';
+import { publishEntries, seedDirectory } from '../helpers/seed';
 
 const ADD_FORM = ['【新增事项】', '事项：失业保险金申领', '材料：户籍证明', '出具单位：县公安局', '方式：部门核验', '依据：《失业保险条例》第十六条', '类别：纸质档案', '原因：法律法规颁布或修订需增加证明材料', '起因日期：2026-11-25', '说明：人口库已可查询'].join('\n');
 
 describe('exemption list in WeCom: apply from the chat, review from a card (SPEC 2 Art. 9-10)', () => {
   let h: Harness;
-  let office: ListApi;
-  let rsj: ListApi;
+  let office: Api;
+  let rsj: Api;
   let since = 0;
   const units = exemptionUnits();
 
@@ -24,9 +27,9 @@ describe('exemption list in WeCom: apply from the chat, review from a card (SPEC
     await h.reset();
     // each test in its own minutes: the emulator keeps WeCom's per-member 30/min limit across tests
     h.clock.set(new Date(Date.parse('2026-11-26T09:00:00+08:00') + test++ * 3 * 60_000));
-    await DirectoryMother.seed(h.sys.dataSource, units);
-    office = new ListApi(h.sys.url, await createApiKey(h.sys.dataSource, 'office-console', null, h.clock.now));
-    rsj = new ListApi(h.sys.url, await createApiKey(h.sys.dataSource, 'rsj-system', 'RSJ', h.clock.now));
+    await seedDirectory(h.sys.dataSource, units);
+    office = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'office-console', null, h.clock.now));
+    rsj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'rsj-system', 'RSJ', h.clock.now));
     since = mark(h);
   });
 
@@ -92,7 +95,7 @@ describe('exemption list in WeCom: apply from the chat, review from a card (SPEC
     expect(textsTo(h, 'office.chief', since).join('\n')).to.include(`申请号 ${a.id} 同意`);
 
     expect((await office.post('/exemptions/publish', {})).status).to.equal(201);
-    const pub = new ListApi(h.sys.url, null);
+    const pub = new Api(h.sys.url, null);
     const found = await pub.get(`/exemptions?q=${encodeURIComponent('户籍')}`);
     expect(found.body.items.map((x: any) => x.id)).to.deep.equal([approved.entryId]);
     expect(await getVerificationEntry(h.sys.dataSource.manager, approved.entryId!)).to.deep.include({ issuerUnit: 'GAJ', defaultCategory: 'paper' });
@@ -175,7 +178,7 @@ describe('exemption list in WeCom: apply from the chat, review from a card (SPEC
     expect(cause.status, JSON.stringify(cause.body)).to.equal(201);
     expect(cause.body).to.deep.include({ status: 'draft', dueAt: '2026-12-04T17:30:00+08:00' });
     const ds = h.sys.dataSource;
-    const [e1] = await ExemptionMother.published(ds, ExemptionMother.many(1), h.clock.now);
+    const [e1] = await publishEntries(ds, ExemptionMother.many(1), h.clock.now);
     expect(await dueApplicationReminders(ds, new Date('2026-12-03T08:29:00+08:00'))).to.deep.equal([]);
     const due = await dueApplicationReminders(ds, new Date('2026-12-03T08:30:00+08:00'));
     expect(due).to.deep.equal([{ applicationId: cause.body.id, unitCode: 'RSJ', causeDate: '2026-11-25', dueAt: '2026-12-04T09:30:00.000Z', recipients: ['rsj.liaison'], outcome: 'reminded' }]);

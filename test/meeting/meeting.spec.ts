@@ -1,10 +1,11 @@
 import { expect } from 'chai';
 import { JointMeetingAgendaItem } from '../../entities';
-import { Harness } from '../helpers/system';
+import { directoryHarness, Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
-import { Api, mark } from '../helpers/mothers/verification';
-import { SchedulerMother, lastCard, sweep, texts, useOfficeChat } from '../helpers/mothers/scheduler';
-import { directoryHarness } from '../helpers/directory-harness';
+import { SchedulerMother } from '../helpers/mothers/scheduler';
+import { Api } from '../helpers/api';
+import { lastCard, mark, textsTo } from '../helpers/inbox';
+import { sweep, useOfficeChat } from '../helpers/scheduler';
 
 describe('meeting: the joint meeting (SPEC 5, 联席会议制度)', () => {
   let h: Harness;
@@ -31,7 +32,7 @@ describe('meeting: the joint meeting (SPEC 5, 联席会议制度)', () => {
     // An item proposed before any meeting is scheduled waits for the next one.
     await h.emu.sendText('rsj.liaison', '议题：关于户籍类证明核验时限的统一');
     await h.sys.settle();
-    expect(texts(h, 'rsj.liaison', since)).to.deep.equal(['已收到你提出的议题，将列入下次联席会议。']);
+    expect(textsTo(h, 'rsj.liaison', since)).to.deep.equal(['已收到你提出的议题，将列入下次联席会议。']);
 
     const created = await office.post('/meetings', meeting);
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
@@ -42,8 +43,8 @@ describe('meeting: the joint meeting (SPEC 5, 联席会议制度)', () => {
     await h.emu.sendText('gaj.a', '提议议题：历史档案核验的人员配备');
     await h.emu.sendText('gaj.b', '议题：');
     await h.sys.settle();
-    expect(texts(h, 'gaj.a', since)).to.deep.equal(['已收到你提出的议题，将提交「2026年下半年联席会议例会」（2026-12-10 09:30）。']);
-    expect(texts(h, 'gaj.b', since)).to.deep.equal(['请在「议题：」后写明议题内容。']);
+    expect(textsTo(h, 'gaj.a', since)).to.deep.equal(['已收到你提出的议题，将提交「2026年下半年联席会议例会」（2026-12-10 09:30）。']);
+    expect(textsTo(h, 'gaj.b', since)).to.deep.equal(['请在「议题：」后写明议题内容。']);
     expect(await h.sys.dataSource.getRepository(JointMeetingAgendaItem).countBy({ meetingId: id })).to.equal(2);
 
     // A week before: every member unit's liaison, once.
@@ -67,7 +68,7 @@ describe('meeting: the joint meeting (SPEC 5, 联席会议制度)', () => {
     await h.sys.settle();
     for (const u of ['gaj.liaison', 'rsj.liaison', 'scj.liaison']) {
       expect(lastCard(h, u, `mt${id}_`), `minutes card of ${u}`).to.exist;
-      expect(texts(h, u, since).join('\n')).to.include('各成员单位于12月31日前完成A/B角配备');
+      expect(textsTo(h, u, since).join('\n')).to.include('各成员单位于12月31日前完成A/B角配备');
     }
     expect((await office.post(`/meetings/${id}/minutes`, { text: minutes })).status, 'sent once').to.equal(409);
 
@@ -115,7 +116,7 @@ describe('meeting: the joint meeting (SPEC 5, 联席会议制度)', () => {
     const lines = await sweep(h, t('2026-07-15', '10:00'));
     expect(lines.find((l) => l.action === 'meeting_overdue')).to.deep.include({ lastMeetingId: first.body.id, group: 'appchat', to: ['office.chief', 'office.duty'] });
     expect(overdue().slice(before).map((m) => m.payload.content)).to.deep.equal(['【联席会议提醒】距上次联席会议例会（2026-01-15）已满6个月，请安排召开（联席会议制度：原则上每半年召开一次例会）。']);
-    expect(texts(h, 'office.duty', since).join('\n')).to.include('已满6个月');
+    expect(textsTo(h, 'office.duty', since).join('\n')).to.include('已满6个月');
     await sweep(h, t('2026-07-20', '10:00'));
     expect(overdue().length - before).to.equal(1);
     await sweep(h, t('2026-08-03', '10:00'));

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { decrypt, getSignature } from '@wecom/crypto';
 import { XMLParser } from 'fast-xml-parser';
-import { AES_KEY, AGENT_ID, CORP_ID, TOKEN, Receiver, api, appToken, buttonCard, startEmulator, type Harness, type Received } from './harness';
+import { AES_KEY, AGENT_ID, CORP_ID, TOKEN, Receiver, api, appToken, buttonCard, startEmulator, type EmulatorHarness, type Received } from './harness';
 
 // keep numbers as strings: MsgId is 64-bit
 const parser = new XMLParser({ parseTagValue: false, isArray: (name) => name === 'SelectedItem' || name === 'OptionId' });
@@ -19,7 +19,7 @@ function open(r: Received): any {
 }
 
 describe('sandbox: callbacks to the app', () => {
-  let h: Harness;
+  let h: EmulatorHarness;
   let receiver: Receiver;
   beforeEach(async () => {
     receiver = new Receiver();

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { AGENT_ID, Receiver, SECRET, api, appToken, buttonCard, get, post, startEmulator, text, type Harness } from './harness';
+import { AGENT_ID, Receiver, SECRET, api, appToken, buttonCard, get, post, startEmulator, text, type EmulatorHarness } from './harness';
 
 const SEND = '/cgi-bin/message/send';
 
 describe('sandbox: fault injection, OAuth and misc routes', () => {
-  let h: Harness;
+  let h: EmulatorHarness;
   let token: string;
   beforeEach(async () => {
     h = await startEmulator();
@@ -73,7 +73,7 @@ describe('sandbox: fault injection, OAuth and misc routes', () => {
 });
 
 describe('sandbox: /sandbox control surface', () => {
-  let h: Harness;
+  let h: EmulatorHarness;
   let receiver: Receiver;
   beforeEach(async () => {
     receiver = new Receiver();

@@ -22,14 +22,14 @@ export class Clock {
   }
 }
 
-export interface Harness {
+export interface EmulatorHarness {
   emu: WeComEmulator;
   base: string;
   clock: Clock;
   close(): Promise<void>;
 }
 
-export async function startEmulator(over: Partial<EmulatorOptions> = {}): Promise<Harness> {
+export async function startEmulator(over: Partial<EmulatorOptions> = {}): Promise<EmulatorHarness> {
   const clock = new Clock();
   const emu = new WeComEmulator({
     corpId: CORP_ID,

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { decrypt } from '@wecom/crypto';
 import { XMLParser } from 'fast-xml-parser';
-import { AES_KEY, KF, Receiver, api, kfToken, appToken, startEmulator, type Harness } from './harness';
+import { AES_KEY, KF, Receiver, api, kfToken, appToken, startEmulator, type EmulatorHarness } from './harness';
 
 const SYNC = '/cgi-bin/kf/sync_msg';
 const SEND = '/cgi-bin/kf/send_msg';
@@ -17,7 +17,7 @@ const kfText = (content: string, extra: Record<string, unknown> = {}) => ({
 });
 
 describe('sandbox: WeChat Customer Service (kf)', () => {
-  let h: Harness;
+  let h: EmulatorHarness;
   let token: string;
   let receiver: Receiver;
   beforeEach(async () => {

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { AGENT_ID, api, appToken, startEmulator, text, type Harness } from './harness';
+import { AGENT_ID, api, appToken, startEmulator, text, type EmulatorHarness } from './harness';
 
 const SEND = '/cgi-bin/message/send';
 
 describe('sandbox: message/send', () => {
-  let h: Harness;
+  let h: EmulatorHarness;
   let token: string;
   beforeEach(async () => {
     h = await startEmulator();

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { ROBOT, api, appToken, post, startEmulator, type Harness } from './harness';
+import { ROBOT, api, appToken, post, startEmulator, type EmulatorHarness } from './harness';
 
 const HOOK = '/cgi-bin/webhook/send';
 
 describe('sandbox: group robot webhook', () => {
-  let h: Harness;
+  let h: EmulatorHarness;
   beforeEach(async () => {
     h = await startEmulator();
   });
@@ -44,7 +44,7 @@ describe('sandbox: group robot webhook', () => {
 });
 
 describe('sandbox: app group chat (appchat)', () => {
-  let h: Harness;
+  let h: EmulatorHarness;
   let token: string;
   beforeEach(async () => {
     h = await startEmulator({ appchats: [{ chatid: 'foreignchat', userlist: ['alice', 'bob'], foreign: true }] });

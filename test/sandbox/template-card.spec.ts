@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { AGENT_ID, Receiver, api, appToken, buttonCard, startEmulator, type Harness } from './harness';
+import { AGENT_ID, Receiver, api, appToken, buttonCard, startEmulator, type EmulatorHarness } from './harness';
 
 const SEND = '/cgi-bin/message/send';
 const UPDATE = '/cgi-bin/message/update_template_card';
 
 describe('sandbox: template cards and update_template_card', () => {
-  let h: Harness;
+  let h: EmulatorHarness;
   let token: string;
   let receiver: Receiver;
   beforeEach(async () => {

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { AGENT_ID, CORP_ID, SECRET, api, appToken, get, kfToken, startEmulator, text, type Harness } from './harness';
+import { AGENT_ID, CORP_ID, SECRET, api, appToken, get, kfToken, startEmulator, text, type EmulatorHarness } from './harness';
 
 describe('sandbox: gettoken and access_token checks', () => {
-  let h: Harness;
+  let h: EmulatorHarness;
   beforeEach(async () => {
     h = await startEmulator();
   });

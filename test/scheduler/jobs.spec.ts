@@ -2,10 +2,12 @@ import { expect } from 'chai';
 import { Module } from '../../src/module';
 import { MODULES, collectJobs } from '../../src/modules';
 import { createApiKey } from '../../src/http/auth';
-import { directoryHarness } from '../helpers/directory-harness';
-import { Api } from '../helpers/mothers/verification';
-import { ExemptionMother, cardsTo, exemptionUnits, mark, textsTo } from '../helpers/mothers/exemptions';
-import { Line, sweep } from '../helpers/mothers/scheduler';
+import { directoryHarness } from '../helpers/system';
+import { Api } from '../helpers/api';
+import { ExemptionMother, exemptionUnits } from '../helpers/mothers/exemptions';
+import { cardsTo, mark, textsTo } from '../helpers/inbox';
+import { Line, sweep } from '../helpers/scheduler';
+import { publishEntries } from '../helpers/seed';
 
 /** Modules whose register() fails: collecting jobs must not build routers or handlers. */
 function unregistrable(modules: Module[]): Module[] {
@@ -46,7 +48,7 @@ describe('the sweep collects every job the modules declare', () => {
     const h = env.h;
     const office = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'office', null, h.clock.now));
     // Last published half a year ago today at 09:00: the publication is due at 09:00.
-    await ExemptionMother.published(h.sys.dataSource, ExemptionMother.many(2), new Date('2026-05-26T09:00:00+08:00'));
+    await publishEntries(h.sys.dataSource, ExemptionMother.many(2), new Date('2026-05-26T09:00:00+08:00'));
     // A cause of 25 November: the application is due 4 December, the reminder 3 December 08:30.
     const cause = await office.post('/exemptions/causes', { unitCode: 'RSJ', causeDate: '2026-11-25', note: '《失业保险条例》修订' });
     expect(cause.status, JSON.stringify(cause.body)).to.equal(201);

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import { AccountabilityCase, SchedulerClaim } from '../../entities';
-import { Harness } from '../helpers/system';
+import { directoryHarness, Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
-import { Api } from '../helpers/mothers/verification';
-import { SchedulerMother, accept, answer, createRequest, noOfficeGroup, sweep, useOfficeChat } from '../helpers/mothers/scheduler';
-import { directoryHarness } from '../helpers/directory-harness';
+import { SchedulerMother } from '../helpers/mothers/scheduler';
+import { Api } from '../helpers/api';
+import { accept, answer, createRequest, noOfficeGroup, sweep, useOfficeChat } from '../helpers/scheduler';
 
 describe('supervision: on-time rate, response times, overdue counts per unit and person (SPEC 1 Art. 13)', () => {
   let h: Harness;

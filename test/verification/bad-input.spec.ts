@@ -1,15 +1,17 @@
 import { expect } from 'chai';
 import crypto from 'crypto';
-import { Harness } from '../helpers/system';
+import { directoryHarness, Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { cardEventXml } from '../../src/sandbox';
 import { VerificationRequest, VerificationEvent, OutboxMessage } from '../../entities';
 import { DirectoryMother } from '../helpers/mothers/directory';
-import { Api, VerificationMother, badIdNumber, cardOf, expectUnchanged, mark, snapshot, textsTo } from '../helpers/mothers/verification';
-import { directoryHarness } from '../helpers/directory-harness';
+import { VerificationMother, badIdNumber } from '../helpers/mothers/verification';
+import { Api } from '../helpers/api';
+import { cardOf, mark, textsTo } from '../helpers/inbox';
+import { expectUnchanged, snapshot } from '../helpers/verification';
 
 /**
- * Issue 3 "Bad input": each case is a clear error, no state change, no message sent. For
+ * Bad input: each case is a clear error, no state change, no message sent. For
  * chat and card input the only answer is to the person who typed or clicked.
  */
 describe('verification: bad input changes nothing and sends nothing', () => {

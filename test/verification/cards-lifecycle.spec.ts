@@ -1,10 +1,11 @@
 import { expect } from 'chai';
-import { Harness } from '../helpers/system';
+import { directoryHarness, Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { VerificationEvent } from '../../entities';
 import { DirectoryMother } from '../helpers/mothers/directory';
-import { Api, VerificationMother, cardOf, noticesTo } from '../helpers/mothers/verification';
-import { directoryHarness } from '../helpers/directory-harness';
+import { VerificationMother } from '../helpers/mothers/verification';
+import { Api } from '../helpers/api';
+import { cardOf, noticesTo } from '../helpers/inbox';
 
 /** WECOM.md section 4: a response_code works once, for 72 h; past that, a fresh card. */
 describe('verification: updating the other recipients\' cards (response_code rules)', () => {

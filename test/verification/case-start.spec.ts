@@ -2,8 +2,9 @@ import { expect } from 'chai';
 import { createApiKey } from '../../src/http/auth';
 import { VerificationRequest } from '../../entities';
 import { DirectoryMother } from '../helpers/mothers/directory';
-import { Api, VerificationMother } from '../helpers/mothers/verification';
-import { directoryHarness } from '../helpers/directory-harness';
+import { VerificationMother } from '../helpers/mothers/verification';
+import { Api } from '../helpers/api';
+import { directoryHarness } from '../helpers/system';
 
 describe('verification: caseStartedAt is bounded', () => {
   const env = directoryHarness(DirectoryMother.standard());

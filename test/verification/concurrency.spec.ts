@@ -7,7 +7,9 @@ import { inTransaction } from '../../src/db/tx';
 import { VerificationEvent, VerificationRecipient, VerificationRequest } from '../../entities';
 import { handleClick, OpContext } from '../../src/verification/service';
 import { DirectoryMother } from '../helpers/mothers/directory';
-import { Api, VerificationMother } from '../helpers/mothers/verification';
+import { VerificationMother } from '../helpers/mothers/verification';
+import { Api } from '../helpers/api';
+import { seedDirectory } from '../helpers/seed';
 
 describe('verification: concurrency (first click wins, unique numbers, idempotent creates)', () => {
   let h: Harness;
@@ -26,7 +28,7 @@ describe('verification: concurrency (first click wins, unique numbers, idempoten
   beforeEach(async () => {
     await h.reset();
     h.clock.set('2026-11-26T09:00:00+08:00');
-    await DirectoryMother.seed(h.sys.dataSource, units);
+    await seedDirectory(h.sys.dataSource, units);
     rsj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'rsj-system', 'RSJ', h.clock.now));
   });
 

@@ -3,7 +3,10 @@ import { startHarness, Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { PersonalDataRead, VerificationRequest } from '../../entities';
 import { DirectoryMother } from '../helpers/mothers/directory';
-import { Api, VerificationMother, cardOf, idNumber } from '../helpers/mothers/verification';
+import { VerificationMother, idNumber } from '../helpers/mothers/verification';
+import { Api } from '../helpers/api';
+import { cardOf } from '../helpers/inbox';
+import { seedDirectory } from '../helpers/seed';
 
 /** SPEC 1 Art. 12: full personal data only for the two units and the office, every view logged. */
 describe('verification: the detail page behind the card link (WeCom OAuth, Art. 12)', () => {
@@ -19,7 +22,7 @@ describe('verification: the detail page behind the card link (WeCom OAuth, Art. 
   beforeEach(async () => {
     await h.reset();
     h.clock.set('2026-11-26T09:00:00+08:00');
-    await DirectoryMother.seed(h.sys.dataSource, units);
+    await seedDirectory(h.sys.dataSource, units);
     rsj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'rsj-system', 'RSJ', h.clock.now));
     const res = await rsj.post('/verifications', VerificationMother.body());
     id = res.body.id;

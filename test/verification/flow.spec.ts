@@ -1,10 +1,12 @@
 import { expect } from 'chai';
-import { Harness } from '../helpers/system';
+import { directoryHarness, Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { VerificationRequest, Staff } from '../../entities';
 import { DirectoryMother } from '../helpers/mothers/directory';
-import { Api, VerificationMother, cardOf, idNumber, mark, noticesTo, textsTo as allTexts } from '../helpers/mothers/verification';
-import { directoryHarness } from '../helpers/directory-harness';
+import { VerificationMother, idNumber } from '../helpers/mothers/verification';
+import { Api } from '../helpers/api';
+import { cardOf, mark, noticesTo, textsTo as allTexts } from '../helpers/inbox';
+import { seedDirectory } from '../helpers/seed';
 
 describe('verification: a request travels end to end (SPEC 1 Art. 5-7)', () => {
   let h: Harness;
@@ -225,7 +227,7 @@ describe('verification: a request travels end to end (SPEC 1 Art. 5-7)', () => {
   });
 
   it('a unit below the Art. 6 minimum still gets the request, flagged to the office', async () => {
-    await DirectoryMother.seed(h.sys.dataSource, [DirectoryMother.thin('MZJ')]);
+    await seedDirectory(h.sys.dataSource, [DirectoryMother.thin('MZJ')]);
     h.emu.addMember('mzj.liaison', '民政联络员');
     const res = await rsj.post('/verifications', VerificationMother.body({ issuerUnit: 'MZJ' }));
     expect(res.status).to.equal(201);

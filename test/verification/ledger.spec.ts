@@ -1,12 +1,15 @@
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
-import { Harness } from '../helpers/system';
+import { directoryHarness, Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { OutboxMessage, VerificationRequest } from '../../entities';
 import { DirectoryMother } from '../helpers/mothers/directory';
-import { Api, VerificationMother, cardOf, expectUnchanged, idNumber, snapshot } from '../helpers/mothers/verification';
+import { VerificationMother, idNumber } from '../helpers/mothers/verification';
 import { ExemptionMother } from '../helpers/mothers/exemptions';
-import { directoryHarness } from '../helpers/directory-harness';
+import { Api } from '../helpers/api';
+import { cardOf } from '../helpers/inbox';
+import { expectUnchanged, snapshot } from '../helpers/verification';
+import { publishEntries } from '../helpers/seed';
 
 describe('verification: offline requests, ledgers, templates, list entries (SPEC 1 Art. 3, 4, 8, 9)', () => {
   let h: Harness;
@@ -140,7 +143,7 @@ describe('verification: offline requests, ledgers, templates, list entries (SPEC
   });
 
   it('a list entry gives the issuing unit and the default category; an unknown entry is 422', async () => {
-    const [entryId] = await ExemptionMother.published(h.sys.dataSource, [ExemptionMother.entry({ serviceItem: '城乡居民养老保险待遇申领', certificate: '户籍证明', issuerUnit: 'GAJ', defaultCategory: 'paper' })], h.clock.now);
+    const [entryId] = await publishEntries(h.sys.dataSource, [ExemptionMother.entry({ serviceItem: '城乡居民养老保险待遇申领', certificate: '户籍证明', issuerUnit: 'GAJ', defaultCategory: 'paper' })], h.clock.now);
     const res = await rsj.post('/verifications', { requesterUnit: 'RSJ', listEntryId: entryId, applicant: { name: '李四', idNumber: idNumber() }, question: '户籍是否在本县' });
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     expect(res.body.dueAt).to.equal('2026-11-27T17:30:00+08:00');

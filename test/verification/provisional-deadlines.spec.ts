@@ -1,13 +1,14 @@
 import { expect } from 'chai';
-import { Harness } from '../helpers/system';
+import { directoryHarness, Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { VerificationEvent, VerificationRequest } from '../../entities';
 import { HolidaySource, PACKAGE_HOLIDAYS, WorkingCalendar, formatInZone } from '../../src/calendar';
 import { refreshProvisionalDeadlines } from '../../src/verification/provisional-deadlines';
 import { runSweep } from '../../src/scheduler';
 import { DirectoryMother } from '../helpers/mothers/directory';
-import { Api, VerificationMother, cardOf } from '../helpers/mothers/verification';
-import { directoryHarness } from '../helpers/directory-harness';
+import { VerificationMother } from '../helpers/mothers/verification';
+import { Api } from '../helpers/api';
+import { cardOf } from '../helpers/inbox';
 
 describe('verification: a deadline counted on a derived year is provisional (SPEC "Working time")', () => {
   let h: Harness;

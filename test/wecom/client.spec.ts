@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { expect } from 'chai';
 import { DataSource } from 'typeorm';
 import { clearTables, testDataSource } from '../helpers/db';
-import { AGENT_ID, CORP_ID, KF, KF_SECRET, ROBOT, Receiver, SECRET, startEmulator, type Harness } from '../sandbox/harness';
+import { AGENT_ID, CORP_ID, KF, KF_SECRET, ROBOT, Receiver, SECRET, startEmulator, type EmulatorHarness } from '../sandbox/harness';
 import { DbTokenProvider } from '../../src/wecom/token-cache';
 import { WeComClient, type WeComClientOptions } from '../../src/wecom/client';
 import { WeComError, WeComFatalError, WeComUnavailableError } from '../../src/wecom/errors';
@@ -52,7 +52,7 @@ function card(touser: string, taskId: string) {
 
 describe('wecom client (against the emulator over HTTP)', () => {
   let ds: DataSource;
-  let h: Harness;
+  let h: EmulatorHarness;
   let receiver: Receiver;
   let tokens: DbTokenProvider;
   let log: LogSpy;

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { OutboxMessage } from '../../entities';
 import { inTransaction } from '../../src/db/tx';
 import { clearTables, extraDataSource, isMysqlRun, testDataSource } from '../helpers/db';
-import { AGENT_ID, CORP_ID, KF, KF_SECRET, ROBOT, Receiver, SECRET, startEmulator, type Harness } from '../sandbox/harness';
+import { AGENT_ID, CORP_ID, KF, KF_SECRET, ROBOT, Receiver, SECRET, startEmulator, type EmulatorHarness } from '../sandbox/harness';
 import { DbTokenProvider } from '../../src/wecom/token-cache';
 import { WeComClient } from '../../src/wecom/client';
 import { Pacer } from '../../src/wecom/pacer';
@@ -36,7 +36,7 @@ function card(touser: string, taskId: string) {
 describe('wecom outbox (enqueue + dispatcher against the emulator over HTTP)', () => {
   let ds: DataSource;
   let ds2: DataSource;
-  let h: Harness;
+  let h: EmulatorHarness;
   let receiver: Receiver;
   let counts: { sent: string[]; failed: string[] };
   let warnings: string[];

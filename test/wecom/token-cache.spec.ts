@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { DataSource } from 'typeorm';
 import { WecomToken } from '../../entities';
 import { clearTables, extraDataSource, testDataSource } from '../helpers/db';
-import { AGENT_ID, CORP_ID, KF_SECRET, SECRET, startEmulator, type Harness } from '../sandbox/harness';
+import { AGENT_ID, CORP_ID, KF_SECRET, SECRET, startEmulator, type EmulatorHarness } from '../sandbox/harness';
 import { DbTokenProvider, tokenCacheKey, type DbTokenProviderOptions } from '../../src/wecom/token-cache';
 import { WeComClient } from '../../src/wecom/client';
 import { WeComError, WeComFatalError } from '../../src/wecom/errors';
@@ -11,7 +11,7 @@ import { WeComError, WeComFatalError } from '../../src/wecom/errors';
 describe('wecom token cache (DbTokenProvider against the emulator)', () => {
   let ds: DataSource;
   let ds2: DataSource;
-  let h: Harness;
+  let h: EmulatorHarness;
 
   before(async () => {
     ds = await testDataSource();

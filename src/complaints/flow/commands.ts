@@ -1,5 +1,6 @@
 import { EDIT_DONE_ID, EDIT_FIELDS, EDIT_LABELS, EditField, editMenuId, GROUND_KEYWORDS, GROUND_LABELS, MENU, WORDS } from '../messages';
 import { charLength } from '../validate';
+import { normaliseName as normWord } from '../../directory/names';
 
 import { CASE_NUMBER, GROUND_CODES } from '../model';
 import { Stage, TextInput } from './types';
@@ -78,13 +79,6 @@ export function command(input: TextInput, withArg: boolean): { cmd: Command; arg
     }
   }
   return null;
-}
-
-export function normWord(s: string): string {
-  return s
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\s\p{P}\p{S}\p{Cc}\p{Cf}]/gu, '');
 }
 
 /** `TS` + 8 digits + `-` + 4 digits, tolerant of spaces, lower case and full-width characters. */

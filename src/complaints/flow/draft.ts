@@ -1,10 +1,11 @@
-import { matchAgency, normalizeName } from '../agency-match';
+import { matchAgency } from '../agency-match';
+import { normaliseName, normaliseName as normWord } from '../../directory/names';
 import { GROUND_LABELS, LABEL, menu, MENU, Reply, T, welcome, WORDS } from '../messages';
 import { checkText, hasLetters, normalizePhone } from '../validate';
 
 import { GROUND_CODES, GroundCode, TEXT_LIMITS } from '../model';
 import { MAX_SUGGESTIONS, ComplaintStage, ComplaintDraft, ComplaintSubmission, ConversationState, FlowContext, TextInput, Turn, say, NonText, isComplaintStage } from './types';
-import { command, normWord, parseGround, parseEditField, stageAcceptsMenu } from './commands';
+import { command, parseGround, parseEditField, stageAcceptsMenu } from './commands';
 import { ask, stepNumber, problemText, choiceProblem } from './questions';
 import { handoff } from './index';
 
@@ -260,7 +261,7 @@ export function answerAgencyPick(s: ConversationState, input: TextInput, ctx: Fl
     const i = Number(w) - 1;
     return i >= 0 && i < candidates.length ? pick(i) : reask(s, T.problems.choice);
   }
-  const byName = candidates.findIndex((c) => normalizeName(c.name) === normalizeName(input.content));
+  const byName = candidates.findIndex((c) => normaliseName(c.name) === normaliseName(input.content));
   if (byName >= 0) return pick(byName);
   if (WORDS.agencyNone.includes(w)) return recordAgencyAsTyped(s, typed, T.agencyKeptAsTyped(typed));
   // Anything else is a new wording of the unit's name.

@@ -46,7 +46,7 @@ export {
   type StepResult,
 } from './types';
 export { CASE_NUMBER, GROUND_CODES, TEXT_LIMITS, type GroundCode } from '../model';
-export { normWord, parseCaseNumber } from './commands';
+export { parseCaseNumber } from './commands';
 
 // ------------------------------------------------------------------ entry point
 

@@ -3,6 +3,7 @@
  * the long-story split. Pure.
  */
 import { TRAILING_PARTICLES } from './tables';
+import { normaliseName } from '../../directory/names';
 
 /** NFKC (full-width digits and letters become ASCII), lower case, trimmed. */
 export function fold(s: string): string {
@@ -11,7 +12,7 @@ export function fold(s: string): string {
 
 /** `fold` without spaces, punctuation and symbols: what whole-word matching compares. */
 export function squash(s: string): string {
-  return fold(s).replace(/[\s\p{P}\p{S}\p{Cc}\p{Cf}]/gu, '');
+  return normaliseName(s);
 }
 
 /** Drops trailing modal particles ("继续吧" -> "继续", "好的呀" -> "好的" -> "好"), keeping at least one character. */

@@ -1,8 +1,8 @@
-import { formatInZone } from '../../calendar';
+import { shortTime } from '../../calendar';
 
 /** "2026-11-26 17:30" in the office's zone. */
 export function shortAt(tz: string, d: Date | null | undefined): string {
-  return d ? formatInZone(tz, d).slice(0, 16).replace('T', ' ') : '';
+  return d ? shortTime(tz, d) : '';
 }
 
 /** JSON for a <script type="application/json"> data block (never executed; "<" escaped). */

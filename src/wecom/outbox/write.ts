@@ -5,7 +5,7 @@ import { isSqlite, isUniqueViolation } from '../../db/tx';
 import { insertRows } from '../../db/fast-sql';
 import { chatKey, kfKey, userKey } from '../pacer';
 
-/** The write side: rows written in the caller's domain transaction (STYLE.md #3), sent after commit by the dispatcher. */
+/** The write side: rows written in the caller's domain transaction, sent after commit by the dispatcher. */
 
 export interface EnqueueMessage {
   channel: OutboxChannel;
@@ -87,7 +87,7 @@ function normaliseRecipients(channel: OutboxChannel, list: string[]): string[] {
 }
 
 /**
- * Writes one outgoing call in the caller's transaction (STYLE.md #3); the dispatcher sends
+ * Writes one outgoing call in the caller's transaction; the dispatcher sends
  * it after commit. With a dedupeKey the call is idempotent: an existing row is returned.
  * We SELECT first, because a unique violation must not be the normal path. Race: two
  * transactions enqueueing the same new key at once both miss the SELECT; the second
@@ -163,7 +163,7 @@ const MANY_PARAMS = { sqlite: 30_000, mysql: 60_000 };
 const MANY_BYTES = 4 * 1024 * 1024;
 
 /**
- * enqueue for many messages at once, in the caller's transaction (STYLE.md #3): every
+ * enqueue for many messages at once, in the caller's transaction: every
  * message is validated first (an AppError writes nothing), then the rows go out in a few
  * multi-row INSERTs instead of one statement each (a sweep of a thousand reminders).
  * Dedupe keys mean what they mean for enqueue, called in the batch's order: a key already

@@ -1,5 +1,3 @@
-import { DataSource } from 'typeorm';
-import { Staff, Unit } from '../../../entities';
 import type { StaffRole, AbRole } from '../../../entities/Staff';
 
 export interface StaffSpec {
@@ -59,26 +57,6 @@ export const DirectoryMother = {
     return units.flatMap((u) => u.staff.map((s) => ({ userid: s.userid, name: s.name })));
   },
 
-  async seed(ds: DataSource, units: UnitSpec[], now = new Date('2026-11-26T00:00:00Z')): Promise<void> {
-    for (const u of units) {
-      await ds.getRepository(Unit).save({ code: u.code, name: u.name, isOffice: u.isOffice ?? false, createdAt: now, updatedAt: now });
-      for (const s of u.staff) {
-        await ds.getRepository(Staff).save({
-          userid: s.userid,
-          unitCode: u.code,
-          name: s.name,
-          role: s.role,
-          ab: s.ab ?? null,
-          mobile: s.mobile ?? null,
-          away: s.away ?? false,
-          awayUntil: s.awayUntil ?? null,
-          trainedOn: null,
-          createdAt: now,
-          updatedAt: now,
-        });
-      }
-    }
-  },
 
   /** CSV text of units and staff (header as in the README). */
   csv(units: UnitSpec[], header = 'unit_code,unit_name,is_office,userid,name,role,ab,mobile,away,away_until'): string {

@@ -1,15 +1,9 @@
 import ExcelJS from 'exceljs';
-import { DataSource } from 'typeorm';
-import { ExemptionEntry, OutboxMessage } from '../../../entities';
 import type { ExemptionMethod } from '../../../entities/ExemptionEntry';
 import type { DeadlineCategory } from '../../../src/calendar';
 import type { ApplicationInput } from '../../../src/exemptions/service';
 import type { EntryData } from '../../../src/exemptions/rules';
-import { publish } from '../../../src/exemptions/versions';
-import { inTransaction } from '../../../src/db/tx';
-import { createApiKey } from '../../../src/http/auth';
 import { DirectoryMother, UnitSpec } from './directory';
-import type { Harness } from '../system';
 
 /** The directory for list tests: the standard units, the office with two members. */
 export function exemptionUnits(): UnitSpec[] {
@@ -62,28 +56,6 @@ export const ExemptionMother = {
     );
   },
 
-  /** Entries straight into the working list (no application), returning their ids. */
-  async seedEntries(ds: DataSource, entries: EntryData[], now: Date): Promise<number[]> {
-    const repo = ds.getRepository(ExemptionEntry);
-    const ids: number[] = [];
-    for (let i = 0; i < entries.length; i += 400) {
-      const res = await repo.insert(entries.slice(i, i + 400).map((e) => ({ ...e, status: 'active' as const, createdAt: now, updatedAt: now, version: 1 })));
-      ids.push(...res.identifiers.map((x) => Number(x.id)));
-    }
-    if (ids.some((x) => !x)) {
-      const rows = await repo.find({ order: { id: 'ASC' } });
-      return rows.slice(-entries.length).map((r) => r.id);
-    }
-    return ids;
-  },
-
-  /** Seeds entries and publishes them as the next version. */
-  async published(ds: DataSource, entries: EntryData[], now: Date): Promise<number[]> {
-    const ids = await ExemptionMother.seedEntries(ds, entries, now);
-    await inTransaction(ds, (m) => publish(m, { kind: 'office', unitCode: null, name: 'test-office' }, {}, now));
-    return ids;
-  },
-
   /** A list workbook; `omit` drops columns (by header), `extraRows` adds raw rows. */
   async workbook(rows: Array<Record<string, string | number>>, opts: { omit?: string[]; headers?: string[]; titleRow?: string } = {}): Promise<Buffer> {
     const headers = (opts.headers ?? ['编号', '政务服务事项', '证明材料', '索要单位编码', '出具单位编码', '免提交方式', '设定依据', '默认核验类别']).filter((x) => !opts.omit?.includes(x));
@@ -102,84 +74,3 @@ export const ExemptionMother = {
     return { ...(id ? { 编号: id } : {}), 政务服务事项: e.serviceItem, 证明材料: e.certificate, 索要单位编码: e.requesterUnit, 出具单位编码: e.issuerUnit, 免提交方式: method, 设定依据: e.legalBasis, 默认核验类别: cat };
   },
 };
-
-/** Every row of the list tables plus the outbox size: equal before and after = nothing changed. */
-export async function listState(ds: DataSource): Promise<string> {
-  const tables = ['exemption_entries', 'exemption_applications', 'exemption_versions', 'exemption_version_entries', 'exemption_comments', 'open_questions'];
-  const out: Record<string, unknown> = {};
-  for (const t of tables) out[t] = await ds.query(`SELECT * FROM ${t} ORDER BY 1`);
-  out.outbox = await ds.getRepository(OutboxMessage).count();
-  return JSON.stringify(out);
-}
-
-/** JSON API client with a key (or none, for the public routes). */
-export class ListApi {
-  constructor(
-    readonly base: string,
-    readonly key: string | null,
-    /** X-Forwarded-For: a fixed client, or a fresh one per request (rate limits stay out of the way). */
-    readonly ip: string | null = null,
-  ) {}
-
-  async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers; raw: Buffer }> {
-    const h: Record<string, string> = { 'x-forwarded-for': this.ip ?? `10.${rnd()}.${rnd()}.${rnd()}`, ...headers };
-    if (this.key) h.authorization = `Bearer ${this.key}`;
-    let payload: Uint8Array | string | undefined;
-    if (Buffer.isBuffer(body)) {
-      payload = new Uint8Array(body);
-      h['content-type'] ??= 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-    } else if (body !== undefined) {
-      payload = JSON.stringify(body);
-      h['content-type'] ??= 'application/json';
-    }
-    const res = await fetch(`${this.base}/api/v1${path}`, { method, headers: h, body: payload });
-    const raw = Buffer.from(await res.arrayBuffer());
-    let parsed: any = raw.toString('utf8');
-    if ((res.headers.get('content-type') ?? '').includes('json')) parsed = JSON.parse(parsed);
-    return { status: res.status, body: parsed, headers: res.headers, raw };
-  }
-  get(path: string, headers?: Record<string, string>) {
-    return this.call('GET', path, undefined, headers);
-  }
-  post(path: string, body?: unknown, headers?: Record<string, string>) {
-    return this.call('POST', path, body ?? {}, headers);
-  }
-}
-
-/** The office's key and the RSJ, GAJ and SCJ systems' keys, plus the public (no key) client. */
-export async function listApis(h: Harness): Promise<{ office: ListApi; rsj: ListApi; gaj: ListApi; scj: ListApi; pub: ListApi }> {
-  const ds = h.sys.dataSource;
-  const key = (name: string, unit: string | null) => createApiKey(ds, name, unit, h.clock.now);
-  return {
-    office: new ListApi(h.sys.url, await key('office-console', null)),
-    rsj: new ListApi(h.sys.url, await key('rsj-system', 'RSJ')),
-    gaj: new ListApi(h.sys.url, await key('gaj-system', 'GAJ')),
-    scj: new ListApi(h.sys.url, await key('scj-system', 'SCJ')),
-    pub: new ListApi(h.sys.url, null),
-  };
-}
-
-function rnd(): number {
-  return Math.floor(Math.random() * 250) + 1;
-}
-
-/** Texts the emulator delivered to a member since a mark. */
-export function textsTo(h: Harness, userid: string, since = 0): string[] {
-  return h.emu
-    .delivered({ touser: userid, msgtype: 'text' })
-    .filter((d) => d.seq > since)
-    .map((d) => String(d.payload.content ?? ''));
-}
-
-/** Template cards the emulator delivered to a member since a mark (newest last). */
-export function cardsTo(h: Harness, userid: string, since = 0): Array<{ taskId: string; card: any }> {
-  return h.emu
-    .delivered({ touser: userid, msgtype: 'template_card' })
-    .filter((d) => d.seq > since)
-    .map((d) => ({ taskId: String(d.payload.task_id), card: d.payload }));
-}
-
-export function mark(h: Harness): number {
-  const all = h.emu.delivered();
-  return all.length ? all[all.length - 1].seq : 0;
-}

@@ -1,4 +1,4 @@
-import { buildCalendar, CalendarOptions, formatInZone, parseInstant, WorkingCalendar } from '../../src/calendar';
+import { buildCalendar, CalendarOptions, formatInZone, parseInstant, WorkingCalendar } from '../../../src/calendar';
 
 export const SHANGHAI = 'Asia/Shanghai';
 

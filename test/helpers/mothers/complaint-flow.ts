@@ -15,8 +15,8 @@ import {
   Reply,
   step,
   StepResult,
-} from '../../src/complaints/flow';
-import { LIMITS } from '../../src/complaints/messages';
+} from '../../../src/complaints/flow';
+import { LIMITS } from '../../../src/complaints/messages';
 
 export const MINUTE = 60 * 1000;
 export const HOUR = 60 * MINUTE;
