@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { KfSyncCursor } from '../../entities';
 import { KfSync } from '../../src/complaints/kf-sync';
-import { KfHarness, startKfHarness } from '../helpers/mothers/complaints';
+import { KfHarness, startKfHarness } from '../helpers/kf';
 
 const SYNC = '/cgi-bin/kf/sync_msg';
 

@@ -6,7 +6,9 @@ import { DeadlineStageClaim, OutboxMessage, VerificationRequest } from '../../en
 import { createApiKey } from '../../src/http/auth';
 import { clearTables, sharedTestUrl, testDataSource } from '../helpers/db';
 import { DirectoryMother } from '../helpers/mothers/directory';
-import { Api, VerificationMother } from '../helpers/mothers/verification';
+import { seedDirectory } from '../helpers/seed';
+import { Api } from '../helpers/api';
+import { VerificationMother } from '../helpers/mothers/verification';
 import { App, Emu, ROOT, figure, freePort, mysqlOnly, spawnApp, startEmu, stopApp } from './harness';
 
 const REQUESTS = 20;
@@ -34,7 +36,7 @@ describe('faults: three instances sweep one database at once', function () {
   });
   beforeEach(async () => {
     await clearTables(ds);
-    await DirectoryMother.seed(ds, units);
+    await seedDirectory(ds, units);
     e = await startEmu(DirectoryMother.members(units));
   });
   afterEach(async () => {

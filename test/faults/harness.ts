@@ -3,7 +3,6 @@
  * as `npm start` runs it) against a WeCom emulator in this process, real signals, and a
  * callback sender that behaves as WeCom does (resends on a connection error or time-out).
  */
-import http from 'http';
 import net from 'net';
 import path from 'path';
 import { ChildProcess, spawn } from 'child_process';
@@ -14,6 +13,7 @@ import { freshWeComKeys } from '../helpers/keys';
 import { isMysqlRun, sharedTestUrl } from '../helpers/db';
 
 export const ROOT = path.resolve(__dirname, '../../..');
+export { slowProxy } from '../helpers/slow-proxy';
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The figure each fault test prints, in one recognisable line. */
@@ -55,29 +55,6 @@ export async function startEmu(members?: Array<{ userid: string; name: string }>
   const emu = new WeComEmulator({ corpId: keys.corpId, agentId: keys.agentId, secret: keys.secret, kfSecret: keys.kfSecret, token: keys.token, encodingAESKey: keys.aesKey, members, kfAccounts: ['wkFAULTKF'] });
   const base = await emu.listen(0);
   return { emu, keys, base, close: () => emu.close() };
-}
-
-/** A slow network between the app and WeCom: each call is forwarded after `delayMs`. */
-export async function slowProxy(target: string, delayMs: number): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', async () => {
-      await sleep(delayMs);
-      try {
-        const r = await fetch(`${target}${req.url}`, { method: req.method, headers: { 'content-type': req.headers['content-type'] ?? 'application/json' }, body: req.method === 'GET' ? undefined : Buffer.concat(chunks) });
-        res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
-        res.end(Buffer.from(await r.arrayBuffer()));
-      } catch {
-        res.destroy();
-      }
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))),
-  };
 }
 
 export interface App {

@@ -4,7 +4,9 @@ import { OutboxMessage, VerificationEvent, VerificationRequest } from '../../ent
 import { createApiKey } from '../../src/http/auth';
 import { clearTables, testDataSource } from '../helpers/db';
 import { DirectoryMother } from '../helpers/mothers/directory';
-import { Api, VerificationMother } from '../helpers/mothers/verification';
+import { seedDirectory } from '../helpers/seed';
+import { Api } from '../helpers/api';
+import { VerificationMother } from '../helpers/mothers/verification';
 import { App, Emu, clickCallback, figure, freePort, mysqlOnly, pool, spawnApp, startEmu, stopApp, textCallback, until } from './harness';
 
 const ROUNDS = 100;
@@ -22,7 +24,7 @@ describe('faults: a barrage of hostile callbacks and API calls', function () {
   });
   beforeEach(async () => {
     await clearTables(ds);
-    await DirectoryMother.seed(ds, units);
+    await seedDirectory(ds, units);
     e = await startEmu(DirectoryMother.members(units));
   });
   afterEach(async () => {

@@ -1,43 +1,23 @@
 import 'reflect-metadata';
-import http from 'http';
-import { AddressInfo } from 'net';
 import { expect } from 'chai';
 import { DataSource } from 'typeorm';
 import { OutboxMessage } from '../../entities';
 import { inTransaction } from '../../src/db/tx';
 import { clearTables, extraDataSource, testDataSource } from '../helpers/db';
-import { AGENT_ID, CORP_ID, KF_SECRET, SECRET, startEmulator, type Harness } from '../sandbox/harness';
+import { AGENT_ID, CORP_ID, KF_SECRET, SECRET, startEmulator, type EmulatorHarness } from '../sandbox/harness';
 import { DbTokenProvider } from '../../src/wecom/token-cache';
 import { WeComClient } from '../../src/wecom/client';
 import { Pacer } from '../../src/wecom/pacer';
 import { OutboxDispatcher, enqueue } from '../../src/wecom/outbox';
+import { slowProxy } from '../helpers/slow-proxy';
 
 const SEND = '/cgi-bin/message/send';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A slow network between us and WeCom: every call reaches the emulator after `delayMs`. */
-async function slowProxy(target: string, delayMs: number): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', async () => {
-      await sleep(delayMs);
-      const r = await fetch(`${target}${req.url}`, { method: req.method, headers: { 'content-type': req.headers['content-type'] ?? 'application/json' }, body: req.method === 'GET' ? undefined : Buffer.concat(chunks) });
-      res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
-      res.end(Buffer.from(await r.arrayBuffer()));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
-
 describe('wecom outbox: short claims, renewed while sending, taken back after a restart', () => {
   let ds: DataSource;
   let ds2: DataSource;
-  let h: Harness;
+  let h: EmulatorHarness;
 
   before(async () => {
     ds = await testDataSource();
