@@ -43,7 +43,7 @@ export class Inbox {
   constructor(private readonly deps: InboxDeps) {
     this.now = deps.now ?? (() => new Date());
     this.maxAttempts = deps.maxAttempts ?? 5;
-    this.concurrency = Math.max(1, deps.concurrency ?? 8);
+    this.concurrency = Math.max(1, deps.concurrency ?? 4);
   }
 
   /** Stores the callback. A duplicate (WeCom's retry or a replay) is reported, not stored. */
