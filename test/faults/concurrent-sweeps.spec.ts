@@ -1,15 +1,13 @@
 import path from 'path';
 import { execFile } from 'child_process';
 import { expect } from 'chai';
-import { DataSource } from 'typeorm';
 import { DeadlineStageClaim, OutboxMessage, VerificationRequest } from '../../entities';
 import { createApiKey } from '../../src/http/auth';
-import { clearTables, sharedTestUrl, testDataSource } from '../helpers/db';
+import { sharedTestUrl } from '../helpers/db';
 import { DirectoryMother } from '../helpers/mothers/directory';
-import { seedDirectory } from '../helpers/seed';
 import { Api } from '../helpers/api';
 import { VerificationMother } from '../helpers/mothers/verification';
-import { App, Emu, ROOT, figure, freePort, mysqlOnly, spawnApp, startEmu, stopApp } from './harness';
+import { ROOT, faultEnv, figure, freePort, spawnApp, stopApp } from './harness';
 
 const REQUESTS = 20;
 const HOUR = 3_600_000;
@@ -25,29 +23,13 @@ function sweep(at: Date): Promise<{ code: number; out: string }> {
 
 describe('faults: three instances sweep one database at once', function () {
   this.timeout(240_000);
-  let ds: DataSource;
-  let e: Emu;
-  let app: App | null = null;
   const units = DirectoryMother.standard();
 
-  before(async function () {
-    mysqlOnly(this);
-    ds = await testDataSource();
-  });
-  beforeEach(async () => {
-    await clearTables(ds);
-    await seedDirectory(ds, units);
-    e = await startEmu(DirectoryMother.members(units));
-  });
-  afterEach(async () => {
-    await stopApp(app);
-    app = null;
-    await e?.close();
-  });
+  const f = faultEnv(units);
 
   it('fires each deadline stage of every request once', async () => {
-    app = spawnApp(e, { port: await freePort(), instanceId: 'fault-sweep-app' });
-    await app.ready();
+    f.app = spawnApp(f.e, { port: await freePort(), instanceId: 'fault-sweep-app' });
+    await f.app.ready();
     const pairs: Array<[string, string]> = [
       ['RSJ', 'GAJ'],
       ['GAJ', 'SCJ'],
@@ -55,30 +37,30 @@ describe('faults: three instances sweep one database at once', function () {
     ];
     for (let i = 0; i < REQUESTS; i++) {
       const [req, iss] = pairs[i % pairs.length];
-      const api = new Api(app.url, await createApiKey(ds, `sweep ${i}`, req, new Date()));
+      const api = new Api(f.app.url, await createApiKey(f.ds, `sweep ${i}`, req, new Date()));
       const r = await api.post('/verifications', VerificationMother.body({ requesterUnit: req, issuerUnit: iss, question: `并发巡检第 ${i} 件：申请人是否有犯罪记录` }));
       expect(r.status, JSON.stringify(r.body)).to.equal(201);
     }
-    await stopApp(app);
-    app = null;
+    await stopApp(f.app);
+    f.app = null;
 
     // Instants across each request's life: a quarter, half, three quarters of the time, the deadline, then days after it.
-    const reqs = await ds.getRepository(VerificationRequest).find();
+    const reqs = await f.ds.getRepository(VerificationRequest).find();
     const start = Math.min(...reqs.map((r) => r.createdAt.getTime()));
     const due = Math.max(...reqs.map((r) => r.dueAt.getTime()));
     const instants = [0.5, 1.01].map((f) => new Date(start + (due - start) * f)).concat([1, 3, 6].map((d) => new Date(due + d * 24 * HOUR + 2 * HOUR)));
-    const outboxBefore = await ds.getRepository(OutboxMessage).count();
+    const outboxBefore = await f.ds.getRepository(OutboxMessage).count();
     let failures = 0;
     for (const at of instants) {
       const runs = await Promise.all([sweep(at), sweep(at), sweep(at)]);
       for (const r of runs) if (r.code !== 0) failures++, console.error(r.out);
     }
 
-    const claims = await ds.getRepository(DeadlineStageClaim).find();
+    const claims = await f.ds.getRepository(DeadlineStageClaim).find();
     const stages = new Map<string, number>();
     for (const c of claims) stages.set(`${c.requestId}/${c.stage}`, (stages.get(`${c.requestId}/${c.stage}`) ?? 0) + 1);
     // The same message to the same people twice would mean a stage fired twice.
-    const rows = (await ds.getRepository(OutboxMessage).find({ order: { id: 'ASC' } })).slice(outboxBefore);
+    const rows = (await f.ds.getRepository(OutboxMessage).find({ order: { id: 'ASC' } })).slice(outboxBefore);
     const copies = new Map<string, number>();
     for (const r of rows) copies.set(`${r.recipients}|${r.payload}`, (copies.get(`${r.recipients}|${r.payload}`) ?? 0) + 1);
     const doubled = [...copies.values()].filter((n) => n > 1).length;

@@ -10,7 +10,10 @@ import { AddressInfo } from 'net';
 import { WeComEmulator } from '../../src/sandbox';
 import { textMessageXml, cardEventXml } from '../../src/sandbox/callback-xml';
 import { freshWeComKeys } from '../helpers/keys';
-import { isMysqlRun, sharedTestUrl } from '../helpers/db';
+import { DataSource } from 'typeorm';
+import { clearTables, isMysqlRun, sharedTestUrl, testDataSource } from '../helpers/db';
+import { DirectoryMother, UnitSpec } from '../helpers/mothers/directory';
+import { seedDirectory } from '../helpers/seed';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 export { slowProxy } from '../helpers/slow-proxy';
@@ -114,6 +117,35 @@ export function spawnApp(e: Emu, opts: { port: number; instanceId: string; datab
         25,
       ),
   };
+}
+
+export interface FaultEnv {
+  ds: DataSource;
+  e: Emu;
+  app: App | null;
+}
+
+/**
+ * The hooks every fault test shares (call inside a `describe`): MariaDB only, tables
+ * cleared (and `units` seeded) and a fresh emulator before each test, the app stopped after.
+ */
+export function faultEnv(units?: UnitSpec[]): FaultEnv {
+  const env = { app: null } as FaultEnv;
+  before(async function () {
+    mysqlOnly(this);
+    env.ds = await testDataSource();
+  });
+  beforeEach(async () => {
+    await clearTables(env.ds);
+    if (units) await seedDirectory(env.ds, units);
+    env.e = await startEmu(units ? DirectoryMother.members(units) : undefined);
+  });
+  afterEach(async () => {
+    await stopApp(env.app);
+    env.app = null;
+    await env.e?.close();
+  });
+  return env;
 }
 
 export async function stopApp(app: App | null | undefined): Promise<void> {

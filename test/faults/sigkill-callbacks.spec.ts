@@ -1,13 +1,10 @@
 import { expect } from 'chai';
-import { DataSource } from 'typeorm';
 import { InboxEvent, VerificationEvent, VerificationRequest } from '../../entities';
 import { createApiKey } from '../../src/http/auth';
-import { clearTables, testDataSource } from '../helpers/db';
 import { DirectoryMother } from '../helpers/mothers/directory';
-import { seedDirectory } from '../helpers/seed';
 import { Api } from '../helpers/api';
 import { VerificationMother } from '../helpers/mothers/verification';
-import { App, Emu, clickCallback, figure, freePort, mysqlOnly, pool, postLikeWeCom, sleep, spawnApp, startEmu, stopApp, textCallback, until } from './harness';
+import { clickCallback, faultEnv, figure, freePort, pool, postLikeWeCom, sleep, spawnApp, textCallback, until } from './harness';
 
 const TEXTS = 2000;
 const CLICKS = 50;
@@ -21,38 +18,22 @@ const PAIRS: Array<[string, string]> = [
 
 describe('faults: SIGKILL while callbacks arrive', function () {
   this.timeout(240_000);
-  let ds: DataSource;
-  let e: Emu;
-  let app: App | null = null;
   // The three units of the standard directory, and 100 more members who write to the app.
   const units = [
     ...DirectoryMother.standard(),
     { code: 'ZWB', name: '县政务服务中心', staff: Array.from({ length: 100 }, (_, i) => ({ userid: `zwb.m${i}`, name: `窗口${i}`, role: 'member' as const })) },
   ];
 
-  before(async function () {
-    mysqlOnly(this);
-    ds = await testDataSource();
-  });
-  beforeEach(async () => {
-    await clearTables(ds);
-    await seedDirectory(ds, units);
-    e = await startEmu(DirectoryMother.members(units));
-  });
-  afterEach(async () => {
-    await stopApp(app);
-    app = null;
-    await e?.close();
-  });
+  const f = faultEnv(units);
 
   it(`every acknowledged callback of ${TEXTS} texts and ${CLICKS} card clicks takes effect exactly once after a restart`, async () => {
     const port = await freePort();
-    app = spawnApp(e, { port, instanceId: 'fault-callbacks-1' });
-    await app.ready();
+    f.app = spawnApp(f.e, { port, instanceId: 'fault-callbacks-1' });
+    await f.app.ready();
 
     // 50 requests, their cards delivered to the issuing units' members.
     const keys = new Map<string, Api>();
-    for (const [req] of PAIRS) keys.set(req, new Api(app.url, await createApiKey(ds, `fault ${req}`, req, new Date())));
+    for (const [req] of PAIRS) keys.set(req, new Api(f.app.url, await createApiKey(f.ds, `fault ${req}`, req, new Date())));
     const ids: number[] = [];
     for (let i = 0; i < CLICKS; i++) {
       const [req, iss] = PAIRS[i % PAIRS.length];
@@ -61,7 +42,7 @@ describe('faults: SIGKILL while callbacks arrive', function () {
       ids.push(r.body.id);
     }
     const cardFor = (id: number) =>
-      e.emu.delivered({ msgtype: 'template_card' }).find((d) => String(d.payload.task_id).startsWith(`vr${id}_`) && JSON.stringify(d.payload).includes(`verif_accept:${id}`));
+      f.e.emu.delivered({ msgtype: 'template_card' }).find((d) => String(d.payload.task_id).startsWith(`vr${id}_`) && JSON.stringify(d.payload).includes(`verif_accept:${id}`));
     await until('every request card delivered', () => ids.every((id) => cardFor(id)), 60_000, 100);
 
     // The barrage: texts from members, with one accept click every 40 callbacks.
@@ -71,12 +52,12 @@ describe('faults: SIGKILL while callbacks arrive', function () {
     const base = `${Date.now()}`.slice(-9);
     for (let i = 0; i < TEXTS; i++) {
       const msgId = `7${base}${String(i).padStart(9, '0')}`;
-      calls.push({ kind: 'text', msgId, built: textCallback(e, members[i % members.length], `故障测试消息 ${i}`, msgId) });
+      calls.push({ kind: 'text', msgId, built: textCallback(f.e, members[i % members.length], `故障测试消息 ${i}`, msgId) });
       if (i % 40 === 20 && calls.filter((c) => c.kind === 'click').length < CLICKS) {
         const id = ids[calls.filter((c) => c.kind === 'click').length];
         const card = cardFor(id)!;
-        const code = (e.emu as any).issueResponseCode(card.payload.task_id, card.touser) as string;
-        calls.push({ kind: 'click', id, built: clickCallback(e, card.touser, card.payload.task_id, `verif_accept:${id}`, code) });
+        const code = (f.e.emu as any).issueResponseCode(card.payload.task_id, card.touser) as string;
+        calls.push({ kind: 'click', id, built: clickCallback(f.e, card.touser, card.payload.task_id, `verif_accept:${id}`, code) });
       }
     }
     expect(calls.filter((c) => c.kind === 'click')).to.have.length(CLICKS);
@@ -86,15 +67,15 @@ describe('faults: SIGKILL while callbacks arrive', function () {
     let restartedAt = 0;
     const killer = (async () => {
       await until('a third answered', () => answered >= calls.length / 3, 120_000, 5);
-      app!.signal('SIGKILL');
-      await app!.exited;
+      f.app!.signal('SIGKILL');
+      await f.app!.exited;
       await sleep(1000);
       restartedAt = Date.now();
-      app = spawnApp(e, { port, instanceId: 'fault-callbacks-1' });
+      f.app = spawnApp(f.e, { port, instanceId: 'fault-callbacks-1' });
     })();
     let fivexx = 0;
     await pool(calls, 24, async (c) => {
-      const r = await postLikeWeCom(app!.url, c.built, 15, 1000);
+      const r = await postLikeWeCom(f.app!.url, c.built, 15, 1000);
       answered++;
       if (r.status === 200) acked.push(c);
       else if (r.status >= 500) fivexx++;
@@ -107,10 +88,10 @@ describe('faults: SIGKILL while callbacks arrive', function () {
     const ackedClicks = acked.filter((c) => c.kind === 'click').map((c) => (c as { id: number }).id);
     const effects = async () => {
       const done = new Set(
-        (await ds.getRepository(InboxEvent).find({ select: { payload: true }, where: { status: 'done', kind: 'text' } })).map((r) => String(JSON.parse(r.payload).MsgId)),
+        (await f.ds.getRepository(InboxEvent).find({ select: { payload: true }, where: { status: 'done', kind: 'text' } })).map((r) => String(JSON.parse(r.payload).MsgId)),
       );
       const texts = [...ackedTexts].filter((m) => done.has(m)).length;
-      const accepted = await ds.getRepository(VerificationRequest).countBy({ status: 'accepted' });
+      const accepted = await f.ds.getRepository(VerificationRequest).countBy({ status: 'accepted' });
       return { texts, accepted };
     };
     await until(
@@ -126,8 +107,8 @@ describe('faults: SIGKILL while callbacks arrive', function () {
     const seconds = (Date.now() - restartedAt) / 1000;
 
     // Exactly once: one inbox row per callback, one acceptance per clicked request.
-    const rows = await ds.getRepository(InboxEvent).count();
-    const acceptances = await ds.getRepository(VerificationEvent).find({ where: { toStatus: 'accepted' } });
+    const rows = await f.ds.getRepository(InboxEvent).count();
+    const acceptances = await f.ds.getRepository(VerificationEvent).find({ where: { toStatus: 'accepted' } });
     const perRequest = new Map<number, number>();
     for (const a of acceptances) perRequest.set(a.requestId, (perRequest.get(a.requestId) ?? 0) + 1);
     figure(

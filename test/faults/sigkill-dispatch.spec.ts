@@ -1,36 +1,19 @@
 import { expect } from 'chai';
-import { DataSource } from 'typeorm';
 import { OutboxMessage } from '../../entities';
 import { inTransaction } from '../../src/db/tx';
 import { enqueueMany } from '../../src/wecom/outbox';
-import { clearTables, testDataSource } from '../helpers/db';
-import { App, Emu, figure, freePort, mysqlOnly, slowProxy, spawnApp, startEmu, stopApp, until } from './harness';
+import { faultEnv, figure, freePort, slowProxy, spawnApp, until, stopApp } from './harness';
 
 const CARDS = 100;
 
 describe('faults: SIGKILL while the outbox sends', function () {
   this.timeout(120_000);
-  let ds: DataSource;
-  let e: Emu;
-  let app: App | null = null;
 
-  before(async function () {
-    mysqlOnly(this);
-    ds = await testDataSource();
-  });
-  beforeEach(async () => {
-    await clearTables(ds);
-    e = await startEmu();
-  });
-  afterEach(async () => {
-    await stopApp(app);
-    app = null;
-    await e?.close();
-  });
+  const f = faultEnv();
 
   it(`delivers every one of ${CARDS} queued cards exactly once within 30 s of the restart`, async () => {
     const now = new Date();
-    await inTransaction(ds, (m) =>
+    await inTransaction(f.ds, (m) =>
       enqueueMany(
         m,
         Array.from({ length: CARDS }, (_, i) => ({
@@ -45,24 +28,24 @@ describe('faults: SIGKILL while the outbox sends', function () {
       ),
     );
     // A slow network, so the kill lands while sends are in flight.
-    const proxy = await slowProxy(e.base, 120);
+    const proxy = await slowProxy(f.e.base, 120);
     const port = await freePort();
     try {
-      app = spawnApp(e, { port, instanceId: 'fault-dispatch-1', apiBase: proxy.url });
-      await app.ready();
-      await until('a third of the cards out', () => e.emu.delivered({ msgtype: 'template_card' }).length >= CARDS / 3, 30_000, 5);
-      app.signal('SIGKILL');
-      await app.exited;
-      const atKill = e.emu.delivered({ msgtype: 'template_card' }).length;
-      const inFlight = await ds.getRepository(OutboxMessage).countBy({ status: 'sending' });
+      f.app = spawnApp(f.e, { port, instanceId: 'fault-dispatch-1', apiBase: proxy.url });
+      await f.app.ready();
+      await until('a third of the cards out', () => f.e.emu.delivered({ msgtype: 'template_card' }).length >= CARDS / 3, 30_000, 5);
+      f.app.signal('SIGKILL');
+      await f.app.exited;
+      const atKill = f.e.emu.delivered({ msgtype: 'template_card' }).length;
+      const inFlight = await f.ds.getRepository(OutboxMessage).countBy({ status: 'sending' });
       expect(atKill).to.be.below(CARDS);
 
       const t0 = Date.now();
-      app = spawnApp(e, { port, instanceId: 'fault-dispatch-1', apiBase: proxy.url });
-      await until('every card recorded as sent', async () => (await ds.getRepository(OutboxMessage).countBy({ status: 'sent' })) === CARDS, 30_000, 50);
+      f.app = spawnApp(f.e, { port, instanceId: 'fault-dispatch-1', apiBase: proxy.url });
+      await until('every card recorded as sent', async () => (await f.ds.getRepository(OutboxMessage).countBy({ status: 'sent' })) === CARDS, 30_000, 50);
       const seconds = (Date.now() - t0) / 1000;
 
-      const delivered = e.emu.delivered({ msgtype: 'template_card' });
+      const delivered = f.e.emu.delivered({ msgtype: 'template_card' });
       const perTask = new Map<string, number>();
       for (const d of delivered) perTask.set(d.payload.task_id, (perTask.get(d.payload.task_id) ?? 0) + 1);
       const once = [...perTask.values()].filter((n) => n === 1).length;
@@ -71,7 +54,7 @@ describe('faults: SIGKILL while the outbox sends', function () {
       expect(once).to.equal(CARDS);
       expect(seconds).to.be.below(30);
     } finally {
-      await stopApp(app);
+      await stopApp(f.app);
       await proxy.close();
     }
   });
