@@ -3,6 +3,7 @@ import { parseArgs } from 'util';
 import { DataSource } from 'typeorm';
 import { loadConfig, ConfigError, Config } from './config';
 import { openDataSource } from './db/data-source';
+import { migrateLocked } from './db/migrate';
 import { createApiKey } from './http/auth';
 import { CalendarStore } from './calendar-admin/store';
 import { computeDeadline, formatInZone, parseInstant, DeadlineCategory } from './calendar';
@@ -67,7 +68,8 @@ export async function run(argv: string[], env: Record<string, string | undefined
   const [cmd, sub, ...rest] = argv;
   try {
     if (cmd === 'migrate') {
-      const n = await withDb(config, async (ds) => (await ds.runMigrations({ transaction: 'each' })).length, false);
+      // The same named lock as an instance's start: a deploy running migrate while instances start applies each migration once.
+      const n = await withDb(config, (ds) => migrateLocked(ds), false);
       io.out(CLI_TEXT.migrated(n));
       return 0;
     }

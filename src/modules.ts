@@ -11,6 +11,7 @@ import { accountabilityModule } from './accountability';
 import { supervisionModule } from './supervision';
 import { meetingModule } from './meeting';
 import { consoleModule } from './console';
+import { housekeepingModule } from './housekeeping';
 
 /** Every feature module, registered in this order by the composition root. */
 export const MODULES: Module[] = [
@@ -25,6 +26,7 @@ export const MODULES: Module[] = [
   meetingModule,
   assistantModule,
   consoleModule,
+  housekeepingModule,
 ];
 
 /** Every job the modules declare, in module order: what one sweep runs. */

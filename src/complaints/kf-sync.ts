@@ -123,11 +123,30 @@ export interface KfSyncOptions {
   maxPages: number;
   /** The periodic pull's interval per account (default KF_PULL_EVERY_MS). */
   pullEveryMs?: number;
+  /** After a failed sync the account waits min(base * 2^(failures-1), cap), plus up to 10% (defaults 5 s, 5 min). */
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  random?: () => number;
 }
 
-/** Pulls every account that asked for a sync, under a claim per account. */
+/**
+ * Pulls every account that asked for a sync, under a claim per account. A sync that fails
+ * (WeCom busy, -1 or 45009, our IP refused, 60020, the database) is not tried again at
+ * once: the account's claimed_until, with no claimer, holds it back for a delay that
+ * doubles with each failure in a row, for every instance.
+ */
 export class KfSync {
+  /** Failures in a row per account in this instance (back to zero after a sync that completes). */
+  private readonly failures = new Map<string, number>();
+
   constructor(private readonly deps: KfWorkerDeps, private readonly opts: KfSyncOptions) {}
+
+  /** The wait after the n-th failure in a row. */
+  backoffMs(n: number): number {
+    const base = this.opts.backoffBaseMs ?? 5_000;
+    const delay = Math.min(base * 2 ** Math.min(30, Math.max(0, n - 1)), this.opts.backoffCapMs ?? 5 * 60_000);
+    return delay + Math.floor((this.opts.random ?? Math.random)() * delay * 0.1);
+  }
 
   async syncAll(): Promise<{ synced: number; stored: number }> {
     const now = this.deps.now();
@@ -215,8 +234,18 @@ export class KfSync {
       lastError = (e instanceof Error ? e.message : String(e)).slice(0, 500);
       log.warn({ err: lastError }, e instanceof ClaimLost ? 'kf sync claim lost' : 'kf sync failed; will retry');
     } finally {
-      const values: Record<string, unknown> = { claimedBy: null, claimedUntil: null, lastError, updatedAt: this.deps.now() };
-      if (done) values.synced = row.requested;
+      const at = this.deps.now();
+      const values: Record<string, unknown> = { claimedBy: null, claimedUntil: null, lastError, updatedAt: at };
+      if (done) {
+        values.synced = row.requested;
+        this.failures.delete(openKfId);
+      } else if (lastError !== null) {
+        const n = (this.failures.get(openKfId) ?? 0) + 1;
+        this.failures.set(openKfId, n);
+        const wait = this.backoffMs(n);
+        values.claimedUntil = new Date(at.getTime() + wait);
+        log.warn({ failures: n, retryInMs: wait }, 'kf sync backs off');
+      }
       await ds
         .createQueryBuilder()
         .update(KfSyncCursor)

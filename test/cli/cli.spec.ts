@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { run } from '../../src/cli';
-import { sharedTestUrl, testDataSource, clearTables } from '../helpers/db';
+import { sharedTestUrl, testDataSource, clearTables, isMysqlRun } from '../helpers/db';
 import { hashKey } from '../../src/http/auth';
 import { ApiKey, Unit } from '../../entities';
 import { DirectoryMother } from '../helpers/mothers/directory';
@@ -22,6 +22,25 @@ describe('nocert CLI', () => {
     const c = capture();
     expect(await run(['migrate'], env(), c.io)).to.equal(0);
     expect(c.out).to.deep.equal(['已应用 0 个迁移']);
+  });
+
+  it('migrate waits for the migration lock an instance holds at start (MariaDB)', async function () {
+    if (!isMysqlRun()) this.skip();
+    const ds = await testDataSource();
+    const qr = ds.createQueryRunner();
+    try {
+      await qr.query("SELECT GET_LOCK('nocert_migrations', 5)");
+      const c = capture();
+      let code: number | null = null;
+      const pending = run(['migrate'], env(), c.io).then((n) => (code = n));
+      await new Promise((r) => setTimeout(r, 400));
+      expect(code).to.equal(null);
+      await qr.query("SELECT RELEASE_LOCK('nocert_migrations')");
+      expect(await pending).to.equal(0);
+      expect(c.out).to.deep.equal(['已应用 0 个迁移']);
+    } finally {
+      await qr.release();
+    }
   });
 
   it('calendar due prints the deadline with the office offset (17:20 + 30 office minutes)', async () => {

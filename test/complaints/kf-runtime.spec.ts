@@ -94,6 +94,8 @@ describe('complaints: the kf runtime', () => {
       } finally {
         kh.h.emu.setOutage(false);
       }
+      // The failed sync backs off (kf-sync-backoff.spec.ts) for 5 s and a little more.
+      kh.h.clock.advance(6_000);
       await kh.settle();
       row = await kh.h.sys.dataSource.getRepository(KfSyncCursor).findOneByOrFail({ openKfId: kh.kf });
       expect(row.synced).to.equal(row.requested);

@@ -1,9 +1,8 @@
 import os from 'os';
 import crypto from 'crypto';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { OutboxMessage } from '../../../entities/OutboxMessage';
-import { claimLock, inTransaction, isSqlite, sqliteSerial } from '../../db/tx';
-import { isRetryableLockError } from '../../db/errors';
+import { inTransaction, isSqlite, sqliteSerial } from '../../db/tx';
 import { WeComClient } from '../client';
 import { WeComError, WeComFatalError, WeComUnavailableError } from '../errors';
 import { Pacer } from '../pacer';
@@ -11,6 +10,7 @@ import { PassLoop } from '../pass-loop';
 import type { WeComLogger, WeComMetrics } from '../types';
 import { HALT_ERRCODES, errcodeVerdict } from './policy';
 import { callOf, lanesOf } from './send-shape';
+import { ClaimContext, claimDue, expireOwnClaims, renewWhileSending } from './claims';
 
 export interface RunResult {
   sent: number;
@@ -25,7 +25,10 @@ export interface OutboxDispatcherOptions {
   instanceId?: string;
   now: () => Date;
   batchSize?: number;
-  /** How long a claim holds a row (default 120 s); a crashed claimer's rows return after it. */
+  /**
+   * How long a claim holds a row (default 15 s). A pass renews the claims it holds every
+   * third of this while it sends, so only a crashed claimer's rows expire, and soon.
+   */
   claimMs?: number;
   /** Tries WeCom answered with a retryable error before a row fails (default 10). */
   maxAttempts?: number;
@@ -96,12 +99,14 @@ export class OutboxDispatcher {
   private readonly random: () => number;
   private readonly worker: PassLoop<RunResult>;
   private pausedUntil = 0;
+  /** Set by start(): the first pass takes back rows an earlier run under our instance id left claimed. */
+  private reclaimOwn = false;
 
   constructor(private readonly opts: OutboxDispatcherOptions) {
     this.ds = opts.dataSource;
     this.instanceId = (opts.instanceId ?? `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`).slice(0, 80);
     this.batchSize = opts.batchSize ?? 20;
-    this.claimMs = opts.claimMs ?? 120_000;
+    this.claimMs = opts.claimMs ?? 15_000;
     this.concurrency = Math.max(1, opts.concurrency ?? 8);
     this.maxAttempts = opts.maxAttempts ?? 10;
     this.baseMs = opts.backoffBaseMs ?? 10_000;
@@ -126,8 +131,14 @@ export class OutboxDispatcher {
     return this.worker.runOnce();
   }
 
-  /** Runs passes until stop(): at once again after a full batch, else every intervalMs. */
+  /**
+   * Runs passes until stop(): at once again after a full batch, else every intervalMs. The
+   * first pass first takes back rows still claimed under this instance id (a restart after
+   * a crash) instead of waiting for those claims to expire; so an instance id must never be
+   * shared by two running instances.
+   */
   start(intervalMs: number): void {
+    this.reclaimOwn = true;
     this.worker.start(intervalMs);
   }
 
@@ -146,7 +157,13 @@ export class OutboxDispatcher {
     if (this.stopping) return result;
     const now = this.opts.now();
     if (now.getTime() < this.pausedUntil) return result;
-    const rows = await this.claim(now);
+    if (this.reclaimOwn) {
+      const n = await expireOwnClaims(this.claims, now);
+      this.reclaimOwn = false;
+      if (n) this.opts.logger?.warn({ rows: n, instanceId: this.instanceId }, 'outbox rows left claimed by an earlier run of this instance taken back');
+    }
+    const rows = await claimDue(this.claims, now);
+    const heartbeat = renewWhileSending(this.claims, rows);
     const blocked = new Map<string, number>();
     const untried = new Set(rows);
     let halt: HaltBatch | null = null;
@@ -177,6 +194,7 @@ export class OutboxDispatcher {
       const lanes = lanesOf(rows);
       for (let i = 0; i < lanes.length; i += this.concurrency) await Promise.all(lanes.slice(i, i + this.concurrency).map(runLane));
     } finally {
+      heartbeat.stop();
       // WeCom down or refusing us: the rest waits with the same note; stopped: handed back.
       const h = halt as HaltBatch | null;
       for (const row of untried) await this.putBack(row, h ? { nextAttemptAt: h.retryAt, lastError: h.note, errcode: h.errcode } : {}).catch(() => undefined);
@@ -186,73 +204,8 @@ export class OutboxDispatcher {
 
   // ---------------------------------------------------------------- claim
 
-  private async claim(now: Date): Promise<OutboxMessage[]> {
-    const until = new Date(now.getTime() + this.claimMs);
-    if (isSqlite(this.ds)) return this.claimSqlite(now, until);
-    try {
-      return await this.claimMysql(now, until);
-    } catch (e) {
-      // Should not happen under READ COMMITTED; a pass that lost a deadlock just claims nothing.
-      if (!isRetryableLockError(e)) throw e;
-      this.opts.logger?.warn({}, 'outbox claim lost a deadlock; next pass retries');
-      return [];
-    }
-  }
-
-  /**
-   * MySQL/MariaDB: FOR UPDATE SKIP LOCKED in a READ COMMITTED transaction. Under REPEATABLE
-   * READ the range scans also take gap locks, and two claimers moving rows into the
-   * 'sending' range of ix_outbox_due then deadlock on each other's gaps.
-   */
-  private claimMysql(now: Date, until: Date): Promise<OutboxMessage[]> {
-    return this.ds.transaction('READ COMMITTED', async (m) => {
-      const qb = () => m.getRepository(OutboxMessage).createQueryBuilder('o');
-      // Rows of a crashed claimer first, then due rows; each query walks ix_outbox_due.
-      const stale = await claimLock(
-        qb().where('o.status = :s AND o.claimed_until < :now', { s: 'sending', now }).orderBy('o.next_attempt_at', 'ASC').addOrderBy('o.id', 'ASC').limit(this.batchSize),
-        this.ds,
-      ).getMany();
-      const due =
-        stale.length < this.batchSize
-          ? await claimLock(
-              qb().where('o.status = :p AND o.next_attempt_at <= :now', { p: 'pending', now }).orderBy('o.next_attempt_at', 'ASC').addOrderBy('o.id', 'ASC').limit(this.batchSize - stale.length),
-              this.ds,
-            ).getMany()
-          : [];
-      const rows = [...stale, ...due];
-      if (!rows.length) return rows;
-      await m
-        .createQueryBuilder()
-        .update(OutboxMessage)
-        .set({ status: 'sending', claimedBy: this.instanceId, claimedUntil: until, attempts: () => 'attempts + 1' })
-        .whereInIds(rows.map((r) => r.id))
-        .execute();
-      for (const r of rows) {
-        r.status = 'sending';
-        r.claimedBy = this.instanceId;
-        r.claimedUntil = until;
-        r.attempts += 1;
-        r.version += 1;
-      }
-      return rows;
-    });
-  }
-
-  /** SQLite: one atomic UPDATE ... RETURNING, so no read-then-write upgrade can fail. */
-  private async claimSqlite(now: Date, until: Date): Promise<OutboxMessage[]> {
-    const [sql, params] = this.ds.driver.escapeQueryWithParameters(
-      `UPDATE "outbox_messages" SET "status" = 'sending', "claimed_by" = :me, "claimed_until" = :until,
-         "attempts" = "attempts" + 1, "version" = "version" + 1
-       WHERE "id" IN (SELECT "id" FROM "outbox_messages"
-         WHERE ("status" = 'sending' AND "claimed_until" < :now) OR ("status" = 'pending' AND "next_attempt_at" <= :now)
-         ORDER BY CASE WHEN "status" = 'sending' THEN 0 ELSE 1 END, "next_attempt_at", "id" LIMIT :limit)
-       RETURNING "id"`,
-      { me: this.instanceId, until, now, limit: this.batchSize },
-    );
-    const ids = await sqliteSerial(this.ds, () => inTransaction(this.ds, async (m) => (await m.query(sql, params)) as Array<{ id: number }>));
-    if (!ids.length) return [];
-    const rows = await this.ds.getRepository(OutboxMessage).findBy({ id: In(ids.map((r) => r.id)) });
-    return rows.sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id - b.id);
+  private get claims(): ClaimContext {
+    return { ds: this.ds, instanceId: this.instanceId, batchSize: this.batchSize, claimMs: this.claimMs, now: this.opts.now, logger: this.opts.logger, write: (fn) => this.write(fn) };
   }
 
   /** Re-extends our claim before a send when a long batch ate most of it; false if lost. */
