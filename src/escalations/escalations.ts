@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { DeadlineStageClaim, DeadlineTracker, Escalation, OfficeOrder, VerificationRequest, AccountabilityCase } from '../../entities';
+import { DeadlineStageClaim, DeadlineTracker, Escalation, OfficeOrder, Summons, VerificationRequest } from '../../entities';
 import type { OfficeActionKind } from '../../entities/OfficeOrder';
 import { AppError } from '../errors';
 import { WorkingCalendar, addOfficeMinutes, endOfWorkingDay, officeMinutesBetween, shortTime } from '../calendar';
@@ -7,7 +7,8 @@ import { enqueue } from '../wecom/outbox';
 import { addEvent, detailUrl } from '../verification/service';
 import { EscalationCardView, escalationActionCard } from '../../cards/escalation.card';
 import { officeOrderNoticeCard } from '../../cards/office-action.card';
-import { openCase, accountableLiaison, addCaseEvent } from '../accountability/service';
+import { openCase, accountableLiaison } from '../accountability/service';
+import { checkOfficeAction, recordSummons } from './summons';
 import { officeGroup, queueGroupMarkdown, cardPayload, sendText } from '../wecom/messaging';
 import { Actor, isOfficeMember, officeMembers, ownerAndLiaisons, requesterTargets, staffNames, unitNames } from '../directory/who';
 import { DeadlineDeps, REF, isOpen } from './deps';
@@ -151,7 +152,7 @@ export function officeActorLabel(a: Actor): string {
 export type OfficeActionInput =
   | { kind: 'urge'; note?: string | null }
   | { kind: 'order'; preset?: OrderPreset | null; completeBy?: Date | null; note?: string | null }
-  | { kind: 'summons'; note?: string | null };
+  | { kind: 'summons'; note?: string | null; person?: string | null; officeRequest?: string | null };
 
 /** A preset (2小时内, 今天下班前...) as an instant; null when it names no time still ahead. */
 export function presetInstant(cal: WorkingCalendar, preset: OrderPreset, now: Date): Date | null {
@@ -177,7 +178,13 @@ export interface ActionResult {
   request: VerificationRequest;
   /** What the office did so far on this escalation (for the card). */
   done: string[];
+  /** A 督办 within minutes of the last one: nothing new was done. */
+  repeated?: boolean;
+  summons?: Summons;
 }
+
+/** Two 督办 of one request this close together are one. */
+export const URGE_REPEAT_MS = 10 * 60_000;
 
 async function loadEscalation(m: EntityManager, id: number): Promise<Escalation> {
   const e = Number.isSafeInteger(id) ? await m.getRepository(Escalation).findOneBy({ id }) : null;
@@ -209,7 +216,15 @@ export async function officeAction(m: EntityManager, d: DeadlineDeps, cal: Worki
     actorName = s.name;
   }
   const req = await m.getRepository(VerificationRequest).findOneByOrFail({ id: esc.requestId });
-  if (!isOpen(req)) throw new AppError('escalation_closed', `${req.number} is ${req.status}; nothing to urge`);
+  checkOfficeAction(req, input.kind, now);
+  if (input.kind === 'summons' && !input.note?.trim()) throw new AppError('validation_failed', 'a summons needs the effect of the late answer (note)');
+  if (input.kind === 'urge') {
+    // A double tap (or two members at once) is one urge: a recent urge stands.
+    const recent = await m.getRepository(OfficeOrder).findOne({ where: { requestId: req.id, kind: 'urge' }, order: { id: 'DESC' } });
+    if (recent && now.getTime() - recent.createdAt.getTime() < URGE_REPEAT_MS) {
+      return { order: recent, escalation: esc, request: req, done: await doneLines(m, d.config.officeTz, esc.id), repeated: true };
+    }
+  }
   let completeBy: Date | null = null;
   let preset: string | null = null;
   if (input.kind === 'order') {
@@ -251,22 +266,21 @@ export async function officeAction(m: EntityManager, d: DeadlineDeps, cal: Worki
     await addEvent(m, req, now, 'urged', officeActorLabel(actor), { data: { escalationId: esc.id, orderId: order.id } });
   } else if (input.kind === 'order') {
     const by = shortTime(tz, completeBy!);
+    const open = isOpen(req);
     const targets = await ownerAndLiaisons(m, req, today);
     const notice = officeOrderNoticeCard({ number: req.number, issuerUnitName: issuerName, requesterUnitName: units.get(req.requesterUnit) ?? req.requesterUnit, completeBy: completeBy!, detailUrl: detailUrl(d.config.publicUrl, req.id), tz }, now);
     for (const u of targets) {
       await enqueue(m, { channel: 'message', payload: cardPayload(u, notice), refType: REF.orderNotice, refId: String(order.id), dedupeKey: `${key}:card:${u}`, now });
-      await sendText(m, u, TEXT.ordered(req.number, by), now, { refType: REF.text, refId: String(req.id), dedupeKey: `${key}:${u}` });
+      await sendText(m, u, open ? TEXT.ordered(req.number, by) : TEXT.orderedAfterClose(req.number, by), now, { refType: REF.text, refId: String(req.id), dedupeKey: `${key}:${u}` });
     }
     for (const u of await requesterTargets(m, req, today)) await sendText(m, u, TEXT.orderedToRequester(req.number, issuerName, by), now, { refType: REF.text, refId: String(req.id), dedupeKey: `${key}:requester:${u}` });
     await group(GROUP.ordered(actorName, issuerName, req.number, by));
     await addEvent(m, req, now, 'ordered_completion', officeActorLabel(actor), { data: { escalationId: esc.id, orderId: order.id, completeBy: completeBy!.toISOString(), preset } });
-    await scheduleOrder(m, cal, req, order, now);
+    // A request answered late has nothing left to track: the order is recorded and told.
+    if (open) await scheduleOrder(m, cal, req, order, now);
   } else {
-    await group(GROUP.summons(actorName, issuerName, req.number));
-    await addEvent(m, req, now, 'summons_requested', officeActorLabel(actor), { data: { escalationId: esc.id, orderId: order.id } });
-    // SPEC 4: the summons request joins the evidence of the request's cases.
-    const cases = await m.getRepository(AccountabilityCase).findBy({ requestId: req.id });
-    for (const c of cases) await addCaseEvent(m, c.id, now, 'summons_requested', officeActorLabel(actor), { escalationId: esc.id, orderId: order.id });
+    const summons = await recordSummons(m, d, cal, req, actor, actorName, { escalationId: esc.id, person: input.person, effect: input.note!, officeRequest: input.officeRequest }, now);
+    return { order, escalation: esc, request: req, done: await doneLines(m, tz, esc.id), summons };
   }
   return { order, escalation: esc, request: req, done: await doneLines(m, tz, esc.id) };
 }

@@ -6,6 +6,7 @@ import { runStages } from './engine';
 import { announceEscalations } from './announce.job';
 import { registerOfficeActionHandlers } from './chat';
 import { escalationsRouter } from './routes';
+import { summonsRouter } from './summons.routes';
 
 export { DeadlineDeps, deadlineDeps } from './deps';
 
@@ -27,7 +28,7 @@ export const escalationsModule: Module = {
   register(deps: ModuleDeps): ModuleParts {
     const d = deadlineDeps(deps);
     registerOfficeActionHandlers(deps.dispatcher, d);
-    return { apiRouters: [escalationsRouter(deps, d)] };
+    return { apiRouters: [escalationsRouter(deps, d), summonsRouter(deps, d)] };
   },
   jobs: (deps) => deadlineJobs(deadlineDeps(deps)),
 };

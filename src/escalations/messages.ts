@@ -57,6 +57,27 @@ export const TEXT = {
   urgeDone: (number: string) => `已督办协查 ${number}，已通知受理人和联络员。`,
   orderDone: (number: string, by: string) => `已责成于 ${by} 前办结协查 ${number}，到期未办结将再次报告。`,
   summonsDone: (number: string) => `已记录协查 ${number} 的约谈请求，待报县政府。`,
+  orderedAfterClose: (number: string, by: string) => `【责成限时办结】协查 ${number} 逾期答复，联席会议办公室责成你单位于 ${by} 前完成整改（证明事项核验实施办法第十一条）。`,
+  windowOver: (number: string) => `协查 ${number} 办结已超过30天，不能再责成或约谈。`,
+  notLate: (number: string) => `协查 ${number} 已按时答复，不能约谈。`,
+  summonsAsk: (number: string, unit: string, person: string) =>
+    `确认就协查 ${number}（${unit}）报请县政府约谈 ${person}？\n请回复约谈事由（逾期造成的影响），回复即确认；回复“取消”放弃。`,
+  summonsReasonEmpty: '约谈事由不能为空，请描述逾期造成的影响；回复“取消”放弃。',
+  summonsCancelled: (number: string) => `已取消协查 ${number} 的约谈。`,
+  urgeRepeated: (number: string) => `协查 ${number} 刚刚已督办，未重复发送。`,
+} as const;
+
+/** 约谈 records (SPEC 1 Art. 11). */
+export const SUMMONS = {
+  unitHead: '单位负责人',
+  defaultRequest: (unit: string, number: string) => `协查 ${number} 逾期答复造成不良影响，提请县政府约谈${unit}相关责任人。`,
+  toUnit: (number: string, person: string, effect: string) =>
+    `【约谈】协查 ${number} 逾期答复，联席会议办公室已提请县政府约谈 ${person}。事由：${effect}`,
+  label: (number: string) => `协查 ${number} 的约谈事由`,
+  decision: { approved: '同意约谈', declined: '不予约谈' } as Record<string, string>,
+  /** The supervision export's sheet of summonses. */
+  sheet: '约谈记录',
+  columns: ['协查编号', '单位', '约谈对象', '逾期影响', '提请县政府事项', '提请人', '提请时间', '县政府决定', '约谈日期'],
 } as const;
 
 export interface GroupItem {
