@@ -5,6 +5,7 @@ import { discoverRequests } from './discover.job';
 import { runStages } from './engine';
 import { announceEscalations } from './announce.job';
 import { registerOfficeActionHandlers } from './chat';
+import { registerOfficeCommands } from './office-chat';
 import { escalationsRouter } from './routes';
 import { summonsRouter } from './summons.routes';
 
@@ -28,6 +29,7 @@ export const escalationsModule: Module = {
   register(deps: ModuleDeps): ModuleParts {
     const d = deadlineDeps(deps);
     registerOfficeActionHandlers(deps.dispatcher, d);
+    registerOfficeCommands(deps.dispatcher, d);
     return { apiRouters: [escalationsRouter(deps, d), summonsRouter(deps, d)] };
   },
   jobs: (deps) => deadlineJobs(deadlineDeps(deps)),

@@ -67,6 +67,17 @@ export const TEXT = {
   urgeRepeated: (number: string) => `协查 ${number} 刚刚已督办，未重复发送。`,
 } as const;
 
+/** The office's `超时` / `督办` list in chat. */
+export const OVERDUE = {
+  words: ['超时', '督办'] as readonly string[],
+  none: (url: string) => `当前没有超时未办结的协查。控制台：${url}`,
+  header: (n: number) => `当前超时未办结的协查（${n}件），按截止时间排序：`,
+  line: (i: number, r: { unit: string; item: string; number: string; due: string; late: string; owner: string | null }) =>
+    `${i}. ${r.unit}｜${r.item}｜截止${r.due}｜已超时${r.late}｜${r.owner ? `受理人${r.owner}` : '未受理'}｜${r.number}`,
+  more: (n: number) => `……另有 ${n} 件`,
+  footer: (url: string) => `督办、责成请在「协查督办」卡片上操作，或打开控制台：${url}`,
+} as const;
+
 /** 约谈 records (SPEC 1 Art. 11). */
 export const SUMMONS = {
   unitHead: '单位负责人',

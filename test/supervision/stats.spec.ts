@@ -123,6 +123,7 @@ describe('supervision: on-time rate, response times, overdue counts per unit and
     const text = msgs[0].payload.content as string;
     // By Monday the paper request r5 (due Friday 17:30) is late too.
     expect(text).to.include('协查核验周报（11-23 至 11-29）').and.include('协查 5 件，按时办结率 50.0%').and.include('另有 1 件已免责').and.include('县公安局：超时 2 件').and.include('尚未办结的超时协查：1 件');
+    expect(text, 'the console, not an API path').to.include('[办公室控制台](http://nocert.test/console/)').and.not.include('/api/v1');
     expect(text).not.to.include('张');
   });
 
