@@ -11,7 +11,7 @@ import { openCase, accountableLiaison } from '../accountability/service';
 import { checkOfficeAction, recordSummons } from './summons';
 import { officeGroup, queueGroupMarkdown, cardPayload, sendText } from '../wecom/messaging';
 import { Actor, isOfficeMember, officeMembers, ownerAndLiaisons, requesterTargets, staffNames, unitNames } from '../directory/who';
-import { DeadlineDeps, REF, isOpen } from './deps';
+import { DeadlineDeps, REF, holdersOf, isOpen } from './deps';
 import { DONE_LINE, GROUP, OFFICE_ACTION_TEXT, ORDER_PRESET_LABEL, OrderPreset, TEXT, formatLate } from './messages';
 import { loadStageTable } from './settings';
 import { nextWake, planStages } from './stages';
@@ -91,7 +91,7 @@ export async function escalate(
     });
   }
   const key = `${req.id}:${stage.stage}`;
-  const issuerSide = await ownerAndLiaisons(m, req, today);
+  const issuerSide = await holdersOf(m, req, today);
   const requesterSide = await requesterTargets(m, req, today);
   const by = stage.order?.completeBy ? shortTime(d.config.officeTz, stage.order.completeBy) : '';
   for (const u of issuerSide) {
@@ -261,13 +261,13 @@ export async function officeAction(m: EntityManager, d: DeadlineDeps, cal: Worki
 
   if (input.kind === 'urge') {
     const late = formatLate(officeMinutesBetween(cal, esc.missedDueAt, now));
-    for (const u of await ownerAndLiaisons(m, req, today)) await sendText(m, u, TEXT.urged(req.number, late), now, { refType: REF.text, refId: String(req.id), dedupeKey: `${key}:${u}` });
+    for (const u of await holdersOf(m, req, today)) await sendText(m, u, TEXT.urged(req.number, late), now, { refType: REF.text, refId: String(req.id), dedupeKey: `${key}:${u}` });
     await group(GROUP.urged(actorName, req.number));
     await addEvent(m, req, now, 'urged', officeActorLabel(actor), { data: { escalationId: esc.id, orderId: order.id } });
   } else if (input.kind === 'order') {
     const by = shortTime(tz, completeBy!);
     const open = isOpen(req);
-    const targets = await ownerAndLiaisons(m, req, today);
+    const targets = open ? await holdersOf(m, req, today) : await ownerAndLiaisons(m, req, today);
     const notice = officeOrderNoticeCard({ number: req.number, issuerUnitName: issuerName, requesterUnitName: units.get(req.requesterUnit) ?? req.requesterUnit, completeBy: completeBy!, detailUrl: detailUrl(d.config.publicUrl, req.id), tz }, now);
     for (const u of targets) {
       await enqueue(m, { channel: 'message', payload: cardPayload(u, notice), refType: REF.orderNotice, refId: String(order.id), dedupeKey: `${key}:card:${u}`, now });

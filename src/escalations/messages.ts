@@ -36,7 +36,11 @@ export const DONE_LINE = {
 export const TEXT = {
   reminderPending: (number: string, due: string) => `【协查提醒】协查 ${number} 已过答复时限的一半，仍未受理。请在卡片上受理，并于 ${due} 前答复。`,
   reminderAccepted: (number: string, due: string) => `【协查提醒】你受理的协查 ${number} 已过答复时限的一半，请于 ${due} 前答复。`,
-  backup: (number: string, due: string) => `【B角补位】协查 ${number} 的联络员和A角尚未处理，请你及时受理（见上方卡片），答复截止 ${due}。`,
+  backup: (number: string, requester: string, item: string, due: string, why: string) =>
+    `【B角补位】${requester}「${item}」截止 ${due}：${why}，请你及时受理（见上方卡片）。协查 ${number}`,
+  backupAAway: (a: string) => `A角${a}请假`,
+  backupASilent: (a: string) => `A角${a}和联络员尚未处理`,
+  backupNoA: '本单位没有在岗的A角，联络员尚未处理',
   warningPending: (number: string, due: string) => `【即将超时】协查 ${number} 将于 ${due} 到期，仍未受理。超时将报告联席会议办公室。`,
   warningAccepted: (number: string, due: string) => `【即将超时】协查 ${number} 将于 ${due} 到期，仍未答复。超时将报告联席会议办公室。`,
   escalatedToIssuer: (number: string) => `协查 ${number} 已超过答复时限，已报告联席会议办公室，请立即办理。`,
