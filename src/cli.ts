@@ -12,6 +12,7 @@ import { createLogger } from './logger';
 import { collectJobs } from './modules';
 import { JobDeps } from './module';
 import { runSweep } from './scheduler';
+import { sweepEnvWarnings } from './escalations/office-env';
 import { Unit } from '../entities';
 import { CLI_TEXT } from './messages';
 
@@ -73,6 +74,7 @@ export async function run(argv: string[], env: Record<string, string | undefined
       const { values } = parseArgs({ args: rest, options: { now: { type: 'string' } } });
       const now = values.now ? parseInstant(values.now, config.officeTz) : new Date();
       await withDb(config, async (ds) => {
+        for (const w of await sweepEnvWarnings(ds, config)) io.err(w);
         await runSweep(collectJobs(jobDeps(config, ds, now)), now, (line) => io.out(JSON.stringify(line)));
       });
       return 0;

@@ -71,6 +71,12 @@ export const TEXT = {
   urgeRepeated: (number: string) => `协查 ${number} 刚刚已督办，未重复发送。`,
 } as const;
 
+/** `nocert scheduler run` about its own environment (operators read English). */
+export const ENV_WARN = {
+  noGroup: 'warning: neither OFFICE_CHAT_ID nor OFFICE_ROBOT_WEBHOOK is set here: escalations and the weekly summary of this sweep reach no office group',
+  differs: (key: string, server: string, here: string) => `warning: ${key} differs from the running server's (server: ${server}, here: ${here}): messages of this sweep may go elsewhere`,
+} as const;
+
 /** The office's `超时` / `督办` list in chat. */
 export const OVERDUE = {
   words: ['超时', '督办'] as readonly string[],
@@ -120,6 +126,7 @@ export function groupItem(i: GroupItem): string {
 
 export const GROUP = {
   header: (n: number) => `### 协查超时报告（${n}件）`,
+  sandboxChatName: '联席会议办公室（沙箱）',
   footer: '请在企业微信「协查督办」卡片上督办、责成限时办结或记录约谈。',
   urged: (who: string, number: string) => `${who} 已督办协查 ${number}。`,
   ordered: (who: string, issuer: string, number: string, by: string) => `${who} 已责成${issuer}于 ${by} 前办结协查 ${number}。`,
