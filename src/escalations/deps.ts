@@ -24,6 +24,8 @@ export const REF = {
   text: REMINDER_TEXT_REF,
   escalationCard: 'escalation_card',
   escalationCardUpdate: 'escalation_card_update',
+  /** A card closed or overtaken: uses the send's response_code (or a fresh card without buttons). */
+  escalationCardClose: 'escalation_card_close',
   orderNotice: 'office_order_notice',
 } as const;
 

@@ -1,4 +1,5 @@
-import { EntityManager } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
+import { closeEscalationCards } from './close-cards.job';
 import { DeadlineStageClaim, DeadlineTracker, Escalation, OfficeOrder, Summons, VerificationRequest } from '../../entities';
 import type { OfficeActionKind } from '../../entities/OfficeOrder';
 import { AppError } from '../errors';
@@ -12,7 +13,7 @@ import { checkOfficeAction, recordSummons } from './summons';
 import { officeGroup, queueGroupMarkdown, cardPayload, sendText } from '../wecom/messaging';
 import { Actor, isOfficeMember, officeMembers, ownerAndLiaisons, requesterTargets, staffNames, unitNames } from '../directory/who';
 import { DeadlineDeps, REF, holdersOf, isOpen } from './deps';
-import { DONE_LINE, GROUP, OFFICE_ACTION_TEXT, ORDER_PRESET_LABEL, OrderPreset, TEXT, formatLate } from './messages';
+import { CARD, DONE_LINE, GROUP, OFFICE_ACTION_TEXT, ORDER_PRESET_LABEL, OrderPreset, TEXT, formatLate } from './messages';
 import { loadStageTable } from './settings';
 import { nextWake, planStages } from './stages';
 
@@ -24,6 +25,7 @@ export function escalationTaskId(escalationId: number, ordinal: number): string 
 export async function escalationView(m: EntityManager, d: DeadlineDeps, cal: WorkingCalendar, e: Escalation, now: Date): Promise<EscalationCardView> {
   const units = await unitNames(m, [e.issuerUnit, e.requesterUnit]);
   const owners = await staffNames(m, [e.owner]);
+  const req = await m.getRepository(VerificationRequest).findOne({ where: { id: e.requestId }, select: { id: true, dueAt: true, closedAt: true } });
   return {
     escalationId: e.id,
     level: e.level,
@@ -33,7 +35,8 @@ export async function escalationView(m: EntityManager, d: DeadlineDeps, cal: Wor
     ownerName: e.owner ? owners.get(e.owner) ?? e.owner : null,
     category: e.category,
     missedDueAt: e.missedDueAt,
-    lateMinutes: Math.max(e.lateMinutes, Math.round(officeMinutesBetween(cal, e.missedDueAt, now))),
+    // From the original deadline, in office time, up to the answer (or now): never a frozen figure.
+    lateMinutes: Math.round(officeMinutesBetween(cal, req?.dueAt ?? e.missedDueAt, req?.closedAt ?? now)),
     detailUrl: detailUrl(d.config.publicUrl, e.requestId),
     tz: d.config.officeTz,
   };
@@ -75,8 +78,12 @@ export async function escalate(
     groupOutboxId: null,
     announcedAt: null,
     officeMembers: JSON.stringify(members.map((s) => s.userid)),
+    cardsClosedAt: null,
   });
+  // One live card per request per member: the earlier level's cards are greyed, pointing to the new one.
+  const earlier = await repo.find({ where: { requestId: req.id, cardsClosedAt: IsNull() } });
   await repo.insert(esc);
+  for (const e of earlier) await closeEscalationCards(m, d, cal, e, CARD.overtaken, now);
 
   const view = await escalationView(m, d, cal, esc, now);
   for (const [i, s] of members.entries()) {

@@ -4,6 +4,7 @@ import { DeadlineDeps, deadlineDeps } from './deps';
 import { discoverRequests } from './discover.job';
 import { runStages } from './engine';
 import { announceEscalations } from './announce.job';
+import { closeDoneCards } from './close-cards.job';
 import { registerOfficeActionHandlers } from './chat';
 import { registerOfficeCommands } from './office-chat';
 import { escalationsRouter } from './routes';
@@ -17,6 +18,7 @@ export function deadlineJobs(d: DeadlineDeps, opts: Parameters<typeof runStages>
     { name: 'deadlines-discover', run: (now: Date) => discoverRequests(d, now) },
     { name: 'deadlines-stages', run: (now: Date) => runStages(d, now, opts) },
     guardedJob(d.log, 'deadlines-announce', (now) => announceEscalations(d, now)),
+    guardedJob(d.log, 'deadlines-close-cards', (now) => closeDoneCards(d, now)),
   ];
 }
 

@@ -152,6 +152,9 @@ export const CARD = {
   orderNoticeDesc: '联席会议办公室',
   orderNoticeEmphasis: '办结时限',
   closedButton: '已办结',
+  closedAnswered: (late: string) => `已答复（超时${late}）`,
+  closedReturned: (late: string) => `已退回（超时${late}）`,
+  overtaken: '已转二次超时，见新卡片',
 } as const;
 
 /** Complaint deadlines (SPEC 3 Art. 7, 10), driven by the complaints module's queries. */

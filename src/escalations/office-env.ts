@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { SchedulerState } from '../../entities';
+import { isUniqueViolation } from '../db/tx';
 import type { WeComClient } from '../wecom/client';
 import type { Config } from '../config';
 import type { ModuleDeps } from '../module';
@@ -39,8 +40,17 @@ export function officeEnvOf(config: Pick<Config, 'officeChatId' | 'officeRobotWe
   };
 }
 
+/** Several instances start at once: update, else insert, and a lost insert race is an update. */
 export async function recordServerEnv(ds: DataSource, config: Config, now: Date): Promise<void> {
-  await ds.getRepository(SchedulerState).save({ key: SERVER_ENV_KEY, value: JSON.stringify(officeEnvOf(config)), updatedAt: now, updatedBy: `server:${config.instanceId}`.slice(0, 100) });
+  const repo = ds.getRepository(SchedulerState);
+  const row = { value: JSON.stringify(officeEnvOf(config)), updatedAt: now, updatedBy: `server:${config.instanceId}`.slice(0, 100) };
+  if ((await repo.update({ key: SERVER_ENV_KEY }, row)).affected) return;
+  try {
+    await repo.insert({ key: SERVER_ENV_KEY, ...row });
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    await repo.update({ key: SERVER_ENV_KEY }, row);
+  }
 }
 
 /**

@@ -9,8 +9,9 @@ import { DailyCounters1764140000610 } from './1764140000610-DailyCounters';
 import { ExemptionReasons1764140000630 } from './1764140000630-ExemptionReasons';
 import { CaseEmployment1764140000640 } from './1764140000640-CaseEmployment';
 import { Summonses1764140002800 } from './1764140002800-Summonses';
+import { EscalationCardsClosed1764140002801 } from './1764140002801-EscalationCardsClosed';
 import { Console1764140001000 } from './1764140001000-Console';
 import { Utf8mb41764140009000 } from './1764140009000-Utf8mb4';
 
 /** Every migration, oldest first. Never edit one after it has landed: add a new one. */
-export const ALL_MIGRATIONS = [Foundation1764140000000, Calendar1764140000050, Verification1764140000200, Exemptions1764140000300, Complaints1764140000400, Scheduler1764140000500, Conversation1764140000600, DailyCounters1764140000610, ExemptionReasons1764140000630, CaseEmployment1764140000640, Console1764140001000, Summonses1764140002800, Utf8mb41764140009000];
+export const ALL_MIGRATIONS = [Foundation1764140000000, Calendar1764140000050, Verification1764140000200, Exemptions1764140000300, Complaints1764140000400, Scheduler1764140000500, Conversation1764140000600, DailyCounters1764140000610, ExemptionReasons1764140000630, CaseEmployment1764140000640, Console1764140001000, Summonses1764140002800, EscalationCardsClosed1764140002801, Utf8mb41764140009000];
