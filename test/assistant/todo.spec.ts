@@ -3,7 +3,7 @@ import { directoryHarness, Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { SchedulerMother } from '../helpers/mothers/scheduler';
 import { Api } from '../helpers/api';
-import { mark, textsTo } from '../helpers/inbox';
+import { say } from '../helpers/inbox';
 import { accept, createRequest } from '../helpers/scheduler';
 import { resolveNumber, shortNumber } from '../../src/verification/resolve-number';
 
@@ -18,13 +18,6 @@ describe('assistant: 待办 lists a person\'s open requests; short numbers resol
     rsj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'rsj-system', 'RSJ', h.clock.now));
   });
 
-  async function say(userid: string, text: string): Promise<string[]> {
-    const m = mark(h);
-    await h.emu.sendText(userid, text);
-    await h.sys.settle();
-    return textsTo(h, userid, m);
-  }
-
   it('most urgent first, each with unit, item, deadline, time left and what is to do; shared short numbers shown in full', async () => {
     // Yesterday's paper request, and today's two digital ones (one accepted by A).
     const old = await createRequest(rsj, { category: 'paper', serviceItem: '最低生活保障' });
@@ -35,7 +28,7 @@ describe('assistant: 待办 lists a person\'s open requests; short numbers resol
     await h.sys.settle();
     await accept(h, 'gaj.a', second.id);
     h.clock.set(t('09:20'));
-    const list = await say('gaj.a', '待办');
+    const list = await say(h, 'gaj.a', '待办');
     expect(list).to.have.length(1);
     const lines = list[0].split('\n');
     expect(lines[0]).to.equal('你有 3 件未办结的协查（最急的在前）：');
@@ -44,7 +37,7 @@ describe('assistant: 待办 lists a person\'s open requests; short numbers resol
     expect(lines[2]).to.equal(`2. 县人社局「就业困难人员认定」截止12-01 09:40（剩20分钟）待答复｜编号${shortNumber(second.number)}`);
     expect(lines[3]).to.match(new RegExp(`^3\\. 县人社局「最低生活保障」截止12-0\\d \\d\\d:\\d\\d（剩.+）待受理｜编号${old.number}$`));
     expect(lines[1].slice(0, 40), 'the lock screen shows unit, item, deadline').to.include('县人社局').and.include('截止12-01 09:30');
-    expect(await say('office.duty', '待办')).to.deep.equal(['你当前没有未办结的协查。']);
+    expect(await say(h, 'office.duty', '待办')).to.deep.equal(['你当前没有未办结的协查。']);
 
     const m = h.sys.dataSource.manager;
     const one = await resolveNumber(m, 'gaj.a', shortNumber(second.number));

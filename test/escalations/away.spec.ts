@@ -1,47 +1,37 @@
 import { expect } from 'chai';
 import { Staff } from '../../entities';
-import { directoryHarness, Harness } from '../helpers/system';
-import { createApiKey } from '../../src/http/auth';
-import { SchedulerMother } from '../helpers/mothers/scheduler';
+import { Harness } from '../helpers/system';
 import { Api } from '../helpers/api';
-import { lastCard, mark, textsTo } from '../helpers/inbox';
-import { createRequest, escalationsOf, sweep, useOfficeChat } from '../helpers/scheduler';
+import { lastCard, mark, say, textsTo } from '../helpers/inbox';
+import { createRequest, escalationsOf, sweep, officeEnv } from '../helpers/scheduler';
 
 describe('escalations: away and back from the chat, why B got the card, and who hears escalations', () => {
   let h: Harness;
   let rsj: Api;
-  const env = directoryHarness(SchedulerMother.units(), { start: '2026-12-01T09:00:00+08:00' });
+  const env = officeEnv('2026-12-01T09:00:00+08:00');
   const t = (hhmm: string, day = '2026-12-01') => `${day}T${hhmm}:00+08:00`;
 
-  beforeEach(async () => {
-    h = env.h;
-    rsj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'rsj-system', 'RSJ', h.clock.now));
-    await useOfficeChat(h);
+  beforeEach(() => {
+    ({ h, rsj } = env);
   });
 
-  async function say(userid: string, text: string): Promise<string[]> {
-    const m = mark(h);
-    await h.emu.sendText(userid, text);
-    await h.sys.settle();
-    return textsTo(h, userid, m);
-  }
   const staff = (userid: string) => h.sys.dataSource.getRepository(Staff).findOneByOrFail({ userid });
 
   it('请假至12月7日 sets away until that day (the card goes to B), 我回来了 clears it; a date that does not exist is refused', async () => {
-    expect(await say('gaj.a', '请假至12月7日')).to.deep.equal(['已登记请假至 2026-12-07（含）。期间新的协查由其他人员补位办理；提前返岗请回复“我回来了”。']);
+    expect(await say(h, 'gaj.a', '请假至12月7日')).to.deep.equal(['已登记请假至 2026-12-07（含）。期间新的协查由其他人员补位办理；提前返岗请回复“我回来了”。']);
     expect(await staff('gaj.a')).to.deep.include({ away: true, awayUntil: '2026-12-07' });
     const r = await createRequest(rsj);
     await h.sys.settle();
     expect(lastCard(h, 'gaj.b', `vr${r.id}_`), 'B covers A from the first card').to.exist;
     expect(lastCard(h, 'gaj.a', `vr${r.id}_`)).to.equal(undefined);
 
-    expect(await say('gaj.a', '我回来了')).to.deep.equal(['欢迎回来，已恢复接收协查。']);
+    expect(await say(h, 'gaj.a', '我回来了')).to.deep.equal(['欢迎回来，已恢复接收协查。']);
     expect(await staff('gaj.a')).to.deep.include({ away: false, awayUntil: null });
-    expect(await say('gaj.a', '我回来了')).to.deep.equal(['你当前未登记请假，无需销假。']);
-    expect(await say('gaj.a', '请假至2月30日')).to.deep.equal(['请假日期不正确，请按“请假至12月7日”的格式回复。']);
+    expect(await say(h, 'gaj.a', '我回来了')).to.deep.equal(['你当前未登记请假，无需销假。']);
+    expect(await say(h, 'gaj.a', '请假至2月30日')).to.deep.equal(['请假日期不正确，请按“请假至12月7日”的格式回复。']);
     expect((await staff('gaj.a')).away).to.equal(false);
     // A date earlier in the year means next year's.
-    expect(await say('gaj.b', '请假至1月3日')).to.deep.equal(['已登记请假至 2027-01-03（含）。期间新的协查由其他人员补位办理；提前返岗请回复“我回来了”。']);
+    expect(await say(h, 'gaj.b', '请假至1月3日')).to.deep.equal(['已登记请假至 2027-01-03（含）。期间新的协查由其他人员补位办理；提前返岗请回复“我回来了”。']);
   });
 
   it("B's card says why B got it (A silent, or A away since), and escalation and 督办 reach B who holds the card", async () => {
@@ -80,7 +70,7 @@ describe('escalations: away and back from the chat, why B got the card, and who 
     await h.sys.settle();
     await sweep(h, t('10:01'));
     h.clock.set(t('10:05'));
-    await say('gaj.a', '请假至12月2日');
+    await say(h, 'gaj.a', '请假至12月2日');
     const m1 = mark(h);
     await sweep(h, t('10:15'));
     expect(textsTo(h, 'gaj.b', m1).find((x) => x.startsWith('【B角补位】'))).to.include('A角公安代办A请假').and.include(away.number);

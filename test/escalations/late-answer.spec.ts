@@ -6,7 +6,7 @@ import { createApiKey } from '../../src/http/auth';
 import { SchedulerMother } from '../helpers/mothers/scheduler';
 import { Api } from '../helpers/api';
 import { lastCard, mark, textsTo } from '../helpers/inbox';
-import { accept, answer, createRequest, escalationsOf, sweep, useOfficeChat } from '../helpers/scheduler';
+import { accept, answer, createRequest, escalatedRequest, useOfficeChat } from '../helpers/scheduler';
 
 describe('escalations: Art. 11 after a late answer (责成限时办结, 约谈 as a record)', () => {
   let h: Harness;
@@ -25,11 +25,8 @@ describe('escalations: Art. 11 after a late answer (责成限时办结, 约谈 a
 
   /** A digital request escalated at 09:30 and answered late at 09:40. */
   async function answeredLate() {
-    const r = await createRequest(rsj);
-    await h.sys.settle();
-    await sweep(h, t('09:01'));
-    await sweep(h, t('09:30'));
-    const [esc] = await escalationsOf(h, r.id);
+    const r = await escalatedRequest(h, rsj, (x) => t(x));
+    const esc = r.esc;
     h.clock.set(t('09:40'));
     await accept(h, 'gaj.a', r.id);
     await answer(h, 'gaj.a', r.number);

@@ -1,32 +1,21 @@
 import { expect } from 'chai';
-import { directoryHarness, Harness } from '../helpers/system';
-import { createApiKey } from '../../src/http/auth';
-import { SchedulerMother } from '../helpers/mothers/scheduler';
+import { Harness } from '../helpers/system';
 import { Api } from '../helpers/api';
 import { cardsTo, lastCard, mark } from '../helpers/inbox';
-import { accept, answer, createRequest, escalationsOf, sweep, useOfficeChat } from '../helpers/scheduler';
+import { accept, answer, escalatedRequest, escalationsOf, sweep, officeEnv } from '../helpers/scheduler';
 
 describe('escalations: one card per request per office member, kept true', () => {
   let h: Harness;
   let rsj: Api;
-  const env = directoryHarness(SchedulerMother.units(), { start: '2026-12-01T09:00:00+08:00' });
+  const env = officeEnv('2026-12-01T09:00:00+08:00');
   const t = (hhmm: string, day = '2026-12-01') => `${day}T${hhmm}:00+08:00`;
   const OFFICE = ['office.duty', 'office.chief'];
 
-  beforeEach(async () => {
-    h = env.h;
-    rsj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'rsj-system', 'RSJ', h.clock.now));
-    await useOfficeChat(h);
+  beforeEach(() => {
+    ({ h, rsj } = env);
   });
 
-  async function escalated() {
-    const r = await createRequest(rsj);
-    await h.sys.settle();
-    await sweep(h, t('09:01'));
-    await sweep(h, t('09:30'));
-    const [esc] = await escalationsOf(h, r.id);
-    return { ...r, esc };
-  }
+  const escalated = () => escalatedRequest(h, rsj, (x) => t(x));
 
   it('answered late: every member\'s card loses its buttons in place at the next sweep, saying how late; no new message', async () => {
     const { id, esc } = await escalated();
