@@ -59,14 +59,19 @@ export function closedOutcome(cal: WorkingCalendar, req: VerificationRequest): s
  */
 export async function closeDoneCards(d: DeadlineDeps, now: Date, limit = 100): Promise<Line[]> {
   return inTransaction(d.dataSource, async (m) => {
-    const qb = m
+    const due = await m
       .getRepository(Escalation)
       .createQueryBuilder('e')
+      .select('e.id', 'id')
       .innerJoin(VerificationRequest, 'r', 'r.id = e.request_id AND r.status IN (:...done)', { done: ['answered', 'returned', 'cancelled'] })
       .where('e.cards_closed_at IS NULL')
       .orderBy('e.id', 'ASC')
-      .limit(limit);
-    if (!isSqlite(d.dataSource)) qb.setLock('pessimistic_write', undefined, ['e']).setOnLocked('skip_locked');
+      .limit(limit)
+      .getRawMany<{ id: number }>();
+    if (!due.length) return [];
+    // Only the escalation rows are locked (never the requests): a concurrent sweep skips them.
+    const qb = m.getRepository(Escalation).createQueryBuilder('e').where('e.id IN (:...ids)', { ids: due.map((r) => Number(r.id)) }).andWhere('e.cards_closed_at IS NULL').orderBy('e.id', 'ASC');
+    if (!isSqlite(d.dataSource)) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
     const rows = await qb.getMany();
     if (!rows.length) return [];
     const cal = await d.calendar();
