@@ -59,3 +59,18 @@ export function escalationActionCard(v: EscalationCardView, taskId: string, _now
     ],
   };
 }
+
+/** What an escalation card becomes when its request is done and no response_code is left: no buttons. */
+export function escalationClosedCard(v: EscalationCardView, outcome: string, _now: Date): Record<string, unknown> {
+  return {
+    card_type: 'text_notice',
+    source: { desc: CARD.source, desc_color: 0 },
+    main_title: { title: clip(CARD.title(v.level, v.number), 36), desc: clip(`${v.issuerUnitName} ${outcome}`, 44) },
+    horizontal_content_list: [
+      { keyname: CARD.issuer, value: clip(v.issuerUnitName, 30) },
+      { keyname: CARD.requester, value: clip(v.requesterUnitName, 30) },
+      { keyname: CARD.due, value: shortTime(v.tz, v.missedDueAt) },
+    ],
+    card_action: { type: 1, url: v.detailUrl },
+  };
+}

@@ -36,4 +36,6 @@ export class Escalation {
   @Column({ name: 'announced_at', type: 'datetime', precision: 3, nullable: true }) announcedAt: Date | null;
   /** Office members who got the action card (JSON array of userids). */
   @Column({ name: 'office_members', type: 'text', nullable: true }) officeMembers: string | null;
+  /** When the office members' cards were closed (the request answered, or overtaken by a level 2). */
+  @Column({ name: 'cards_closed_at', type: 'datetime', precision: 3, nullable: true }) cardsClosedAt: Date | null;
 }

@@ -13,6 +13,7 @@ import { createLogger } from './logger';
 import { collectJobs } from './modules';
 import { JobDeps } from './module';
 import { runSweep } from './scheduler';
+import { sweepEnvWarnings } from './escalations/office-env';
 import { OutboxMessage, Unit } from '../entities';
 import { CLI_TEXT } from './messages';
 
@@ -89,6 +90,7 @@ export async function run(argv: string[], env: Record<string, string | undefined
       const { values } = parseArgs({ args: rest, options: { now: { type: 'string' } } });
       const now = values.now ? parseInstant(values.now, config.officeTz) : new Date();
       await withDb(config, async (ds) => {
+        for (const w of await sweepEnvWarnings(ds, config)) io.err(w);
         const before = await lastOutboxId(ds);
         await runSweep(collectJobs(jobDeps(config, ds, now)), now, (line) => io.out(JSON.stringify(line)));
         // The sweep decides as of --now, but what it queued goes out at once, not when the wall clock reaches it.

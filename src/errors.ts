@@ -60,6 +60,9 @@ export const ERROR_STATUS = {
   escalation_closed: 409,
   order_deadline_past: 422,
   office_member_required: 403,
+  summons_not_late: 409,
+  office_action_window_over: 409,
+  summons_not_found: 404,
   // accountability (SPEC 4)
   accountability_case_not_found: 404,
   accountability_invalid_state: 409,

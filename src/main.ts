@@ -45,7 +45,7 @@ export async function main(env: Record<string, string | undefined> = process.env
 
   const coverage = (await sys.calendar.get()).coverageWarning(new Date());
   if (coverage) log.warn(coverage, 'the working-day calendar runs out soon: enter the next year (PUT /api/v1/calendar/years/{year} and its days)');
-  if (!config.officeChatId && !config.officeRobotWebhook) {
+  if (!sys.config.officeChatId && !sys.config.officeRobotWebhook) {
     log.warn('neither OFFICE_CHAT_ID nor OFFICE_ROBOT_WEBHOOK is set: escalations are recorded but cannot be delivered to the office group');
   }
   if (sys.emulator) {

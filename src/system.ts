@@ -19,6 +19,7 @@ import { Pacer } from './wecom/pacer';
 import { OutboxDispatcher } from './wecom/outbox';
 import { CalendarStore } from './calendar-admin/store';
 import { WeComEmulator } from './sandbox';
+import { recordServerEnv, wireSandboxOfficeGroup } from './escalations/office-env';
 import { MODULES, collectJobs } from './modules';
 import { Module, ModuleDeps, Job, Worker } from './module';
 import { OutboxMessage } from '../entities';
@@ -215,6 +216,8 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   if (emulator) emulator.setCallbackUrl(`${url}/wecom/callback`);
 
   for (const p of parts) if (p.seedDemo && emulator) await p.seedDemo();
+  if (emulator) await wireSandboxOfficeGroup(deps, client);
+  if (opts.workers !== false) await recordServerEnv(dataSource, deps.config, now());
   const jobs = collectJobs(deps, modules);
 
   if (opts.workers !== false) {

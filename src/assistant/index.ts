@@ -4,6 +4,7 @@ import type { HandlerContext, TextMessage } from '../wecom/dispatcher';
 import { conversationOf } from '../conversation';
 import { ASSISTANT, HELP_WORDS } from './messages';
 import { textPayload } from '../wecom/messaging';
+import { isOfficeMember } from '../directory/who';
 
 /**
  * The bot's own answers: a welcome when a member opens the app, 帮助 (a command, so it
@@ -12,7 +13,7 @@ import { textPayload } from '../wecom/messaging';
  */
 export const assistantModule: Module = {
   name: 'assistant',
-  register({ dispatcher }) {
+  register({ dispatcher, config }) {
     dispatcher.onEnterAgent(async (e, ctx) => {
       // One welcome per member per office day is plenty; the dedupe key keeps it so.
       const day = ctx.now.toISOString().slice(0, 10);
@@ -27,9 +28,10 @@ export const assistantModule: Module = {
       });
     });
     const help = async (m: TextMessage, ctx: HandlerContext) => {
+      const office = await isOfficeMember(ctx.manager, m.from);
       await enqueue(ctx.manager, {
         channel: 'message',
-        payload: textPayload(m.from, ASSISTANT.help),
+        payload: textPayload(m.from, office ? ASSISTANT.officeHelp(`${config.publicUrl}/console/`) : ASSISTANT.help),
         recipients: [m.from],
         dedupeKey: `help:${m.msgId}`,
         refType: 'assistant',

@@ -21,6 +21,10 @@ export const QUESTION_TTL_MS = {
     extend: 24 * HOUR,
     resolve: 24 * HOUR,
   },
+  escalations: {
+    /** 约谈: the effect of the late answer, which also confirms the summons. */
+    summons_reason: HOUR,
+  },
   exemptions: {
     apply_form: 2 * HOUR,
     apply_confirm: 2 * HOUR,

@@ -70,4 +70,17 @@ export const GAP_TEXT = {
   weeklyLine: (name: string, gaps: readonly string[]): string => `> ${GAP_TEXT.line(name, gaps)}`,
   /** The group text as a plain app message (no markdown). */
   plain: (markdown: string): string => markdown.replace(/^#+\s*/gm, '').replace(/^>\s*/gm, ''),
+};
+
+/** Away and back from the chat (SPEC 1 Art. 6: the B deputy covers while A is away). */
+export const AWAY = {
+  /** 请假至12月7日, 请假到2026-12-07, 请假 (until 我回来了). */
+  pattern: /^请假(?:(?:至|到)\s*(?:(\d{4})[年\-/.])?(\d{1,2})[月\-/.](\d{1,2})日?)?$/,
+  backWords: ['我回来了', '销假', '已返岗'] as readonly string[],
+  awayUntil: (until: string) => `已登记请假至 ${until}（含）。期间新的协查由其他人员补位办理；提前返岗请回复“我回来了”。`,
+  awayOpen: '已登记请假。期间新的协查由其他人员补位办理；返岗后请回复“我回来了”。',
+  badDate: '请假日期不正确，请按“请假至12月7日”的格式回复。',
+  pastDate: (until: string) => `${until} 已过，请回复今天或以后的日期。`,
+  back: '欢迎回来，已恢复接收协查。',
+  notAway: '你当前未登记请假，无需销假。',
 } as const;

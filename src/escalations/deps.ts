@@ -1,5 +1,6 @@
-import { DataSource } from 'typeorm';
-import { VerificationRequest } from '../../entities';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { VerificationRecipient, VerificationRequest } from '../../entities';
+import { ownerAndLiaisons } from '../directory/who';
 import { Config } from '../config';
 import { Logger } from '../logger';
 import { WorkingCalendar } from '../calendar';
@@ -23,6 +24,8 @@ export const REF = {
   text: REMINDER_TEXT_REF,
   escalationCard: 'escalation_card',
   escalationCardUpdate: 'escalation_card_update',
+  /** A card closed or overtaken: uses the send's response_code (or a fresh card without buttons). */
+  escalationCardClose: 'escalation_card_close',
   orderNotice: 'office_order_notice',
 } as const;
 
@@ -33,4 +36,16 @@ export function isOpen(req: Pick<VerificationRequest, 'status'>): boolean {
 
 export function uniq(xs: string[]): string[] {
   return [...new Set(xs)];
+}
+
+/**
+ * Who holds the request on the issuing side (Art. 6, 11): its owner once accepted, else
+ * everyone whose card is still open (liaison, A, the B who covers); with the present
+ * liaisons either way. Escalations, 督办 and 责成 go to them, not to the liaison alone.
+ */
+export async function holdersOf(m: EntityManager, req: VerificationRequest, today: string): Promise<string[]> {
+  const base = await ownerAndLiaisons(m, req, today);
+  if (req.assignee) return base;
+  const open = await m.getRepository(VerificationRecipient).find({ where: { requestId: req.id, closedAt: IsNull() }, order: { id: 'ASC' } });
+  return uniq([...base, ...open.map((r) => r.userid)]);
 }

@@ -373,7 +373,8 @@ async function fire(c: Ctx, m: EntityManager, w: Writes, l: Loaded, req: Verific
     case 'order_reminder':
     case 'order_warning': {
       const by = shortTime(tz, order!.completeBy!);
-      const to = ownerAndLiaisons(l, req, today);
+      // Whoever holds the request: the owner, else every open card (B who covers included).
+      const to = req.assignee ? ownerAndLiaisons(l, req, today) : uniq([...ownerAndLiaisons(l, req, today), ...rs.filter((r) => !r.closedAt).map((r) => r.userid)]);
       texts(to, s.kind === 'order_reminder' ? TEXT.orderReminder(req.number, by) : TEXT.orderWarning(req.number, by));
       w.event(req, now, s.kind === 'order_reminder' ? 'order_reminder_sent' : 'order_warning_sent', { stage: s.stage, orderId: order!.id, userids: to });
       return { sent: to.length > 0, note: null, to };
@@ -409,12 +410,16 @@ function backupPing(c: Ctx, w: Writes, l: Loaded, req: VerificationRequest, s: P
   let ordinal = rs.reduce((n, r) => Math.max(n, parseTaskId(r.taskId)?.ordinal ?? 0), -1) + 1;
   const view = cardViewOf(req, l.unitName, d.config.publicUrl, d.config.officeTz);
   const due = shortTime(d.config.officeTz, req.dueAt);
+  // Why B got it: the A deputy is away today, or present and silent.
+  const as = (l.staffByUnit.get(req.issuerUnit) ?? []).filter((x) => x.role === 'deputy' && x.ab === 'A');
+  const aNames = as.map((a) => a.name).join('、');
+  const why = !as.length ? TEXT.backupNoA : as.every((a) => isAway(a, today)) ? TEXT.backupAAway(aNames) : TEXT.backupASilent(aNames);
   for (const b of here) {
     const taskId = taskIdFor(req.id, ordinal++, 0);
     w.outbox.push({ channel: 'message', payload: cardPayload(b.userid, verificationRequestCard(view, taskId, now)), refType: VREF.card, refId: taskId, dedupeKey: `verif-card:${taskId}`, now });
     // The card's outbox row is found by its ref (verification_card, task_id) when its response_code is needed.
     w.recipients.push({ requestId: req.id, userid: b.userid, role: b.role, ab: b.ab, reason: 'backup', notifiedAt: now, taskId, cardSeq: 0, cardOutboxId: null, codeUsed: false, closedAt: null, outcome: null });
-    w.text(req, b.userid, TEXT.backup(req.number, due), `stage:${req.id}:${s.stage}:${b.userid}`);
+    w.text(req, b.userid, TEXT.backup(req.number, view.requesterUnitName, req.serviceItem, due, why), `stage:${req.id}:${s.stage}:${b.userid}`);
     // Keeps a later stage in the same transaction from seeing B twice.
     rs.push({ userid: b.userid, taskId, reason: 'backup' } as VerificationRecipient);
   }

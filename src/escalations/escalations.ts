@@ -1,5 +1,6 @@
-import { EntityManager } from 'typeorm';
-import { DeadlineStageClaim, DeadlineTracker, Escalation, OfficeOrder, VerificationRequest, AccountabilityCase } from '../../entities';
+import { EntityManager, IsNull } from 'typeorm';
+import { closeEscalationCards } from './close-cards.job';
+import { DeadlineStageClaim, DeadlineTracker, Escalation, OfficeOrder, Summons, VerificationRequest } from '../../entities';
 import type { OfficeActionKind } from '../../entities/OfficeOrder';
 import { AppError } from '../errors';
 import { WorkingCalendar, addOfficeMinutes, endOfWorkingDay, officeMinutesBetween, shortTime } from '../calendar';
@@ -7,11 +8,12 @@ import { enqueue } from '../wecom/outbox';
 import { addEvent, detailUrl } from '../verification/service';
 import { EscalationCardView, escalationActionCard } from '../../cards/escalation.card';
 import { officeOrderNoticeCard } from '../../cards/office-action.card';
-import { openCase, accountableLiaison, addCaseEvent } from '../accountability/service';
+import { openCase, accountableLiaison } from '../accountability/service';
+import { checkOfficeAction, recordSummons } from './summons';
 import { officeGroup, queueGroupMarkdown, cardPayload, sendText } from '../wecom/messaging';
 import { Actor, isOfficeMember, officeMembers, ownerAndLiaisons, requesterTargets, staffNames, unitNames } from '../directory/who';
-import { DeadlineDeps, REF, isOpen } from './deps';
-import { DONE_LINE, GROUP, OFFICE_ACTION_TEXT, ORDER_PRESET_LABEL, OrderPreset, TEXT, formatLate } from './messages';
+import { DeadlineDeps, REF, holdersOf, isOpen } from './deps';
+import { CARD, DONE_LINE, GROUP, OFFICE_ACTION_TEXT, ORDER_PRESET_LABEL, OrderPreset, TEXT, formatLate } from './messages';
 import { loadStageTable } from './settings';
 import { nextWake, planStages } from './stages';
 
@@ -23,6 +25,7 @@ export function escalationTaskId(escalationId: number, ordinal: number): string 
 export async function escalationView(m: EntityManager, d: DeadlineDeps, cal: WorkingCalendar, e: Escalation, now: Date): Promise<EscalationCardView> {
   const units = await unitNames(m, [e.issuerUnit, e.requesterUnit]);
   const owners = await staffNames(m, [e.owner]);
+  const req = await m.getRepository(VerificationRequest).findOne({ where: { id: e.requestId }, select: { id: true, dueAt: true, closedAt: true } });
   return {
     escalationId: e.id,
     level: e.level,
@@ -32,7 +35,8 @@ export async function escalationView(m: EntityManager, d: DeadlineDeps, cal: Wor
     ownerName: e.owner ? owners.get(e.owner) ?? e.owner : null,
     category: e.category,
     missedDueAt: e.missedDueAt,
-    lateMinutes: Math.max(e.lateMinutes, Math.round(officeMinutesBetween(cal, e.missedDueAt, now))),
+    // From the original deadline, in office time, up to the answer (or now): never a frozen figure.
+    lateMinutes: Math.round(officeMinutesBetween(cal, req?.dueAt ?? e.missedDueAt, req?.closedAt ?? now)),
     detailUrl: detailUrl(d.config.publicUrl, e.requestId),
     tz: d.config.officeTz,
   };
@@ -74,8 +78,12 @@ export async function escalate(
     groupOutboxId: null,
     announcedAt: null,
     officeMembers: JSON.stringify(members.map((s) => s.userid)),
+    cardsClosedAt: null,
   });
+  // One live card per request per member: the earlier level's cards are greyed, pointing to the new one.
+  const earlier = await repo.find({ where: { requestId: req.id, cardsClosedAt: IsNull() } });
   await repo.insert(esc);
+  for (const e of earlier) await closeEscalationCards(m, d, cal, e, CARD.overtaken, now);
 
   const view = await escalationView(m, d, cal, esc, now);
   for (const [i, s] of members.entries()) {
@@ -90,7 +98,7 @@ export async function escalate(
     });
   }
   const key = `${req.id}:${stage.stage}`;
-  const issuerSide = await ownerAndLiaisons(m, req, today);
+  const issuerSide = await holdersOf(m, req, today);
   const requesterSide = await requesterTargets(m, req, today);
   const by = stage.order?.completeBy ? shortTime(d.config.officeTz, stage.order.completeBy) : '';
   for (const u of issuerSide) {
@@ -151,7 +159,7 @@ export function officeActorLabel(a: Actor): string {
 export type OfficeActionInput =
   | { kind: 'urge'; note?: string | null }
   | { kind: 'order'; preset?: OrderPreset | null; completeBy?: Date | null; note?: string | null }
-  | { kind: 'summons'; note?: string | null };
+  | { kind: 'summons'; note?: string | null; person?: string | null; officeRequest?: string | null };
 
 /** A preset (2小时内, 今天下班前...) as an instant; null when it names no time still ahead. */
 export function presetInstant(cal: WorkingCalendar, preset: OrderPreset, now: Date): Date | null {
@@ -177,7 +185,13 @@ export interface ActionResult {
   request: VerificationRequest;
   /** What the office did so far on this escalation (for the card). */
   done: string[];
+  /** A 督办 within minutes of the last one: nothing new was done. */
+  repeated?: boolean;
+  summons?: Summons;
 }
+
+/** Two 督办 of one request this close together are one. */
+export const URGE_REPEAT_MS = 10 * 60_000;
 
 async function loadEscalation(m: EntityManager, id: number): Promise<Escalation> {
   const e = Number.isSafeInteger(id) ? await m.getRepository(Escalation).findOneBy({ id }) : null;
@@ -209,7 +223,15 @@ export async function officeAction(m: EntityManager, d: DeadlineDeps, cal: Worki
     actorName = s.name;
   }
   const req = await m.getRepository(VerificationRequest).findOneByOrFail({ id: esc.requestId });
-  if (!isOpen(req)) throw new AppError('escalation_closed', `${req.number} is ${req.status}; nothing to urge`);
+  checkOfficeAction(req, input.kind, now);
+  if (input.kind === 'summons' && !input.note?.trim()) throw new AppError('validation_failed', 'a summons needs the effect of the late answer (note)');
+  if (input.kind === 'urge') {
+    // A double tap (or two members at once) is one urge: a recent urge stands.
+    const recent = await m.getRepository(OfficeOrder).findOne({ where: { requestId: req.id, kind: 'urge' }, order: { id: 'DESC' } });
+    if (recent && now.getTime() - recent.createdAt.getTime() < URGE_REPEAT_MS) {
+      return { order: recent, escalation: esc, request: req, done: await doneLines(m, d.config.officeTz, esc.id), repeated: true };
+    }
+  }
   let completeBy: Date | null = null;
   let preset: string | null = null;
   if (input.kind === 'order') {
@@ -246,27 +268,26 @@ export async function officeAction(m: EntityManager, d: DeadlineDeps, cal: Worki
 
   if (input.kind === 'urge') {
     const late = formatLate(officeMinutesBetween(cal, esc.missedDueAt, now));
-    for (const u of await ownerAndLiaisons(m, req, today)) await sendText(m, u, TEXT.urged(req.number, late), now, { refType: REF.text, refId: String(req.id), dedupeKey: `${key}:${u}` });
+    for (const u of await holdersOf(m, req, today)) await sendText(m, u, TEXT.urged(req.number, late), now, { refType: REF.text, refId: String(req.id), dedupeKey: `${key}:${u}` });
     await group(GROUP.urged(actorName, req.number));
     await addEvent(m, req, now, 'urged', officeActorLabel(actor), { data: { escalationId: esc.id, orderId: order.id } });
   } else if (input.kind === 'order') {
     const by = shortTime(tz, completeBy!);
-    const targets = await ownerAndLiaisons(m, req, today);
+    const open = isOpen(req);
+    const targets = open ? await holdersOf(m, req, today) : await ownerAndLiaisons(m, req, today);
     const notice = officeOrderNoticeCard({ number: req.number, issuerUnitName: issuerName, requesterUnitName: units.get(req.requesterUnit) ?? req.requesterUnit, completeBy: completeBy!, detailUrl: detailUrl(d.config.publicUrl, req.id), tz }, now);
     for (const u of targets) {
       await enqueue(m, { channel: 'message', payload: cardPayload(u, notice), refType: REF.orderNotice, refId: String(order.id), dedupeKey: `${key}:card:${u}`, now });
-      await sendText(m, u, TEXT.ordered(req.number, by), now, { refType: REF.text, refId: String(req.id), dedupeKey: `${key}:${u}` });
+      await sendText(m, u, open ? TEXT.ordered(req.number, by) : TEXT.orderedAfterClose(req.number, by), now, { refType: REF.text, refId: String(req.id), dedupeKey: `${key}:${u}` });
     }
     for (const u of await requesterTargets(m, req, today)) await sendText(m, u, TEXT.orderedToRequester(req.number, issuerName, by), now, { refType: REF.text, refId: String(req.id), dedupeKey: `${key}:requester:${u}` });
     await group(GROUP.ordered(actorName, issuerName, req.number, by));
     await addEvent(m, req, now, 'ordered_completion', officeActorLabel(actor), { data: { escalationId: esc.id, orderId: order.id, completeBy: completeBy!.toISOString(), preset } });
-    await scheduleOrder(m, cal, req, order, now);
+    // A request answered late has nothing left to track: the order is recorded and told.
+    if (open) await scheduleOrder(m, cal, req, order, now);
   } else {
-    await group(GROUP.summons(actorName, issuerName, req.number));
-    await addEvent(m, req, now, 'summons_requested', officeActorLabel(actor), { data: { escalationId: esc.id, orderId: order.id } });
-    // SPEC 4: the summons request joins the evidence of the request's cases.
-    const cases = await m.getRepository(AccountabilityCase).findBy({ requestId: req.id });
-    for (const c of cases) await addCaseEvent(m, c.id, now, 'summons_requested', officeActorLabel(actor), { escalationId: esc.id, orderId: order.id });
+    const summons = await recordSummons(m, d, cal, req, actor, actorName, { escalationId: esc.id, person: input.person, effect: input.note!, officeRequest: input.officeRequest }, now);
+    return { order, escalation: esc, request: req, done: await doneLines(m, tz, esc.id), summons };
   }
   return { order, escalation: esc, request: req, done: await doneLines(m, tz, esc.id) };
 }

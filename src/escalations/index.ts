@@ -4,8 +4,11 @@ import { DeadlineDeps, deadlineDeps } from './deps';
 import { discoverRequests } from './discover.job';
 import { runStages } from './engine';
 import { announceEscalations } from './announce.job';
+import { closeDoneCards } from './close-cards.job';
 import { registerOfficeActionHandlers } from './chat';
+import { registerOfficeCommands } from './office-chat';
 import { escalationsRouter } from './routes';
+import { summonsRouter } from './summons.routes';
 
 export { DeadlineDeps, deadlineDeps } from './deps';
 
@@ -15,6 +18,7 @@ export function deadlineJobs(d: DeadlineDeps, opts: Parameters<typeof runStages>
     { name: 'deadlines-discover', run: (now: Date) => discoverRequests(d, now) },
     { name: 'deadlines-stages', run: (now: Date) => runStages(d, now, opts) },
     guardedJob(d.log, 'deadlines-announce', (now) => announceEscalations(d, now)),
+    guardedJob(d.log, 'deadlines-close-cards', (now) => closeDoneCards(d, now)),
   ];
 }
 
@@ -27,7 +31,8 @@ export const escalationsModule: Module = {
   register(deps: ModuleDeps): ModuleParts {
     const d = deadlineDeps(deps);
     registerOfficeActionHandlers(deps.dispatcher, d);
-    return { apiRouters: [escalationsRouter(deps, d)] };
+    registerOfficeCommands(deps.dispatcher, d);
+    return { apiRouters: [escalationsRouter(deps, d), summonsRouter(deps, d)] };
   },
   jobs: (deps) => deadlineJobs(deadlineDeps(deps)),
 };

@@ -36,7 +36,11 @@ export const DONE_LINE = {
 export const TEXT = {
   reminderPending: (number: string, due: string) => `【协查提醒】协查 ${number} 已过答复时限的一半，仍未受理。请在卡片上受理，并于 ${due} 前答复。`,
   reminderAccepted: (number: string, due: string) => `【协查提醒】你受理的协查 ${number} 已过答复时限的一半，请于 ${due} 前答复。`,
-  backup: (number: string, due: string) => `【B角补位】协查 ${number} 的联络员和A角尚未处理，请你及时受理（见上方卡片），答复截止 ${due}。`,
+  backup: (number: string, requester: string, item: string, due: string, why: string) =>
+    `【B角补位】${requester}「${item}」截止 ${due}：${why}，请你及时受理（见上方卡片）。协查 ${number}`,
+  backupAAway: (a: string) => `A角${a}请假`,
+  backupASilent: (a: string) => `A角${a}和联络员尚未处理`,
+  backupNoA: '本单位没有在岗的A角，联络员尚未处理',
   warningPending: (number: string, due: string) => `【即将超时】协查 ${number} 将于 ${due} 到期，仍未受理。超时将报告联席会议办公室。`,
   warningAccepted: (number: string, due: string) => `【即将超时】协查 ${number} 将于 ${due} 到期，仍未答复。超时将报告联席会议办公室。`,
   escalatedToIssuer: (number: string) => `协查 ${number} 已超过答复时限，已报告联席会议办公室，请立即办理。`,
@@ -57,6 +61,44 @@ export const TEXT = {
   urgeDone: (number: string) => `已督办协查 ${number}，已通知受理人和联络员。`,
   orderDone: (number: string, by: string) => `已责成于 ${by} 前办结协查 ${number}，到期未办结将再次报告。`,
   summonsDone: (number: string) => `已记录协查 ${number} 的约谈请求，待报县政府。`,
+  orderedAfterClose: (number: string, by: string) => `【责成限时办结】协查 ${number} 逾期答复，联席会议办公室责成你单位于 ${by} 前完成整改（证明事项核验实施办法第十一条）。`,
+  windowOver: (number: string) => `协查 ${number} 办结已超过30天，不能再责成或约谈。`,
+  notLate: (number: string) => `协查 ${number} 已按时答复，不能约谈。`,
+  summonsAsk: (number: string, unit: string, person: string) =>
+    `确认就协查 ${number}（${unit}）报请县政府约谈 ${person}？\n请回复约谈事由（逾期造成的影响），回复即确认；回复“取消”放弃。`,
+  summonsReasonEmpty: '约谈事由不能为空，请描述逾期造成的影响；回复“取消”放弃。',
+  summonsCancelled: (number: string) => `已取消协查 ${number} 的约谈。`,
+  urgeRepeated: (number: string) => `协查 ${number} 刚刚已督办，未重复发送。`,
+} as const;
+
+/** `nocert scheduler run` about its own environment (operators read English). */
+export const ENV_WARN = {
+  noGroup: 'warning: neither OFFICE_CHAT_ID nor OFFICE_ROBOT_WEBHOOK is set here: escalations and the weekly summary of this sweep reach no office group',
+  differs: (key: string, server: string, here: string) => `warning: ${key} differs from the running server's (server: ${server}, here: ${here}): messages of this sweep may go elsewhere`,
+} as const;
+
+/** The office's `超时` / `督办` list in chat. */
+export const OVERDUE = {
+  words: ['超时', '督办'] as readonly string[],
+  none: (url: string) => `当前没有超时未办结的协查。控制台：${url}`,
+  header: (n: number) => `当前超时未办结的协查（${n}件），按截止时间排序：`,
+  line: (i: number, r: { unit: string; item: string; number: string; due: string; late: string; owner: string | null }) =>
+    `${i}. ${r.unit}｜${r.item}｜截止${r.due}｜已超时${r.late}｜${r.owner ? `受理人${r.owner}` : '未受理'}｜${r.number}`,
+  more: (n: number) => `……另有 ${n} 件`,
+  footer: (url: string) => `督办、责成请在「协查督办」卡片上操作，或打开控制台：${url}`,
+} as const;
+
+/** 约谈 records (SPEC 1 Art. 11). */
+export const SUMMONS = {
+  unitHead: '单位负责人',
+  defaultRequest: (unit: string, number: string) => `协查 ${number} 逾期答复造成不良影响，提请县政府约谈${unit}相关责任人。`,
+  toUnit: (number: string, person: string, effect: string) =>
+    `【约谈】协查 ${number} 逾期答复，联席会议办公室已提请县政府约谈 ${person}。事由：${effect}`,
+  label: (number: string) => `协查 ${number} 的约谈事由`,
+  decision: { approved: '同意约谈', declined: '不予约谈' } as Record<string, string>,
+  /** The supervision export's sheet of summonses. */
+  sheet: '约谈记录',
+  columns: ['协查编号', '单位', '约谈对象', '逾期影响', '提请县政府事项', '提请人', '提请时间', '县政府决定', '约谈日期'],
 } as const;
 
 export interface GroupItem {
@@ -84,6 +126,7 @@ export function groupItem(i: GroupItem): string {
 
 export const GROUP = {
   header: (n: number) => `### 协查超时报告（${n}件）`,
+  sandboxChatName: '联席会议办公室（沙箱）',
   footer: '请在企业微信「协查督办」卡片上督办、责成限时办结或记录约谈。',
   urged: (who: string, number: string) => `${who} 已督办协查 ${number}。`,
   ordered: (who: string, issuer: string, number: string, by: string) => `${who} 已责成${issuer}于 ${by} 前办结协查 ${number}。`,
@@ -109,6 +152,9 @@ export const CARD = {
   orderNoticeDesc: '联席会议办公室',
   orderNoticeEmphasis: '办结时限',
   closedButton: '已办结',
+  closedAnswered: (late: string) => `已答复（超时${late}）`,
+  closedReturned: (late: string) => `已退回（超时${late}）`,
+  overtaken: '已转二次超时，见新卡片',
 } as const;
 
 /** Complaint deadlines (SPEC 3 Art. 7, 10), driven by the complaints module's queries. */

@@ -75,6 +75,8 @@ export function escalationsRouter(deps: ModuleDeps, d: DeadlineDeps): Router {
     })
     .strict()
     .refine((b) => !(b.preset && b.completeBy), 'give preset or completeBy, not both');
+  /** 约谈: note is the effect of the late answer; person defaults to the owner or the liaison. */
+  const summons = z.object({ note: z.string().trim().min(1).max(2000), person: z.string().max(64).optional(), officeRequest: z.string().trim().min(1).max(2000).optional() }).strict();
   const listQuery = z.object({
     open: z.enum(['true', 'false']).optional(),
     level: z.enum(['1', '2']).optional(),
@@ -105,12 +107,12 @@ export function escalationsRouter(deps: ModuleDeps, d: DeadlineDeps): Router {
   const act = (kind: 'urge' | 'order' | 'summons') => async (ctx: Context) => {
     const p = requireOffice(ctx);
     const raw = await readJson(ctx);
-    const body = kind === 'order' ? order.parse(raw) : z.object({ note }).strict().parse(raw);
+    const body = kind === 'order' ? order.parse(raw) : kind === 'summons' ? summons.parse(raw) : z.object({ note }).strict().parse(raw);
     const id = /^\d{1,10}$/.test(ctx.params.id) ? Number(ctx.params.id) : NaN;
     const now = deps.now();
     const cal = await deps.calendar();
     const result = await inTransaction(ds, async (m) => {
-      const input = kind === 'order' ? { kind, ...(body as z.infer<typeof order>) } : { kind, note: (body as { note?: string | null }).note };
+      const input = kind === 'order' ? { kind, ...(body as z.infer<typeof order>) } : kind === 'summons' ? { kind, ...(body as z.infer<typeof summons>) } : { kind, note: (body as { note?: string | null }).note };
       const res = await officeAction(m, d, cal, id, { kind: 'api', name: p.name, unitCode: null }, input, now);
       return { order: res.order, escalation: (await escalationsWithContext(m, cal, [res.escalation]))[0] };
     });

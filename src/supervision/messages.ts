@@ -54,5 +54,5 @@ export const WEEKLY = {
   worstHeader: '超时较多的单位：',
   worstLine: (name: string, overdue: number, rate: number | null) => `> ${name}：超时 ${overdue} 件，按时率 ${pct(rate)}`,
   noOverdue: '> 本周无超时协查。',
-  openEscalations: (n: number) => `尚未办结的超时协查：${n} 件（详见督办卡片或 /api/v1/escalations?open=true）`,
+  openEscalations: (n: number, consoleUrl: string) => `尚未办结的超时协查：${n} 件（详见督办卡片或 [办公室控制台](${consoleUrl})）`,
 } as const;

@@ -55,7 +55,7 @@ export async function weeklySummary(d: JobDeps, now: Date): Promise<Line[]> {
         WEEKLY.totals(s.totals.requests, s.totals.onTimeRate, s.totals.overdue, s.totals.exempted),
         WEEKLY.times(s.totals.medianMinutes, s.totals.p90Minutes),
         ...(worst.length ? [WEEKLY.worstHeader, ...worst.map((u) => WEEKLY.worstLine(u.name, u.overdue, u.onTimeRate))] : [WEEKLY.noOverdue]),
-        WEEKLY.openEscalations(Number(open?.n ?? 0)),
+        WEEKLY.openEscalations(Number(open?.n ?? 0), `${d.config.publicUrl}/console/`),
         ...(gaps.length ? [GAP_TEXT.weeklyHeader, ...gaps.map((u) => GAP_TEXT.weeklyLine(u.name, u.gaps))] : []),
       ].join('\n');
       const sent = await queueGroupMarkdown(m, d.config, content, now, { id: key, dedupeKey: key });

@@ -1,6 +1,8 @@
 import ExcelJS from 'exceljs';
 import { WorkingCalendar, shortTime } from '../calendar';
 import { Figures, VerificationStats } from './stats';
+import type { Summons } from '../../entities';
+import { SUMMONS } from '../escalations/messages';
 import { CASE_STATUS_LABEL, CATEGORY_SHORT, REQUEST_STATUS_LABEL, XLSX } from './messages';
 
 const FIGURES: Array<keyof Figures> = ['requests', 'answered', 'returned', 'openInTime', 'onTime', 'overdue', 'exempted', 'onTimeRate', 'medianMinutes', 'p90Minutes'];
@@ -13,8 +15,8 @@ function time(cal: WorkingCalendar, d: Date | null): string {
   return d ? shortTime(cal, d) : '';
 }
 
-/** Art. 13 figures as a workbook: units, people, and every missed deadline (no personal data). */
-export async function statsWorkbook(cal: WorkingCalendar, s: VerificationStats): Promise<Buffer> {
+/** Art. 13 figures as a workbook: units, people, every missed deadline and the summonses (no personal data of applicants). */
+export async function statsWorkbook(cal: WorkingCalendar, s: VerificationStats, summonses: Summons[] = []): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const head = FIGURES.map((k) => (k === 'onTimeRate' ? `${XLSX.figures.onTimeRate}(%)` : XLSX.figures[k]));
   const units = wb.addWorksheet(XLSX.sheets.units);
@@ -41,6 +43,12 @@ export async function statsWorkbook(cal: WorkingCalendar, s: VerificationStats):
       o.countsForAppraisal ? XLSX.yes : XLSX.no,
     ]);
   }
-  for (const ws of [units, people, over]) ws.columns.forEach((c) => (c.width = 16));
+  // SPEC 1 Art. 11: every 约谈 of the period, with the county government's decision.
+  const sum = wb.addWorksheet(SUMMONS.sheet);
+  sum.addRow([...SUMMONS.columns]).font = { bold: true };
+  for (const x of summonses) {
+    sum.addRow([x.number, x.unitCode, x.personName, x.effect, x.officeRequest, x.requestedBy, time(cal, x.requestedAt), x.decision ? SUMMONS.decision[x.decision] : '', x.heldOn ?? '']);
+  }
+  for (const ws of [units, people, over, sum]) ws.columns.forEach((c) => (c.width = 16));
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

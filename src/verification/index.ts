@@ -3,6 +3,7 @@ import { getVerificationEntry } from '../exemptions/lookup';
 import { SessionSigner } from './session';
 import { OpContext, EntryLookup } from './common';
 import { registerVerificationHandlers } from './chat';
+import { registerTodoCommand } from './todo-chat';
 import { verificationRouter } from './routes';
 import { detailPageRouter } from './page';
 import { readLogRouter } from './read-log';
@@ -23,6 +24,7 @@ export const verificationModule: Module = {
     const opContext = opContextOf(deps);
     const lookupEntry: EntryLookup = (m, id) => getVerificationEntry(m, id);
     registerVerificationHandlers(deps.dispatcher, { opContext, log: deps.log });
+    registerTodoCommand(deps.dispatcher, { calendar: deps.calendar, tz: deps.config.officeTz });
     const secret = deps.config.wecom?.secret;
     const publicRouters = secret ? [detailPageRouter({ deps, signer: new SessionSigner(secret), opContext })] : [];
     return {

@@ -191,3 +191,18 @@ export const LEDGER_XLSX = {
   yes: '是',
   no: '否',
 };
+
+/** `待办` and the list of a person's open requests (unit, item, deadline; most urgent first). */
+export const TODO = {
+  words: ['待办', '我的待办', '待办事项'] as readonly string[],
+  none: '你当前没有未办结的协查。',
+  header: (n: number) => `你有 ${n} 件未办结的协查（最急的在前）：`,
+  line: (i: number, r: { requester: string; item: string; due: string; left: string; state: string; short: string }) =>
+    `${i}. ${r.requester}「${r.item}」截止${r.due}（${r.left}）${r.state}｜编号${r.short}`,
+  left: (late: boolean, span: string) => (late ? `已超时${span}` : `剩${span}`),
+  state: { to_accept: '待受理', accepted: '待答复', returning: '待补退回理由' } as Record<string, string>,
+  footer: '受理请点卡片；答复可回复如「核验一致 0007」（编号后四位即可）。',
+  /** When a reply names no request and several are open (the other half of the list above). */
+  which: (word: string) => `你有多件未办结的协查，请在回复后加编号，例如「${word} 0007」：`,
+  ambiguousShort: (short: string) => `编号 ${short} 对应你的多件协查，请回复完整编号：`,
+} as const;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DeadlineTracker, Escalation, OfficeOrder, OutboxMessage, Staff, VerificationEvent } from '../../entities';
+import { DeadlineTracker, OfficeOrder, OutboxMessage, Staff, VerificationEvent } from '../../entities';
 import { startHarness, Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { sharedTestUrl } from '../helpers/db';
@@ -8,7 +8,7 @@ import { DirectoryMother } from '../helpers/mothers/directory';
 import { SchedulerMother } from '../helpers/mothers/scheduler';
 import { Api } from '../helpers/api';
 import { lastCard, mark, textsTo } from '../helpers/inbox';
-import { createRequest, escalationsOf, noOfficeGroup, sweep, useOfficeChat } from '../helpers/scheduler';
+import { createRequest, escalatedRequest, escalationsOf, noOfficeGroup, sweep, useOfficeChat } from '../helpers/scheduler';
 import { seedDirectory } from '../helpers/seed';
 
 describe('scheduler: office actions, refusals, and the office group (SPEC 1 Art. 10, 11)', () => {
@@ -37,14 +37,7 @@ describe('scheduler: office actions, refusals, and the office group (SPEC 1 Art.
     since = mark(h);
   });
 
-  async function escalated(): Promise<{ id: number; number: string; esc: Escalation }> {
-    const r = await createRequest(rsj);
-    await h.sys.settle();
-    await sweep(h, t('09:01'));
-    await sweep(h, t('09:30'));
-    const [esc] = await escalationsOf(h, r.id);
-    return { ...r, esc };
-  }
+  const escalated = () => escalatedRequest(h, rsj, (x) => t(x));
 
   async function state() {
     const ds = h.sys.dataSource;

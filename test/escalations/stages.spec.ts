@@ -122,6 +122,8 @@ describe('scheduler: a request driven through every deadline stage (SPEC 1 Art. 
     // 约谈 is recorded on the request's cases.
     await h.emu.clickButton('office.duty', level2.taskId, `office_summons:${escs[1].id}`);
     await h.sys.settle();
+    await h.emu.sendText('office.duty', '需求单位群众多次往返');
+    await h.sys.settle();
     const cases = await h.sys.dataSource.getRepository(AccountabilityCase).find({ where: { requestId: id }, order: { id: 'ASC' } });
     expect(cases.map((c) => c.ground)).to.deep.equal(['verification_overdue', 'order_overdue']);
     const caseEvents = await h.sys.dataSource.getRepository(AccountabilityEvent).findBy({ caseId: cases[0].id });

@@ -58,3 +58,11 @@ export function kfContent(m: KfSentMessage): string {
   }
   return JSON.stringify(m.payload);
 }
+
+/** The member types a text; returns the texts they got back. */
+export async function say(h: Harness, userid: string, text: string): Promise<string[]> {
+  const m = mark(h);
+  await h.emu.sendText(userid, text);
+  await h.sys.settle();
+  return textsTo(h, userid, m);
+}

@@ -4,7 +4,8 @@ import { runSweep } from '../../src/scheduler';
 import { Job } from '../../src/module';
 import { Api } from './api';
 import { lastCard } from './inbox';
-import { Harness } from './system';
+import { Harness, directoryHarness } from './system';
+import { createApiKey } from '../../src/http/auth';
 import { SchedulerMother } from './mothers/scheduler';
 import { VerificationMother } from './mothers/verification';
 
@@ -73,4 +74,29 @@ export async function answer(h: Harness, userid: string, number: string): Promis
   await h.sys.settle();
   await h.emu.sendText(userid, '确认');
   await h.sys.settle();
+}
+
+/** A digital request created now (09:00) and escalated at its deadline: `at(hhmm)` names the day's instants. */
+export async function escalatedRequest(h: Harness, api: Api, at: (hhmm: string) => string): Promise<{ id: number; number: string; dueAt: string; esc: Escalation }> {
+  const r = await createRequest(api);
+  await h.sys.settle();
+  await sweep(h, at('09:01'));
+  await sweep(h, at('09:30'));
+  const [esc] = await escalationsOf(h, r.id);
+  return { ...r, esc };
+}
+
+/**
+ * The scheduler's directory on a fresh harness for every test, with the requesting unit's
+ * API key (`rsj`) and the office app chat. Call inside a `describe`.
+ */
+export function officeEnv(start: string): { readonly h: Harness; readonly rsj: Api } {
+  const env = directoryHarness(SchedulerMother.units(), { start });
+  const out = { h: undefined as unknown as Harness, rsj: undefined as unknown as Api };
+  beforeEach(async () => {
+    out.h = env.h;
+    out.rsj = new Api(env.h.sys.url, await createApiKey(env.h.sys.dataSource, 'rsj-system', 'RSJ', env.h.clock.now));
+    await useOfficeChat(env.h);
+  });
+  return out;
 }
