@@ -28,7 +28,7 @@ import {
   terminateComplaint,
 } from './lifecycle';
 import { CASE_NUMBER, CHANNELS, GROUND_CODES, MAX_EXTENSION_WORKING_DAYS, REJECTION_GROUNDS, STAFF_CHANNELS, STATUSES, TERMINATION_GROUNDS } from './model';
-import { complaintDetail, complaintSummary, originalNumbers } from './views';
+import { complaintDetail, complaintSummary, maskComplaintText, originalNumbers } from './views';
 import { apiReader, logReads } from '../verification/read-log';
 import { complaintStats, complaintStatsWorkbook, monthRange } from './stats';
 
@@ -114,14 +114,14 @@ export function complaintsRouter(deps: ModuleDeps): Router {
         id: a.id,
         agencyCode: a.agencyCode,
         days: a.days,
-        reason: a.reason,
+        reason: masked ? maskComplaintText(a.reason, c) : a.reason,
         requestedBy: a.requestedBy,
         requestedAt: at(a.requestedAt),
         previousDueAt: at(a.previousDueAt),
         status: a.status,
         decidedBy: a.decidedBy,
         decidedAt: at(a.decidedAt),
-        note: a.note,
+        note: masked ? maskComplaintText(a.note, c) : a.note,
         newDueAt: at(a.newDueAt),
       })),
     };

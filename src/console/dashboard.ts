@@ -14,7 +14,7 @@ import { scopeRequests, seesAll } from './scope';
 import type { ConsoleUser } from './session';
 import { DashboardData, renderDashboard } from './views/dashboard.view';
 
-const OPEN = ['pending', 'accepted'];
+const OPEN = ['pending', 'accepted', 'returning'];
 
 /** The months ending with the current one, as [from, to] local dates. */
 function lastMonths(today: string, n: number): Array<{ month: string; from: string; to: string }> {

@@ -18,7 +18,7 @@ import { mayView, scopeRequests, seesAll } from './scope';
 import type { ConsoleUser } from './session';
 import { renderDetail, renderList, ListFilter } from './views/verifications.view';
 
-const STATUSES = ['pending', 'accepted', 'answered', 'returned', 'cancelled'] as const;
+const STATUSES = ['pending', 'accepted', 'returning', 'answered', 'returned', 'cancelled'] as const;
 
 const filterSchema = z.object({
   status: z.enum(STATUSES).optional().catch(undefined),

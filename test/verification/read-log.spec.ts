@@ -75,7 +75,9 @@ describe('the read log (SPEC 1 Art. 12): API reads are logged, the office lists 
     expect(reg.status, JSON.stringify(reg.body)).to.equal(201);
     const id = reg.body.id;
     expect((await office.post(`/complaints/${id}/accept`, {})).status).to.equal(200);
-    expect((await office.post(`/complaints/${id}/extend`, { days: 2, reason: '需向李四（13912345678）核实' })).status).to.equal(200);
+    // Art. 10: the agency applies for the extension, the office grants it.
+    expect((await gaj.post(`/complaints/${id}/extension`, { days: 2, reason: '需向李四（13912345678）核实' })).status).to.equal(201);
+    expect((await office.post(`/complaints/${id}/extension/decision`, { grant: true })).status).to.equal(200);
 
     const seen = await gaj.get(`/complaints/${reg.body.number}`);
     expect(seen.status).to.equal(200);

@@ -33,7 +33,7 @@ export function renderList(l: ListView): string {
   const name = (c: string) => l.units.find((u) => u.code === c)?.name ?? c;
   const form = `<form class="filters" method="get" action="/console/verifications" role="search" aria-label="${esc(v.search)}">
 <label>${esc(v.number)}<input type="search" name="number" value="${esc(f.number ?? '')}" maxlength="20"></label>
-${select('status', v.status, f.status, ['pending', 'accepted', 'answered', 'returned', 'cancelled'].map((s) => [s, T.status[s]]))}
+${select('status', v.status, f.status, ['pending', 'accepted', 'returning', 'answered', 'returned', 'cancelled'].map((s) => [s, T.status[s]]))}
 ${select('unit', v.unit, f.unit, l.unitOptions.map((u) => [u.code, u.name]))}
 <label>${esc(v.from)}<input type="date" name="from" value="${esc(f.from ?? '')}"></label>
 <label>${esc(v.to)}<input type="date" name="to" value="${esc(f.to ?? '')}"></label>
