@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { run } from '../../src/cli';
 import { sharedTestUrl, testDataSource, clearTables, isMysqlRun } from '../helpers/db';
 import { hashKey } from '../../src/http/auth';
-import { ApiKey, Unit } from '../../entities';
+import { ApiKey, OutboxMessage, Unit } from '../../entities';
 import { DirectoryMother } from '../helpers/mothers/directory';
 import { ExemptionMother, exemptionUnits } from '../helpers/mothers/exemptions';
 import { publishEntries, seedDirectory } from '../helpers/seed';
@@ -123,5 +123,19 @@ describe('nocert CLI', () => {
     expect(more).to.deep.equal([]);
     expect(line).to.deep.include({ action: 'publication_reminder', lastVersion: 1, outcome: 'reminded', recipients: ['office.chief', 'office.duty'] });
     expect(await sweep('2026-11-26T09:05:00+08:00'), 'once a month').to.deep.equal([]);
+  });
+
+  it('scheduler run --now at a later instant: what it queues goes out at once, not when the wall clock gets there', async () => {
+    const ds = await testDataSource();
+    await seedDirectory(ds, exemptionUnits());
+    await publishEntries(ds, ExemptionMother.many(1), new Date('2026-11-26T09:00:00+08:00'));
+    const c = capture();
+    // A Wednesday morning well after the wall clock.
+    const at = '2028-03-01T10:00:00+08:00';
+    expect(Date.parse(at)).to.be.greaterThan(Date.now());
+    expect(await run(['scheduler', 'run', '--now', at], env(), c.io)).to.equal(0);
+    const rows = await ds.getRepository(OutboxMessage).find();
+    expect(rows.length, JSON.stringify(c.out)).to.be.greaterThan(0);
+    for (const r of rows) expect(r.nextAttemptAt.getTime(), 'due now, not at --now').to.be.at.most(Date.now());
   });
 });
