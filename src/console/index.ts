@@ -42,6 +42,8 @@ function guard(deps: ModuleDeps) {
 export function consoleRouter(deps: ModuleDeps): Router {
   const r = new Router();
   r.use(guard(deps));
+  // The server's address opens the console (sign-in first when signed out).
+  r.get('/', (ctx: Context) => ctx.redirect('/console/'));
   r.get('/console', (ctx: Context, next: Next) => (ctx.path === '/console' ? ctx.redirect('/console/') : next()));
   for (const sub of [authRouter(deps), staticRouter(), dashboardRouter(deps), verificationsRouter(deps)]) r.use(sub.routes(), sub.allowedMethods());
   return r;
