@@ -10,6 +10,7 @@ import { authRouter } from './auth';
 import { staticRouter } from './static';
 import { dashboardRouter } from './dashboard';
 import { verificationsRouter } from './verifications';
+import { complaintsRouter } from './complaints';
 
 /** Paths reachable without a session. */
 const OPEN = /^\/console\/(login(\/.*)?|static\/.*)$/;
@@ -45,7 +46,7 @@ export function consoleRouter(deps: ModuleDeps): Router {
   // The server's address opens the console (sign-in first when signed out).
   r.get('/', (ctx: Context) => ctx.redirect('/console/'));
   r.get('/console', (ctx: Context, next: Next) => (ctx.path === '/console' ? ctx.redirect('/console/') : next()));
-  for (const sub of [authRouter(deps), staticRouter(), dashboardRouter(deps), verificationsRouter(deps)]) r.use(sub.routes(), sub.allowedMethods());
+  for (const sub of [authRouter(deps), staticRouter(), dashboardRouter(deps), verificationsRouter(deps), complaintsRouter(deps)]) r.use(sub.routes(), sub.allowedMethods());
   return r;
 }
 
