@@ -54,6 +54,9 @@ describe('sandbox phones page: every person at once, through the real callback p
     const click = await fetch(`${sys.url}/sandbox-phones/click`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body: new URLSearchParams({ csrf: token, userid: 'liaison.rsj', taskId: 'nope', key: 'x' }).toString() });
     expect(click.status).to.equal(302);
     expect(click.headers.get('location')).to.match(/^\/sandbox-phones\/\?error=.*#phone-liaison\.rsj$/);
+    // The sandbox ships a small published list, so a lookup finds something.
+    const list = await (await fetch(`${sys.url}/exemptions?q=${encodeURIComponent('户籍证明')}`)).text();
+    expect(list).to.include('失业保险金申领').and.include('第 1 版');
   });
 
   it('a liaison accepts a request by clicking 受理 and the card changes; a citizen types 你好 and sees the menu', async function () {
