@@ -1,6 +1,7 @@
 import type { ModuleDeps } from '../module';
 import { inTransaction } from '../db/tx';
-import { Unit } from '../../entities';
+import { MoreThan } from 'typeorm';
+import { OutboxMessage, Unit } from '../../entities';
 import type { Actor } from './common';
 import { apply } from './applications';
 import { review } from './review';
@@ -24,6 +25,7 @@ export async function seedDemoExemptions(deps: Pick<ModuleDeps, 'dataSource' | '
   const now = deps.now();
   const officeActor: Actor = { kind: 'office', unitCode: office, name: 'sandbox demo' };
   await inTransaction(ds, async (m) => {
+    const last = (await m.getRepository(OutboxMessage).find({ select: { id: true }, order: { id: 'DESC' }, take: 1 }))[0]?.id ?? 0;
     for (const e of DEMO_ENTRIES) {
       const unit: Actor = { kind: 'unit', unitCode: e.requesterUnit, name: 'sandbox demo' };
       const input = { kind: 'add', reason: 'law_requires', causeDate: cal.localDate(now), ...e } as ApplicationInput;
@@ -31,5 +33,7 @@ export async function seedDemoExemptions(deps: Pick<ModuleDeps, 'dataSource' | '
       await review(m, cal, officeActor, a.id, 'approve', null, now);
     }
     await publish(m, officeActor, { note: DEMO_NOTE }, now);
+    // The demo's history is not news: its review cards (already decided) and notices are not sent.
+    await m.getRepository(OutboxMessage).delete({ id: MoreThan(last) });
   });
 }

@@ -80,6 +80,7 @@ describe('sandbox phones page: every person at once, through the real callback p
     await page.waitForFunction(() => ![...document.querySelectorAll('[id="phone-liaison.rsj"] .wcard button')].some((b: any) => b.textContent === '受理'), null, { timeout: 20_000 });
     expect(await phone.locator('.wcard').first().innerText()).to.include('答复');
     expect(await sys.dataSource.getRepository(VerificationRequest).findOneByOrFail({ id: req.id })).to.include({ status: 'accepted', assignee: 'liaison.rsj' });
+    await page.locator('[id="phone-liaison.rsj"]').screenshot({ path: path.join(SHOTS, 'sandbox-phone-liaison.png') });
     await page.locator('#phone-in-citizen').fill('你好');
     await page.locator('#phone-citizen').getByRole('button', { name: '发送' }).click();
     await page.locator('#phone-citizen form[action="/sandbox-phones/kf"] button.secondary').first().waitFor({ timeout: 20_000 });
