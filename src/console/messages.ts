@@ -1,7 +1,7 @@
 /** Every user-facing text of the web console (Simplified Chinese). */
 export const T = {
   appName: '无证明城市 · 办公室控制台',
-  nav: { dashboard: '工作台', verifications: '协查核验', complaints: '投诉举报', exemptions: '免提交清单', logout: '退出' },
+  nav: { dashboard: '工作台', verifications: '协查核验', complaints: '投诉举报', exemptions: '免提交清单', directory: '通讯录', logout: '退出' },
   role: { office: '办公室', unit: '单位', auditor: '审计（只读）' } as Record<string, string>,
   login: {
     title: '登录',
@@ -157,6 +157,20 @@ export const T = {
     decision: { approve: '通过', return: '退回修改', reject: '不予通过' } as Record<string, string>,
     done: { approve: '已通过，调整已进入工作清单，待下次公布。', return: '已退回单位修改。', reject: '已决定不予通过。' } as Record<string, string>,
     errors: { exemption_invalid_state: '该申请已处理或已变化。', validation_failed: '填写有误：退回或不予通过须填写审核意见。' } as Record<string, string>,
+  },
+  d: {
+    title: '协查通讯录（第六条）',
+    name: '姓名',
+    userid: '企业微信账号',
+    role: '职责',
+    ab: 'A/B 角',
+    away: '请假',
+    trained: '培训（第六条）',
+    notTrained: '未记录',
+    gap: '配备不足',
+    isAway: '今日请假',
+    awayUntil: (d: string) => `请假至 ${d}`,
+    roles: { liaison: '联络员', deputy: '代办员', member: '办公室成员' } as Record<string, string>,
   },
   phones: {
     title: '沙箱：所有人的手机',
