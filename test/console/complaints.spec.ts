@@ -3,21 +3,17 @@ import { Complaint, ComplaintEvent, PersonalDataRead } from '../../entities';
 import { createApiKey } from '../../src/http/auth';
 import { Api } from '../helpers/api';
 import { ComplaintMother } from '../helpers/mothers/complaints';
-import { startHarness, Harness } from '../helpers/system';
-import { AUDITOR, ConsoleClient, consoleMembers, seedConsole } from './console-mother';
+import type { Harness } from '../helpers/system';
+import { AUDITOR, ConsoleClient, consoleHarness } from './console-mother';
 
 describe('console: the complaint workbench (SPEC 3 Art. 7-11)', () => {
   let h: Harness;
   let gaj: { id: number; number: string };
   let rsj: { id: number; number: string };
 
-  before(async () => {
-    h = await startHarness({ members: consoleMembers() });
-  });
-  after(async () => h.close());
+  const env = consoleHarness();
   beforeEach(async () => {
-    await h.reset();
-    await seedConsole(h);
+    h = env.h;
     const office = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'office', null, h.clock.now));
     const a = await office.post('/complaints', ComplaintMother.hotline({ agencyCode: 'GAJ' }));
     expect(a.status, JSON.stringify(a.body)).to.equal(201);

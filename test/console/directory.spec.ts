@@ -1,20 +1,12 @@
 import { expect } from 'chai';
 import { Staff } from '../../entities';
-import { startHarness, Harness } from '../helpers/system';
-import { ConsoleClient, consoleMembers, seedConsole } from './console-mother';
+import { ConsoleClient, consoleHarness } from './console-mother';
 
 describe('console: the directory page (SPEC 1 Art. 6)', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness({ members: consoleMembers() });
-  });
-  after(async () => h.close());
-  beforeEach(async () => {
-    await h.reset();
-    await seedConsole(h);
-  });
+  const env = consoleHarness();
 
   it('the office sees every unit with A/B roles, who is away and the gaps; a unit user sees only their own', async () => {
+    const h = env.h;
     await h.sys.dataSource.getRepository(Staff).update({ userid: 'gaj.a' }, { away: true, awayUntil: '2026-12-03' });
     await h.sys.dataSource.getRepository(Staff).delete({ userid: 'scj.b' });
     const office = new ConsoleClient(h);

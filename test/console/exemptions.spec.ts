@@ -3,21 +3,17 @@ import { ExemptionApplication } from '../../entities';
 import { createApiKey } from '../../src/http/auth';
 import { Api } from '../helpers/api';
 import { ExemptionMother } from '../helpers/mothers/exemptions';
-import { startHarness, Harness } from '../helpers/system';
-import { AUDITOR, ConsoleClient, consoleMembers, seedConsole } from './console-mother';
+import type { Harness } from '../helpers/system';
+import { AUDITOR, ConsoleClient, consoleHarness } from './console-mother';
 
 describe('console: the exemption list (SPEC 2): review in the console, public search without sign-in', () => {
   let h: Harness;
   let office: Api;
   let appId: number;
 
-  before(async () => {
-    h = await startHarness({ members: consoleMembers() });
-  });
-  after(async () => h.close());
+  const env = consoleHarness();
   beforeEach(async () => {
-    await h.reset();
-    await seedConsole(h);
+    h = env.h;
     office = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'office', null, h.clock.now));
     const rsj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'rsj-list', 'RSJ', h.clock.now));
     const res = await rsj.post('/exemptions/applications', ExemptionMother.addBody());
