@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import cron from 'node-cron';
 import { loadConfig, ConfigError, maskDatabaseUrl } from './config';
-import { startSystem, System } from './system';
+import { SANDBOX_KF_ACCOUNT, startSystem, System } from './system';
+import { ConsoleAuditor, Staff, Unit } from '../entities';
 import { createLogger } from './logger';
 import { runSweep } from './scheduler';
 import { createApiKey } from './http/auth';
@@ -58,9 +59,15 @@ export async function main(env: Record<string, string | undefined> = process.env
       issuerUnit: 'RSJ',
       ...START_TEXT.exampleRequest,
     });
+    // The people one can be in the emulator, the OAuth page and the phones page.
+    const units = new Map((await sys.dataSource.getRepository(Unit).find()).map((u) => [u.code, u.name]));
+    const people = [
+      ...(await sys.dataSource.getRepository(Staff).find({ order: { unitCode: 'ASC', userid: 'ASC' }, take: 40 })).map((s) => ({ userid: s.userid, name: s.name, unit: units.get(s.unitCode) ?? s.unitCode })),
+      ...(await sys.dataSource.getRepository(ConsoleAuditor).find({ take: 5 })).map((a) => ({ userid: a.userid, name: a.name, unit: START_TEXT.auditor })),
+    ];
     console.log(
       [
-        ...START_TEXT.sandbox({ url: sys.url, publicUrl: config.publicUrl, emulator: e, databaseUrl: maskDatabaseUrl(config.databaseUrl), officeKey }),
+        ...START_TEXT.sandbox({ url: sys.url, publicUrl: config.publicUrl, emulator: e, databaseUrl: maskDatabaseUrl(config.databaseUrl), officeKey, kfAccount: SANDBOX_KF_ACCOUNT, people }),
         ...(unitKey ? START_TEXT.sandboxUnit({ url: sys.url, emulator: e, unitKey, example }) : []),
       ].join('\n'),
     );

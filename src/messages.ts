@@ -19,6 +19,7 @@ export const CLI_TEXT = {
 
 export const START_TEXT = {
   failed: (message: string) => `启动失败：${message}`,
+  auditor: '控制台审计（只读）',
   /** The request the sandbox banner shows how to send. */
   exampleRequest: {
     serviceItem: '户籍迁入',
@@ -27,10 +28,14 @@ export const START_TEXT = {
     applicant: { name: '张三', idNumber: '11010519491231002X' },
     question: '申请人是否在本县连续缴纳社保满12个月？',
   },
-  sandbox: (v: { url: string; publicUrl: string; emulator: string | null; databaseUrl: string; officeKey: string }) => [
+  sandbox: (v: { url: string; publicUrl: string; emulator: string | null; databaseUrl: string; officeKey: string; kfAccount: string; people: Array<{ userid: string; name: string; unit: string }> }) => [
     `nocert 已启动（沙箱模式）：${v.url}`,
     `  办公室控制台：      ${v.publicUrl}/console/   （一键以办公室人员登录：${v.publicUrl}/console/login/sandbox）`,
+    `  沙箱手机页：        ${v.publicUrl}/sandbox-phones/   （同时扮演每位人员、办公室群和群众，点按钮、发消息）`,
     `  企业微信模拟器：${v.emulator}  （无需真实企业微信，卡片与消息都在这里）`,
+    `  微信客服账号：      open_kfid=${v.kfAccount}   （群众发消息：curl -X POST ${v.emulator}/sandbox/kf/say -H 'content-type: application/json' -d '{"open_kfid":"${v.kfAccount}","external_userid":"wmDemo","content":"你好"}'）`,
+    `  演示人员 userid：`,
+    ...v.people.map((p) => `    ${p.userid.padEnd(16)} ${p.name}（${p.unit}）`),
     `  查看已发送的消息：  curl ${v.emulator}/sandbox/messages`,
     `  模拟成员发消息：    curl -X POST ${v.emulator}/sandbox/text -H 'content-type: application/json' -d '{"userid":"liaison.rsj","content":"你好"}'`,
     `  健康检查：          ${v.url}/healthz   就绪：${v.url}/readyz   指标：${v.url}/metrics`,

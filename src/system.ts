@@ -25,6 +25,10 @@ import { Module, ModuleDeps, Job, Worker } from './module';
 import { OutboxMessage } from '../entities';
 import { AppError } from './errors';
 import { CARD_ACTIONS } from '../cards/keys';
+import { phonesRouter } from './console/phones';
+
+/** The WeChat Customer Service account the sandbox's emulator holds. */
+export const SANDBOX_KF_ACCOUNT = 'wkSANDBOXKF';
 
 export interface SystemOptions {
   config: Config;
@@ -102,7 +106,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       refuseKfSecret: true,
       token: creds.token,
       encodingAESKey: creds.aesKey,
-      kfAccounts: ['wkSANDBOXKF'],
+      kfAccounts: [SANDBOX_KF_ACCOUNT],
     });
     const base = await emulator.listen(0);
     wecom = { ...creds, apiBase: base };
@@ -183,6 +187,8 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     publicRouters: [
       callbackRouter({ keys: () => ({ token: settings.token, aesKey: settings.aesKey, corpId: settings.corpId, agentId: settings.agentId }), inbox, metrics, log, accepting: () => accepting, now, spool }),
       ...parts.flatMap((p) => p.publicRouters ?? []),
+      // Sandbox mode only: the page where one plays every person (src/console/phones.ts).
+      ...(emulator ? [phonesRouter(deps, { emulator, kfAccount: SANDBOX_KF_ACCOUNT })] : []),
     ],
     apiRouters: parts.flatMap((p) => p.apiRouters ?? []),
     // Migrations do not come back once applied: ask once, then /readyz is only SELECT 1.

@@ -55,6 +55,22 @@ textarea{min-height:4rem;width:100%}
 .act{display:grid;grid-template-columns:repeat(auto-fit,minmax(15rem,1fr));gap:1rem}
 .act form{border:1px solid #d0d7de;border-radius:8px;padding:.75rem;display:flex;flex-direction:column;gap:.5rem}
 .chart{width:100%;height:320px}
+.phones{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,20rem),1fr));gap:1rem;align-items:start}
+.phone{border:2px solid #6e7781;border-radius:18px;padding:.75rem;background:${c.panel};min-width:0}
+.phone h2{font-size:1rem;margin:0}
+.phone form.say{display:flex;flex-wrap:wrap;gap:.4rem;align-items:flex-end;margin:.5rem 0}
+.phone form.say label{width:100%}
+.phone form.say input{flex:1;min-width:0}
+ol.chat{list-style:none;padding:0;margin:0;display:flex;flex-direction:column;gap:.5rem;max-height:32rem;overflow-y:auto}
+.bubble{background:${c.bg};border:1px solid #d0d7de;border-radius:10px;padding:.4rem .6rem;white-space:pre-wrap;overflow-wrap:anywhere}
+.bubble.mine{background:#dafbe1;align-self:flex-end}
+.wcard{background:${c.bg};border:1px solid #d0d7de;border-radius:10px;padding:.6rem;overflow-wrap:anywhere}
+.wcard h4{margin:.2rem 0;font-size:1rem}
+.wcard p{margin:.2rem 0}
+.wcard .pre{white-space:pre-wrap}
+.wcard .greyed{color:${c.muted};font-weight:600}
+.buttons{display:flex;flex-wrap:wrap;gap:.4rem;margin-top:.4rem}
+.buttons form{margin:0}
 .badge{display:inline-block;padding:0 .4rem;border-radius:4px;background:#fff1e5;color:${c.warn};font-size:.85rem;font-weight:600}
 @media (max-width:600px){
   header{padding:.5rem .75rem}
@@ -117,5 +133,27 @@ export const CONSOLE_JS = `(function () {
     }
     window.addEventListener('resize', function () { made.forEach(function (c) { c.resize(); }); });
   }
+})();
+`;
+
+/**
+ * The sandbox phones page: asks the server every 2 s whether anything changed and reloads
+ * when it did, unless someone is typing.
+ */
+export const PHONES_JS = `(function () {
+  'use strict';
+  var root = document.getElementById('phones');
+  if (!root || !window.fetch) return;
+  var seen = root.getAttribute('data-version');
+  var busy = function () {
+    var a = document.activeElement;
+    return a && a.tagName === 'INPUT' && a.value;
+  };
+  setInterval(function () {
+    fetch(root.getAttribute('data-poll'), { cache: 'no-store' })
+      .then(function (r) { return r.json(); })
+      .then(function (j) { if (j.version !== seen && !busy()) location.reload(); })
+      .catch(function () {});
+  }, 2000);
 })();
 `;

@@ -10,27 +10,12 @@ import { isAppError } from '../errors';
 import { errorPage, esc, sendPage } from './layout';
 import { SESSION_COOKIE, SESSION_MS, createSession, destroySession, resolveIdentity } from './session';
 import { In } from 'typeorm';
+import { oauthHosts, type OAuthHosts } from '../wecom/oauth-hosts';
 
 const NONCE_COOKIE = 'nc_console_login';
 const NONCE_MS = 10 * 60_000;
 
-export interface OAuthHosts {
-  /** Base of /connect/oauth2/authorize (inside the WeCom client). */
-  authorize: string;
-  /** Base of /wwlogin/sso/login (QR-code login on a desktop browser). */
-  sso: string;
-}
-
-/**
- * Real WeCom, or the emulator when the API is served from this machine (sandbox mode and
- * tests): the emulator answers both login pages (src/sandbox/oauth-pages.ts).
- */
-export function oauthHosts(config: Config): OAuthHosts {
-  const api = config.wecom?.apiBase ?? '';
-  const local = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(api);
-  if (config.mode === 'sandbox' || local) return { authorize: api, sso: api };
-  return { authorize: 'https://open.weixin.qq.com', sso: 'https://login.work.weixin.qq.com' };
-}
+export { oauthHosts, type OAuthHosts };
 
 /** Only paths inside the console may be returned to after sign-in. */
 export function safeNext(v: unknown): string {

@@ -10,6 +10,9 @@ import { authRouter } from './auth';
 import { staticRouter } from './static';
 import { dashboardRouter } from './dashboard';
 import { verificationsRouter } from './verifications';
+import { complaintsRouter } from './complaints';
+import { exemptionsRouter } from './exemptions';
+import { directoryRouter } from './directory';
 
 /** Paths reachable without a session. */
 const OPEN = /^\/console\/(login(\/.*)?|static\/.*)$/;
@@ -42,8 +45,10 @@ function guard(deps: ModuleDeps) {
 export function consoleRouter(deps: ModuleDeps): Router {
   const r = new Router();
   r.use(guard(deps));
+  // The server's address opens the console (sign-in first when signed out).
+  r.get('/', (ctx: Context) => ctx.redirect('/console/'));
   r.get('/console', (ctx: Context, next: Next) => (ctx.path === '/console' ? ctx.redirect('/console/') : next()));
-  for (const sub of [authRouter(deps), staticRouter(), dashboardRouter(deps), verificationsRouter(deps)]) r.use(sub.routes(), sub.allowedMethods());
+  for (const sub of [authRouter(deps), staticRouter(), dashboardRouter(deps), verificationsRouter(deps), complaintsRouter(deps), exemptionsRouter(deps), directoryRouter(deps)]) r.use(sub.routes(), sub.allowedMethods());
   return r;
 }
 

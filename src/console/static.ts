@@ -2,7 +2,7 @@ import crypto from 'crypto';
 import fs from 'fs';
 import Router from '@koa/router';
 import { Context } from 'koa';
-import { CONSOLE_CSS, CONSOLE_JS } from './assets';
+import { CONSOLE_CSS, CONSOLE_JS, PHONES_JS } from './assets';
 
 interface Asset {
   type: string;
@@ -23,6 +23,7 @@ export function staticRouter(): Router {
   const files: Record<string, Asset> = {
     'console.css': asset('text/css; charset=utf-8', () => Buffer.from(CONSOLE_CSS)),
     'console.js': asset('text/javascript; charset=utf-8', () => Buffer.from(CONSOLE_JS)),
+    'phones.js': asset('text/javascript; charset=utf-8', () => Buffer.from(PHONES_JS)),
     'echarts.min.js': asset('text/javascript; charset=utf-8', () => fs.readFileSync(require.resolve('echarts/dist/echarts.min.js'))),
   };
   r.get('/console/static/:file', (ctx: Context) => {

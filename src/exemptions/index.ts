@@ -3,6 +3,7 @@ import { guardedJob } from '../scheduler';
 import { exemptionsApiRouter, exemptionsPublicRouter } from './routes';
 import { registerExemptionChat } from './chat';
 import { exemptionReminders } from './reminders';
+import { seedDemoExemptions } from './demo';
 
 export { getVerificationEntry, searchPublished, searchPublishedPage } from './lookup';
 export { dueApplicationReminders, publicationOverdue } from './reminders';
@@ -15,7 +16,7 @@ export const exemptionsModule: Module = {
   name: 'exemptions',
   register(deps) {
     registerExemptionChat(deps);
-    return { publicRouters: [exemptionsPublicRouter(deps)], apiRouters: [exemptionsApiRouter(deps)] };
+    return { publicRouters: [exemptionsPublicRouter(deps)], apiRouters: [exemptionsApiRouter(deps)], seedDemo: () => seedDemoExemptions(deps) };
   },
   jobs: (deps) => [guardedJob(deps.log, 'exemption-reminders', (now) => exemptionReminders(deps, now))],
 };

@@ -278,3 +278,12 @@ export const MSG = {
   changeLine: (label: string, from: string, to: string): string => `${label}：${from || '（空）'}→${to || '（空）'}`,
   noChange: '与上一轮相同',
 };
+
+/** Sandbox mode's demo list (published at start when no version exists): the demo units only. */
+export const DEMO_ENTRIES = [
+  { serviceItem: '失业保险金申领', certificate: '户籍证明', requesterUnit: 'RSJ', issuerUnit: 'GAJ', method: 'verification', legalBasis: '《失业保险条例》第十六条', defaultCategory: 'digital' },
+  { serviceItem: '个体工商户设立登记', certificate: '无犯罪记录证明', requesterUnit: 'SCJ', issuerUnit: 'GAJ', method: 'verification', legalBasis: '《促进个体工商户发展条例》第八条', defaultCategory: 'paper' },
+  { serviceItem: '户口迁移', certificate: '社保缴纳证明', requesterUnit: 'GAJ', issuerUnit: 'RSJ', method: 'sharing', legalBasis: '《户口登记条例》第十条', defaultCategory: 'digital' },
+  { serviceItem: '食品经营许可', certificate: '居住证明', requesterUnit: 'SCJ', issuerUnit: 'GAJ', method: 'commitment', legalBasis: '《食品经营许可和备案管理办法》第十二条', defaultCategory: 'digital' },
+] as const;
+export const DEMO_NOTE = '沙箱演示清单';

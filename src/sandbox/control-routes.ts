@@ -44,6 +44,11 @@ export function controlRouter(emu: WeComEmulator): Router {
     ctx.body = emu.dropped({ touser: q(ctx, 'touser') });
   });
   router.get('/cards', (ctx) => {
+    // Without a taskId: the member's cards, a listing.
+    if (!q(ctx, 'taskId')) {
+      ctx.body = emu.cardsOf(str(q(ctx, 'userid'), 'userid'));
+      return;
+    }
     const state = emu.cardState(str(q(ctx, 'userid'), 'userid'), str(q(ctx, 'taskId'), 'taskId'));
     if (!state) {
       ctx.status = 404;

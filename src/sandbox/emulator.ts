@@ -122,6 +122,12 @@ export class WeComEmulator extends EmulatorDriver {
     return clone(this.cards.get(this.cardKey(m, taskId)));
   }
 
+  /** Every card delivered to a member, as the member sees it now, oldest first. */
+  cardsOf(userid: string): CardState[] {
+    const m = (this.member(userid) ?? userid).toLowerCase();
+    return [...this.cards.values()].filter((c) => c.userid.toLowerCase() === m).map(clone);
+  }
+
   apiCalls(): ApiCall[] {
     return this.calls.map(clone);
   }

@@ -15,6 +15,7 @@ import { PAGE_TEXT, CATEGORY_LABEL, STATUS_LABEL, RESULT_LABEL, CHANNEL_LABEL } 
 import { Actor, OpContext } from './common';
 import { answerRequest, changeCategory } from './decide';
 import { returnWithReason } from './returns';
+import { oauthHosts } from '../wecom/oauth-hosts';
 
 const COOKIE = 'nc_session';
 const SESSION_MS = 8 * 3600_000;
@@ -77,7 +78,8 @@ export function detailPageRouter({ deps, signer, opContext }: PageDeps): Router 
   const loginUrl = (id: number) => {
     const w = deps.config.wecom!;
     const redirect = encodeURIComponent(`${deps.config.publicUrl}/v/login`);
-    return `https://open.weixin.qq.com/connect/oauth2/authorize?appid=${encodeURIComponent(w.corpId)}&redirect_uri=${redirect}&response_type=code&scope=snsapi_base&state=${signer.state(id)}&agentid=${w.agentId}#wechat_redirect`;
+    // Sandbox mode and tests: the emulator's OAuth page, as the console signs in.
+    return `${oauthHosts(deps.config).authorize}/connect/oauth2/authorize?appid=${encodeURIComponent(w.corpId)}&redirect_uri=${redirect}&response_type=code&scope=snsapi_base&state=${signer.state(id)}&agentid=${w.agentId}#wechat_redirect`;
   };
 
   const loginLimit = rateLimit(new SlidingWindowLimiter(LOGIN_LIMIT.limit, LOGIN_LIMIT.windowMs), () => deps.now().getTime());

@@ -108,7 +108,7 @@ describe('console in a real headless Chromium: sign in, dashboard, 督办, scree
 
   it('accessibility smoke: every control is labelled, keyboard focus is visible, text contrast meets WCAG AA', async () => {
     const page = await signIn(1280);
-    for (const url of ['/console/', '/console/verifications', `/console/verifications/${seeded.escalated.id}`]) {
+    for (const url of ['/console/', '/console/verifications', `/console/verifications/${seeded.escalated.id}`, '/console/complaints', '/console/exemptions', '/console/directory']) {
       await page.goto(`${h.sys.url}${url}`);
       const unlabelled = await page.evaluate(() =>
         [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]

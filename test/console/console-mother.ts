@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ConsoleAuditor } from '../../entities';
-import { Harness } from '../helpers/system';
+import { Harness, startHarness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { DirectoryMother } from '../helpers/mothers/directory';
 import { Api } from '../helpers/api';
@@ -83,4 +83,21 @@ export class ConsoleClient {
     const cb = new URL(back.headers.get('location')!);
     return this.get(`/console/login/callback${cb.search}`);
   }
+}
+
+/**
+ * The real server over the emulator, signed-in users of every role possible, the console's
+ * data seeded before each test. Call inside a `describe`; the spec's own hooks run after these.
+ */
+export function consoleHarness(): { readonly h: Harness } {
+  const env = { h: undefined as unknown as Harness };
+  before(async () => {
+    env.h = await startHarness({ members: consoleMembers() });
+  });
+  after(async () => env.h.close());
+  beforeEach(async () => {
+    await env.h.reset();
+    await seedConsole(env.h);
+  });
+  return env;
 }

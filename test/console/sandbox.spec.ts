@@ -15,6 +15,9 @@ describe('console: sandbox one-click sign-in, and Secure cookies behind HTTPS', 
     try {
       (sys.config as { publicUrl: string }).publicUrl = sys.url;
       const c = new ConsoleClient({ sys });
+      const root = await c.get('/');
+      expect(root.status).to.equal(302);
+      expect(root.headers.get('location')).to.equal('/console/');
       const login = await (await c.get('/console/login')).text();
       expect(login).to.include('/console/login/sandbox?as=office.spj').and.include('/console/login/sandbox?as=audit.jw');
       const first = await c.get('/console/login/sandbox');

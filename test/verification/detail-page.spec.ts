@@ -46,16 +46,25 @@ describe('verification: the detail page behind the card link (WeCom OAuth, Art. 
 
   const reads = () => h.sys.dataSource.getRepository(PersonalDataRead).find({ order: { id: 'ASC' } });
 
-  it('sends an unauthenticated visitor to WeCom OAuth (snsapi_base, signed state)', async () => {
+  it('sends an unauthenticated visitor to WeCom OAuth (snsapi_base, signed state): here the emulator, which signs them in', async () => {
     const res = await get(`/v/${id}`);
     const to = new URL(res.headers.get('location')!);
-    expect(to.origin + to.pathname).to.equal('https://open.weixin.qq.com/connect/oauth2/authorize');
+    // The API is served from this machine, so the emulator's OAuth page stands in for WeCom's.
+    expect(to.origin + to.pathname).to.equal(`${h.sys.config.wecom!.apiBase}/connect/oauth2/authorize`);
     expect(to.searchParams.get('appid')).to.equal(h.keys.corpId);
     expect(to.searchParams.get('redirect_uri')).to.equal('http://nocert.test/v/login');
     expect(to.searchParams.get('scope')).to.equal('snsapi_base');
     expect(to.searchParams.get('agentid')).to.equal(String(h.keys.agentId));
     expect(to.hash).to.equal('#wechat_redirect');
     expect(await reads()).to.have.length(0);
+    // The emulator's page hands back a code for the chosen member; the server signs them in.
+    to.hash = '';
+    to.searchParams.set('userid', 'rsj.liaison');
+    const back = new URL((await fetch(to, { redirect: 'manual' })).headers.get('location')!);
+    expect(back.origin + back.pathname).to.equal('http://nocert.test/v/login');
+    const signed = await get(`/v/login${back.search}`);
+    expect(signed.status).to.equal(302);
+    expect(signed.headers.get('location')).to.equal(`/v/${id}`);
   });
 
   it('shows the full data to a member of the issuing unit and logs the view', async () => {
