@@ -121,7 +121,6 @@ export const TEXT = {
   categoryAfterDeadline: (a: string, due: string) => `${a}已超过答复时限（${due}），不能再转纸质档案或历史档案，请尽快答复。确需调整的，由联席会议办公室办理。`,
   notOwner: (number: string, owner: string) => `${number} 由${owner}受理，只有受理人可以答复。`,
   noOpenRequest: '你目前没有待答复的协查请求。',
-  ambiguous: (numbers: string[], word: string) => `你有多件待答复的协查请求（${numbers.join('、')}），请在回复后加编号，例如「${word} ${numbers[0]}」。`,
   unknownNumber: (number: string) => `没有找到协查请求 ${number}。`,
   notAccepted: (number: string) => `${number} 尚未受理，请先在卡片上点击「受理」。`,
   notAnswerable: (number: string, status: VerificationStatus) => `${number} 当前${STATUS_LABEL[status]}，不能再答复。`,
@@ -203,6 +202,6 @@ export const TODO = {
   state: { to_accept: '待受理', accepted: '待答复', returning: '待补退回理由' } as Record<string, string>,
   footer: '受理请点卡片；答复可回复如「核验一致 0007」（编号后四位即可）。',
   /** When a reply names no request and several are open (the other half of the list above). */
-  which: (word: string) => `你有多件未办结的协查，请在回复后加编号，例如「${word} 0007」：`,
+  which: (word: string, short = '0007') => `你有多件未办结的协查，请在回复后加编号，例如「${word} ${short}」：`,
   ambiguousShort: (short: string) => `编号 ${short} 对应你的多件协查，请回复完整编号：`,
 } as const;
