@@ -100,6 +100,9 @@ export const TEXT = {
   about: (unit: string, item: string, number: string) => `${unit}「${item}」协查 ${number}`,
   acceptedOwner: (a: string, due: string, number: string) =>
     `你已受理${a}，请于 ${due} 前答复。\n请在卡片上选择答复，或回复「${WORDS.match}」「${WORDS.mismatch}」「${WORDS.toPaper}」「${WORDS.toHistorical}」「${WORDS.return}」。\n有多件待答复时，请在后面加编号，如「${WORDS.match} ${number}」。`,
+  /** 受理 after the deadline: the owner learns at once that the answer is already late. */
+  acceptedOwnerLate: (a: string, due: string, late: string, number: string) =>
+    `你已受理${a}。该请求已超过答复时限（截止 ${due}，已超时${late}），请立即答复。\n请在卡片上选择答复，或回复「${WORDS.match} ${number}」等。`,
   askMismatch: (a: string) => `请说明${a}核验不一致的具体情况，你的下一条消息将作为答复内容（回复「${WORDS.cancel}」放弃）。`,
   askReturnReason: (a: string) =>
     `你正在退回${a}，截止时间照常计算。请在卡片上选择退回原因，或回复序号：${RETURN_REASONS.slice(0, OTHER_REASON).map((r, i) => `${i + 1}.${r}`).join(' ')}，或直接写明原因（回复「${WORDS.cancel}」撤销退回）。`,
