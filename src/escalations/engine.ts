@@ -416,7 +416,7 @@ function backupPing(c: Ctx, w: Writes, l: Loaded, req: VerificationRequest, s: P
   const why = !as.length ? TEXT.backupNoA : as.every((a) => isAway(a, today)) ? TEXT.backupAAway(aNames) : TEXT.backupASilent(aNames);
   for (const b of here) {
     const taskId = taskIdFor(req.id, ordinal++, 0);
-    w.outbox.push({ channel: 'message', payload: cardPayload(b.userid, verificationRequestCard(view, taskId, now)), refType: VREF.card, refId: taskId, dedupeKey: `verif-card:${taskId}`, now });
+    w.outbox.push({ channel: 'message', payload: cardPayload(b.userid, verificationRequestCard(view, taskId, now, TEXT.backupCardWhy(why))), refType: VREF.card, refId: taskId, dedupeKey: `verif-card:${taskId}`, now });
     // The card's outbox row is found by its ref (verification_card, task_id) when its response_code is needed.
     w.recipients.push({ requestId: req.id, userid: b.userid, role: b.role, ab: b.ab, reason: 'backup', notifiedAt: now, taskId, cardSeq: 0, cardOutboxId: null, codeUsed: false, closedAt: null, outcome: null });
     w.text(req, b.userid, TEXT.backup(req.number, view.requesterUnitName, req.serviceItem, due, why), `stage:${req.id}:${s.stage}:${b.userid}`);

@@ -39,6 +39,8 @@ export const TEXT = {
   backup: (number: string, requester: string, item: string, due: string, why: string) =>
     `【B角补位】${requester}「${item}」截止 ${due}：${why}，请你及时受理（见上方卡片）。协查 ${number}`,
   backupAAway: (a: string) => `A角${a}请假`,
+  /** On B's request card, after the number. */
+  backupCardWhy: (why: string) => `${why}，请你补位`,
   backupASilent: (a: string) => `A角${a}和联络员尚未处理`,
   backupNoA: '本单位没有在岗的A角，联络员尚未处理',
   warningPending: (number: string, due: string) => `【即将超时】协查 ${number} 将于 ${due} 到期，仍未受理。超时将报告联席会议办公室。`,

@@ -90,6 +90,9 @@ export const CARD_TEXT = {
   cancel: '取消',
   withdraw: '撤回',
   overdue: '已超时',
+  /** On deputy B's card when it is B's because A is away (or the unit has no A). */
+  coverAway: (a: string) => `A角${a}请假，由你（B角）受理`,
+  coverNoA: '本单位未设A角，由你（B角）受理',
 } as const;
 
 /**
