@@ -85,15 +85,15 @@ async function target(m: EntityManager, ctx: OpContext, from: string, cmd: { wor
       return null;
     }
     if (req.status === 'pending') {
-      await reply(m, from, TEXT.notAccepted(req.number), now, String(req.id));
+      await reply(m, from, TEXT.notAccepted(await aboutForIssuer(m, req)), now, String(req.id));
       return null;
     }
     if (req.assignee !== from) {
-      await reply(m, from, TEXT.notOwner(req.number, await staffName(m, req.assignee)), now, String(req.id));
+      await reply(m, from, TEXT.notOwner(await aboutForIssuer(m, req), await staffName(m, req.assignee)), now, String(req.id));
       return null;
     }
     if (req.status !== 'accepted') {
-      await reply(m, from, TEXT.notAnswerable(req.number, req.status), now, String(req.id));
+      await reply(m, from, TEXT.notAnswerable(await aboutForIssuer(m, req), req.status), now, String(req.id));
       return null;
     }
     return req;
@@ -265,7 +265,7 @@ async function answerQuestion(m: EntityManager, ctx: OpContext, q: OpenQuestion,
   const stillOpen = q.kind === 'return_reason' ? req.status === 'returning' && req.assignee === msg.from : req.status === 'accepted' && req.assignee === msg.from;
   if (!stillOpen) {
     await close(m, msg.from);
-    await reply(m, msg.from, TEXT.notAnswerable(req.number, req.status), now, String(req.id));
+    await reply(m, msg.from, TEXT.notAnswerable(await aboutForIssuer(m, req), req.status), now, String(req.id));
     return 'handled';
   }
   if (q.kind === 'confirm_answer') {

@@ -1,19 +1,16 @@
 import { expect } from 'chai';
-import { directoryHarness, Harness } from '../helpers/system';
-import { createApiKey } from '../../src/http/auth';
-import { SchedulerMother } from '../helpers/mothers/scheduler';
+import { Harness } from '../helpers/system';
 import { Api } from '../helpers/api';
 import { cardOf, mark, textsTo } from '../helpers/inbox';
-import { createRequest } from '../helpers/scheduler';
+import { createRequest, officeEnv } from '../helpers/scheduler';
 
 describe('verification: a 受理 after the deadline says the answer is already late', () => {
   let h: Harness;
   let rsj: Api;
-  const env = directoryHarness(SchedulerMother.units(), { start: '2026-12-01T09:00:00+08:00' });
+  const env = officeEnv('2026-12-01T09:00:00+08:00');
 
-  beforeEach(async () => {
-    h = env.h;
-    rsj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'rsj-system', 'RSJ', h.clock.now));
+  beforeEach(() => {
+    ({ h, rsj } = env);
   });
 
   async function acceptAt(at: string): Promise<{ texts: string[]; card: any }> {

@@ -1,21 +1,18 @@
 import { expect } from 'chai';
-import { directoryHarness, Harness } from '../helpers/system';
-import { createApiKey } from '../../src/http/auth';
-import { SchedulerMother } from '../helpers/mothers/scheduler';
+import { Harness } from '../helpers/system';
 import { Api } from '../helpers/api';
 import { say } from '../helpers/inbox';
-import { accept, createRequest } from '../helpers/scheduler';
+import { accept, createRequest, officeEnv } from '../helpers/scheduler';
 import { VerificationRequest } from '../../entities';
 
 describe('verification: short numbers in the answer words (核验一致 0007)', () => {
   let h: Harness;
   let rsj: Api;
-  const env = directoryHarness(SchedulerMother.units(), { start: '2026-11-30T16:00:00+08:00' });
+  const env = officeEnv('2026-11-30T16:00:00+08:00');
   const t = (hhmm: string, day = '2026-12-01') => `${day}T${hhmm}:00+08:00`;
 
-  beforeEach(async () => {
-    h = env.h;
-    rsj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'rsj-system', 'RSJ', h.clock.now));
+  beforeEach(() => {
+    ({ h, rsj } = env);
   });
 
   /** Six requests were numbered earlier on the day: the next one is 0007. */
@@ -88,7 +85,7 @@ describe('verification: short numbers in the answer words (核验一致 0007)', 
     h.clock.set(t('09:00'));
     const r = await createRequest(rsj);
     await h.sys.settle();
-    expect(await say(h, 'gaj.a', '核验一致 1')).to.deep.equal([`${r.number} 尚未受理，请先在卡片上点击「受理」。`]);
+    expect(await say(h, 'gaj.a', '核验一致 1')).to.deep.equal([`县人社局「失业保险金申领」协查 ${r.number} 尚未受理，请先在卡片上点击「受理」。`]);
     await accept(h, 'gaj.a', r.id);
     await say(h, 'gaj.a', '核验一致 1');
     await say(h, 'gaj.a', '确认');
