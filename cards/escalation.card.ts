@@ -15,6 +15,7 @@ export interface EscalationCardView {
   number: string;
   requesterUnitName: string;
   issuerUnitName: string;
+  serviceItem: string;
   ownerName: string | null;
   category: DeadlineCategory;
   /** The deadline missed: the request's, or (level 2) the order's. */
@@ -33,7 +34,7 @@ export function escalationActionCard(v: EscalationCardView, taskId: string, _now
   return {
     card_type: 'button_interaction',
     source: { desc: CARD.source, desc_color: v.level === 2 ? 2 : 3 },
-    main_title: { title: clip(CARD.title(v.level, v.number), 36), desc: clip(CARD.desc(v.issuerUnitName, late), 44) },
+    main_title: { title: clip(CARD.title(v.level, v.issuerUnitName, v.serviceItem), 36), desc: clip(CARD.desc(late, v.number), 44) },
     emphasis_content: { title: clip(late, 14), desc: CARD.emphasisDesc },
     ...(done.length ? { sub_title_text: clip(`${CARD.done}${done.join('；')}`, 160) } : {}),
     horizontal_content_list: [
@@ -65,7 +66,7 @@ export function escalationClosedCard(v: EscalationCardView, outcome: string, _no
   return {
     card_type: 'text_notice',
     source: { desc: CARD.source, desc_color: 0 },
-    main_title: { title: clip(CARD.title(v.level, v.number), 36), desc: clip(`${v.issuerUnitName} ${outcome}`, 44) },
+    main_title: { title: clip(CARD.title(v.level, v.issuerUnitName, v.serviceItem), 36), desc: clip(CARD.closedDesc(outcome, v.number), 44) },
     horizontal_content_list: [
       { keyname: CARD.issuer, value: clip(v.issuerUnitName, 30) },
       { keyname: CARD.requester, value: clip(v.requesterUnitName, 30) },

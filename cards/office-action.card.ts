@@ -10,6 +10,7 @@ export interface OfficeOrderView {
   number: string;
   issuerUnitName: string;
   requesterUnitName: string;
+  serviceItem: string;
   completeBy: Date;
   detailUrl: string;
   tz: string;
@@ -19,7 +20,7 @@ export function officeOrderNoticeCard(v: OfficeOrderView, _now: Date): Record<st
   return {
     card_type: 'text_notice',
     source: { desc: CARD.source, desc_color: 2 },
-    main_title: { title: clip(CARD.orderNoticeTitle(v.number), 36), desc: CARD.orderNoticeDesc },
+    main_title: { title: clip(CARD.orderNoticeTitle(v.requesterUnitName, v.serviceItem), 36), desc: clip(CARD.orderNoticeDesc(shortTime(v.tz, v.completeBy).slice(5), v.number), 44) },
     emphasis_content: { title: clip(shortTime(v.tz, v.completeBy).slice(5), 14), desc: CARD.orderNoticeEmphasis },
     horizontal_content_list: [
       { keyname: CARD.issuer, value: clip(v.issuerUnitName, 30) },

@@ -74,13 +74,16 @@ function actKey(v: VerificationCardView, op: string): string {
   return cardKey('verif_act', `${v.id}:${op}`);
 }
 
-/** The request card: number, requesting unit, item, certificate, category, deadline, masked applicant; 受理 / 退回. */
-export function verificationRequestCard(v: VerificationCardView, taskId: string, now: Date): Record<string, unknown> {
+/**
+ * The request card: number, requesting unit, item, certificate, category, deadline, masked applicant; 受理 / 退回.
+ * `why`: why this person got it when they stand in for someone (deputy B while A is away).
+ */
+export function verificationRequestCard(v: VerificationCardView, taskId: string, now: Date, why: string | null = null): Record<string, unknown> {
   const late = now.getTime() > v.dueAt.getTime();
   return {
     card_type: 'button_interaction',
     source: { desc: '协查核验', desc_color: late ? 2 : 0 },
-    main_title: { title: leadTitle(v.requesterUnitName, v.serviceItem, dueTail(v)), desc: clip(`协查请求 ${v.number}`, 44) },
+    main_title: { title: leadTitle(v.requesterUnitName, v.serviceItem, dueTail(v)), desc: clip(why ? `协查请求 ${v.number}｜${why}` : `协查请求 ${v.number}`, 44) },
     emphasis_content: { title: clip(shortTime(v.tz, v.dueAt).slice(5), 14), desc: late ? '已超过答复时限' : '答复截止' },
     ...questionText(v),
     horizontal_content_list: issuerFields(v),
@@ -119,7 +122,7 @@ export function verificationAnswerCard(v: VerificationCardView, taskId: string, 
   return {
     card_type: 'button_interaction',
     source: { desc: '协查核验', desc_color: late ? 2 : 0 },
-    main_title: { title: leadTitle(v.requesterUnitName, v.serviceItem, dueTail(v)), desc: clip(`协查请求 ${v.number} 已由${ownerName}受理，请答复`, 44) },
+    main_title: { title: leadTitle(v.requesterUnitName, v.serviceItem, dueTail(v)), desc: clip(`协查请求 ${v.number} 已由${ownerName}受理，${late ? '已超时，请立即答复' : '请答复'}`, 44) },
     emphasis_content: { title: clip(shortTime(v.tz, v.dueAt).slice(5), 14), desc: late ? '已超过答复时限' : '答复截止' },
     ...questionText(v),
     horizontal_content_list: issuerFields(v),

@@ -10,7 +10,7 @@ import { verificationRequestCard } from '../../cards/verification.card';
 import { openCase, accountableLiaison } from '../accountability/service';
 import { DeadlineDeps, REF, isOpen, uniq } from './deps';
 import { caseFacts, escalate } from './escalations';
-import { TEXT } from './messages';
+import { TEXT, unitItem } from './messages';
 import { EnqueueMessage, enqueueMany } from '../wecom/outbox';
 import { insertRows } from '../db/fast-sql';
 import { isRetryableLockError } from '../db/errors';
@@ -349,6 +349,7 @@ async function fire(c: Ctx, m: EntityManager, w: Writes, l: Loaded, req: Verific
   const due = shortTime(tz, req.dueAt);
   const today = cal.localDate(now);
   const rs = l.recipients.get(req.id) ?? [];
+  const ui = unitItem(l.unitName.get(req.requesterUnit) ?? req.requesterUnit, req.serviceItem);
   const texts = (to: string[], text: string) => {
     for (const u of to) w.text(req, u, text, `stage:${req.id}:${s.stage}:${u}`);
     return to;
@@ -357,7 +358,7 @@ async function fire(c: Ctx, m: EntityManager, w: Writes, l: Loaded, req: Verific
     case 'reminder': {
       // Art. 7: the liaison and deputy A (whoever got the card first); the owner once accepted.
       const to = req.status === 'pending' ? uniq(rs.filter((r) => r.reason === 'initial').map((r) => r.userid)) : ownerAndLiaisons(l, req, today);
-      texts(to, req.status === 'pending' ? TEXT.reminderPending(req.number, due) : TEXT.reminderAccepted(req.number, due));
+      texts(to, req.status === 'pending' ? TEXT.reminderPending(ui, req.number, due) : TEXT.reminderAccepted(ui, req.number, due));
       w.event(req, now, 'reminder_sent', { stage: s.stage, userids: to });
       return { sent: to.length > 0, note: to.length ? null : 'nobody_to_tell', to };
     }
@@ -366,7 +367,7 @@ async function fire(c: Ctx, m: EntityManager, w: Writes, l: Loaded, req: Verific
     case 'warning': {
       // Everyone on the request: every card holder and the owner.
       const to = uniq([...(req.assignee ? [req.assignee] : []), ...rs.map((r) => r.userid)]);
-      texts(to, req.status === 'pending' ? TEXT.warningPending(req.number, due) : TEXT.warningAccepted(req.number, due));
+      texts(to, req.status === 'pending' ? TEXT.warningPending(ui, req.number, due) : TEXT.warningAccepted(ui, req.number, due));
       w.event(req, now, 'warning_sent', { stage: s.stage, userids: to });
       return { sent: to.length > 0, note: to.length ? null : 'nobody_to_tell', to };
     }
@@ -375,7 +376,7 @@ async function fire(c: Ctx, m: EntityManager, w: Writes, l: Loaded, req: Verific
       const by = shortTime(tz, order!.completeBy!);
       // Whoever holds the request: the owner, else every open card (B who covers included).
       const to = req.assignee ? ownerAndLiaisons(l, req, today) : uniq([...ownerAndLiaisons(l, req, today), ...rs.filter((r) => !r.closedAt).map((r) => r.userid)]);
-      texts(to, s.kind === 'order_reminder' ? TEXT.orderReminder(req.number, by) : TEXT.orderWarning(req.number, by));
+      texts(to, s.kind === 'order_reminder' ? TEXT.orderReminder(ui, req.number, by) : TEXT.orderWarning(ui, req.number, by));
       w.event(req, now, s.kind === 'order_reminder' ? 'order_reminder_sent' : 'order_warning_sent', { stage: s.stage, orderId: order!.id, userids: to });
       return { sent: to.length > 0, note: null, to };
     }
@@ -416,7 +417,7 @@ function backupPing(c: Ctx, w: Writes, l: Loaded, req: VerificationRequest, s: P
   const why = !as.length ? TEXT.backupNoA : as.every((a) => isAway(a, today)) ? TEXT.backupAAway(aNames) : TEXT.backupASilent(aNames);
   for (const b of here) {
     const taskId = taskIdFor(req.id, ordinal++, 0);
-    w.outbox.push({ channel: 'message', payload: cardPayload(b.userid, verificationRequestCard(view, taskId, now)), refType: VREF.card, refId: taskId, dedupeKey: `verif-card:${taskId}`, now });
+    w.outbox.push({ channel: 'message', payload: cardPayload(b.userid, verificationRequestCard(view, taskId, now, TEXT.backupCardWhy(why))), refType: VREF.card, refId: taskId, dedupeKey: `verif-card:${taskId}`, now });
     // The card's outbox row is found by its ref (verification_card, task_id) when its response_code is needed.
     w.recipients.push({ requestId: req.id, userid: b.userid, role: b.role, ab: b.ab, reason: 'backup', notifiedAt: now, taskId, cardSeq: 0, cardOutboxId: null, codeUsed: false, closedAt: null, outcome: null });
     w.text(req, b.userid, TEXT.backup(req.number, view.requesterUnitName, req.serviceItem, due, why), `stage:${req.id}:${s.stage}:${b.userid}`);

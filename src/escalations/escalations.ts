@@ -13,7 +13,7 @@ import { checkOfficeAction, recordSummons } from './summons';
 import { officeGroup, queueGroupMarkdown, cardPayload, sendText } from '../wecom/messaging';
 import { Actor, isOfficeMember, officeMembers, ownerAndLiaisons, requesterTargets, staffNames, unitNames } from '../directory/who';
 import { DeadlineDeps, REF, holdersOf, isOpen } from './deps';
-import { CARD, DONE_LINE, GROUP, OFFICE_ACTION_TEXT, ORDER_PRESET_LABEL, OrderPreset, TEXT, formatLate } from './messages';
+import { CARD, DONE_LINE, GROUP, OFFICE_ACTION_TEXT, ORDER_PRESET_LABEL, OrderPreset, TEXT, formatLate, unitItem } from './messages';
 import { loadStageTable } from './settings';
 import { nextWake, planStages } from './stages';
 
@@ -25,13 +25,14 @@ export function escalationTaskId(escalationId: number, ordinal: number): string 
 export async function escalationView(m: EntityManager, d: DeadlineDeps, cal: WorkingCalendar, e: Escalation, now: Date): Promise<EscalationCardView> {
   const units = await unitNames(m, [e.issuerUnit, e.requesterUnit]);
   const owners = await staffNames(m, [e.owner]);
-  const req = await m.getRepository(VerificationRequest).findOne({ where: { id: e.requestId }, select: { id: true, dueAt: true, closedAt: true } });
+  const req = await m.getRepository(VerificationRequest).findOne({ where: { id: e.requestId }, select: { id: true, dueAt: true, closedAt: true, serviceItem: true } });
   return {
     escalationId: e.id,
     level: e.level,
     number: e.number,
     requesterUnitName: units.get(e.requesterUnit) ?? e.requesterUnit,
     issuerUnitName: units.get(e.issuerUnit) ?? e.issuerUnit,
+    serviceItem: req?.serviceItem ?? '',
     ownerName: e.owner ? owners.get(e.owner) ?? e.owner : null,
     category: e.category,
     missedDueAt: e.missedDueAt,
@@ -101,11 +102,13 @@ export async function escalate(
   const issuerSide = await holdersOf(m, req, today);
   const requesterSide = await requesterTargets(m, req, today);
   const by = stage.order?.completeBy ? shortTime(d.config.officeTz, stage.order.completeBy) : '';
+  const toIssuer = unitItem(view.requesterUnitName, req.serviceItem);
+  const toRequester = unitItem(view.issuerUnitName, req.serviceItem);
   for (const u of issuerSide) {
-    await sendText(m, u, stage.level === 2 ? TEXT.escalated2ToIssuer(req.number, by) : TEXT.escalatedToIssuer(req.number), now, { refType: REF.text, refId: String(req.id), dedupeKey: `stage:${key}:issuer:${u}` });
+    await sendText(m, u, stage.level === 2 ? TEXT.escalated2ToIssuer(toIssuer, req.number, by) : TEXT.escalatedToIssuer(toIssuer, req.number), now, { refType: REF.text, refId: String(req.id), dedupeKey: `stage:${key}:issuer:${u}` });
   }
   for (const u of requesterSide) {
-    await sendText(m, u, stage.level === 2 ? TEXT.escalated2ToRequester(req.number, view.issuerUnitName) : TEXT.escalatedToRequester(req.number, view.issuerUnitName), now, { refType: REF.text, refId: String(req.id), dedupeKey: `stage:${key}:requester:${u}` });
+    await sendText(m, u, stage.level === 2 ? TEXT.escalated2ToRequester(toRequester, req.number) : TEXT.escalatedToRequester(toRequester, req.number), now, { refType: REF.text, refId: String(req.id), dedupeKey: `stage:${key}:requester:${u}` });
   }
   await addEvent(m, req, now, 'escalated', 'system', {
     data: { level: stage.level, escalationId: esc.id, orderId: esc.orderId, lateMinutes: esc.lateMinutes, groupState: esc.groupState, officeMembers: members.map((s) => s.userid) },
@@ -264,23 +267,24 @@ export async function officeAction(m: EntityManager, d: DeadlineDeps, cal: Worki
   const units = await unitNames(m, [req.issuerUnit, req.requesterUnit]);
   const issuerName = units.get(req.issuerUnit) ?? req.issuerUnit;
   const key = `office:${order.id}`;
+  const toIssuer = unitItem(units.get(req.requesterUnit) ?? req.requesterUnit, req.serviceItem);
   const group = (content: string) => queueGroupMarkdown(m, d.config, content, now, { id: String(esc.id), dedupeKey: `${key}:group` });
 
   if (input.kind === 'urge') {
     const late = formatLate(officeMinutesBetween(cal, esc.missedDueAt, now));
-    for (const u of await holdersOf(m, req, today)) await sendText(m, u, TEXT.urged(req.number, late), now, { refType: REF.text, refId: String(req.id), dedupeKey: `${key}:${u}` });
+    for (const u of await holdersOf(m, req, today)) await sendText(m, u, TEXT.urged(toIssuer, req.number, late), now, { refType: REF.text, refId: String(req.id), dedupeKey: `${key}:${u}` });
     await group(GROUP.urged(actorName, req.number));
     await addEvent(m, req, now, 'urged', officeActorLabel(actor), { data: { escalationId: esc.id, orderId: order.id } });
   } else if (input.kind === 'order') {
     const by = shortTime(tz, completeBy!);
     const open = isOpen(req);
     const targets = open ? await holdersOf(m, req, today) : await ownerAndLiaisons(m, req, today);
-    const notice = officeOrderNoticeCard({ number: req.number, issuerUnitName: issuerName, requesterUnitName: units.get(req.requesterUnit) ?? req.requesterUnit, completeBy: completeBy!, detailUrl: detailUrl(d.config.publicUrl, req.id), tz }, now);
+    const notice = officeOrderNoticeCard({ number: req.number, issuerUnitName: issuerName, requesterUnitName: units.get(req.requesterUnit) ?? req.requesterUnit, serviceItem: req.serviceItem, completeBy: completeBy!, detailUrl: detailUrl(d.config.publicUrl, req.id), tz }, now);
     for (const u of targets) {
       await enqueue(m, { channel: 'message', payload: cardPayload(u, notice), refType: REF.orderNotice, refId: String(order.id), dedupeKey: `${key}:card:${u}`, now });
-      await sendText(m, u, open ? TEXT.ordered(req.number, by) : TEXT.orderedAfterClose(req.number, by), now, { refType: REF.text, refId: String(req.id), dedupeKey: `${key}:${u}` });
+      await sendText(m, u, open ? TEXT.ordered(toIssuer, req.number, by) : TEXT.orderedAfterClose(toIssuer, req.number, by), now, { refType: REF.text, refId: String(req.id), dedupeKey: `${key}:${u}` });
     }
-    for (const u of await requesterTargets(m, req, today)) await sendText(m, u, TEXT.orderedToRequester(req.number, issuerName, by), now, { refType: REF.text, refId: String(req.id), dedupeKey: `${key}:requester:${u}` });
+    for (const u of await requesterTargets(m, req, today)) await sendText(m, u, TEXT.orderedToRequester(unitItem(issuerName, req.serviceItem), req.number, issuerName, by), now, { refType: REF.text, refId: String(req.id), dedupeKey: `${key}:requester:${u}` });
     await group(GROUP.ordered(actorName, issuerName, req.number, by));
     await addEvent(m, req, now, 'ordered_completion', officeActorLabel(actor), { data: { escalationId: esc.id, orderId: order.id, completeBy: completeBy!.toISOString(), preset } });
     // A request answered late has nothing left to track: the order is recorded and told.

@@ -33,26 +33,35 @@ export const DONE_LINE = {
   other: (action: string, who: string, at: string) => `${action}（${who} ${at}）`,
 };
 
+/**
+ * Texts to the units lead with the other unit and the item, then the deadline (what a lock
+ * screen shows in its first 40 characters); the number comes last. `u` is
+ * `unitItem(unit, item)`: the requesting unit for the issuing unit's staff and vice versa.
+ */
+export const unitItem = (unit: string, item: string) => `${unit}「${item}」`;
+
 export const TEXT = {
-  reminderPending: (number: string, due: string) => `【协查提醒】协查 ${number} 已过答复时限的一半，仍未受理。请在卡片上受理，并于 ${due} 前答复。`,
-  reminderAccepted: (number: string, due: string) => `【协查提醒】你受理的协查 ${number} 已过答复时限的一半，请于 ${due} 前答复。`,
+  reminderPending: (u: string, number: string, due: string) => `【协查提醒】${u}截止 ${due}：已过答复时限的一半，仍未受理。请在卡片上受理并按时答复。协查 ${number}`,
+  reminderAccepted: (u: string, number: string, due: string) => `【协查提醒】${u}截止 ${due}：你受理的协查已过答复时限的一半，请按时答复。协查 ${number}`,
   backup: (number: string, requester: string, item: string, due: string, why: string) =>
     `【B角补位】${requester}「${item}」截止 ${due}：${why}，请你及时受理（见上方卡片）。协查 ${number}`,
   backupAAway: (a: string) => `A角${a}请假`,
+  /** On B's request card, after the number. */
+  backupCardWhy: (why: string) => `${why}，请你补位`,
   backupASilent: (a: string) => `A角${a}和联络员尚未处理`,
   backupNoA: '本单位没有在岗的A角，联络员尚未处理',
-  warningPending: (number: string, due: string) => `【即将超时】协查 ${number} 将于 ${due} 到期，仍未受理。超时将报告联席会议办公室。`,
-  warningAccepted: (number: string, due: string) => `【即将超时】协查 ${number} 将于 ${due} 到期，仍未答复。超时将报告联席会议办公室。`,
-  escalatedToIssuer: (number: string) => `协查 ${number} 已超过答复时限，已报告联席会议办公室，请立即办理。`,
-  escalatedToRequester: (number: string, issuer: string) =>
-    `你单位的协查 ${number}（${issuer}）已超过答复时限。系统已代你单位报告联席会议办公室（证明事项核验实施办法第十一条）。`,
-  escalated2ToIssuer: (number: string, by: string) => `协查 ${number} 未在责成时限 ${by} 前办结，已再次报告联席会议办公室。`,
-  escalated2ToRequester: (number: string, issuer: string) => `协查 ${number}（${issuer}）未在联席会议办公室责成的时限内办结，已再次报告。`,
-  urged: (number: string, late: string) => `【督办】联席会议办公室督办协查 ${number}：已超时 ${late}，请立即办理。`,
-  ordered: (number: string, by: string) => `【责成限时办结】联席会议办公室责成你单位于 ${by} 前办结协查 ${number}（证明事项核验实施办法第十一条）。`,
-  orderReminder: (number: string, by: string) => `【限时办结提醒】协查 ${number} 须于 ${by} 前办结，时间已过半。`,
-  orderWarning: (number: string, by: string) => `【限时办结即将到期】协查 ${number} 须于 ${by} 前办结，逾期将再次报告联席会议办公室。`,
-  orderedToRequester: (number: string, issuer: string, by: string) => `联席会议办公室已责成${issuer}于 ${by} 前办结你单位的协查 ${number}。`,
+  warningPending: (u: string, number: string, due: string) => `【即将超时】${u}截止 ${due}：仍未受理，超时将报告联席会议办公室。协查 ${number}`,
+  warningAccepted: (u: string, number: string, due: string) => `【即将超时】${u}截止 ${due}：仍未答复，超时将报告联席会议办公室。协查 ${number}`,
+  escalatedToIssuer: (u: string, number: string) => `${u}协查 ${number} 已超过答复时限，已报告联席会议办公室，请立即办理。`,
+  escalatedToRequester: (u: string, number: string) =>
+    `${u}：你单位的协查 ${number} 已超过答复时限。系统已代你单位报告联席会议办公室（证明事项核验实施办法第十一条）。`,
+  escalated2ToIssuer: (u: string, number: string, by: string) => `${u}协查 ${number} 未在责成时限 ${by} 前办结，已再次报告联席会议办公室。`,
+  escalated2ToRequester: (u: string, number: string) => `${u}：你单位的协查 ${number} 未在联席会议办公室责成的时限内办结，已再次报告。`,
+  urged: (u: string, number: string, late: string) => `【督办】${u}已超时 ${late}：联席会议办公室督办，请立即办理。协查 ${number}`,
+  ordered: (u: string, number: string, by: string) => `【责成限时办结】${u}须于 ${by} 前办结：联席会议办公室责成你单位限时办结（证明事项核验实施办法第十一条）。协查 ${number}`,
+  orderReminder: (u: string, number: string, by: string) => `【限时办结提醒】${u}须于 ${by} 前办结，时间已过半。协查 ${number}`,
+  orderWarning: (u: string, number: string, by: string) => `【限时办结即将到期】${u}须于 ${by} 前办结，逾期将再次报告联席会议办公室。协查 ${number}`,
+  orderedToRequester: (u: string, number: string, issuer: string, by: string) => `${u}：联席会议办公室已责成${issuer}于 ${by} 前办结你单位的协查 ${number}。`,
   // answers to an office member's click
   notOffice: '只有联席会议办公室成员可以办理督办事项。',
   alreadyClosed: (number: string) => `协查 ${number} 已办结，无需再督办。`,
@@ -61,7 +70,7 @@ export const TEXT = {
   urgeDone: (number: string) => `已督办协查 ${number}，已通知受理人和联络员。`,
   orderDone: (number: string, by: string) => `已责成于 ${by} 前办结协查 ${number}，到期未办结将再次报告。`,
   summonsDone: (number: string) => `已记录协查 ${number} 的约谈请求，待报县政府。`,
-  orderedAfterClose: (number: string, by: string) => `【责成限时办结】协查 ${number} 逾期答复，联席会议办公室责成你单位于 ${by} 前完成整改（证明事项核验实施办法第十一条）。`,
+  orderedAfterClose: (u: string, number: string, by: string) => `【责成限时办结】${u}须于 ${by} 前完成整改：协查 ${number} 逾期答复，联席会议办公室责成你单位整改（证明事项核验实施办法第十一条）。`,
   windowOver: (number: string) => `协查 ${number} 办结已超过30天，不能再责成或约谈。`,
   notLate: (number: string) => `协查 ${number} 已按时答复，不能约谈。`,
   summonsAsk: (number: string, unit: string, person: string) =>
@@ -92,8 +101,8 @@ export const OVERDUE = {
 export const SUMMONS = {
   unitHead: '单位负责人',
   defaultRequest: (unit: string, number: string) => `协查 ${number} 逾期答复造成不良影响，提请县政府约谈${unit}相关责任人。`,
-  toUnit: (number: string, person: string, effect: string) =>
-    `【约谈】协查 ${number} 逾期答复，联席会议办公室已提请县政府约谈 ${person}。事由：${effect}`,
+  toUnit: (u: string, number: string, person: string, effect: string) =>
+    `【约谈】${u}协查 ${number} 逾期答复，联席会议办公室已提请县政府约谈 ${person}。事由：${effect}`,
   label: (number: string) => `协查 ${number} 的约谈事由`,
   decision: { approved: '同意约谈', declined: '不予约谈' } as Record<string, string>,
   /** The supervision export's sheet of summonses. */
@@ -136,8 +145,10 @@ export const GROUP = {
 /** Escalation card texts (cards/escalation.card.ts). */
 export const CARD = {
   source: '协查督办',
-  title: (level: number, number: string) => `${level === 2 ? '二次超时' : '协查超时'} ${number}`,
-  desc: (issuer: string, late: string) => `${issuer} 已超时 ${late}`,
+  /** Lead (title, then desc): which unit is late on which item, how late, then the number. */
+  title: (level: number, issuer: string, item: string) => `${level === 2 ? '二次超时' : '协查超时'}｜${issuer}「${item}」`,
+  desc: (late: string, number: string) => `已超时 ${late}｜协查 ${number}`,
+  closedDesc: (outcome: string, number: string) => `${outcome}｜协查 ${number}`,
   emphasisDesc: '超时（办公时间）',
   issuer: '核验单位',
   requester: '需求单位',
@@ -148,8 +159,8 @@ export const CARD = {
   orderedBy: '责成时限',
   detail: '查看详情（需登录）',
   done: '已办理：',
-  orderNoticeTitle: (number: string) => `责成限时办结 ${number}`,
-  orderNoticeDesc: '联席会议办公室',
+  orderNoticeTitle: (requester: string, item: string) => `责成限时办结｜${requester}「${item}」`,
+  orderNoticeDesc: (by: string, number: string) => `${by}前办结（联席会议办公室责成）｜协查 ${number}`,
   orderNoticeEmphasis: '办结时限',
   closedButton: '已办结',
   closedAnswered: (late: string) => `已答复（超时${late}）`,

@@ -9,7 +9,7 @@ import { addCaseEvent, accountableLiaison } from '../accountability/service';
 import { queueGroupMarkdown, sendText } from '../wecom/messaging';
 import { Actor, ownerAndLiaisons, unitNames } from '../directory/who';
 import { DeadlineDeps, REF, isOpen } from './deps';
-import { GROUP, SUMMONS } from './messages';
+import { GROUP, SUMMONS, unitItem } from './messages';
 
 /** SPEC 1 Art. 11: the office may still act on a request answered late, this long after it closed. */
 export const AFTER_CLOSE_WINDOW_MS = 30 * 86_400_000;
@@ -55,7 +55,7 @@ export async function recordSummons(m: EntityManager, d: DeadlineDeps, cal: Work
   const userid = input.person ?? req.assignee ?? (await accountableLiaison(m, req.issuerUnit));
   const person = userid ? await m.getRepository(Staff).findOneBy({ userid }) : null;
   if (input.person && !person) throw new AppError('validation_failed', `person ${input.person} is not in the directory`);
-  const units = await unitNames(m, [req.issuerUnit]);
+  const units = await unitNames(m, [req.issuerUnit, req.requesterUnit]);
   const unitName = units.get(req.issuerUnit) ?? req.issuerUnit;
   const repo = m.getRepository(Summons);
   const s = repo.create({
@@ -84,7 +84,7 @@ export async function recordSummons(m: EntityManager, d: DeadlineDeps, cal: Work
   }
   const told = new Set(await ownerAndLiaisons(m, req, cal.localDate(now)));
   if (s.personUserid) told.add(s.personUserid);
-  for (const u of told) await sendText(m, u, SUMMONS.toUnit(req.number, s.personName, s.effect), now, { refType: REF.text, refId: String(req.id), dedupeKey: `summons:${s.id}:${u}` });
+  for (const u of told) await sendText(m, u, SUMMONS.toUnit(unitItem(units.get(req.requesterUnit) ?? req.requesterUnit, req.serviceItem), req.number, s.personName, s.effect), now, { refType: REF.text, refId: String(req.id), dedupeKey: `summons:${s.id}:${u}` });
   await queueGroupMarkdown(m, d.config, GROUP.summons(actorName, unitName, req.number), now, { id: `summons:${s.id}`, dedupeKey: `summons:${s.id}:group` });
   return s;
 }

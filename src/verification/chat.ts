@@ -6,7 +6,7 @@ import { CallbackDispatcher, CardEvent, HandlerContext, TextMessage } from '../w
 import { Logger } from '../logger';
 import { verificationAnswerCard, verificationConfirmCard } from '../../cards/verification.card';
 import { shortTime } from '../calendar';
-import { COMMAND_WORDS, OTHER_REASON, RETURN_REASONS, WORDS, TEXT } from './messages';
+import { COMMAND_WORDS, OTHER_REASON, RETURN_REASONS, WORDS, TEXT, TODO } from './messages';
 import { queueCardUpdate, queueText } from './notify';
 import { close, conversationOf, dataOf } from '../conversation';
 import { OpContext, CATEGORY_RANK, aboutForIssuer, aboutForRequester, cardView, loadForUpdate } from './common';
@@ -16,16 +16,25 @@ import { cancelReturn, completeReturn, startReturn } from './returns';
 import { handleAct } from './card-actions';
 import { QuestionData, askVerification } from './questions';
 import { isOverdue } from './clocks';
+import { OpenWork, OpenWorkState, openWorkLines, openWorkOf, resolveNumber, shortNumber } from './resolve-number';
 
 const ANSWER_WORDS = [WORDS.match, WORDS.mismatch, WORDS.toPaper, WORDS.toHistorical, WORDS.return] as const;
 const OTHER_WORDS = [WORDS.withdraw, WORDS.correct, WORDS.query] as const;
 type Word = (typeof ANSWER_WORDS)[number] | (typeof OTHER_WORDS)[number];
 
-/** "核验一致", "核验不一致 HC20261126-0001", "撤回 HC…", "查询 HC…" (CONTRACT.md chat words). */
+/**
+ * "核验一致", "核验不一致 HC20261126-0001", "撤回 HC…", "查询 HC…" (CONTRACT.md chat words).
+ * The number may be short ("核验一致 0007", the serial after the date): it is resolved
+ * among the sender's own requests.
+ */
 export function parseCommand(text: string): { word: Word; number: string | null } | null {
-  const m = /^\s*(核验一致|核验不一致|转纸质档案|转历史档案|退回|撤回|更正|查询)\s*[:：]?\s*(HC\d{8}-\d{4,})?\s*$/i.exec(text);
+  const m = /^\s*(核验一致|核验不一致|转纸质档案|转历史档案|退回|撤回|更正|查询)\s*[:：]?\s*(HC\d{8}-\d{4,}|\d{1,6})?\s*$/i.exec(text);
   if (!m) return null;
   return { word: m[1] as Word, number: m[2] ? m[2].toUpperCase() : null };
+}
+
+function isShort(number: string): boolean {
+  return /^\d{1,6}$/.test(number);
 }
 
 const TO_CATEGORY: Partial<Record<Word, DeadlineCategory>> = { [WORDS.toPaper]: 'paper', [WORDS.toHistorical]: 'historical' };
@@ -45,39 +54,60 @@ async function reply(m: EntityManager, to: string, text: string, now: Date, ref:
   await queueText(m, to, text, now, ref);
 }
 
-/** The request an answer word is about: the one named, or the sender's only accepted request. */
-async function target(m: EntityManager, from: string, cmd: { word: Word; number: string | null }, now: Date): Promise<VerificationRequest | null> {
-  const repo = m.getRepository(VerificationRequest);
-  if (cmd.number) {
-    const req = await loadForUpdate(m, { number: cmd.number });
+/** Several requests fit: the reply lists them by unit, item and deadline, not numbers alone. */
+async function listWork(m: EntityManager, ctx: OpContext, to: string, head: string, work: OpenWork[]): Promise<void> {
+  await reply(m, to, [head, ...(await openWorkLines(m, ctx.cal, ctx.tz, work, ctx.now))].join('\n'), ctx.now, 'chat');
+}
+
+/**
+ * A short number among the sender's open requests: the full number when exactly one fits
+ * (preferring those in `states`), else the reply is sent here and null returned.
+ */
+async function fullNumber(m: EntityManager, ctx: OpContext, from: string, short: string, states?: OpenWorkState[]): Promise<string | null> {
+  let found = await resolveNumber(m, from, short, states);
+  // Not among those the word applies to: a request in another state answers why not.
+  if (found.kind === 'none' && states) found = await resolveNumber(m, from, short);
+  if (found.kind === 'one') return found.work.request.number;
+  if (found.kind === 'ambiguous') await listWork(m, ctx, from, TODO.ambiguousShort(short), found.candidates);
+  else await reply(m, from, TEXT.unknownNumber(short), ctx.now, 'chat');
+  return null;
+}
+
+/** The request an answer word is about: the one named (in full or short), or the sender's only accepted request. */
+async function target(m: EntityManager, ctx: OpContext, from: string, cmd: { word: Word; number: string | null }): Promise<VerificationRequest | null> {
+  const now = ctx.now;
+  const number = cmd.number && isShort(cmd.number) ? await fullNumber(m, ctx, from, cmd.number, ['accepted']) : cmd.number;
+  if (cmd.number && !number) return null;
+  if (number) {
+    const req = await loadForUpdate(m, { number });
     if (!req) {
-      await reply(m, from, TEXT.unknownNumber(cmd.number), now, 'chat');
+      await reply(m, from, TEXT.unknownNumber(number), now, 'chat');
       return null;
     }
     if (req.status === 'pending') {
-      await reply(m, from, TEXT.notAccepted(req.number), now, String(req.id));
+      await reply(m, from, TEXT.notAccepted(await aboutForIssuer(m, req)), now, String(req.id));
       return null;
     }
     if (req.assignee !== from) {
-      await reply(m, from, TEXT.notOwner(req.number, await staffName(m, req.assignee)), now, String(req.id));
+      await reply(m, from, TEXT.notOwner(await aboutForIssuer(m, req), await staffName(m, req.assignee)), now, String(req.id));
       return null;
     }
     if (req.status !== 'accepted') {
-      await reply(m, from, TEXT.notAnswerable(req.number, req.status), now, String(req.id));
+      await reply(m, from, TEXT.notAnswerable(await aboutForIssuer(m, req), req.status), now, String(req.id));
       return null;
     }
     return req;
   }
-  const mine = await repo.find({ where: { assignee: from, status: 'accepted' }, order: { acceptedAt: 'ASC' }, take: 10 });
+  const mine = (await openWorkOf(m, from)).filter((w) => w.state === 'accepted');
   if (!mine.length) {
     await reply(m, from, TEXT.noOpenRequest, now, 'chat');
     return null;
   }
   if (mine.length > 1) {
-    await reply(m, from, TEXT.ambiguous(mine.map((r) => r.number), cmd.word), now, 'chat');
+    await listWork(m, ctx, from, TODO.which(cmd.word, shortNumber(mine[0].request.number)), mine);
     return null;
   }
-  const req = await loadForUpdate(m, { id: mine[0].id });
+  const req = await loadForUpdate(m, { id: mine[0].request.id });
   if (!req || req.status !== 'accepted' || req.assignee !== from) {
     await reply(m, from, TEXT.noOpenRequest, now, 'chat');
     return null;
@@ -86,9 +116,11 @@ async function target(m: EntityManager, from: string, cmd: { word: Word; number:
 }
 
 /** 查询 HC…: where a request stands, for staff of the two units and of the office (Art. 12). */
-async function queryStatus(m: EntityManager, ctx: OpContext, from: string, number: string | null): Promise<void> {
+async function queryStatus(m: EntityManager, ctx: OpContext, from: string, typed: string | null): Promise<void> {
   const now = ctx.now;
-  if (!number) return reply(m, from, TEXT.queryUsage, now, 'chat');
+  if (!typed) return reply(m, from, TEXT.queryUsage, now, 'chat');
+  const number = isShort(typed) ? await fullNumber(m, ctx, from, typed) : typed;
+  if (!number) return;
   const req = await m.getRepository(VerificationRequest).findOneBy({ number });
   const me = await m.getRepository(Staff).findOneBy({ userid: from });
   const office = me ? await m.getRepository(Unit).findOneBy({ code: me.unitCode }) : null;
@@ -103,7 +135,9 @@ async function queryStatus(m: EntityManager, ctx: OpContext, from: string, numbe
 async function withdraw(m: EntityManager, ctx: OpContext, from: string, number: string | null): Promise<void> {
   const now = ctx.now;
   const repo = m.getRepository(VerificationRequest);
-  const found = number ? await repo.findOneBy({ number }) : await repo.findOne({ where: { assignee: from, status: 'answered' }, order: { answeredAt: 'DESC' } });
+  // A short number: the sender's latest answer with that serial (only the last minutes' answers can be taken back).
+  const latest = () => repo.find({ where: { assignee: from, status: 'answered' }, order: { answeredAt: 'DESC' }, take: 20 });
+  const found = number && !isShort(number) ? await repo.findOneBy({ number }) : (await latest()).find((r) => !number || Number(shortNumber(r.number)) === Number(number));
   const req = found ? await loadForUpdate(m, { id: found.id }) : null;
   if (!req || req.assignee !== from || req.status !== 'answered') {
     return reply(m, from, number ? TEXT.notAnswerable(number, req?.status ?? 'pending') : TEXT.noOpenRequest, now, 'chat');
@@ -156,7 +190,7 @@ export function registerVerificationHandlers(dispatcher: CallbackDispatcher, dep
       try {
         if (cmd.word === WORDS.query) return await queryStatus(m, ctx, msg.from, cmd.number).then(() => 'handled' as const);
         if (cmd.word === WORDS.withdraw || cmd.word === WORDS.correct) return await withdraw(m, ctx, msg.from, cmd.number).then(() => 'handled' as const);
-        const req = await target(m, msg.from, cmd, now);
+        const req = await target(m, ctx, msg.from, cmd);
         if (!req) return 'handled';
         if (cmd.word === WORDS.match) {
           await askVerification(m, msg.from, req, 'confirm_answer', { result: 'match' }, now);
@@ -231,7 +265,7 @@ async function answerQuestion(m: EntityManager, ctx: OpContext, q: OpenQuestion,
   const stillOpen = q.kind === 'return_reason' ? req.status === 'returning' && req.assignee === msg.from : req.status === 'accepted' && req.assignee === msg.from;
   if (!stillOpen) {
     await close(m, msg.from);
-    await reply(m, msg.from, TEXT.notAnswerable(req.number, req.status), now, String(req.id));
+    await reply(m, msg.from, TEXT.notAnswerable(await aboutForIssuer(m, req), req.status), now, String(req.id));
     return 'handled';
   }
   if (q.kind === 'confirm_answer') {

@@ -12,6 +12,7 @@ import { isValidIdNumber, normaliseIdNumber } from './id-number';
 import { insertRows, q } from '../db/fast-sql';
 import { verificationRequestCard } from '../../cards/verification.card';
 import { REF, queueCard, taskIdFor } from './notify';
+import { CARD_TEXT } from './messages';
 import { Actor, EntryLookup, OpContext, actorLabel, addEvent, cardViewOf, cleanText, minutesOut, requireReason } from './common';
 
 // ---------------------------------------------------------------- routing (Art. 6, 7)
@@ -19,6 +20,8 @@ import { Actor, EntryLookup, OpContext, actorLabel, addEvent, cardViewOf, cleanT
 export interface Route {
   recipients: Staff[];
   gaps: GapFlag[];
+  /** userid -> why that person got the card, for those standing in for someone. */
+  why: ReadonlyMap<string, string>;
 }
 
 /**
@@ -37,7 +40,11 @@ export function routeRecipients(staff: Staff[], today: string): Route {
   if (!recipients.length) recipients = liaisons;
   const seen = new Set<string>();
   recipients = recipients.filter((s) => (seen.has(s.userid) ? false : (seen.add(s.userid), true)));
-  return { recipients, gaps: unitStrength(staff).gaps };
+  // B stands in for A: B's card says why (A away, or no A at all).
+  const allA = deputies.filter((s) => s.ab === 'A');
+  const cover = a.length ? null : allA.length ? CARD_TEXT.coverAway(allA.map((s) => s.name).join('、')) : CARD_TEXT.coverNoA;
+  const why = new Map(cover ? recipients.filter((s) => s.role === 'deputy' && s.ab === 'B').map((s) => [s.userid, cover] as const) : []);
+  return { recipients, gaps: unitStrength(staff).gaps, why };
 }
 
 /** HC20261126-0001: gap-free and unique across instances (see nextDailyNumber). */
@@ -237,7 +244,7 @@ export async function createRequest(
   request.version += 1;
   const view = cardViewOf(request, r.unitNames, ctx.publicUrl, ctx.tz);
   // A new request's task_ids are new: no dedupe lookup needed.
-  for (const rcp of recipients) await queueCard(m, rcp.userid, verificationRequestCard(view, rcp.taskId, now), now, { type: REF.card, id: rcp.taskId });
+  for (const rcp of recipients) await queueCard(m, rcp.userid, verificationRequestCard(view, rcp.taskId, now, route.why.get(rcp.userid) ?? null), now, { type: REF.card, id: rcp.taskId });
   return { request, recipients, gaps: route.gaps };
 }
 

@@ -3,7 +3,9 @@ import { EntityManager } from 'typeorm';
 import { DeadlineTracker, VerificationRecipient, VerificationRequest } from '../../entities';
 import type { VerificationResult, VerificationStatus } from '../../entities/VerificationRequest';
 import { AppError } from '../errors';
-import { computeDeadline, DeadlineCategory, shortTime } from '../calendar';
+import { computeDeadline, DeadlineCategory, officeMinutesBetween, shortTime } from '../calendar';
+import { formatLate } from '../calendar/messages';
+import { shortNumber } from './resolve-number';
 import { verificationAnswerCard, verificationReasonCard } from '../../cards/verification.card';
 import { verificationAcceptedCard, verificationAnsweredCard, verificationDeadlineCard, verificationWithdrawnCard } from '../../cards/verification-result.card';
 import { CARD_TEXT, TEXT, WITHDRAW_MINUTES } from './messages';
@@ -90,7 +92,10 @@ export async function handleClick(m: EntityManager, ctx: OpContext, kind: ClickK
   await queueCardUpdate(m, click.from, click.responseCode, verificationAnswerCard(view, rcp.taskId, name, now), now, rcp.taskId);
   await markRecipient(m, req, click.from, CARD_TEXT.acceptedBySelf, now);
   await closeOpenCards(m, ctx, req, click.from, CARD_TEXT.takenBy(name));
-  await queueText(m, click.from, TEXT.acceptedOwner(await aboutForIssuer(m, req), shortTime(ctx.tz, req.dueAt), req.number), now, String(req.id));
+  const a = await aboutForIssuer(m, req);
+  const due = shortTime(ctx.tz, req.dueAt);
+  const late = now.getTime() > req.dueAt.getTime();
+  await queueText(m, click.from, late ? TEXT.acceptedOwnerLate(a, due, formatLate(officeMinutesBetween(ctx.cal, req.dueAt, now)), shortNumber(req.number)) : TEXT.acceptedOwner(a, due, req.number), now, String(req.id));
   // The requesting unit knows it is being handled, and by whom.
   const targets = await tellRequester(m, ctx, req, verificationAcceptedCard(await resultView(m, ctx, req), now), 'accepted');
   await addEvent(m, req, now, 'requester_notified', 'system', { data: { userids: targets, kind: 'accepted' } });

@@ -90,6 +90,9 @@ export const CARD_TEXT = {
   cancel: '取消',
   withdraw: '撤回',
   overdue: '已超时',
+  /** On deputy B's card when it is B's because A is away (or the unit has no A). */
+  coverAway: (a: string) => `A角${a}请假，由你（B角）受理`,
+  coverNoA: '本单位未设A角，由你（B角）受理',
 } as const;
 
 /**
@@ -100,6 +103,9 @@ export const TEXT = {
   about: (unit: string, item: string, number: string) => `${unit}「${item}」协查 ${number}`,
   acceptedOwner: (a: string, due: string, number: string) =>
     `你已受理${a}，请于 ${due} 前答复。\n请在卡片上选择答复，或回复「${WORDS.match}」「${WORDS.mismatch}」「${WORDS.toPaper}」「${WORDS.toHistorical}」「${WORDS.return}」。\n有多件待答复时，请在后面加编号，如「${WORDS.match} ${number}」。`,
+  /** 受理 after the deadline: the owner learns at once that the answer is already late. */
+  acceptedOwnerLate: (a: string, due: string, late: string, number: string) =>
+    `你已受理${a}。该请求已超过答复时限（截止 ${due}，已超时${late}），请立即答复。\n请在卡片上选择答复，或回复「${WORDS.match} ${number}」等。`,
   askMismatch: (a: string) => `请说明${a}核验不一致的具体情况，你的下一条消息将作为答复内容（回复「${WORDS.cancel}」放弃）。`,
   askReturnReason: (a: string) =>
     `你正在退回${a}，截止时间照常计算。请在卡片上选择退回原因，或回复序号：${RETURN_REASONS.slice(0, OTHER_REASON).map((r, i) => `${i + 1}.${r}`).join(' ')}，或直接写明原因（回复「${WORDS.cancel}」撤销退回）。`,
@@ -119,12 +125,11 @@ export const TEXT = {
   withdrawTooLate: (a: string) => `${a}答复已超过${WITHDRAW_MINUTES}分钟，不能撤回。如需更正，请联系需求单位或联席会议办公室。`,
   categoryChangedOwner: (a: string, category: DeadlineCategory, due: string) => `${a}已转为${CATEGORY_LABEL[category]}，新的答复截止时间为 ${due}。`,
   categoryAfterDeadline: (a: string, due: string) => `${a}已超过答复时限（${due}），不能再转纸质档案或历史档案，请尽快答复。确需调整的，由联席会议办公室办理。`,
-  notOwner: (number: string, owner: string) => `${number} 由${owner}受理，只有受理人可以答复。`,
+  notOwner: (a: string, owner: string) => `${a} 由${owner}受理，只有受理人可以答复。`,
   noOpenRequest: '你目前没有待答复的协查请求。',
-  ambiguous: (numbers: string[], word: string) => `你有多件待答复的协查请求（${numbers.join('、')}），请在回复后加编号，例如「${word} ${numbers[0]}」。`,
   unknownNumber: (number: string) => `没有找到协查请求 ${number}。`,
-  notAccepted: (number: string) => `${number} 尚未受理，请先在卡片上点击「受理」。`,
-  notAnswerable: (number: string, status: VerificationStatus) => `${number} 当前${STATUS_LABEL[status]}，不能再答复。`,
+  notAccepted: (a: string) => `${a} 尚未受理，请先在卡片上点击「受理」。`,
+  notAnswerable: (a: string, status: VerificationStatus) => `${a} 当前${STATUS_LABEL[status]}，不能再答复。`,
   categoryNotLonger: (a: string, current: DeadlineCategory) => `${a}当前为${CATEGORY_SHORT[current]}，只能转为时限更长的类别。`,
   cancelledToOwner: (a: string) => `${a} 已被需求单位撤回，无需再答复。`,
   failed: (number: string) => `${number} 的操作未能完成，请稍后再试或在详情页办理。`,
@@ -203,6 +208,6 @@ export const TODO = {
   state: { to_accept: '待受理', accepted: '待答复', returning: '待补退回理由' } as Record<string, string>,
   footer: '受理请点卡片；答复可回复如「核验一致 0007」（编号后四位即可）。',
   /** When a reply names no request and several are open (the other half of the list above). */
-  which: (word: string) => `你有多件未办结的协查，请在回复后加编号，例如「${word} 0007」：`,
+  which: (word: string, short = '0007') => `你有多件未办结的协查，请在回复后加编号，例如「${word} ${short}」：`,
   ambiguousShort: (short: string) => `编号 ${short} 对应你的多件协查，请回复完整编号：`,
 } as const;

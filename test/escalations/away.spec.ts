@@ -22,7 +22,11 @@ describe('escalations: away and back from the chat, why B got the card, and who 
     expect(await staff('gaj.a')).to.deep.include({ away: true, awayUntil: '2026-12-07' });
     const r = await createRequest(rsj);
     await h.sys.settle();
-    expect(lastCard(h, 'gaj.b', `vr${r.id}_`), 'B covers A from the first card').to.exist;
+    const bCard = lastCard(h, 'gaj.b', `vr${r.id}_`);
+    expect(bCard, 'B covers A from the first card').to.exist;
+    expect(bCard!.card.main_title.desc, 'and the first card says why').to.equal(`协查请求 ${r.number}｜A角公安代办A请假，由你（B角）受理`);
+    expect(bCard!.card.main_title.title.slice(0, 40), 'the lead stays unit, item, deadline').to.include('县人社局').and.include('失业保险金申领');
+    expect(lastCard(h, 'gaj.liaison', `vr${r.id}_`)!.card.main_title.desc, 'the liaison stands in for nobody').to.equal(`协查请求 ${r.number}`);
     expect(lastCard(h, 'gaj.a', `vr${r.id}_`)).to.equal(undefined);
 
     expect(await say(h, 'gaj.a', '我回来了')).to.deep.equal(['欢迎回来，已恢复接收协查。']);
@@ -42,6 +46,7 @@ describe('escalations: away and back from the chat, why B got the card, and who 
     await sweep(h, t('09:15'));
     const bText = textsTo(h, 'gaj.b', since).find((x) => x.startsWith('【B角补位】'))!;
     expect(bText).to.equal(`【B角补位】县人社局「失业保险金申领」截止 2026-12-01 09:30：A角公安代办A和联络员尚未处理，请你及时受理（见上方卡片）。协查 ${silent.number}`);
+    expect(lastCard(h, 'gaj.b', `vr${silent.id}_`)!.card.main_title.desc).to.equal(`协查请求 ${silent.number}｜A角公安代办A和联络员尚未处理，请你补位`);
     expect(bText.slice(0, 40), 'the lock screen shows unit, item and deadline').to.include('县人社局').and.include('失业保险金申领').and.include('09:30');
 
     // The deadline passes with nobody acting: B, who holds a card, hears it, and the 督办 too.

@@ -58,7 +58,7 @@ describe('scheduler: each stage of each request fires exactly once', () => {
       backup: count('gaj.b', '【B角补位】', n),
       warningB: count('gaj.b', '【即将超时】', n),
       escalatedIssuer: textsTo(h, 'gaj.liaison', since).filter((x) => x.includes(`协查 ${n} 已超过答复时限，已报告`)).length,
-      escalatedRequester: textsTo(h, 'rsj.liaison', since).filter((x) => x.includes(`协查 ${n}（`)).length,
+      escalatedRequester: textsTo(h, 'rsj.liaison', since).filter((x) => x.includes(`你单位的协查 ${n} 已超过答复时限`)).length,
       group: group().filter((m) => String(m.payload.content).includes(`${n}**`)).length,
     }));
   }

@@ -46,7 +46,7 @@ describe('escalations: Art. 11 after a late answer (责成限时办结, 约谈 a
     const chief = lastCard(h, 'office.chief', `esc${esc.id}_`)!;
     await h.emu.clickButton('office.chief', chief.taskId, `office_order:${esc.id}`, { selectedItems: [{ questionKey: 'complete_by', optionIds: ['3d'] }] });
     await h.sys.settle();
-    expect(textsTo(h, 'gaj.liaison', since).join('\n')).to.include(`协查 ${number} 逾期答复，联席会议办公室责成你单位于 2026-12-04 17:30 前完成整改`);
+    expect(textsTo(h, 'gaj.liaison', since).join('\n')).to.include(`【责成限时办结】县人社局「失业保险金申领」须于 2026-12-04 17:30 前完成整改：协查 ${number} 逾期答复`);
     expect(textsTo(h, 'office.chief', since)).to.deep.equal([`已责成于 2026-12-04 17:30 前办结协查 ${number}，到期未办结将再次报告。`]);
 
     // 约谈 asks for confirmation and the effect; the reply records it.
@@ -62,7 +62,7 @@ describe('escalations: Art. 11 after a late answer (责成限时办结, 约谈 a
     await h.sys.settle();
     expect(textsTo(h, 'office.duty', m1).slice(1)).to.deep.equal([`已记录协查 ${number} 的约谈请求，待报县政府。`]);
     const liaisonTexts = textsTo(h, 'gaj.liaison', m1).join('\n');
-    expect(liaisonTexts).to.include(`【约谈】协查 ${number} 逾期答复，联席会议办公室已提请县政府约谈 公安代办A。事由：群众办事往返三次，被媒体报道`);
+    expect(liaisonTexts).to.include(`【约谈】县人社局「失业保险金申领」协查 ${number} 逾期答复，联席会议办公室已提请县政府约谈 公安代办A。事由：群众办事往返三次，被媒体报道`);
     expect(textsTo(h, 'gaj.a', m1).join('\n'), 'the person summoned is told').to.include('【约谈】');
     expect(h.emu.cardState('office.duty', duty.taskId)!.card.sub_title_text).to.include('约谈');
 

@@ -43,7 +43,7 @@ describe('scheduler: a request driven through every deadline stage (SPEC 1 Art. 
       ['reminder', 'sent'],
       ['backup', 'sent'],
     ]);
-    for (const u of ['gaj.liaison', 'gaj.a']) expect(textsTo(h, u, since).join('\n')).to.include(`【协查提醒】协查 ${number} 已过答复时限的一半`);
+    for (const u of ['gaj.liaison', 'gaj.a']) expect(textsTo(h, u, since)).to.include(`【协查提醒】县人社局「失业保险金申领」截止 2026-11-26 09:30：已过答复时限的一半，仍未受理。请在卡片上受理并按时答复。协查 ${number}`);
     const bCard = lastCard(h, 'gaj.b', `vr${id}_`);
     expect(bCard, 'deputy B got the 受理/退回 card').to.exist;
     expect(bCard!.card.button_list.map((b: any) => b.text)).to.deep.equal(['受理', '退回']);
@@ -85,7 +85,7 @@ describe('scheduler: a request driven through every deadline stage (SPEC 1 Art. 
     h.clock.set(t('09:32'));
     await h.emu.clickButton('office.duty', duty.taskId, `office_urge:${e1.id}`);
     await h.sys.settle();
-    expect(textsTo(h, 'gaj.liaison', since).join('\n')).to.include(`【督办】联席会议办公室督办协查 ${number}`);
+    expect(textsTo(h, 'gaj.liaison', since).join('\n')).to.match(new RegExp(`【督办】县人社局「失业保险金申领」已超时 .+：联席会议办公室督办，请立即办理。协查 ${number}`));
     expect(h.emu.cardState('office.duty', duty.taskId)!.card.sub_title_text).to.include('督办（办公室值班 09:32）');
     expect(h.emu.appchatMessages(SchedulerMother.officeChatId).map((m) => m.payload.content).join('\n')).to.include(`办公室值班 已督办协查 ${number}`);
 
@@ -97,7 +97,7 @@ describe('scheduler: a request driven through every deadline stage (SPEC 1 Art. 
     const order = await h.sys.dataSource.getRepository(OfficeOrder).findOneByOrFail({ requestId: id, kind: 'order' });
     expect(order.completeBy!.toISOString()).to.equal(new Date(t('11:33')).toISOString());
     expect(order.preset).to.equal('2h');
-    expect(textsTo(h, 'gaj.liaison', since).join('\n')).to.include('【责成限时办结】联席会议办公室责成你单位于 2026-11-26 11:33 前办结');
+    expect(textsTo(h, 'gaj.liaison', since).join('\n')).to.include('【责成限时办结】县人社局「失业保险金申领」须于 2026-11-26 11:33 前办结：联席会议办公室责成你单位限时办结');
     expect(textsTo(h, 'rsj.liaison', since).join('\n')).to.include('已责成县公安局于 2026-11-26 11:33 前办结');
     const tracker = await h.sys.dataSource.getRepository(DeadlineTracker).findOneByOrFail({ requestId: id });
     expect(tracker.orderId).to.equal(order.id);
@@ -128,6 +128,16 @@ describe('scheduler: a request driven through every deadline stage (SPEC 1 Art. 
     expect(cases.map((c) => c.ground)).to.deep.equal(['verification_overdue', 'order_overdue']);
     const caseEvents = await h.sys.dataSource.getRepository(AccountabilityEvent).findBy({ caseId: cases[0].id });
     expect(caseEvents.map((e) => e.type)).to.include('summons_requested');
+
+    // Every text about the request, at every stage, leads with the other unit and the item (a lock screen shows 40 characters).
+    const about = (userid: string) => textsTo(h, userid, since).filter((x) => x.includes(number));
+    const lead = { 'gaj.liaison': '县人社局「失业保险金申领」', 'gaj.b': '县人社局「失业保险金申领」', 'rsj.liaison': '县公安局「失业保险金申领」' } as Record<string, string>;
+    for (const [userid, unitItem] of Object.entries(lead)) {
+      const texts = about(userid);
+      expect(texts.length, userid).to.be.greaterThan(2);
+      for (const x of texts) expect(x.slice(0, 40), `${userid}: ${x}`).to.include(unitItem);
+    }
+    expect(about('gaj.liaison').some((x) => x.startsWith('【约谈】')), 'the unit is told of the summons').to.equal(true);
 
     // The API shows it all, and each stage fired exactly once.
     const list = await office.get('/escalations');
@@ -166,7 +176,7 @@ describe('scheduler: a request driven through every deadline stage (SPEC 1 Art. 
     expect(h.emu.cardState('gaj.liaison', lastCard(h, 'gaj.liaison', `vr${id}_`)!.taskId)!.replace_name).to.equal('已由公安代办B受理');
 
     await sweep(h, t('09:27'));
-    expect(textsTo(h, 'gaj.b', since).join('\n')).to.include(`【即将超时】协查 ${number} 将于 2026-11-26 09:30 到期，仍未答复`);
+    expect(textsTo(h, 'gaj.b', since).join('\n')).to.include(`【即将超时】县人社局「失业保险金申领」截止 2026-11-26 09:30：仍未答复，超时将报告联席会议办公室。协查 ${number}`);
     h.clock.set(t('09:28'));
     await h.emu.sendText('gaj.b', '核验一致');
     await h.sys.settle();
@@ -231,7 +241,7 @@ describe('scheduler: a request driven through every deadline stage (SPEC 1 Art. 
     await sweep(h, t('10:00', '2026-11-28'));
     expect(textsTo(h, 'gaj.liaison', since)).to.deep.equal([]);
     await sweep(h, t('08:30', '2026-11-30'));
-    expect(textsTo(h, 'gaj.liaison', since).join('\n')).to.include(`【协查提醒】协查 ${number}`);
+    expect(textsTo(h, 'gaj.liaison', since).join('\n')).to.match(new RegExp(`^【协查提醒】县人社局「失业保险金申领」截止 .+协查 ${number}$`, 'm'));
     expect(lastCard(h, 'gaj.b', `vr${id}_`)).to.exist;
   });
 

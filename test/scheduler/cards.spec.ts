@@ -14,6 +14,7 @@ function view(over: Partial<EscalationCardView> = {}): EscalationCardView {
     number: 'HC20261126-0001',
     requesterUnitName: '县人力资源和社会保障局',
     issuerUnitName: '县公安局',
+    serviceItem: '失业保险金申领',
     ownerName: null,
     category: 'digital',
     missedDueAt: new Date('2026-11-26T01:30:00Z'),
@@ -39,7 +40,7 @@ describe('cards: escalation, office action, meeting (golden files)', () => {
   const cases: Array<[string, Record<string, unknown>]> = [
     ['escalation-level1', escalationActionCard(view(), 'esc9_0', NOW)],
     ['escalation-level2-done', escalationActionCard(view({ level: 2, ownerName: '公安代办A', lateMinutes: 135 }), 'esc10_1', NOW, ['督办（办公室值班 09:32）', '责成11-26 11:33前办结（办公室主任）'])],
-    ['office-order-notice', officeOrderNoticeCard({ number: 'HC20261126-0001', issuerUnitName: '县公安局', requesterUnitName: '县人社局', completeBy: new Date('2026-11-26T03:33:00Z'), detailUrl: 'http://nocert.test/v/42', tz: 'Asia/Shanghai' }, NOW)],
+    ['office-order-notice', officeOrderNoticeCard({ number: 'HC20261126-0001', issuerUnitName: '县公安局', requesterUnitName: '县人社局', serviceItem: '失业保险金申领', completeBy: new Date('2026-11-26T03:33:00Z'), detailUrl: 'http://nocert.test/v/42', tz: 'Asia/Shanghai' }, NOW)],
     ['meeting-reminder', meetingReminderCard(meeting, NOW)],
     ['meeting-minutes', meetingMinutesCard(meeting, '一、通报2026年下半年部门核验工作情况；二、研究证明事项免提交清单调整事项。', 'mt3_0_0', NOW)],
   ];

@@ -201,8 +201,8 @@ describe('verification: bad input changes nothing and sends nothing', () => {
     const after = await snapshot(h);
     expect(after.requests).to.equal(before.requests);
     expect(after.events).to.equal(before.events);
-    expect(textsTo(h, 'gaj.liaison', since)).to.deep.equal([`${r.number} 由公安代办A受理，只有受理人可以答复。`, '你目前没有待答复的协查请求。']);
-    expect(textsTo(h, 'gaj.b', since)).to.deep.equal([`${r.number} 由公安代办A受理，只有受理人可以答复。`]);
+    expect(textsTo(h, 'gaj.liaison', since)).to.deep.equal([`县人社局「失业保险金申领」协查 ${r.number} 由公安代办A受理，只有受理人可以答复。`, '你目前没有待答复的协查请求。']);
+    expect(textsTo(h, 'gaj.b', since)).to.deep.equal([`县人社局「失业保险金申领」协查 ${r.number} 由公安代办A受理，只有受理人可以答复。`]);
     expect(after.delivered - before.delivered, 'only the replies to the senders').to.equal(3);
     expect(textsTo(h, 'rsj.liaison', since)).to.deep.equal([]);
     // The API: the requesting unit cannot answer; an outsider does not even see it.

@@ -79,13 +79,16 @@ describe('verification cards (pure, golden files)', () => {
   /** What a lock screen shows first: the title, then the description. */
   const lead = (card: any) => [...`${card.main_title?.title ?? ''} ${card.main_title?.desc ?? ''}`].slice(0, 40).join('');
 
-  it('every golden verification card names the unit and the item in its first 40 characters', () => {
-    const files = fs.readdirSync(GOLDEN_DIR).filter((f) => f.startsWith('verification-'));
-    expect(files.length).to.be.at.least(cards.length);
+  it('every golden verification and escalation card names the unit and the item in its first 40 characters', () => {
+    const files = fs.readdirSync(GOLDEN_DIR).filter((f) => /^(verification-|escalation-|office-order-)/.test(f));
+    expect(files.length).to.be.at.least(cards.length + 3);
     for (const f of files) {
       const l = lead(JSON.parse(fs.readFileSync(path.join(GOLDEN_DIR, f), 'utf8')));
       expect(l, f).to.include('失业保险金申领');
-      expect(/县公安局|县人力资源和社会保/.test(l), `${f}: ${l}`).to.equal(true);
+      expect(/县公安局|县人力资源和社会保|县人社局/.test(l), `${f}: ${l}`).to.equal(true);
+      // An escalation card says how late; the order notice, by when.
+      if (f.startsWith('escalation-')) expect(l, f).to.match(/已超时 \d/);
+      if (f.startsWith('office-order-')) expect(l, f).to.match(/\d\d-\d\d \d\d:\d\d前办结/);
     }
     // The cards that ask for work carry the deadline there too.
     for (const name of ['verification-request', 'verification-request-late', 'verification-answer']) {
