@@ -11,6 +11,7 @@ import type { WeComLogger, WeComMetrics } from '../types';
 import { HALT_ERRCODES, errcodeVerdict } from './policy';
 import { callOf, lanesOf } from './send-shape';
 import { ClaimContext, claimDue, expireOwnClaims, renewWhileSending } from './claims';
+import { onEnqueueCommitted } from './write';
 
 export interface RunResult {
   sent: number;
@@ -101,6 +102,7 @@ export class OutboxDispatcher {
   private pausedUntil = 0;
   /** Set by start(): the first pass takes back rows an earlier run under our instance id left claimed. */
   private reclaimOwn = false;
+  private unsubscribe: (() => void) | null = null;
 
   constructor(private readonly opts: OutboxDispatcherOptions) {
     this.ds = opts.dataSource;
@@ -139,6 +141,8 @@ export class OutboxDispatcher {
    */
   start(intervalMs: number): void {
     this.reclaimOwn = true;
+    // Our own enqueues wake us once committed; other instances' rows wait for the interval.
+    this.unsubscribe ??= onEnqueueCommitted(this.ds, () => this.nudge());
     this.worker.start(intervalMs);
   }
 
@@ -149,6 +153,8 @@ export class OutboxDispatcher {
 
   /** Graceful: the send in flight finishes; claimed rows not yet sent are released. */
   stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
     return this.worker.stop();
   }
 
