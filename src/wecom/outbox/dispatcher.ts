@@ -249,7 +249,10 @@ export class OutboxDispatcher {
         const r = await this.opts.pacer.reserve(undefined, keys, at, row.id);
         if (!r.ok) {
           // With one key we know which recipient is full; later rows to it skip the query.
-          if (keys.length === 1) blocked.set(keys[0], r.retryAt.getTime());
+          if (keys.length === 1) {
+            blocked.set(keys[0], r.retryAt.getTime());
+            await this.deferLane(row, r.retryAt);
+          }
           return this.defer(row, r.retryAt);
         }
         reserved = true;
@@ -332,6 +335,23 @@ export class OutboxDispatcher {
     await this.putBack(row, { nextAttemptAt: retryAt });
     this.opts.logger?.debug({ outboxId: row.id, channel: row.channel, retryAt: retryAt.toISOString() }, 'outbox row deferred by pacing');
     return 'deferred';
+  }
+
+  /**
+   * The recipient is at WeCom's cap until retryAt: every row still waiting for them alone
+   * moves to retryAt too, so the due scan skips them instead of claiming and deferring
+   * them again pass after pass, ahead of rows for other people.
+   */
+  private async deferLane(row: OutboxMessage, retryAt: Date): Promise<void> {
+    if (!row.recipients || row.recipients.includes('|')) return;
+    await this.write((m) =>
+      m
+        .createQueryBuilder()
+        .update(OutboxMessage)
+        .set({ nextAttemptAt: retryAt, version: () => 'version' } as any)
+        .where('status = :p AND recipients = :r AND next_attempt_at < :at', { p: 'pending', r: row.recipients, at: retryAt })
+        .execute(),
+    ).catch((e) => this.opts.logger?.warn({ outboxId: row.id, err: (e as Error).message }, 'outbox lane deferral failed'));
   }
 
   /** Releases our claim without counting the try. */
