@@ -6,6 +6,7 @@ import { benchComplaints } from './complaints.bench';
 import { benchScheduler } from './scheduler.bench';
 import { benchVerification } from './verification.bench';
 import { benchExemptions } from './exemptions.bench';
+import { benchCardLatency } from './card-latency.bench';
 
 /**
  * `npm run bench [name]`: every figure is printed as one JSON line beside a baseline
@@ -15,6 +16,7 @@ import { benchExemptions } from './exemptions.bench';
  * The benches clear the tables of the database they are given.
  */
 const BENCHES: Record<string, (db: string) => Promise<unknown>> = {
+  cards: (db) => benchCardLatency(db),
   calendar: () => benchCalendar(),
   callbacks: (db) => benchCallbacks(db),
   verification: () => benchVerification(),
@@ -30,8 +32,23 @@ async function main() {
   for (const [name, run] of Object.entries(BENCHES)) {
     if (only && only !== name) continue;
     const out = await run(db);
-    for (const r of Array.isArray(out) ? out : [out]) console.log(JSON.stringify({ bench: name, ...(r as object) }));
+    for (const r of Array.isArray(out) ? out : [out]) {
+      console.log(JSON.stringify({ bench: name, ...(r as object) }));
+      table.push(row(r as Record<string, any>));
+    }
   }
+  console.log(`\nmachine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; database: ${db.split(':')[0]}`);
+  console.table(table);
+}
+
+/** One table row per figure: the figure, the baseline measured in the same run, the target and whether it is met. */
+const table: Array<Record<string, string>> = [];
+function row(r: Record<string, any>): Record<string, string> {
+  const value = r.value ?? r.opsPerSec;
+  const baseline = r.baseline ?? r.baselineOpsPerSec;
+  const fmt = (v: unknown) => (typeof v === 'number' ? (Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en') : v.toFixed(1)) : String(v ?? ''));
+  const target = r.target ?? r.extra?.target ?? '';
+  return { figure: r.name, value: `${fmt(value)} ${r.unit ?? ''}`.trim(), baseline: fmt(baseline), target, result: r.pass === undefined ? (target ? 'see value' : '') : r.pass ? 'pass' : 'FAIL' };
 }
 
 main().then(

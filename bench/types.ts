@@ -6,5 +6,7 @@ export interface BenchResult {
   baseline: number;
   ratio: number;
   target?: string;
+  /** Whether the target is met (only rows with a target). */
+  pass?: boolean;
   extra?: Record<string, unknown>;
 }

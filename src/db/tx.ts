@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'async_hooks';
-import { DataSource, EntityManager, SelectQueryBuilder, ObjectLiteral } from 'typeorm';
+import { DataSource, EntityManager, SelectQueryBuilder, ObjectLiteral, QueryRunner } from 'typeorm';
 import { isRetryableLockError } from './errors';
 
 // Existing callers import the classifier from here; src/db/errors.ts is its home.
@@ -43,6 +43,46 @@ export function sqliteSerial<T>(ds: DataSource, fn: () => Promise<T>): Promise<T
 /** Runs fn in one transaction (queued on SQLite, see sqliteSerial). */
 export function inTransaction<T>(ds: DataSource, fn: (m: EntityManager) => Promise<T>): Promise<T> {
   return sqliteSerial(ds, () => ds.transaction(fn));
+}
+
+/**
+ * Work to do once the caller's transaction has committed (a wake-up for a worker that will
+ * read what it wrote): never before, since a worker woken early would not see the rows yet,
+ * and never after a rollback. Outside a transaction the write is already committed, so fn
+ * runs at once. Hooks are keyed by query runner and run when its outermost transaction
+ * commits, whichever helper opened it (TypeORM broadcasts every commit to subscribers).
+ * The same fn registered twice in one transaction runs once.
+ */
+export function afterCommit(manager: EntityManager, fn: () => void): void {
+  const qr = manager.queryRunner;
+  if (!qr || !qr.isTransactionActive) {
+    fn();
+    return;
+  }
+  installCommitHooks(manager.connection);
+  let set = commitHooks.get(qr);
+  if (!set) commitHooks.set(qr, (set = new Set()));
+  set.add(fn);
+}
+
+const commitHooks = new WeakMap<QueryRunner, Set<() => void>>();
+const hooked = new WeakSet<DataSource>();
+
+function installCommitHooks(ds: DataSource): void {
+  if (hooked.has(ds)) return;
+  hooked.add(ds);
+  // A savepoint's commit or rollback leaves the outer transaction open: wait for the outermost.
+  ds.subscribers.push({
+    afterTransactionCommit(e) {
+      if (e.queryRunner.isTransactionActive) return;
+      const set = commitHooks.get(e.queryRunner);
+      commitHooks.delete(e.queryRunner);
+      set?.forEach((fn) => fn());
+    },
+    afterTransactionRollback(e) {
+      if (!e.queryRunner.isTransactionActive) commitHooks.delete(e.queryRunner);
+    },
+  });
 }
 
 /**

@@ -47,13 +47,16 @@ function claimMysql(c: ClaimContext, now: Date, until: Date): Promise<OutboxMess
       qb().where('o.status = :s AND o.claimed_until < :now', { s: 'sending', now }).orderBy('o.next_attempt_at', 'ASC').addOrderBy('o.id', 'ASC').limit(c.batchSize),
       c.ds,
     ).getMany();
-    const due =
-      stale.length < c.batchSize
-        ? await claimLock(
-            qb().where('o.status = :p AND o.next_attempt_at <= :now', { p: 'pending', now }).orderBy('o.next_attempt_at', 'ASC').addOrderBy('o.id', 'ASC').limit(c.batchSize - stale.length),
-            c.ds,
-          ).getMany()
-        : [];
+    const room = c.batchSize - stale.length;
+    const picked = room > 0 ? await laneFairDue(m, now, room) : [];
+    const due = picked.length ? await claimLock(qb().where('o.id IN (:...ids) AND o.status = :p AND o.next_attempt_at <= :now', { ids: picked, p: 'pending', now }), c.ds).getMany() : [];
+    // Another instance locked some of the picks first: fill up in due order instead of idling.
+    if (picked.length === room && due.length < room) {
+      const more = qb().where('o.status = :p AND o.next_attempt_at <= :now', { p: 'pending', now });
+      if (due.length) more.andWhere('o.id NOT IN (:...got)', { got: due.map((r) => r.id) });
+      due.push(...(await claimLock(more.orderBy('o.next_attempt_at', 'ASC').addOrderBy('o.id', 'ASC').limit(room - due.length), c.ds).getMany()));
+    }
+    due.sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id - b.id);
     const rows = [...stale, ...due];
     if (!rows.length) return rows;
     await m
@@ -73,14 +76,33 @@ function claimMysql(c: ClaimContext, now: Date, until: Date): Promise<OutboxMess
   });
 }
 
+/**
+ * Due rows taken lane by lane: each recipient's oldest row first, then each one's second,
+ * and so on, so a burst to a few members never fills a batch ahead of another member's
+ * card. Rows with no pacing key are lanes of their own. Read without locks; the caller
+ * locks what is still due (another instance may have taken some meanwhile).
+ */
+const LANE_ORDER_SQL = (concat: (a: string, b: string) => string) =>
+  `ROW_NUMBER() OVER (PARTITION BY CASE WHEN recipients = '' THEN ${concat("'#'", 'id')} ELSE recipients END ORDER BY next_attempt_at, id)`;
+
+async function laneFairDue(m: EntityManager, now: Date, limit: number): Promise<number[]> {
+  const rows: Array<{ id: number | string }> = await m.query(
+    `SELECT id FROM (SELECT id, next_attempt_at, ${LANE_ORDER_SQL((a, b) => `CONCAT(${a}, ${b})`)} AS rn
+       FROM outbox_messages WHERE status = 'pending' AND next_attempt_at <= ?) t
+     ORDER BY rn, next_attempt_at, id LIMIT ?`,
+    [now, limit],
+  );
+  return rows.map((r) => Number(r.id));
+}
+
 /** SQLite: one atomic UPDATE ... RETURNING, so no read-then-write upgrade can fail. */
 async function claimSqlite(c: ClaimContext, now: Date, until: Date): Promise<OutboxMessage[]> {
   const [sql, params] = c.ds.driver.escapeQueryWithParameters(
     `UPDATE "outbox_messages" SET "status" = 'sending', "claimed_by" = :me, "claimed_until" = :until,
        "attempts" = "attempts" + 1, "version" = "version" + 1
-     WHERE "id" IN (SELECT "id" FROM "outbox_messages"
-       WHERE ("status" = 'sending' AND "claimed_until" < :now) OR ("status" = 'pending' AND "next_attempt_at" <= :now)
-       ORDER BY CASE WHEN "status" = 'sending' THEN 0 ELSE 1 END, "next_attempt_at", "id" LIMIT :limit)
+     WHERE "id" IN (SELECT "id" FROM (SELECT "id", "status", "next_attempt_at", ${LANE_ORDER_SQL((a, b) => `${a} || ${b}`)} AS rn FROM "outbox_messages"
+       WHERE ("status" = 'sending' AND "claimed_until" < :now) OR ("status" = 'pending' AND "next_attempt_at" <= :now))
+       ORDER BY CASE WHEN "status" = 'sending' THEN 0 ELSE 1 END, rn, "next_attempt_at", "id" LIMIT :limit)
      RETURNING "id"`,
     { me: c.instanceId, until, now, limit: c.batchSize },
   );

@@ -11,6 +11,7 @@ import type { WeComLogger, WeComMetrics } from '../types';
 import { HALT_ERRCODES, errcodeVerdict } from './policy';
 import { callOf, lanesOf } from './send-shape';
 import { ClaimContext, claimDue, expireOwnClaims, renewWhileSending } from './claims';
+import { onEnqueueCommitted } from './write';
 
 export interface RunResult {
   sent: number;
@@ -101,6 +102,7 @@ export class OutboxDispatcher {
   private pausedUntil = 0;
   /** Set by start(): the first pass takes back rows an earlier run under our instance id left claimed. */
   private reclaimOwn = false;
+  private unsubscribe: (() => void) | null = null;
 
   constructor(private readonly opts: OutboxDispatcherOptions) {
     this.ds = opts.dataSource;
@@ -139,6 +141,8 @@ export class OutboxDispatcher {
    */
   start(intervalMs: number): void {
     this.reclaimOwn = true;
+    // Our own enqueues wake us once committed; other instances' rows wait for the interval.
+    this.unsubscribe ??= onEnqueueCommitted(this.ds, () => this.nudge());
     this.worker.start(intervalMs);
   }
 
@@ -149,6 +153,8 @@ export class OutboxDispatcher {
 
   /** Graceful: the send in flight finishes; claimed rows not yet sent are released. */
   stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
     return this.worker.stop();
   }
 
@@ -243,7 +249,10 @@ export class OutboxDispatcher {
         const r = await this.opts.pacer.reserve(undefined, keys, at, row.id);
         if (!r.ok) {
           // With one key we know which recipient is full; later rows to it skip the query.
-          if (keys.length === 1) blocked.set(keys[0], r.retryAt.getTime());
+          if (keys.length === 1) {
+            blocked.set(keys[0], r.retryAt.getTime());
+            await this.deferLane(row, r.retryAt);
+          }
           return this.defer(row, r.retryAt);
         }
         reserved = true;
@@ -326,6 +335,23 @@ export class OutboxDispatcher {
     await this.putBack(row, { nextAttemptAt: retryAt });
     this.opts.logger?.debug({ outboxId: row.id, channel: row.channel, retryAt: retryAt.toISOString() }, 'outbox row deferred by pacing');
     return 'deferred';
+  }
+
+  /**
+   * The recipient is at WeCom's cap until retryAt: every row still waiting for them alone
+   * moves to retryAt too, so the due scan skips them instead of claiming and deferring
+   * them again pass after pass, ahead of rows for other people.
+   */
+  private async deferLane(row: OutboxMessage, retryAt: Date): Promise<void> {
+    if (!row.recipients || row.recipients.includes('|')) return;
+    await this.write((m) =>
+      m
+        .createQueryBuilder()
+        .update(OutboxMessage)
+        .set({ nextAttemptAt: retryAt, version: () => 'version' } as any)
+        .where('status = :p AND recipients = :r AND next_attempt_at < :at', { p: 'pending', r: row.recipients, at: retryAt })
+        .execute(),
+    ).catch((e) => this.opts.logger?.warn({ outboxId: row.id, err: (e as Error).message }, 'outbox lane deferral failed'));
   }
 
   /** Releases our claim without counting the try. */

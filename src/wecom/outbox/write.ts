@@ -1,7 +1,8 @@
 import { EntityManager } from 'typeorm';
 import { OutboxMessage, OutboxChannel } from '../../../entities/OutboxMessage';
 import { AppError } from '../../errors';
-import { isSqlite, isUniqueViolation } from '../../db/tx';
+import { DataSource } from 'typeorm';
+import { afterCommit, isSqlite, isUniqueViolation } from '../../db/tx';
 import { insertRows } from '../../db/fast-sql';
 import { chatKey, kfKey, userKey } from '../pacer';
 
@@ -26,6 +27,35 @@ export interface EnqueueMessage {
   refId?: string;
   notBefore?: Date;
   now: Date;
+}
+
+/** Per data source, what wakes this instance's dispatcher (others poll). */
+const wakers = new WeakMap<DataSource, { listeners: Set<() => void>; fire: () => void }>();
+
+function wakerOf(ds: DataSource) {
+  let w = wakers.get(ds);
+  if (!w) {
+    const listeners = new Set<() => void>();
+    w = { listeners, fire: () => listeners.forEach((l) => l()) };
+    wakers.set(ds, w);
+  }
+  return w;
+}
+
+/**
+ * Calls fn after each commit that wrote outbox rows through this process (enqueue or
+ * enqueueMany), so a new message is sent without waiting for the dispatcher's interval.
+ * Returns the unsubscribe.
+ */
+export function onEnqueueCommitted(ds: DataSource, fn: () => void): () => void {
+  const w = wakerOf(ds);
+  w.listeners.add(fn);
+  return () => w.listeners.delete(fn);
+}
+
+function committedWakes(manager: EntityManager): void {
+  const w = wakers.get(manager.connection);
+  if (w?.listeners.size) afterCommit(manager, w.fire);
 }
 
 const CHANNELS: ReadonlySet<string> = new Set(['message', 'update_card', 'appchat', 'robot', 'kf', 'kf_event']);
@@ -108,6 +138,7 @@ export async function enqueue(manager: EntityManager, msg: EnqueueMessage): Prom
     // insert, not save: one statement, no re-read of the row it just wrote.
     const res = await repo.insert(row);
     row.id = Number(res.identifiers[0].id);
+    committedWakes(manager);
     return row;
   } catch (e) {
     if (!msg.dedupeKey || !isUniqueViolation(e)) throw e;
@@ -251,5 +282,6 @@ export async function enqueueMany(manager: EntityManager, messages: EnqueueMessa
       }
     }
   }
+  if (inserted) committedWakes(manager);
   return { inserted, existing };
 }
