@@ -116,7 +116,8 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   const deps: ModuleDeps = {
     dataSource,
     dispatcher,
-    config: { ...config, wecom: settings },
+    // Sandbox mode seals data services' secrets with a key of its own (no secret has a default).
+    config: { ...config, wecom: settings, dataServiceKey: config.dataServiceKey ?? (emulator ? crypto.randomBytes(32) : null) },
     calendar: () => calendar.get(),
     calendarStore: calendar,
     log,
