@@ -124,6 +124,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     now,
     wecom: client,
     wecomUserId: async (code) => (await client.getUserInfo(code)).userid,
+    metrics,
   };
   const modules = opts.modules ?? MODULES;
   const parts = modules.map((m) => ({ name: m.name, ...m.register(deps) }));

@@ -8,6 +8,6 @@ export const dataServicesModule: Module = {
   name: 'data-services',
   register(deps: ModuleDeps): ModuleParts {
     const guards = new Guards();
-    return { apiRouters: [dataServicesRouter(deps, guards)], workers: [lookupWorker(new LookupRunner(deps, guards))] };
+    return { apiRouters: [dataServicesRouter(deps, guards)], workers: [lookupWorker(new LookupRunner(deps, guards, deps.metrics))] };
   },
 };

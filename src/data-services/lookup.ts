@@ -11,6 +11,7 @@ import { callHttpService, CallOutcome } from './call';
 import { unseal } from './seal';
 import { Guards } from './guard';
 import { DS_TEXT } from './messages';
+import type { Metrics } from '../metrics';
 
 /** Requests older than this when first seen are left to people (e.g. after a long outage). */
 const FRESH_MS = 10 * 60_000;
@@ -29,6 +30,7 @@ export class LookupRunner {
   constructor(
     private readonly deps: JobDeps,
     private readonly guards: Guards,
+    private readonly metrics?: Metrics,
   ) {}
 
   private async candidates(): Promise<Candidate[]> {
@@ -92,11 +94,12 @@ export class LookupRunner {
     const answered = outcome.ok && outcome.answer.result !== 'unknown';
     log.info({ requestId: req.id, service: service.id, outcome: outcome.ok ? outcome.answer.result : outcome.failure, latencyMs }, 'data service lookup');
     const ctx: OpContext = { cal: await this.deps.calendar(), now: now(), publicUrl: config.publicUrl, tz: config.officeTz };
+    let auto = false;
     await inTransaction(ds, async (m) => {
       const fresh = await m.getRepository(VerificationRequest).findOneBy({ id: req.id });
       const due = formatInZone(ctx.cal, req.dueAt);
       const liaisons = (await unitLiaisons(m, req.issuerUnit, formatInZone(ctx.cal, ctx.now).slice(0, 10))).map((s) => s.userid);
-      let auto = false;
+      auto = false;
       if (answered && fresh && fresh.status === 'pending') {
         const consistent = outcome.ok && outcome.answer.result === 'consistent';
         const reply = outcome.ok ? outcome.answer.reply : null;
@@ -117,6 +120,11 @@ export class LookupRunner {
         .where('id = :id', { id: service.id })
         .execute();
     });
+    const service_ = String(service.id);
+    if (latencyMs !== null) this.metrics?.dataServiceLatency.observe({ service: service_ }, latencyMs / 1000);
+    this.metrics?.dataServiceLookups.inc({ service: service_, outcome: auto ? 'answered' : 'fallback' });
+    const circuit = this.guards.of(service.id).circuit;
+    this.metrics?.dataServiceCircuit.set({ service: service_ }, circuit === 'open' ? 1 : circuit === 'half_open' ? 0.5 : 0);
     return true;
   }
 }

@@ -57,6 +57,13 @@ describe('data services: a digital request is answered by the issuing unit\'s se
     const f = await figures();
     expect(f).to.deep.include({ calls: 1, automaticAnswers: 1, fallbacks: 0, circuit: 'closed' });
     expect(f.latencyMs.p50).to.be.a('number');
+    const metrics = await (await fetch(`${h.sys.url}/metrics`)).text();
+    expect(metrics).to.include(`nocert_data_service_lookups_total{service="${serviceId}",outcome="answered"} 1`);
+    expect(metrics).to.include(`nocert_data_service_circuit_open{service="${serviceId}"} 0`);
+    // The supervision figures: the share of the unit's requests answered by data.
+    await createRequest(rsj, { certificate: '户籍证明' });
+    const stats = await office.get('/stats/verifications?from=2026-11-26&to=2026-11-26');
+    expect(stats.body.units.find((u: any) => u.unit === 'GAJ')).to.deep.include({ requests: 2, automaticAnswers: 1, automaticShare: 0.5 });
   });
 
   it('inconsistent: answered as a mismatch with the service\'s reply', async () => {
