@@ -48,6 +48,10 @@ const schema = z
     RETENTION_DAYS: intString('RETENTION_DAYS', 30, 3650).default(180),
     SPOOL_DIR: z.string().min(1).default('data/spool'),
     SPOOL_MAX_MB: intString('SPOOL_MAX_MB', 1, 102400).default(64),
+    DATA_SERVICE_KEY: z
+      .string()
+      .refine((s) => /^[A-Za-z0-9+/]+={0,2}$/.test(s) && Buffer.from(s, 'base64').length === 32, 'must be 32 bytes in base64 (openssl rand -base64 32)')
+      .optional(),
   });
 
 /** The WeCom settings live mode needs; any WECOM_* variable set means live mode. */
@@ -116,6 +120,8 @@ export interface Config {
   retentionDays: number;
   /** Where callbacks are kept while the database cannot take them (one file per instance), and the cap. */
   spool: { dir: string; maxBytes: number };
+  /** Seals data services' secrets (AES-256-GCM); null: registering a data service is refused. Sandbox mode makes one. */
+  dataServiceKey: Buffer | null;
 }
 
 export class ConfigError extends Error {
@@ -164,5 +170,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsToken: v.METRICS_TOKEN ?? null,
     retentionDays: v.RETENTION_DAYS,
     spool: { dir: v.SPOOL_DIR, maxBytes: v.SPOOL_MAX_MB * 1024 * 1024 },
+    dataServiceKey: v.DATA_SERVICE_KEY ? Buffer.from(v.DATA_SERVICE_KEY, 'base64') : null,
   };
 }

@@ -76,6 +76,10 @@ export const ERROR_STATUS = {
   meeting_not_member: 403,
   meeting_not_convenor: 403,
   meeting_not_held: 409,
+  // data services (秒核)
+  data_service_key_missing: 503,
+  data_service_exists: 409,
+  data_service_not_found: 404,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -17,6 +17,16 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly dataServiceLookups = new Counter({ name: 'nocert_data_service_lookups_total', help: 'Data service lookups by service and outcome (answered, fallback)', labelNames: ['service', 'outcome'] as const, registers: [this.registry] });
+  readonly dataServiceLatency = new Histogram({
+    name: 'nocert_data_service_latency_seconds',
+    help: 'Data service call latency by service',
+    labelNames: ['service'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly dataServiceCircuit = new Gauge({ name: 'nocert_data_service_circuit_open', help: 'Data service circuit: 0 closed, 1 open, 0.5 half-open', labelNames: ['service'] as const, registers: [this.registry] });
+
   constructor(opts: { defaults?: boolean } = {}) {
     if (opts.defaults) collectDefaultMetrics({ register: this.registry, prefix: 'nocert_' });
   }

@@ -8,6 +8,7 @@ import { WorkingCalendar } from './calendar';
 import { CalendarStore } from './calendar-admin/store';
 import { Job } from './scheduler/sweep';
 import { OutboxMessage } from '../entities';
+import type { Metrics } from './metrics';
 
 export type { Job } from './scheduler/sweep';
 
@@ -31,6 +32,8 @@ export interface ModuleDeps extends JobDeps {
   wecom: WeComClient;
   /** WeCom OAuth: code -> member userid (auth/getuserinfo); the only WeCom read inside a request. */
   wecomUserId: (code: string) => Promise<string>;
+  /** The Prometheus registry's instruments (absent in one-shot commands). */
+  metrics?: Metrics;
 }
 
 /** A background loop of a module (e.g. the kf worker); the composition root starts and stops it. */

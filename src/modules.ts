@@ -12,6 +12,7 @@ import { supervisionModule } from './supervision';
 import { meetingModule } from './meeting';
 import { consoleModule } from './console';
 import { housekeepingModule } from './housekeeping';
+import { dataServicesModule } from './data-services';
 
 /** Every feature module, registered in this order by the composition root. */
 export const MODULES: Module[] = [
@@ -27,6 +28,7 @@ export const MODULES: Module[] = [
   assistantModule,
   consoleModule,
   housekeepingModule,
+  dataServicesModule,
 ];
 
 /** Every job the modules declare, in module order: what one sweep runs. */

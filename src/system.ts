@@ -120,13 +120,15 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   const deps: ModuleDeps = {
     dataSource,
     dispatcher,
-    config: { ...config, wecom: settings },
+    // Sandbox mode seals data services' secrets with a key of its own (no secret has a default).
+    config: { ...config, wecom: settings, dataServiceKey: config.dataServiceKey ?? (emulator ? crypto.randomBytes(32) : null) },
     calendar: () => calendar.get(),
     calendarStore: calendar,
     log,
     now,
     wecom: client,
     wecomUserId: async (code) => (await client.getUserInfo(code)).userid,
+    metrics,
   };
   const modules = opts.modules ?? MODULES;
   const parts = modules.map((m) => ({ name: m.name, ...m.register(deps) }));

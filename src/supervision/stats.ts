@@ -1,5 +1,5 @@
 import { EntityManager, In } from 'typeorm';
-import { AccountabilityCase, Staff, Unit, VerificationRequest } from '../../entities';
+import { AccountabilityCase, DataServiceLookup, Staff, Unit, VerificationRequest } from '../../entities';
 import { countsForAppraisal } from '../accountability/service';
 import { Period } from '../calendar/period';
 import { lateApplicationsByUnit } from '../exemptions/late';
@@ -33,6 +33,9 @@ export interface Figures {
 export interface UnitFigures extends Figures {
   unit: string;
   name: string;
+  /** Answered by the unit's data service (秒核), and their share of the unit's requests. */
+  automaticAnswers: number;
+  automaticShare: number | null;
 }
 
 export interface PersonFigures extends Figures {
@@ -174,6 +177,13 @@ export async function verificationStats(m: EntityManager, period: Period, now: D
     });
   }
 
+  const automatic = new Map<string, number>();
+  for (let i = 0; i < reqs.length; i += 1000) {
+    const ids = reqs.slice(i, i + 1000).map((r) => r.id);
+    const rows = await m.getRepository(DataServiceLookup).find({ where: { requestId: In(ids), status: 'answered' } });
+    for (const l of rows) automatic.set(l.issuerUnit, (automatic.get(l.issuerUnit) ?? 0) + 1);
+  }
+  const autoOf = (code: string, requests: number) => ({ automaticAnswers: automatic.get(code) ?? 0, automaticShare: requests ? Math.round(((automatic.get(code) ?? 0) / requests) * 10000) / 10000 : null });
   const late = await lateApplicationsByUnit(m, period.start, period.end, unit);
   const unitRows = await m.getRepository(Unit).findBy({ code: In([...byUnit.keys(), ...late.map((l) => l.unit), '']) });
   const unitName = new Map(unitRows.map((x) => [x.code, x.name]));
@@ -182,7 +192,7 @@ export async function verificationStats(m: EntityManager, period: Period, now: D
   return {
     period: { from: period.from, to: period.to },
     totals: total.figures(),
-    units: [...byUnit.entries()].map(([code, a]) => ({ unit: code, name: unitName.get(code) ?? code, ...a.figures() })).sort((a, b) => b.overdue - a.overdue || a.unit.localeCompare(b.unit)),
+    units: [...byUnit.entries()].map(([code, a]) => ({ unit: code, name: unitName.get(code) ?? code, ...a.figures(), ...autoOf(code, a.requests) })).sort((a, b) => b.overdue - a.overdue || a.unit.localeCompare(b.unit)),
     people: [...byPerson.entries()]
       .map(([userid, a]) => ({ userid, name: staff.get(userid)?.name ?? userid, unit: staff.get(userid)?.unitCode ?? null, ...a.figures() }))
       .sort((a, b) => b.overdue - a.overdue || a.userid.localeCompare(b.userid)),

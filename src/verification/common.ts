@@ -17,7 +17,9 @@ import { Actor, requesterTargets, staffName, unitNames } from '../directory/who'
 export type { Actor };
 
 export function actorLabel(a: Actor): string {
-  return a.kind === 'staff' ? a.userid : `api:${a.name}`.slice(0, 100);
+  if (a.kind === 'staff') return a.userid;
+  // The system answering for a unit from its data service is recorded as itself, not as a key.
+  return (a.name.startsWith('system:') ? a.name : `api:${a.name}`).slice(0, 100);
 }
 
 /** What every operation needs besides the transaction: the calendar, the clock, links. */

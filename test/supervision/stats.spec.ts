@@ -72,7 +72,7 @@ describe('supervision: on-time rate, response times, overdue counts per unit and
     expect(s.period).to.deep.equal({ from: '2026-11-26', to: '2026-11-26' });
     expect(s.totals).to.deep.equal({ requests: 5, answered: 4, returned: 0, openInTime: 1, onTime: 2, overdue: 1, exempted: 1, onTimeRate: 0.6667, medianMinutes: 20, p90Minutes: 50 });
     const gajRow = s.units.find((u: any) => u.unit === 'GAJ');
-    expect(gajRow).to.deep.equal({ unit: 'GAJ', name: '县公安局', requests: 4, answered: 3, returned: 0, openInTime: 1, onTime: 2, overdue: 1, exempted: 0, onTimeRate: 0.6667, medianMinutes: 20, p90Minutes: 50 });
+    expect(gajRow).to.deep.equal({ unit: 'GAJ', name: '县公安局', requests: 4, answered: 3, returned: 0, openInTime: 1, onTime: 2, overdue: 1, exempted: 0, onTimeRate: 0.6667, medianMinutes: 20, p90Minutes: 50, automaticAnswers: 0, automaticShare: 0 });
     const scjRow = s.units.find((u: any) => u.unit === 'SCJ');
     expect(scjRow).to.deep.include({ requests: 1, answered: 1, onTime: 0, overdue: 0, exempted: 1, onTimeRate: null, medianMinutes: 45 });
     const person = (u: string) => s.people.find((p: any) => p.userid === u);
