@@ -57,7 +57,7 @@ describe('the module contract (src/module.ts)', () => {
   });
 
   it("runs a module's worker in settle() until it is idle, wakes it for its callbacks, and calls every onSent hook", async () => {
-    expect(sys.workers.map((w) => w.name)).to.deep.equal(['kf', 'probe']);
+    expect(sys.workers.map((w) => w.name)).to.deep.equal(['kf', 'data-service-lookups', 'probe']);
     await sys.settle();
     expect(p.seen.passes, 'two busy passes, then idle twice').to.be.at.least(4);
     expect(p.seen.started, 'workers: false').to.equal(0);
