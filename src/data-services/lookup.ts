@@ -1,5 +1,6 @@
 import { performance } from 'perf_hooks';
-import { DataService, DataServiceLookup, VerificationRequest } from '../../entities';
+import { DataSource } from 'typeorm';
+import { DataService, DataServiceLookup, VerificationRequest, VerificationTemplate } from '../../entities';
 import { JobDeps, Worker } from '../module';
 import { inTransaction, isUniqueViolation } from '../db/tx';
 import { formatInZone } from '../calendar';
@@ -8,6 +9,7 @@ import { answerRequest } from '../verification/decide';
 import { queueText } from '../verification/notify';
 import { OpContext } from '../verification/common';
 import { callHttpService, CallOutcome } from './call';
+import { callSqlService } from './sql';
 import { unseal } from './seal';
 import { Guards } from './guard';
 import { DS_TEXT } from './messages';
@@ -43,7 +45,7 @@ export class LookupRunner {
       .innerJoin(DataService, 's', 's.issuer_unit = r.issuer_unit AND s.certificate = r.certificate')
       .leftJoin(DataServiceLookup, 'l', 'l.request_id = r.id')
       .where('l.id IS NULL')
-      .andWhere("r.category = 'digital' AND r.status = 'pending' AND s.kind = 'http'")
+      .andWhere("r.category = 'digital' AND r.status = 'pending'")
       .andWhere('r.created_at >= :since', { since: new Date(this.deps.now().getTime() - FRESH_MS) })
       .orderBy('r.id', 'ASC')
       .limit(20)
@@ -79,7 +81,7 @@ export class LookupRunner {
       outcome = { ok: false, failure: 'no_key' };
     } else {
       // Only what the contract names; ids, never names or ID numbers, go to the log.
-      const body = JSON.stringify({ requestId: req.id, number: req.number, certificate: req.certificate, applicant: { name: req.applicantName, idNumber: req.applicantIdNumber }, question: req.question });
+      const body = JSON.stringify({ requestId: req.id, number: req.number, certificate: req.certificate, applicant: await applicantFields(ds, req), question: req.question });
       const t0 = performance.now();
       let secret: string | null = null;
       try {
@@ -87,7 +89,9 @@ export class LookupRunner {
       } catch {
         // A different DATA_SERVICE_KEY than the one that sealed it: people answer.
       }
-      outcome = secret === null ? { ok: false, failure: 'secret_unreadable' } : await callHttpService(service.url!, secret, body, () => Math.floor(now().getTime() / 1000));
+      if (secret === null) outcome = { ok: false, failure: 'secret_unreadable' };
+      else if (service.kind === 'sql') outcome = await callSqlService(secret, service.query!, { idNumber: req.applicantIdNumber, name: req.applicantName, certificate: req.certificate, number: req.number });
+      else outcome = await callHttpService(service.url!, secret, body, () => Math.floor(now().getTime() / 1000));
       latencyMs = Math.round(performance.now() - t0);
       permit.release({ success: outcome.ok, latencyMs }, Date.now());
     }
@@ -127,6 +131,26 @@ export class LookupRunner {
     this.metrics?.dataServiceCircuit.set({ service: service_ }, circuit === 'open' ? 1 : circuit === 'half_open' ? 0.5 : 0);
     return true;
   }
+}
+
+/**
+ * Art. 12: only what the purpose needs. When the request's template lists its fields, the
+ * applicant's name and ID number go to the service only if the template names them.
+ */
+async function applicantFields(ds: DataSource, req: VerificationRequest): Promise<{ name?: string; idNumber?: string }> {
+  const t = req.templateId ? await ds.getRepository(VerificationTemplate).findOneBy({ id: req.templateId }) : null;
+  let fields: unknown = null;
+  try {
+    fields = t ? JSON.parse(t.fields) : null;
+  } catch {
+    fields = null;
+  }
+  if (!Array.isArray(fields) || !fields.length) return { name: req.applicantName, idNumber: req.applicantIdNumber };
+  const names = fields.map(String);
+  return {
+    ...(names.some((f) => /姓名|name/i.test(f)) ? { name: req.applicantName } : {}),
+    ...(names.some((f) => /身份证|证件号|idNumber/i.test(f)) ? { idNumber: req.applicantIdNumber } : {}),
+  };
 }
 
 /** The lookup loop: every second, and at once when nudged. */

@@ -1,6 +1,6 @@
 import crypto from 'crypto';
 import { expect } from 'chai';
-import { DataServiceLookup, VerificationRequest } from '../../entities';
+import { DataServiceLookup, VerificationRequest, VerificationTemplate } from '../../entities';
 import { directoryHarness, Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { SchedulerMother } from '../helpers/mothers/scheduler';
@@ -8,7 +8,7 @@ import { Api } from '../helpers/api';
 import { createRequest } from '../helpers/scheduler';
 import { mark, textsTo } from '../helpers/inbox';
 import { TestDataService } from '../helpers/data-service';
-import { DataServiceMother } from './registry.spec';
+import { DataServiceMother } from '../helpers/mothers/data-services';
 import { Guards } from '../../src/data-services/guard';
 
 describe('data services: a digital request is answered by the issuing unit\'s service, or goes to people', function () {
@@ -64,6 +64,13 @@ describe('data services: a digital request is answered by the issuing unit\'s se
     await createRequest(rsj, { certificate: '户籍证明' });
     const stats = await office.get('/stats/verifications?from=2026-11-26&to=2026-11-26');
     expect(stats.body.units.find((u: any) => u.unit === 'GAJ')).to.deep.include({ requests: 2, automaticAnswers: 1, automaticShare: 0.5 });
+  });
+
+  it('sends only the applicant fields the template names (Art. 12)', async () => {
+    await h.sys.dataSource.getRepository(VerificationTemplate).insert({ issuerUnit: 'GAJ', certificate: '无犯罪记录证明', requesterUnit: '', category: 'digital', fields: JSON.stringify(['身份证号码', '查询期间']), method: '查询系统', requestLetter: '协查函', replyLetter: '反馈函', updatedBy: 'office', updatedAt: h.clock.now });
+    await createRequest(rsj);
+    await h.sys.settle();
+    expect(svc.calls[0].body.applicant).to.have.all.keys('idNumber');
   });
 
   it('inconsistent: answered as a mismatch with the service\'s reply', async () => {

@@ -7,17 +7,9 @@ import { SchedulerMother } from '../helpers/mothers/scheduler';
 import { Api } from '../helpers/api';
 import { unseal } from '../../src/data-services/seal';
 import { sqlProblem, urlProblem } from '../../src/data-services/guards';
+import { DataServiceMother } from '../helpers/mothers/data-services';
 
 const KEY = crypto.randomBytes(32);
-
-export const DataServiceMother = {
-  http(over: Record<string, unknown> = {}) {
-    return { issuerUnit: 'GAJ', certificate: '无犯罪记录证明', kind: 'http', url: 'https://hjk.gaj.example.gov.cn/verify', secret: 'a-long-shared-secret-0123', ...over };
-  },
-  sql(over: Record<string, unknown> = {}) {
-    return { issuerUnit: 'GAJ', certificate: '户籍证明', kind: 'sql', dsn: 'mysql://reader:pa55word@10.1.2.3:3306/hukou', query: 'SELECT reply FROM v_household WHERE id_number = :idNumber AND name = :name', ...over };
-  },
-};
 
 describe('data services: the registry (秒核)', () => {
   let h: Harness;
