@@ -51,7 +51,7 @@ function claimMysql(c: ClaimContext, now: Date, until: Date): Promise<OutboxMess
     const picked = room > 0 ? await laneFairDue(m, now, room) : [];
     const due = picked.length ? await claimLock(qb().where('o.id IN (:...ids) AND o.status = :p AND o.next_attempt_at <= :now', { ids: picked, p: 'pending', now }), c.ds).getMany() : [];
     // Another instance locked some of the picks first: fill up in due order instead of idling.
-    if (picked.length === room && due.length < room) {
+    if (due.length < picked.length) {
       const more = qb().where('o.status = :p AND o.next_attempt_at <= :now', { p: 'pending', now });
       if (due.length) more.andWhere('o.id NOT IN (:...got)', { got: due.map((r) => r.id) });
       due.push(...(await claimLock(more.orderBy('o.next_attempt_at', 'ASC').addOrderBy('o.id', 'ASC').limit(room - due.length), c.ds).getMany()));
