@@ -199,6 +199,24 @@ export class CallbackSpool {
     return true;
   }
 
+  /**
+   * Right after the database comes back, the pool can still hand out a connection that died
+   * with the old server: the first statements fail although the database is up. A line is
+   * only set aside as refused once it has failed on fresh attempts too.
+   */
+  private async acceptRetrying(cb: OpenedCallback): Promise<{ id: number; duplicate: boolean }> {
+    let last: unknown;
+    for (let attempt = 0; attempt < 4; attempt++) {
+      try {
+        return await this.opts.sink.accept(cb);
+      } catch (e) {
+        last = e;
+        await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
+      }
+    }
+    throw last;
+  }
+
   private async replayFile(file: string): Promise<boolean> {
     const size = (await fs.promises.stat(file)).size;
     const text = await fs.promises.readFile(file, 'utf8');
@@ -216,7 +234,7 @@ export class CallbackSpool {
       }
       const cb: OpenedCallback = { dedupeKey: line.dedupeKey, kind: line.kind, fields: line.fields };
       try {
-        const { id, duplicate } = await this.opts.sink.accept(cb);
+        const { id, duplicate } = await this.acceptRetrying(cb);
         if (!duplicate) this.opts.sink.accepted?.(id, cb);
         replayed++;
       } catch (e) {

@@ -32,8 +32,18 @@ describe('faults: a barrage of hostile callbacks and API calls', function () {
     expect(created.status).to.equal(201);
     const id = created.body.id as number;
     const card = () => f.e.emu.delivered({ msgtype: 'template_card' }).find((d) => String(d.payload.task_id).startsWith(`vr${id}_`) && JSON.stringify(d.payload).includes(`verif_accept:${id}`));
-    await until('the request card delivered and the outbox idle', async () => !!card() && (await f.ds.getRepository(OutboxMessage).countBy({ status: 'sent' })) === (await f.ds.getRepository(OutboxMessage).count()), 30_000, 100);
-    const before = await state();
+    const idle = async () => !!card() && (await f.ds.getRepository(OutboxMessage).countBy({ status: 'sent' })) === (await f.ds.getRepository(OutboxMessage).count());
+    await until('the request card delivered and the outbox idle', idle, 30_000, 100);
+    // Work the creation causes later (e.g. a data-service lookup's notice, polled every
+    // second) must have happened before the snapshot: wait until the state stops moving.
+    let before = await state();
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 2500));
+      await until('the outbox idle again', idle, 30_000, 100);
+      const now = await state();
+      if (now === before) break;
+      before = now;
+    }
     const calls0 = f.e.emu.apiCalls().length;
 
     const c = card()!;

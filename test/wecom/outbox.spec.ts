@@ -272,9 +272,8 @@ describe('wecom outbox (enqueue + dispatcher against the emulator over HTTP)', (
       }
     };
     const [na, nb] = await Promise.all([drain(a), drain(b)]);
+    // Which instance sends which row is up to scheduling; together they send each once.
     expect(na + nb).to.equal(50);
-    expect(na).to.be.above(0);
-    expect(nb).to.be.above(0);
     expect(warnings).to.deep.equal([]);
     expect(sends()).to.have.length(50);
     const contents = h.emu.delivered().map((d) => d.payload.content);
