@@ -30,3 +30,17 @@ export function isRetryableLockError(err: unknown): boolean {
   const { code, errno } = codeOf(err);
   return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT' || code === 'SQLITE_BUSY' || errno === 1213 || errno === 1205;
 }
+
+/**
+ * The connection itself failed (server gone, restarted, or the socket died): an outage, not
+ * a refusal of the statement. mysql2 reports these by code; a pool can hand out such a dead
+ * connection once right after the server returns.
+ */
+export function isConnectionError(err: unknown): boolean {
+  const { code, errno, message } = codeOf(err);
+  return (
+    ['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_SERVER_SHUTDOWN', 'ER_CON_COUNT_ERROR'].includes(code ?? '') ||
+    errno === 1053 ||
+    /closed state|Connection lost|server has gone away/i.test(message)
+  );
+}

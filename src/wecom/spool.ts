@@ -13,6 +13,7 @@
  * answered) is skipped. Files of an instance that is gone (its owner file names a dead
  * process on this host) are adopted and replayed too.
  */
+import { isConnectionError } from '../db/errors';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
@@ -199,24 +200,6 @@ export class CallbackSpool {
     return true;
   }
 
-  /**
-   * Right after the database comes back, the pool can still hand out a connection that died
-   * with the old server: the first statements fail although the database is up. A line is
-   * only set aside as refused once it has failed on fresh attempts too.
-   */
-  private async acceptRetrying(cb: OpenedCallback): Promise<{ id: number; duplicate: boolean }> {
-    let last: unknown;
-    for (let attempt = 0; attempt < 4; attempt++) {
-      try {
-        return await this.opts.sink.accept(cb);
-      } catch (e) {
-        last = e;
-        await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
-      }
-    }
-    throw last;
-  }
-
   private async replayFile(file: string): Promise<boolean> {
     const size = (await fs.promises.stat(file)).size;
     const text = await fs.promises.readFile(file, 'utf8');
@@ -234,11 +217,14 @@ export class CallbackSpool {
       }
       const cb: OpenedCallback = { dedupeKey: line.dedupeKey, kind: line.kind, fields: line.fields };
       try {
-        const { id, duplicate } = await this.acceptRetrying(cb);
+        const { id, duplicate } = await this.opts.sink.accept(cb);
         if (!duplicate) this.opts.sink.accepted?.(id, cb);
         replayed++;
       } catch (e) {
-        const healthy = this.opts.sink.probe ? await this.opts.sink.probe().then(() => true, () => false) : false;
+        // A lost connection is an outage, never the line's fault: right after the database
+        // comes back the pool can still hand out a connection that died with the old server,
+        // while the probe (on a fresh one) succeeds. Such a line waits for the next drain.
+        const healthy = !isConnectionError(e) && (this.opts.sink.probe ? await this.opts.sink.probe().then(() => true, () => false) : false);
         if (!healthy) {
           this.opts.log.warn({ err: (e as Error).message, file: path.basename(file), replayed }, 'callback spool replay stopped; the database refused');
           return false;
