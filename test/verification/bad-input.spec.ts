@@ -159,9 +159,9 @@ describe('verification: bad input changes nothing and sends nothing', () => {
     const taskA = cardOf(h, 'gaj.a', r.id)!.taskId;
     const taskL = cardOf(h, 'gaj.liaison', r.id)!.taskId;
     await h.emu.clickButton('gaj.a', taskA, `verif_accept:${r.id}`);
-    // Late: after A's click was processed (two clicks in flight at once are ordered by the
-    // inbox per sender only, so the first one processed wins, whichever it is).
-    await h.sys.settle();
+    // Late: A's click is processed first (two clicks in flight at once are ordered by the
+    // inbox per sender only), while the liaison's card is not greyed yet (the outbox waits).
+    await h.sys.inbox.drain();
     await h.emu.clickButton('gaj.liaison', taskL, `verif_return:${r.id}`);
     await h.sys.settle();
     const req = await h.sys.dataSource.getRepository(VerificationRequest).findOneByOrFail({ id: r.id });
