@@ -25,4 +25,13 @@ ul.legend li{display:flex;align-items:center;gap:.35rem}
 .swatch{display:inline-flex;align-items:center;justify-content:center;width:1.6rem;height:1.6rem;border-radius:4px;border:1px solid #d0d7de;font-size:.75rem;font-weight:700}
 form.filters .full{width:100%;margin:0}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+.stackcards>.card{margin-bottom:1rem}
+dl.tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(8.5rem,1fr));gap:.75rem;margin:0}
+dl.tiles div{border:1px solid #d0d7de;border-radius:6px;padding:.5rem .75rem;background:${c.panel}}
+dl.tiles dt{font-size:.85rem;color:${c.muted}}
+dl.tiles dd{margin:0;font-size:1.25rem;font-weight:700;font-variant-numeric:tabular-nums}
+@media (max-width:600px){
+  table.stack th[scope=row]{display:block;border:none;padding:.2rem 0}
+  table.stack td.num{text-align:left}
+}
 `;

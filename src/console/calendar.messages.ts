@@ -48,6 +48,7 @@ export const SUP = {
   nav: '统计监督',
   title: '统计监督（第十三条）',
   period: '统计周期',
+  filter: '查询条件',
   periods: { month: '按月', quarter: '按季度', year: '按年', custom: '自定义' } as Record<string, string>,
   year: '年份',
   month: '月份',

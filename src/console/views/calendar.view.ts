@@ -90,5 +90,5 @@ export function renderCalendar(p: CalendarPage): string {
   const months: string[] = [];
   if (!unknown) for (let m = 1; m <= 12; m++) months.push(monthGrid(m, r.days.filter((d) => Number(d.date.slice(5, 7)) === m)));
   const grids = unknown ? `<p class="error">${esc(CAL.unknown(p.year))}</p>` : `${legend()}<div class="months">${months.join('')}</div>`;
-  return `<h1>${esc(CAL.title(p.year))}</h1>${flash}${warning}${selector}<section class="card wide">${facts}${provisional}${grids}</section>${overridesTable(p)}`;
+  return `<h1>${esc(CAL.title(p.year))}</h1>${flash}${warning}${selector}<div class="stackcards"><section class="card wide">${facts}${provisional}${grids}</section>${overridesTable(p)}</div>`;
 }

@@ -55,7 +55,7 @@ function form(p: SupervisionPage): string {
   const unit = p.fixedUnit
     ? ''
     : `<label>${esc(SUP.unit)}<select name="unit">${opt('', SUP.allUnits, !q.unit)}${p.units.map((u) => opt(u.code, u.name, u.code === q.unit)).join('')}</select></label>`;
-  return `<form method="get" action="/console/supervision" class="filters" aria-label="${esc(SUP.period)}"><label>${esc(SUP.period)}<select name="period">${Object.entries(SUP.periods)
+  return `<form method="get" action="/console/supervision" class="filters" aria-label="${esc(SUP.filter)}"><label>${esc(SUP.period)}<select name="period">${Object.entries(SUP.periods)
     .map(([k, v]) => opt(k, v, k === q.kind))
     .join('')}</select></label><label>${esc(SUP.year)}<select name="year">${years.map((y) => opt(y, String(y), y === q.year)).join('')}</select></label><label>${esc(SUP.month)}<select name="month">${[...Array(12).keys()]
     .map((i) => opt(i + 1, SUP.monthN(i + 1), i + 1 === q.month))
@@ -68,7 +68,7 @@ export function renderSupervision(p: SupervisionPage): string {
   if (!s) return `${head}<p class="error" role="alert">${esc(p.error ?? SUP.badPeriod)}</p>`;
   const range = `<p><strong>${esc(SUP.range(s.period.from, s.period.to))}</strong>${p.q.unit ? ` · ${esc(p.units.find((u) => u.code === p.q.unit)?.name ?? p.q.unit)}` : ''} · <a class="button secondary" href="${esc(p.exportHref)}" download>${esc(SUP.export)}</a></p><p class="note">${esc(SUP.note)}</p>`;
   if (!s.totals.requests && !s.lateApplications.length) return `${head}${range}<p class="muted">${esc(SUP.none)}</p>`;
-  const totals = `<section class="card wide" aria-labelledby="h-totals"><h2 id="h-totals">${esc(SUP.totals)}</h2><dl class="fields">${FIGS.map((k) => `<dt>${esc(SUP.figures[k])}</dt><dd>${esc(value(s.totals, k))}</dd>`).join('')}</dl></section>`;
+  const totals = `<section class="card wide" aria-labelledby="h-totals"><h2 id="h-totals">${esc(SUP.totals)}</h2><dl class="tiles">${FIGS.map((k) => `<div><dt>${esc(SUP.figures[k])}</dt><dd>${esc(value(s.totals, k))}</dd></div>`).join('')}</dl></section>`;
   const units = `<section class="card wide" aria-labelledby="h-units"><h2 id="h-units">${esc(SUP.byUnit)}</h2>${table('units', SUP.byUnit, [SUP.unit], s.units.map((u) => ({ head: [u.name], f: u })), ['automaticAnswers'])}</section>`;
   const people = `<section class="card wide" aria-labelledby="h-people"><h2 id="h-people">${esc(SUP.byPerson)}</h2>${
     s.people.length ? table('people', SUP.byPerson, [SUP.name, SUP.unit], s.people.map((x) => ({ head: [x.name, p.units.find((u) => u.code === x.unit)?.name ?? x.unit ?? ''], f: x }))) : `<p class="muted">${esc(T.dash.none)}</p>`
