@@ -13,7 +13,6 @@ import { calendarRange, DATE, dayBody, removeOverride, setOverride } from './ser
 import { CALENDAR_TEXT } from './messages';
 import { refreshProvisionalDeadlines } from '../verification/provisional-deadlines';
 
-
 /**
  * The working-day calendar as data the office keeps (SPEC "Working time"): read it, override
  * a date, enter a year by hand; and the warning 60 days before the known years run out.

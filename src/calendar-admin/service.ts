@@ -43,11 +43,19 @@ function isWeekend(date: string): boolean {
   return wd === 0 || wd === 6;
 }
 
+/** A derived year's days off (pure arithmetic of the regulation, so kept once per year). */
+const derivedCache = new Map<number, ReadonlySet<string>>();
+function derivedOff(year: number): ReadonlySet<string> {
+  let off = derivedCache.get(year);
+  if (!off) derivedCache.set(year, (off = new Set(derivedHolidays(year).map((h) => h.date))));
+  return off;
+}
+
 /** Why a (non-overridden) day of a known or derived year is working or not. */
 function kindOf(date: string, working: boolean, provisional: boolean): DayKind {
   const weekend = isWeekend(date);
   if (provisional) {
-    if (derivedHolidays(Number(date.slice(0, 4))).some((h) => h.date === date)) return 'holiday';
+    if (derivedOff(Number(date.slice(0, 4))).has(date)) return 'holiday';
   } else {
     if (working && weekend) return 'makeup';
     if (!working && (!weekend || Object.prototype.hasOwnProperty.call(PACKAGE_HOLIDAYS.holidays, date))) return 'holiday';
