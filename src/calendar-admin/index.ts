@@ -1,8 +1,6 @@
 import Router from '@koa/router';
 import { Context } from 'koa';
-import { Between } from 'typeorm';
-import { z } from 'zod';
-import { CalendarDay, CalendarYear } from '../../entities';
+import { CalendarYear } from '../../entities';
 import { Module } from '../module';
 import { readJson } from '../http/body';
 import { principalOf, requireOffice } from '../http/auth';
@@ -10,12 +8,10 @@ import { AppError } from '../errors';
 import { inTransaction, sqliteSerial } from '../db/tx';
 import { queueGroupMarkdown, REMINDER_TEXT_REF, sendText } from '../wecom/messaging';
 import { officeMembers } from '../directory/who';
-import { addDays, formatInZone, mondayOf } from '../calendar';
+import { formatInZone, mondayOf } from '../calendar';
+import { calendarRange, DATE, dayBody, removeOverride, setOverride } from './service';
 import { CALENDAR_TEXT } from './messages';
 import { refreshProvisionalDeadlines } from '../verification/provisional-deadlines';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const dayBody = z.object({ working: z.boolean(), note: z.string().max(100).optional() }).strict();
 
 /**
  * The working-day calendar as data the office keeps (SPEC "Working time"): read it, override
@@ -30,30 +26,14 @@ export const calendarAdminModule: Module = {
 
     r.get('/', async (ctx: Context) => {
       principalOf(ctx);
-      const from = String(ctx.query.from ?? '');
-      const to = String(ctx.query.to ?? '');
-      if (!DATE.test(from) || !DATE.test(to) || to < from) throw new AppError('bad_request', 'from and to must be dates YYYY-MM-DD, from <= to');
-      if (addDays(from, 366) < to) throw new AppError('bad_request', 'at most 366 days at once');
-      const cal = await store.get();
-      const overrides = new Map((await deps.dataSource.getRepository(CalendarDay).findBy({ date: Between(from, to) })).map((d) => [d.date, d]));
-      const days: Array<{ date: string; working: boolean | null; source: 'override' | 'calendar' | 'unknown'; note?: string }> = [];
-      for (let d = from; d <= to; d = addDays(d, 1)) {
-        const o = overrides.get(d);
-        let working: boolean | null = null;
-        try {
-          working = cal.isWorkingDay(d);
-        } catch {
-          working = null;
-        }
-        days.push(o ? { date: d, working, source: 'override', note: o.note } : { date: d, working, source: working === null ? 'unknown' : 'calendar' });
-      }
+      const c = await calendarRange(deps.dataSource, store, String(ctx.query.from ?? ''), String(ctx.query.to ?? ''), deps.now());
       ctx.body = {
-        tz: cal.tz,
-        officeHours: cal.officeHours,
-        knownYears: cal.knownYears(),
-        lastKnownDate: cal.lastKnownDate(),
-        warning: cal.coverageWarning(deps.now()),
-        days,
+        tz: c.tz,
+        officeHours: c.officeHours,
+        knownYears: c.knownYears,
+        lastKnownDate: c.lastKnownDate,
+        warning: c.warning,
+        days: c.days.map((d) => (d.source === 'override' ? { date: d.date, working: d.working, source: d.source, note: d.note } : { date: d.date, working: d.working, source: d.source })),
       };
     });
 
@@ -62,17 +42,13 @@ export const calendarAdminModule: Module = {
       const date = ctx.params.date;
       if (!DATE.test(date)) throw new AppError('bad_request', 'date must be YYYY-MM-DD');
       const body = dayBody.parse(await readJson(ctx));
-      await sqliteSerial(deps.dataSource, () => store.setDay(date, body.working, body.note ?? '', office.name, deps.now()));
+      await setOverride(deps.dataSource, store, date, body.working, body.note ?? '', office.name, deps.now());
       ctx.body = { date, working: body.working, note: body.note ?? '' };
     });
 
     r.delete('/days/:date', async (ctx: Context) => {
       requireOffice(ctx);
-      const date = ctx.params.date;
-      if (!DATE.test(date)) throw new AppError('bad_request', 'date must be YYYY-MM-DD');
-      const res = await sqliteSerial(deps.dataSource, () => deps.dataSource.getRepository(CalendarDay).delete({ date }));
-      if (!res.affected) throw new AppError('not_found', `no override for ${date}`);
-      store.invalidate();
+      await removeOverride(deps.dataSource, store, ctx.params.date);
       ctx.status = 204;
     });
 

@@ -5,6 +5,7 @@ import { Complaint, Escalation, Unit, VerificationRequest } from '../../entities
 import type { ModuleDeps } from '../module';
 import { officeMinutesBetween } from '../calendar';
 import { verificationStats } from '../supervision/stats';
+import { responseTimeDistribution } from '../supervision/response-times';
 import { periodOf } from '../calendar/period';
 import { listUnits } from '../directory/service';
 import { listApplications } from '../exemptions/service';
@@ -60,6 +61,8 @@ export async function dashboardData(deps: ModuleDeps, u: ConsoleUser, now: Date)
   const perMonth: Array<{ month: string; stats: Awaited<ReturnType<typeof verificationStats>> }> = [];
   for (const mo of months) perMonth.push({ month: mo.month, stats: await verificationStats(m, periodOf(cal, now, mo.from, mo.to), now, scopeUnit) });
 
+  const responseTimes = await responseTimeDistribution(m, cal, periodOf(cal, now, months[0].from, today), scopeUnit);
+
   let complaints: Array<{ status: string; n: number }> | null = null;
   let applications: DashboardData['applications'] = [];
   let gaps: DashboardData['gaps'] = [];
@@ -103,6 +106,7 @@ export async function dashboardData(deps: ModuleDeps, u: ConsoleUser, now: Date)
     complaints,
     applications,
     gaps,
+    responseTimes,
   };
 }
 

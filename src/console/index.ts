@@ -13,6 +13,8 @@ import { verificationsRouter } from './verifications';
 import { complaintsRouter } from './complaints';
 import { exemptionsRouter } from './exemptions';
 import { directoryRouter } from './directory';
+import { calendarRouter } from './calendar';
+import { supervisionRouter } from './supervision';
 
 /** Paths reachable without a session. */
 const OPEN = /^\/console\/(login(\/.*)?|static\/.*)$/;
@@ -48,7 +50,7 @@ export function consoleRouter(deps: ModuleDeps): Router {
   // The server's address opens the console (sign-in first when signed out).
   r.get('/', (ctx: Context) => ctx.redirect('/console/'));
   r.get('/console', (ctx: Context, next: Next) => (ctx.path === '/console' ? ctx.redirect('/console/') : next()));
-  for (const sub of [authRouter(deps), staticRouter(), dashboardRouter(deps), verificationsRouter(deps), complaintsRouter(deps), exemptionsRouter(deps), directoryRouter(deps)]) r.use(sub.routes(), sub.allowedMethods());
+  for (const sub of [authRouter(deps), staticRouter(), dashboardRouter(deps), verificationsRouter(deps), complaintsRouter(deps), exemptionsRouter(deps), directoryRouter(deps), calendarRouter(deps), supervisionRouter(deps)]) r.use(sub.routes(), sub.allowedMethods());
   return r;
 }
 

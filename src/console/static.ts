@@ -3,6 +3,7 @@ import fs from 'fs';
 import Router from '@koa/router';
 import { Context } from 'koa';
 import { CONSOLE_CSS, CONSOLE_JS, PHONES_JS } from './assets';
+import { CALENDAR_CSS } from './calendar.assets';
 
 interface Asset {
   type: string;
@@ -21,7 +22,7 @@ function asset(type: string, load: () => Buffer): Asset {
 export function staticRouter(): Router {
   const r = new Router();
   const files: Record<string, Asset> = {
-    'console.css': asset('text/css; charset=utf-8', () => Buffer.from(CONSOLE_CSS)),
+    'console.css': asset('text/css; charset=utf-8', () => Buffer.from(CONSOLE_CSS + CALENDAR_CSS)),
     'console.js': asset('text/javascript; charset=utf-8', () => Buffer.from(CONSOLE_JS)),
     'phones.js': asset('text/javascript; charset=utf-8', () => Buffer.from(PHONES_JS)),
     'echarts.min.js': asset('text/javascript; charset=utf-8', () => fs.readFileSync(require.resolve('echarts/dist/echarts.min.js'))),

@@ -2,6 +2,7 @@ import { esc } from '../layout';
 import { T } from '../messages';
 import { KIND_LABEL } from '../../exemptions/messages';
 import { jsonBlock, shortAt } from './format';
+import { ResponseTimes, responseTimesCard } from './response-times.view';
 
 export interface DashRow {
   id: number;
@@ -30,6 +31,8 @@ export interface DashboardData {
   complaints: Array<{ status: string; n: number }> | null;
   applications: Array<{ id: number; unit: string; kind: string | null; dueAt: Date }>;
   gaps: Array<{ unit: string; gaps: string[] }>;
+  /** Answered requests by response time (office time), bucket by bucket. */
+  responseTimes: ResponseTimes;
 }
 
 const none = `<p class="muted">${esc(T.dash.none)}</p>`;
@@ -80,6 +83,7 @@ export function renderDashboard(d: DashboardData): string {
     `<section class="card wide" aria-labelledby="h-today"><h2 id="h-today">${esc(T.dash.today)}</h2>${todayTable(d)}</section>`,
     `<section class="card" aria-labelledby="h-overdue"><h2 id="h-overdue">${esc(T.dash.overdue)}</h2>${overdueList(d)}</section>`,
     `<section class="card" aria-labelledby="h-ontime"><h2 id="h-ontime">${esc(T.dash.onTime)}</h2>${onTimeChart(d)}</section>`,
+    responseTimesCard(d.responseTimes),
   ];
   if (d.complaints) {
     cards.push(
