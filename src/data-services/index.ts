@@ -11,7 +11,7 @@ export const dataServicesModule: Module = {
   register(deps: ModuleDeps): ModuleParts {
     const guards = new Guards();
     let closeDemo: (() => Promise<void>) | null = null;
-    const worker = lookupWorker(new LookupRunner(deps, guards, deps.metrics));
+    const worker = lookupWorker(new LookupRunner(deps, guards, deps.metrics), deps.dataSource);
     const stop = worker.stop;
     worker.stop = async () => {
       await stop();
