@@ -15,7 +15,7 @@ export function autoAnsweredCard(v: VerificationCardView, taskId: string, result
   return {
     card_type: 'button_interaction',
     source: { desc: '协查核验·数据自动答复', desc_color: result === 'match' ? 0 : 2 },
-    main_title: { title: leadTitle(v.requesterUnitName, v.serviceItem, `自动答复核验${RESULT_LABEL[result]}`), desc: clip(`协查请求 ${v.number} 已由系统代本单位答复，${due}前可改判`, 44) },
+    main_title: { title: leadTitle(v.requesterUnitName, v.serviceItem, `自动答复核验${RESULT_LABEL[result]}`), desc: clip(`协查请求 ${v.number} 系统已代答，${due}前可改判`, 44) },
     emphasis_content: { title: `核验${RESULT_LABEL[result]}`, desc: '数据服务自动答复' },
     ...(reply ? { sub_title_text: clip(`答复内容：${maskReply(reply, [v.applicantName])}`, 160) } : {}),
     horizontal_content_list: issuerFields(v),

@@ -54,7 +54,7 @@ describe('data services: a digital request is answered by the issuing unit\'s se
     // The liaison gets the automatic-answer card (with 改判), never the ordinary request card.
     const cards = cardsTo(h, 'gaj.liaison', m);
     expect(cards).to.have.length(1);
-    expect(cards[0].card.main_title.desc).to.include(`${r.number} 已由系统代本单位答复`);
+    expect(cards[0].card.main_title.desc).to.include(`${r.number} 系统已代答`);
     expect(cards[0].card.button_list.map((b: any) => b.key)).to.deep.equal([`verif_act:${r.id}:override`]);
     const lookup = await h.sys.dataSource.getRepository(DataServiceLookup).findOneByOrFail({ requestId: r.id });
     expect(lookup).to.deep.include({ status: 'answered', result: 'consistent', failure: null });
