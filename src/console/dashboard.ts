@@ -13,6 +13,7 @@ import { T } from './messages';
 import { scopeRequests, seesAll } from './scope';
 import type { ConsoleUser } from './session';
 import { DashboardData, renderDashboard } from './views/dashboard.view';
+import { automaticCard } from './automatic';
 
 const OPEN = ['pending', 'accepted', 'returning'];
 
@@ -103,6 +104,7 @@ export async function dashboardData(deps: ModuleDeps, u: ConsoleUser, now: Date)
     complaints,
     applications,
     gaps,
+    automaticHtml: await automaticCard(m, cal, now, months.map((x) => x.month), scopeUnit),
   };
 }
 

@@ -8,6 +8,7 @@ import { Api } from '../helpers/api';
 import { createRequest } from '../helpers/scheduler';
 import { TestDataService } from '../helpers/data-service';
 import { DataServiceMother } from '../helpers/mothers/data-services';
+import { ConsoleClient } from '../console/console-mother';
 
 describe('data services: the share answered automatically, per month and unit (supervision API, xlsx) and /metrics', function () {
   this.timeout(60_000);
@@ -95,5 +96,43 @@ describe('data services: the share answered automatically, per month and unit (s
     const figures = (await office.get('/data-services')).body.services[0].figures;
     expect(figures).to.deep.include({ automaticAnswers: 2, overridden: 0, calls: 8, fallbacks: 6, circuit: 'open' });
     expect(metrics).to.include(`nocert_data_service_latency_seconds_count{service="${serviceId}"} ${figures.calls}`);
+  });
+});
+
+describe('data services: the console dashboard shows the share answered by data', function () {
+  this.timeout(60_000);
+  const env = directoryHarness(SchedulerMother.units(), { start: '2026-12-03T09:00:00+08:00' });
+
+  it('a bar of all units and a line per unit over the last six months, with its table twin; a unit\'s member sees its own', async () => {
+    const h = env.h;
+    (h.sys.config as { dataServiceKey: Buffer | null }).dataServiceKey = crypto.randomBytes(32);
+    const office = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'office', null, h.clock.now));
+    const rsj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'rsj', 'RSJ', h.clock.now));
+    const svc = new TestDataService('test-secret-of-gaj-0123456789', () => Math.floor(h.clock.now.getTime() / 1000));
+    try {
+      await office.post('/data-services', DataServiceMother.http({ url: await svc.listen(), secret: 'test-secret-of-gaj-0123456789' }));
+      await createRequest(rsj);
+      await createRequest(rsj, { certificate: '户籍证明' });
+      await h.sys.settle();
+      const c = new ConsoleClient(h);
+      await c.login('office.duty');
+      const html = await (await c.get('/console/')).text();
+      expect(html).to.include('数据自动答复占比（秒核）');
+      const block = /<script type="application\/json" id="chart-automatic">(.*?)<\/script>/.exec(html);
+      expect(block, 'the chart data block').to.not.equal(null);
+      const option = JSON.parse(block![1]);
+      expect(option.xAxis.data).to.deep.equal(['2026-07', '2026-08', '2026-09', '2026-10', '2026-11', '2026-12']);
+      expect(option.series.map((s: any) => [s.name, s.type, s.data[5]])).to.deep.equal([
+        ['全部单位', 'bar', 50],
+        ['县公安局', 'line', 50],
+      ]);
+      expect(html).to.include('50%（1/2）');
+      const gaj = new ConsoleClient(h);
+      await gaj.login('gaj.liaison');
+      const own = JSON.parse(/id="chart-automatic">(.*?)<\/script>/.exec(await (await gaj.get('/console/')).text())![1]);
+      expect(own.series.map((s: any) => s.name)).to.deep.equal(['县公安局']);
+    } finally {
+      await svc.close();
+    }
   });
 });

@@ -30,6 +30,7 @@ export interface DashboardData {
   complaints: Array<{ status: string; n: number }> | null;
   applications: Array<{ id: number; unit: string; kind: string | null; dueAt: Date }>;
   gaps: Array<{ unit: string; gaps: string[] }>;
+  /** The 秒核 card (views/automatic.view.ts), rendered. */ automaticHtml?: string;
 }
 
 const none = `<p class="muted">${esc(T.dash.none)}</p>`;
@@ -80,6 +81,7 @@ export function renderDashboard(d: DashboardData): string {
     `<section class="card wide" aria-labelledby="h-today"><h2 id="h-today">${esc(T.dash.today)}</h2>${todayTable(d)}</section>`,
     `<section class="card" aria-labelledby="h-overdue"><h2 id="h-overdue">${esc(T.dash.overdue)}</h2>${overdueList(d)}</section>`,
     `<section class="card" aria-labelledby="h-ontime"><h2 id="h-ontime">${esc(T.dash.onTime)}</h2>${onTimeChart(d)}</section>`,
+    ...(d.automaticHtml ? [d.automaticHtml] : []),
   ];
   if (d.complaints) {
     cards.push(
