@@ -20,6 +20,8 @@ import type { Metrics } from '../metrics';
 const FRESH_MS = 10 * 60_000;
 /** A claim this old without an outcome belongs to an instance that died mid-call: people answer. */
 const STALE_CLAIM_MS = 60_000;
+/** A fall-back this long after the creation counts the deadline again from itself (the usual one comes within seconds). */
+const RESTART_AFTER_MS = 60_000;
 
 interface Candidate {
   requestId: number;
@@ -186,7 +188,8 @@ async function answerForUnit(m: EntityManager, ctx: OpContext, req: Verification
  */
 async function fallBack(m: EntityManager, ctx: OpContext, req: VerificationRequest, failure: string): Promise<void> {
   const due = computeDeadline(ctx.cal, req.category, ctx.now);
-  if (req.status === 'pending' && due.dueAt.getTime() > req.dueAt.getTime()) {
+  const late = ctx.now.getTime() - req.startedAt.getTime() > RESTART_AFTER_MS;
+  if (req.status === 'pending' && late && due.dueAt.getTime() > req.dueAt.getTime()) {
     const from = req.dueAt;
     if (await transition(m, req, { dueAt: due.dueAt, originalDueAt: due.dueAt, deadlineRule: due.rule, updatedAt: ctx.now }, { statuses: ['pending'] })) {
       await addEvent(m, req, ctx.now, 'deadline_restarted', 'system', { data: { reason: 'data_service_fallback', fromDueAt: from.toISOString(), dueAt: due.dueAt.toISOString() } });
