@@ -5,7 +5,8 @@
  * The data-services module registers the wake-up; verification never imports it.
  */
 import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { VerificationRecipient, VerificationRequest } from '../../entities';
+import { Staff, VerificationRecipient, VerificationRequest } from '../../entities';
+import { CARD_TEXT } from './messages';
 import { afterCommit } from '../db/tx';
 import { q } from '../db/fast-sql';
 import { verificationRequestCard } from '../../cards/verification.card';
@@ -47,8 +48,12 @@ export function lookupNeeded(m: EntityManager): void {
 export async function sendWaitingCards(m: EntityManager, ctx: OpContext, req: VerificationRequest, note: string): Promise<string[]> {
   const open = await m.getRepository(VerificationRecipient).find({ where: { requestId: req.id, closedAt: IsNull() }, order: { id: 'ASC' } });
   const view = await cardView(m, ctx, req);
+  // Deputy B stands in for A, as the creation would have said (src/verification/create.ts routeRecipients).
+  const allA = open.some((r) => r.role === 'deputy' && r.ab === 'B') ? await m.getRepository(Staff).findBy({ unitCode: req.issuerUnit, role: 'deputy', ab: 'A' }) : [];
+  const cover = allA.length ? CARD_TEXT.coverAway(allA.map((s) => s.name).join('、')) : CARD_TEXT.coverNoA;
   for (const r of open) {
-    await queueCard(m, r.userid, verificationRequestCard(view, r.taskId, ctx.now, note), ctx.now, { type: REF.card, id: r.taskId });
+    const why = r.role === 'deputy' && r.ab === 'B' ? `${note}｜${cover}` : note;
+    await queueCard(m, r.userid, verificationRequestCard(view, r.taskId, ctx.now, why), ctx.now, { type: REF.card, id: r.taskId });
     await m.getRepository(VerificationRecipient).update({ id: r.id }, { notifiedAt: ctx.now });
   }
   return open.map((r) => r.userid);

@@ -1,6 +1,6 @@
 import crypto from 'crypto';
 import { expect } from 'chai';
-import { DataServiceLookup, VerificationEvent, VerificationRequest } from '../../entities';
+import { DataServiceLookup, Staff, VerificationEvent, VerificationRequest } from '../../entities';
 import { directoryHarness, Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { SchedulerMother } from '../helpers/mothers/scheduler';
@@ -130,6 +130,19 @@ describe('data services: the automatic answer\'s card, 改判 until the original
     expect(cards[0].card.main_title.desc).to.include('查询未果，请人工核验（查询中断）');
     expect((await h.sys.dataSource.getRepository(DataServiceLookup).findOneByOrFail({ requestId: r.id })).failure).to.equal('interrupted');
     expect(svc.calls).to.have.length(0);
+  });
+
+  it('after a fall-back, deputy B standing in for an absent A is told so beside the failed lookup', async () => {
+    await h.sys.dataSource.getRepository(Staff).update({ userid: 'gaj.a' }, { away: true });
+    svc.behave = () => ({ json: { result: 'unknown', reply: '' } });
+    const m = mark(h);
+    const r = await createRequest(rsj);
+    await h.sys.settle();
+    expect(cardsTo(h, 'gaj.a', m), 'A is away').to.have.length(0);
+    const [b] = cardsTo(h, 'gaj.b', m);
+    expect(b.taskId).to.match(new RegExp(`^vr${r.id}_`));
+    expect(b.card.main_title.desc).to.match(/^协查请求 \S+｜查询未果，请人工核验（无匹配记录）｜A角/);
+    expect(cardsTo(h, 'gaj.liaison', m)[0].card.main_title.desc).to.equal(`协查请求 ${r.number}｜查询未果，请人工核验（无匹配记录）`);
   });
 
   it('a request without a service gets its ordinary cards at creation, unchanged', async () => {
