@@ -7,6 +7,7 @@ import { benchScheduler } from './scheduler.bench';
 import { benchVerification } from './verification.bench';
 import { benchExemptions } from './exemptions.bench';
 import { benchCardLatency } from './card-latency.bench';
+import { benchDataServices } from './data-services.bench';
 
 /**
  * `npm run bench [name]`: every figure is printed as one JSON line beside a baseline
@@ -23,6 +24,7 @@ const BENCHES: Record<string, (db: string) => Promise<unknown>> = {
   exemptions: (db) => benchExemptions(db),
   complaints: () => benchComplaints(),
   scheduler: (db) => benchScheduler(db),
+  'data-services': (db) => benchDataServices(db),
 };
 
 async function main() {

@@ -59,7 +59,7 @@ function questionText(v: VerificationCardView): Record<string, unknown> {
   return v.question ? { sub_title_text: clip(`核验内容：${maskReply(v.question, [v.applicantName])}`, 60) } : {};
 }
 
-function issuerFields(v: VerificationCardView) {
+export function issuerFields(v: VerificationCardView) {
   return [
     { keyname: '需求单位', value: clip(v.requesterUnitName, 30) },
     { keyname: '服务事项', value: clip(v.serviceItem, 30) },

@@ -1,6 +1,7 @@
 import { Entity, PrimaryGeneratedColumn, Column, Index } from 'typeorm';
 
-export type LookupStatus = 'claimed' | 'answered' | 'fallback';
+/** overridden: answered by the service, then taken back by the unit's liaison (改判). */
+export type LookupStatus = 'claimed' | 'answered' | 'fallback' | 'overridden';
 
 /**
  * One request's lookup in a data service. The unique request id is the claim: whichever

@@ -25,7 +25,18 @@ export class Metrics {
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
-  readonly dataServiceCircuit = new Gauge({ name: 'nocert_data_service_circuit_open', help: 'Data service circuit: 0 closed, 1 open, 0.5 half-open', labelNames: ['service'] as const, registers: [this.registry] });
+  /** Each data service's circuit as it is now (the data-services module sets the source): read at every scrape. */
+  dataServiceCircuits: () => Array<[service: string, state: 'closed' | 'open' | 'half_open']> = () => [];
+  readonly dataServiceCircuit: Gauge<'service'> = new Gauge({
+    name: 'nocert_data_service_circuit_open',
+    help: 'Data service circuit: 0 closed, 1 open, 0.5 half-open',
+    labelNames: ['service'] as const,
+    registers: [this.registry],
+    // An open circuit turns half-open with time alone: read the state when scraped.
+    collect: () => {
+      for (const [service, state] of this.dataServiceCircuits()) this.dataServiceCircuit.set({ service }, state === 'open' ? 1 : state === 'half_open' ? 0.5 : 0);
+    },
+  });
 
   constructor(opts: { defaults?: boolean } = {}) {
     if (opts.defaults) collectDefaultMetrics({ register: this.registry, prefix: 'nocert_' });

@@ -14,6 +14,7 @@ import { T } from './messages';
 import { scopeRequests, seesAll } from './scope';
 import type { ConsoleUser } from './session';
 import { DashboardData, renderDashboard } from './views/dashboard.view';
+import { automaticCard } from './automatic';
 
 const OPEN = ['pending', 'accepted', 'returning'];
 
@@ -107,6 +108,7 @@ export async function dashboardData(deps: ModuleDeps, u: ConsoleUser, now: Date)
     applications,
     gaps,
     responseTimes,
+    automaticHtml: await automaticCard(m, cal, now, months.map((x) => x.month), scopeUnit),
   };
 }
 

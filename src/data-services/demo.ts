@@ -41,7 +41,7 @@ export function startDemoRegister(secret: string): Promise<{ url: string; close:
       }
       const person = DEMO_REGISTER.find((p) => p.idNumber === body.applicant?.idNumber);
       if (!person) return answer(200, { result: 'unknown', reply: '户籍库中无此身份证号码' });
-      if (person.name !== body.applicant?.name) return answer(200, { result: 'inconsistent', reply: '身份证号码登记的姓名与申请人不一致' });
+      if (person.name !== body.applicant?.name) return answer(200, { result: 'inconsistent', reply: '该身份证号码的户籍登记信息与申请信息不一致' });
       return answer(200, { result: 'consistent', reply: `经户籍库比对，申请人户籍登记于${person.address}` });
     });
   });

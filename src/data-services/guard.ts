@@ -75,6 +75,11 @@ export class Guards implements ServiceFigures {
     };
   }
 
+  /** Every service this process has called, with its circuit now. */
+  circuits(nowMs = Date.now()): Array<[string, 'closed' | 'open' | 'half_open']> {
+    return [...this.byId.entries()].map(([id, g]) => [String(id), g.state(nowMs)]);
+  }
+
   of(id: number, nowMs = Date.now()) {
     const g = this.byId.get(id);
     if (!g) return { latencyMs: { p50: null, p99: null }, circuit: 'closed' as const };

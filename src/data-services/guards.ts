@@ -40,7 +40,7 @@ export function sqlProblem(query: string): string | null {
   if (!/^select\s/i.test(q)) return 'query: must be a single SELECT';
   if (/\binto\b/i.test(q)) return 'query: SELECT ... INTO is not allowed';
   if (/\bfor\s+update\b|\block\s+in\s+share\s+mode\b|\bfor\s+share\b/i.test(q)) return 'query: locking reads are not allowed';
-  if (/\b(insert|update|delete|replace|drop|alter|create|truncate|grant|call|load_file|sleep|benchmark)\b/i.test(q)) return 'query: must only read';
+  if (/\b(insert|update|delete|replace|drop|alter|create|truncate|grant|call|load_file|sleep|benchmark|copy|pg_sleep|pg_read_file|pg_read_binary_file|lo_import|lo_export|dblink|set_config|nextval|setval)\b/i.test(q)) return 'query: must only read';
   if (!/:(idNumber|name|certificate|number)\b/.test(q)) return 'query: must use a named parameter (:idNumber, :name, :certificate or :number)';
   return null;
 }

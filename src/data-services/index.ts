@@ -10,8 +10,9 @@ export const dataServicesModule: Module = {
   name: 'data-services',
   register(deps: ModuleDeps): ModuleParts {
     const guards = new Guards();
+    if (deps.metrics) deps.metrics.dataServiceCircuits = () => guards.circuits();
     let closeDemo: (() => Promise<void>) | null = null;
-    const worker = lookupWorker(new LookupRunner(deps, guards, deps.metrics));
+    const worker = lookupWorker(new LookupRunner(deps, guards, deps.metrics), deps.dataSource);
     const stop = worker.stop;
     worker.stop = async () => {
       await stop();

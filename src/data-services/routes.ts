@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { DataService, Unit } from '../../entities';
+import { DataService, DataServiceLookup, Unit } from '../../entities';
 import { ModuleDeps } from '../module';
 import { readJson } from '../http/body';
 import { Principal, principalOf } from '../http/auth';
@@ -20,7 +20,7 @@ function label(p: Principal): string {
   return p.userid ?? `api:${p.name}`.slice(0, 100);
 }
 
-export function serviceJson(s: DataService, figures: ServiceFigures) {
+export function serviceJson(s: DataService, figures: ServiceFigures, overridden = 0) {
   return {
     id: s.id,
     issuerUnit: s.issuerUnit,
@@ -29,7 +29,8 @@ export function serviceJson(s: DataService, figures: ServiceFigures) {
     url: s.url,
     dsn: s.dsnMasked,
     query: s.query,
-    figures: { calls: s.calls, automaticAnswers: s.autoAnswers, fallbacks: s.fallbacks, ...figures.of(s.id) },
+    // overridden: automatic answers the unit's liaison took back (改判); still counted in automaticAnswers.
+    figures: { calls: s.calls, automaticAnswers: s.autoAnswers, overridden, fallbacks: s.fallbacks, ...figures.of(s.id) },
   };
 }
 
@@ -74,7 +75,16 @@ export function dataServicesRouter(deps: ModuleDeps, figures: ServiceFigures): R
   r.get('/data-services', async (ctx) => {
     const p = principalOf(ctx);
     const rows = await repo().find({ where: p.kind === 'unit' ? { issuerUnit: p.unitCode } : {}, order: { id: 'ASC' } });
-    ctx.body = { services: rows.map((s) => serviceJson(s, figures)) };
+    const over = await deps.dataSource
+      .getRepository(DataServiceLookup)
+      .createQueryBuilder('l')
+      .select('l.service_id', 'id')
+      .addSelect('COUNT(*)', 'n')
+      .where("l.status = 'overridden'")
+      .groupBy('l.service_id')
+      .getRawMany<{ id: number | string; n: number | string }>();
+    const overridden = new Map(over.map((o) => [Number(o.id), Number(o.n)]));
+    ctx.body = { services: rows.map((s) => serviceJson(s, figures, overridden.get(s.id) ?? 0)) };
   });
 
   return r;

@@ -6,7 +6,9 @@ import { STATUS_LABEL as REQUEST_STATUS_LABEL } from '../verification/messages';
 export { CATEGORY_SHORT, CASE_STATUS_LABEL, REQUEST_STATUS_LABEL };
 
 export const XLSX = {
-  sheets: { units: '单位统计', people: '个人统计', overdue: '超时明细' },
+  sheets: { units: '单位统计', people: '个人统计', overdue: '超时明细', automatic: '数据自动答复' },
+  automatic: ['月份', '单位代码', '单位名称', '协查件数', '数据自动答复', '自动答复占比(%)'],
+  allUnits: '全部单位',
   figures: {
     requests: '协查件数',
     answered: '已答复',

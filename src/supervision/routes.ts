@@ -8,6 +8,7 @@ import { WorkingCalendar, formatInZone } from '../calendar';
 import { periodOf } from '../calendar/period';
 import { VerificationStats, verificationStats } from './stats';
 import { statsWorkbook } from './xlsx';
+import { automaticByMonth } from './automatic';
 import { listSummons } from '../escalations/summons';
 
 const query = z.object({ from: z.string().optional(), to: z.string().optional(), unit: z.string().max(40).optional() });
@@ -31,18 +32,20 @@ export function supervisionRouter(deps: ModuleDeps): Router {
     const cal = await deps.calendar();
     const now = deps.now();
     const period = periodOf(cal, now, q.from, q.to);
-    return { cal, stats: await verificationStats(deps.dataSource.manager, period, now, unit), unit, period };
+    const automatic = await automaticByMonth(deps.dataSource.manager, cal, period, unit);
+    return { cal, stats: await verificationStats(deps.dataSource.manager, period, now, unit), unit, period, automatic };
   };
   r.get('/stats/verifications', async (ctx: Context) => {
-    const { cal, stats } = await load(ctx);
-    ctx.body = json(cal, stats);
+    const { cal, stats, automatic } = await load(ctx);
+    // 秒核: the share answered by the units' data services, per month and unit ('' = all).
+    ctx.body = { ...json(cal, stats), automaticByMonth: automatic };
   });
   r.get('/stats/verifications/export', async (ctx: Context) => {
-    const { cal, stats, unit, period } = await load(ctx);
+    const { cal, stats, unit, period, automatic } = await load(ctx);
     const summonses = await listSummons(deps.dataSource.manager, { unit, period });
     ctx.type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
     ctx.attachment(`verification-stats-${unit ?? 'all'}-${stats.period.from}-${stats.period.to}.xlsx`);
-    ctx.body = await statsWorkbook(cal, stats, summonses);
+    ctx.body = await statsWorkbook(cal, stats, summonses, automatic);
   });
   return r;
 }

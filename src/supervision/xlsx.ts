@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { WorkingCalendar, shortTime } from '../calendar';
 import { Figures, VerificationStats } from './stats';
 import type { Summons } from '../../entities';
+import type { AutomaticMonth } from './automatic';
 import { SUMMONS } from '../escalations/messages';
 import { CASE_STATUS_LABEL, CATEGORY_SHORT, REQUEST_STATUS_LABEL, XLSX } from './messages';
 
@@ -16,7 +17,7 @@ function time(cal: WorkingCalendar, d: Date | null): string {
 }
 
 /** Art. 13 figures as a workbook: units, people, every missed deadline and the summonses (no personal data of applicants). */
-export async function statsWorkbook(cal: WorkingCalendar, s: VerificationStats, summonses: Summons[] = []): Promise<Buffer> {
+export async function statsWorkbook(cal: WorkingCalendar, s: VerificationStats, summonses: Summons[] = [], automatic: AutomaticMonth[] = []): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const head = FIGURES.map((k) => (k === 'onTimeRate' ? `${XLSX.figures.onTimeRate}(%)` : XLSX.figures[k]));
   const units = wb.addWorksheet(XLSX.sheets.units);
@@ -49,6 +50,11 @@ export async function statsWorkbook(cal: WorkingCalendar, s: VerificationStats, 
   for (const x of summonses) {
     sum.addRow([x.number, x.unitCode, x.personName, x.effect, x.officeRequest, x.requestedBy, time(cal, x.requestedAt), x.decision ? SUMMONS.decision[x.decision] : '', x.heldOn ?? '']);
   }
-  for (const ws of [units, people, over, sum]) ws.columns.forEach((c) => (c.width = 16));
+  // 秒核 (issue 15): the share answered by the units' data services, per month and unit.
+  const auto = wb.addWorksheet(XLSX.sheets.automatic);
+  auto.addRow([XLSX.period(s.period.from, s.period.to)]);
+  auto.addRow([...XLSX.automatic]).font = { bold: true };
+  for (const a of automatic) auto.addRow([a.month, a.unit || XLSX.allUnits, a.unit ? a.name : XLSX.allUnits, a.requests, a.automaticAnswers, a.automaticShare === null ? null : Math.round(a.automaticShare * 1000) / 10]);
+  for (const ws of [units, people, over, sum, auto]) ws.columns.forEach((c) => (c.width = 16));
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

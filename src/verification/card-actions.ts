@@ -17,6 +17,7 @@ import { askVerification, QuestionData } from './questions';
 import { CATEGORY_RANK, OpContext, aboutForIssuer, cardView } from './common';
 import { Click, answerRequest, clickTarget, politeClick, withdrawAnswer } from './decide';
 import { cancelReturn, completeReturn, startReturn } from './returns';
+import { overrideAutoAnswer } from './override';
 
 export type ActOutcome = 'done' | 'late' | 'rejected' | 'refused';
 
@@ -34,6 +35,8 @@ export async function handleAct(m: EntityManager, ctx: OpContext, op: string, cl
   const now = ctx.now;
   const card = { responseCode: click.responseCode, taskId: rcp.taskId };
   const owner = req.assignee === click.from;
+  // 改判 on the card of a data service's automatic answer (issue 15).
+  if (op === 'override') return overrideAutoAnswer(m, ctx, req, rcp, click);
   const back = async (text: string) => {
     // The person is told why in the chat; the card keeps its buttons.
     await queueCardUpdate(m, click.from, click.responseCode, verificationAnswerCard(await cardView(m, ctx, req), rcp.taskId, await staffName(m, click.from), now), now, rcp.taskId);

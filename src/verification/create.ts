@@ -13,6 +13,7 @@ import { insertRows, q } from '../db/fast-sql';
 import { verificationRequestCard } from '../../cards/verification.card';
 import { REF, queueCard, taskIdFor } from './notify';
 import { CARD_TEXT } from './messages';
+import { cardsWaitForLookup, lookupNeeded } from './data-service-hook';
 import { Actor, EntryLookup, OpContext, actorLabel, addEvent, cardViewOf, cleanText, minutesOut, requireReason } from './common';
 
 // ---------------------------------------------------------------- routing (Art. 6, 7)
@@ -243,8 +244,11 @@ export async function createRequest(
   await m.query(`UPDATE ${q(m, 'verification_requests')} SET ${q(m, 'number')} = ?, ${q(m, 'version')} = ${q(m, 'version')} + 1 WHERE ${q(m, 'id')} = ?`, [request.number, request.id]);
   request.version += 1;
   const view = cardViewOf(request, r.unitNames, ctx.publicUrl, ctx.tz);
+  // Data services (issue 15): a request its unit's service will look up gets its cards only if the lookup falls back.
+  const waits = await cardsWaitForLookup(m, request);
+  if (waits) lookupNeeded(m);
   // A new request's task_ids are new: no dedupe lookup needed.
-  for (const rcp of recipients) await queueCard(m, rcp.userid, verificationRequestCard(view, rcp.taskId, now, route.why.get(rcp.userid) ?? null), now, { type: REF.card, id: rcp.taskId });
+  else for (const rcp of recipients) await queueCard(m, rcp.userid, verificationRequestCard(view, rcp.taskId, now, route.why.get(rcp.userid) ?? null), now, { type: REF.card, id: rcp.taskId });
   return { request, recipients, gaps: route.gaps };
 }
 

@@ -6,7 +6,7 @@ import { createApiKey } from '../../src/http/auth';
 import { SchedulerMother } from '../helpers/mothers/scheduler';
 import { Api } from '../helpers/api';
 import { createRequest } from '../helpers/scheduler';
-import { mark, textsTo } from '../helpers/inbox';
+import { cardsTo, mark } from '../helpers/inbox';
 import { TestDataService } from '../helpers/data-service';
 import { DataServiceMother } from '../helpers/mothers/data-services';
 import { Guards } from '../../src/data-services/guard';
@@ -51,7 +51,11 @@ describe('data services: a digital request is answered by the issuing unit\'s se
     const answered = got.body.events.find((e: any) => e.type === 'answered');
     expect(answered.actor).to.equal(`system:data-service:${serviceId}`);
     expect(got.body.events.map((e: any) => e.type)).to.include('requester_notified');
-    expect(textsTo(h, 'gaj.liaison', m).join('\n')).to.include(`${r.number} 已由本单位数据服务自动答复：核验一致`);
+    // The liaison gets the automatic-answer card (with 改判), never the ordinary request card.
+    const cards = cardsTo(h, 'gaj.liaison', m);
+    expect(cards).to.have.length(1);
+    expect(cards[0].card.main_title.desc).to.include(`${r.number} 系统已代答`);
+    expect(cards[0].card.button_list.map((b: any) => b.key)).to.deep.equal([`verif_act:${r.id}:override`]);
     const lookup = await h.sys.dataSource.getRepository(DataServiceLookup).findOneByOrFail({ requestId: r.id });
     expect(lookup).to.deep.include({ status: 'answered', result: 'consistent', failure: null });
     const f = await figures();
@@ -81,14 +85,14 @@ describe('data services: a digital request is answered by the issuing unit\'s se
     expect(req).to.deep.include({ status: 'answered', result: 'mismatch', reply: '查无此人户籍' });
   });
 
-  const bad: Array<[string, TestDataService['behave'], string]> = [
-    ['unknown', () => ({ json: { result: 'unknown', reply: '' } }), 'unknown'],
-    ['garbage', () => ({ raw: '<html>oops' }), 'garbage'],
-    ['a 500', () => ({ status: 500, json: { error: 'db down' } }), 'http_500'],
-    ['an unknown result value', () => ({ json: { result: 'maybe', reply: 'x' } }), 'unknown_result'],
-    ['the wrong shape', () => ({ json: [1, 2] }), 'unknown_result'],
+  const bad: Array<[string, TestDataService['behave'], string, string]> = [
+    ['unknown', () => ({ json: { result: 'unknown', reply: '' } }), 'unknown', '无匹配记录'],
+    ['garbage', () => ({ raw: '<html>oops' }), 'garbage', '服务异常'],
+    ['a 500', () => ({ status: 500, json: { error: 'db down' } }), 'http_500', '服务异常'],
+    ['an unknown result value', () => ({ json: { result: 'maybe', reply: 'x' } }), 'unknown_result', '服务异常'],
+    ['the wrong shape', () => ({ json: [1, 2] }), 'unknown_result', '服务异常'],
   ];
-  for (const [what, behave, failure] of bad) {
+  for (const [what, behave, failure, word] of bad) {
     it(`${what}: the request goes to people at once with its full deadline, and the liaison is told the lookup failed`, async () => {
       svc.behave = behave;
       const m = mark(h);
@@ -97,7 +101,11 @@ describe('data services: a digital request is answered by the issuing unit\'s se
       const req = await h.sys.dataSource.getRepository(VerificationRequest).findOneByOrFail({ id: r.id });
       expect(req.status).to.equal('pending');
       expect(req.dueAt.toISOString()).to.equal(new Date(r.dueAt).toISOString());
-      expect(textsTo(h, 'gaj.liaison', m).join('\n')).to.include(`${r.number} 的数据服务自动查询未成功`);
+      // The ordinary request card goes out only now, saying the lookup failed (a neutral word, no personal data).
+      const cards = cardsTo(h, 'gaj.liaison', m);
+      expect(cards).to.have.length(1);
+      expect(cards[0].card.main_title.desc).to.equal(`协查请求 ${r.number}｜查询未果，请人工核验（${word}）`);
+      expect(cards[0].card.button_list.map((b: any) => b.key)).to.deep.equal([`verif_accept:${r.id}`, `verif_return:${r.id}`]);
       const lookup = await h.sys.dataSource.getRepository(DataServiceLookup).findOneByOrFail({ requestId: r.id });
       expect(lookup).to.deep.include({ status: 'fallback', failure });
       expect(await figures()).to.deep.include({ calls: 1, automaticAnswers: 0, fallbacks: 1 });

@@ -42,7 +42,7 @@ describe('data services: the registry (秒核)', () => {
       [a.body.id, 'http', '无犯罪记录证明', null],
       [b.body.id, 'sql', '户籍证明', 'mysql://reader:***@10.1.2.3:3306/hukou'],
     ]);
-    expect(list.body.services[0].figures).to.deep.equal({ calls: 0, automaticAnswers: 0, fallbacks: 0, latencyMs: { p50: null, p99: null }, circuit: 'closed' });
+    expect(list.body.services[0].figures).to.deep.equal({ calls: 0, automaticAnswers: 0, overridden: 0, fallbacks: 0, latencyMs: { p50: null, p99: null }, circuit: 'closed' });
     expect((await rsj.get('/data-services')).body.services).to.deep.equal([]);
     const again = await office.post('/data-services', DataServiceMother.http());
     expect(again.status).to.equal(409);

@@ -99,7 +99,7 @@ describe('supervision: on-time rate, response times, overdue counts per unit and
     expect(res.headers.get('content-type')).to.include('spreadsheetml');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as any);
-    expect(wb.worksheets.map((w) => w.name)).to.deep.equal(['单位统计', '个人统计', '超时明细', '约谈记录']);
+    expect(wb.worksheets.map((w) => w.name)).to.deep.equal(['单位统计', '个人统计', '超时明细', '约谈记录', '数据自动答复']);
     const unitsSheet = wb.getWorksheet('单位统计')!;
     const rows = unitsSheet.getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1));
     expect(rows[1]).to.deep.equal(['单位代码', '单位名称', '协查件数', '已答复', '已退回', '办理中（未超时）', '按时办结', '超时（计入考核）', '超时已免责', '按时办结率(%)', '答复用时中位数（办公分钟）', '答复用时P90（办公分钟）']);

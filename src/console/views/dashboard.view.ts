@@ -33,6 +33,7 @@ export interface DashboardData {
   gaps: Array<{ unit: string; gaps: string[] }>;
   /** Answered requests by response time (office time), bucket by bucket. */
   responseTimes: ResponseTimes;
+  /** The 秒核 card (views/automatic.view.ts), rendered. */ automaticHtml?: string;
 }
 
 const none = `<p class="muted">${esc(T.dash.none)}</p>`;
@@ -84,6 +85,7 @@ export function renderDashboard(d: DashboardData): string {
     `<section class="card" aria-labelledby="h-overdue"><h2 id="h-overdue">${esc(T.dash.overdue)}</h2>${overdueList(d)}</section>`,
     `<section class="card" aria-labelledby="h-ontime"><h2 id="h-ontime">${esc(T.dash.onTime)}</h2>${onTimeChart(d)}</section>`,
     responseTimesCard(d.responseTimes),
+    ...(d.automaticHtml ? [d.automaticHtml] : []),
   ];
   if (d.complaints) {
     cards.push(
