@@ -22,9 +22,8 @@ export interface PreviewView {
   filename: string;
   rows: PreviewRow[];
   errors: RowError[];
-  /** The checked grid as JSON and its signature, carried by the confirmation. */
-  grid: string;
-  sig: string;
+  /** The checked grid, sealed, carried by the confirmation (empty when there are errors). */
+  sealed: string;
 }
 
 const COLUMN_NAME = IMPORT_WORDS.columns as Record<string, readonly string[]>;
@@ -79,6 +78,6 @@ export function renderPreview(p: PreviewView): string {
     : '';
   const confirm = p.errors.length
     ? `<p><a href="/console/directory/import">${esc(TD.upload)}</a></p>`
-    : `<form method="post" action="/console/directory/import/confirm">${csrfField(p.user)}<input type="hidden" name="grid" value="${esc(p.grid)}"><input type="hidden" name="sig" value="${esc(p.sig)}"><p class="note">${esc(TD.confirmNote)}</p><button type="submit">${esc(TD.confirm)}</button> <a href="/console/directory">${esc(TD.cancel)}</a></form>`;
+    : `<form method="post" action="/console/directory/import/confirm">${csrfField(p.user)}<input type="hidden" name="grid" value="${esc(p.sealed)}"><p class="note">${esc(TD.confirmNote)}</p><button type="submit">${esc(TD.confirm)}</button> <a href="/console/directory">${esc(TD.cancel)}</a></form>`;
   return `<h1>${esc(TD.previewTitle)}</h1><p class="muted">${esc(p.filename)}</p><p role="status">${esc(summary)}</p>${errors}<section class="card wide" aria-labelledby="h-rows"><h2 id="h-rows">${esc(TD.previewTitle)}</h2>${rows}</section>${confirm}`;
 }

@@ -1,0 +1,22 @@
+import ExcelJS from 'exceljs';
+import type { ConsoleClient } from './console-mother';
+
+/** A workbook of rows (the first row is the header). */
+export async function workbook(rows: unknown[][]): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('通讯录');
+  for (const r of rows) ws.addRow(r);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** POSTs a file as multipart/form-data with the console client's cookies. */
+export async function upload(c: ConsoleClient, base: string, path: string, fields: Record<string, string>, file: { name: string; data: Buffer } | null): Promise<Response> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  if (file) form.append('file', new Blob([new Uint8Array(file.data)]), file.name);
+  const cookie = [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  return fetch(`${base}${path}`, { method: 'POST', redirect: 'manual', headers: cookie ? { cookie } : {}, body: form });
+}
+
+export const HEADER = ['单位编码', '单位名称', '企业微信账号', '姓名', '角色', 'AB角', '手机', '培训日期'];
+
