@@ -20,3 +20,23 @@ export async function upload(c: ConsoleClient, base: string, path: string, field
 
 export const HEADER = ['单位编码', '单位名称', '企业微信账号', '姓名', '角色', 'AB角', '手机', '培训日期'];
 
+
+/** A good file: one new unit with its three members, and a change to an existing member. */
+export const goodRows = (): unknown[][] => [
+  HEADER,
+  ['WJJ', '县卫健局', 'wjj.liaison', '卫健联络员', '联络员', '', '13900002222', '2026-11-10'],
+  ['WJJ', '县卫健局', 'wjj.a', '卫健代办A', '代办员', 'A', '', ''],
+  ['WJJ', '县卫健局', 'wjj.b', '卫健代办B', '代办员', 'B角', '', ''],
+  ['RSJ', '县人社局', 'rsj.a', '人社代办A', '代办员', 'A', '', '2026-11-15'],
+];
+
+/** The rows of a workbook's sheets as text (header row first). */
+export async function sheetRows(buf: ArrayBuffer | Buffer): Promise<string[][][]> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(Buffer.isBuffer(buf) ? (buf as any) : (Buffer.from(buf) as any));
+  return wb.worksheets.map((ws) => {
+    const rows: string[][] = [];
+    ws.eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((c) => String(c ?? ''))));
+    return rows;
+  });
+}

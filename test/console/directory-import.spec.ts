@@ -2,16 +2,7 @@ import { expect } from 'chai';
 import { OutboxMessage, Staff, Unit } from '../../entities';
 import { UPLOAD_LIMIT } from '../../src/console';
 import { ConsoleClient, consoleHarness, AUDITOR } from './console-mother';
-import { HEADER, upload, workbook } from './directory-files';
-
-/** A good file: one new unit with its three members, and a change to an existing member. */
-export const goodRows = (): unknown[][] => [
-  HEADER,
-  ['WJJ', '县卫健局', 'wjj.liaison', '卫健联络员', '联络员', '', '13900002222', '2026-11-10'],
-  ['WJJ', '县卫健局', 'wjj.a', '卫健代办A', '代办员', 'A', '', ''],
-  ['WJJ', '县卫健局', 'wjj.b', '卫健代办B', '代办员', 'B角', '', ''],
-  ['RSJ', '县人社局', 'rsj.a', '人社代办A', '代办员', 'A', '', '2026-11-15'],
-];
+import { HEADER, goodRows, upload, workbook } from './directory-files';
 
 describe('console: the directory xlsx import with a preview of row errors (SPEC 1 Art. 6)', () => {
   const env = consoleHarness();

@@ -1,20 +1,9 @@
 import { expect } from 'chai';
-import ExcelJS from 'exceljs';
 import { PersonalDataRead, VerificationRequest } from '../../entities';
 import { createApiKey } from '../../src/http/auth';
 import { Api } from '../helpers/api';
 import { ConsoleClient, consoleHarness } from './console-mother';
-
-/** The rows of a workbook's sheets as text (header row first). */
-export async function sheetRows(buf: ArrayBuffer | Buffer): Promise<string[][][]> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(Buffer.isBuffer(buf) ? (buf as any) : (Buffer.from(buf) as any));
-  return wb.worksheets.map((ws) => {
-    const rows: string[][] = [];
-    ws.eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((c) => String(c ?? ''))));
-    return rows;
-  });
-}
+import { sheetRows } from './directory-files';
 
 describe('console: the workbench ledgers and their xlsx export (SPEC 1 Art. 3, 8, 9, 12)', () => {
   const env = consoleHarness();

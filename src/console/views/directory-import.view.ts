@@ -77,7 +77,7 @@ export function renderPreview(p: PreviewView): string {
         .join('')}</tbody></table></div>`
     : '';
   const confirm = p.errors.length
-    ? `<p><a href="/console/directory/import">${esc(TD.upload)}</a></p>`
+    ? `<p><a href="/console/directory/import">${esc(TD.reupload)}</a></p>`
     : `<form method="post" action="/console/directory/import/confirm">${csrfField(p.user)}<input type="hidden" name="grid" value="${esc(p.sealed)}"><p class="note">${esc(TD.confirmNote)}</p><button type="submit">${esc(TD.confirm)}</button> <a href="/console/directory">${esc(TD.cancel)}</a></form>`;
-  return `<h1>${esc(TD.previewTitle)}</h1><p class="muted">${esc(p.filename)}</p><p role="status">${esc(summary)}</p>${errors}<section class="card wide" aria-labelledby="h-rows"><h2 id="h-rows">${esc(TD.previewTitle)}</h2>${rows}</section>${confirm}`;
+  return `<h1>${esc(TD.previewTitle)}</h1><p class="muted">${esc(p.filename)}</p><p role="status">${esc(summary)}</p>${errors}<section class="card wide" aria-labelledby="h-rows"><h2 id="h-rows">${esc(TD.rowsTitle)}</h2>${rows}</section>${confirm}`;
 }
