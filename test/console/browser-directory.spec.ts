@@ -87,8 +87,15 @@ describe('console in a real headless Chromium: ledgers and export, directory imp
     await page.close();
   });
 
-  it('a unit user exports only its own unit', async () => {
+  it('a unit user exports only its own unit; the pages are labelled and fit a phone', async () => {
     const page = await signIn('scj.liaison', 390);
+    for (const url of ['/console/verifications/ledger', '/console/directory/staff/scj.a', '/console/directory']) {
+      await page.goto(`${h.sys.url}${url}`);
+      const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')].filter((el: any) => !el.closest('label') && !el.getAttribute('aria-label')).length);
+      expect(unlabelled, url).to.equal(0);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `${url}: horizontal overflow at 390px`).to.be.at.most(0);
+    }
     await page.goto(`${h.sys.url}/console/verifications/ledger?unit=GAJ`);
     const [reqs] = await download(page, '导出 Excel（当前筛选）');
     expect(reqs.slice(1).map((r) => r[0])).to.deep.equal([seeded.other.number]);
@@ -108,6 +115,13 @@ describe('console in a real headless Chromium: ledgers and export, directory imp
     const problems = await page.locator('#h-errors ~ .table-wrap').innerText();
     expect(problems).to.include('角色 的值 "主任" 无效').and.include('培训日期 的值 "2026-11-31" 无效');
     expect(await page.getByRole('button', { name: '确认导入' }).count()).to.equal(0);
+    // Accessibility smoke on this area's pages: every control labelled, every button named.
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+        .filter((el: any) => (el.tagName === 'BUTTON' ? !el.textContent?.trim() && !el.getAttribute('aria-label') : !el.closest('label') && !el.getAttribute('aria-label')))
+        .map((el: any) => el.outerHTML),
+    );
+    expect(unlabelled).to.deep.equal([]);
     await page.screenshot({ path: path.join(SHOTS, 'console-directory-import-errors-1280.png'), fullPage: true });
     expect(await h.sys.dataSource.getRepository(Staff).findOneBy({ userid: 'wjj.a' })).to.equal(null);
 
