@@ -77,6 +77,7 @@ describe('console in a real headless Chromium: ledgers and export, directory imp
     await page.getByRole('heading', { name: '协查台账' }).waitFor();
     const register = await page.locator('#h-reg + .table-wrap').innerText();
     expect(register).to.include(seeded.escalated.number).and.include('张*三').and.not.include(seeded.other.number);
+    await page.screenshot({ path: path.join(SHOTS, 'console-ledger-1280.png'), fullPage: true });
     const [reqs, entries] = await download(page, '导出 Excel（当前筛选）');
     expect(reqs[0].slice(0, 3)).to.deep.equal(['编号', '渠道', '需求单位']);
     expect(reqs.slice(1).map((r) => [r[0], r[2], r[3], r[7]])).to.deep.equal([[seeded.escalated.number, 'RSJ', 'GAJ', '张*三']]);
