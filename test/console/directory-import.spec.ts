@@ -84,6 +84,11 @@ describe('console: the directory xlsx import with a preview of row errors (SPEC 
       expect(res.status, text).to.equal(status);
       expect(await res.text(), text).to.include(text);
     }
+    // A multipart body that does not parse (cut off mid-part) is a 400 that changes nothing.
+    const cookie = [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const cut = await fetch(`${env.h.sys.url}/console/directory/import`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'multipart/form-data; boundary=XYZ' }, body: `--XYZ\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n${csrf}` });
+    expect(cut.status).to.equal(400);
+    expect(await cut.text()).to.include('上传的内容无法识别');
     expect(await counts()).to.deep.equal(before);
   });
 
