@@ -2,10 +2,13 @@ import Router from '@koa/router';
 import { Context, Next } from 'koa';
 import { ConsoleAuditor } from '../../entities';
 import { Module, ModuleDeps, ModuleParts } from '../module';
-import { readRawBody } from '../http/body';
+import { readRawBytes } from '../http/body';
+import { isAppError } from '../errors';
+import { MultipartError, parseMultipart } from './multipart';
+import { TD } from './directory.messages';
 import { T } from './messages';
 import { errorPage, securityHeaders } from './layout';
-import { SESSION_COOKIE, csrfValid, loadSession } from './session';
+import { ConsoleUser, SESSION_COOKIE, csrfValid, loadSession } from './session';
 import { authRouter } from './auth';
 import { staticRouter } from './static';
 import { dashboardRouter } from './dashboard';
@@ -19,6 +22,39 @@ import { supervisionRouter } from './supervision';
 /** Paths reachable without a session. */
 const OPEN = /^\/console\/(login(\/.*)?|static\/.*)$/;
 
+/** Upload routes take a workbook (multipart) or its confirmation, up to 2 MB; every other form 64 KB. */
+const UPLOAD = /^\/console\/directory\/import(\/confirm)?$/;
+export const UPLOAD_LIMIT = 2 * 1024 * 1024;
+const FORM_LIMIT = 64 * 1024;
+
+/**
+ * A POST's fields (urlencoded; multipart on upload routes, its files in ctx.state.files), so
+ * the CSRF token is checked the same way for both. Null when a refusal page was sent.
+ */
+async function readForm(ctx: Context, user: ConsoleUser | null): Promise<URLSearchParams | null> {
+  const upload = UPLOAD.test(ctx.path);
+  try {
+    const raw = await readRawBytes(ctx, upload ? UPLOAD_LIMIT : FORM_LIMIT);
+    const type = ctx.get('content-type');
+    if (upload && /^multipart\/form-data/i.test(type)) {
+      const parts = parseMultipart(raw, type);
+      ctx.state.files = parts.files;
+      return parts.fields;
+    }
+    return new URLSearchParams(raw.toString('utf8'));
+  } catch (e) {
+    if (e instanceof MultipartError) {
+      errorPage(ctx, 400, TD.badUpload, user);
+      return null;
+    }
+    if (upload && isAppError(e) && e.code === 'wecom_body_too_large') {
+      errorPage(ctx, 413, TD.tooLarge, user);
+      return null;
+    }
+    throw e;
+  }
+}
+
 /**
  * Loads the session of every console request, refuses a POST without the session's CSRF
  * token (403, nothing changed), and sends a signed-out browser to the sign-in page.
@@ -30,7 +66,8 @@ function guard(deps: ModuleDeps) {
     const user = await loadSession(deps.dataSource.manager, ctx.cookies.get(SESSION_COOKIE), deps.now());
     ctx.state.consoleUser = user;
     if (ctx.method === 'POST') {
-      const form = new URLSearchParams(await readRawBody(ctx, 64 * 1024));
+      const form = await readForm(ctx, user);
+      if (!form) return;
       ctx.state.form = form;
       if (!user || !csrfValid(user, form.get('csrf'))) {
         deps.log.warn({ path: ctx.path, userid: user?.userid ?? null }, 'console form refused: no session or bad CSRF token');

@@ -17,6 +17,11 @@ import { T } from './messages';
 import { mayView, scopeRequests, seesAll } from './scope';
 import type { ConsoleUser } from './session';
 import { renderDetail, renderList, ListFilter } from './views/verifications.view';
+import { renderLedger } from './views/ledger.view';
+import { TL } from './ledger.messages';
+import { ledgerXlsx, queryLedger } from '../verification/ledger';
+import { logReads } from '../verification/read-log';
+import type { LedgerKind } from '../../entities/VerificationLedgerEntry';
 
 const STATUSES = ['pending', 'accepted', 'returning', 'answered', 'returned', 'cancelled'] as const;
 
@@ -27,6 +32,17 @@ const filterSchema = z.object({
   from: z.string().refine(isValidDate).optional().catch(undefined),
   to: z.string().refine(isValidDate).optional().catch(undefined),
 });
+
+const ledgerSchema = filterSchema.extend({ kind: z.enum(['supplementary', 'onsite', 'voluntary']).optional().catch(undefined) });
+const LEDGER_PAGE_ROWS = 300;
+/** What the ledger shows of the applicant (as the API's ledger: masked). */
+const LEDGER_READ_FIELDS = 'applicant_masked,ledger';
+
+/** The list's filters plus the ledger kind; unit staff always see their own unit's ledger. */
+function ledgerFilter(ctx: Context, u: ConsoleUser): ListFilter & { kind?: LedgerKind } {
+  const f = ledgerSchema.parse(ctx.query);
+  return seesAll(u) ? f : { ...f, unit: u.unitCode ?? '(none)' };
+}
 
 const idOf = (ctx: Context) => (/^\d{1,10}$/.test(ctx.params.id) ? Number(ctx.params.id) : null);
 
@@ -52,6 +68,46 @@ export function verificationsRouter(deps: ModuleDeps): Router {
     const units = await ds.getRepository(Unit).find({ order: { code: 'ASC' } });
     const visible = seesAll(u) ? units : units.filter((x) => x.code === u.unitCode);
     sendPage(ctx, 200, { title: T.v.title, user: u, active: 'verifications' }, renderList({ rows, units, unitOptions: visible, filter: f, tz, now }));
+  });
+
+  /** The two ledgers of SPEC 1 with the list's filters (unit staff: their own unit), masked as the API masks. */
+  r.get('/console/verifications/ledger', async (ctx: Context) => {
+    const u = ctx.state.consoleUser as ConsoleUser;
+    const f = ledgerFilter(ctx, u);
+    const cal = await deps.calendar();
+    const now = deps.now();
+    const units = await ds.getRepository(Unit).find({ order: { code: 'ASC' } });
+    const base = { filter: f, units, unitOptions: seesAll(u) ? units : units.filter((x) => x.code === u.unitCode), tz, now, shown: LEDGER_PAGE_ROWS };
+    let out: Awaited<ReturnType<typeof queryLedger>>;
+    try {
+      out = await queryLedger(ds.manager, cal, f);
+    } catch (e) {
+      if (!isAppError(e)) throw e;
+      return sendPage(ctx, 400, { title: TL.title, user: u, active: 'verifications' }, renderLedger({ ...base, requests: [], entries: [], numberOf: String, error: TL.badFilter }));
+    }
+    const shownIds = [...out.requests.slice(0, LEDGER_PAGE_ROWS).map((x) => x.id), ...out.entries.slice(0, LEDGER_PAGE_ROWS).map((e) => e.requestId)];
+    // SPEC 1 Art. 12: the masked applicants on the page are a read of personal data.
+    await logReads(ds.manager, 'verification', shownIds, { reader: u.userid, readerUnit: u.unitCode }, 'console', LEDGER_READ_FIELDS, now);
+    sendPage(ctx, 200, { title: TL.title, user: u, active: 'verifications' }, renderLedger({ ...base, requests: out.requests, entries: out.entries, numberOf: (id) => out.byId.get(id)?.number ?? String(id), error: null }));
+  });
+
+  /** The filtered list and ledger as .xlsx (the API's workbook: applicants masked), logged as an export. */
+  r.get('/console/verifications/export', async (ctx: Context) => {
+    const u = ctx.state.consoleUser as ConsoleUser;
+    const f = ledgerFilter(ctx, u);
+    const now = deps.now();
+    let file: Awaited<ReturnType<typeof ledgerXlsx>>;
+    try {
+      file = await ledgerXlsx(ds.manager, await deps.calendar(), f, now);
+    } catch (e) {
+      if (!isAppError(e)) throw e;
+      return errorPage(ctx, 400, TL.badFilter, u);
+    }
+    await logReads(ds.manager, 'verification', file.requestIds, { reader: u.userid, readerUnit: u.unitCode }, 'export', LEDGER_READ_FIELDS, now);
+    deps.log.info({ userid: u.userid, rows: file.requestIds.length }, 'console ledger export');
+    ctx.attachment(`ledger-${f.unit ?? 'all'}-${f.from ?? 'start'}-${f.to ?? 'now'}.xlsx`);
+    ctx.type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    ctx.body = file.buffer;
   });
 
   r.get('/console/verifications/:id', async (ctx: Context) => {

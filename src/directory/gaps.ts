@@ -1,9 +1,11 @@
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Staff } from '../../entities';
+import { inTransaction } from '../db/tx';
 import { Config } from '../config';
 import { formatInZone } from '../calendar';
 import { REMINDER_TEXT_REF, queueGroupMarkdown, sendText } from '../wecom/messaging';
 import { GapFlag } from './rules';
-import { listUnits } from './service';
+import { StaffInput, listUnits, upsertStaff } from './service';
 import { officeMembers } from './who';
 import { GAP_TEXT } from './messages';
 
@@ -56,4 +58,18 @@ export async function tellNewGaps(
     for (const s of members) await sendText(m, s.userid, plain, now, { refType: REMINDER_TEXT_REF, refId: ref, dedupeKey: `${key}:${s.userid}`.slice(0, 190) });
   }
   return appeared;
+}
+
+/**
+ * Saves one staff member (PUT /api/v1/units/{code}/staff/{userid}, the console's form) and
+ * tells the office in the same transaction when the change leaves a unit short (a move from
+ * another unit may leave that unit short too).
+ */
+export async function saveStaffTelling(ds: DataSource, config: Config, unitCode: string, userid: string, input: StaffInput, now: Date): Promise<{ staff: Staff; created: boolean }> {
+  return inTransaction(ds, async (m) => {
+    const before = await gapSnapshot(m);
+    const saved = await upsertStaff(m, unitCode, userid, input, now);
+    await tellNewGaps(m, config, before, now);
+    return saved;
+  });
 }

@@ -88,19 +88,23 @@ function cellText(v: ExcelJS.CellValue): string {
 
 async function readGrid(filePath: string): Promise<string[][]> {
   const ext = path.extname(filePath).toLowerCase();
-  if (ext === '.csv') {
-    let buf: Buffer;
-    try {
-      buf = fs.readFileSync(filePath);
-    } catch (e) {
-      throw new AppError('directory_import_invalid', IMPORT_TEXT.unreadable((e as Error).message), { details: [] });
-    }
-    return parseCsv(decodeCsvBytes(buf));
+  if (ext !== '.csv' && ext !== '.xlsx') throw new AppError('directory_import_invalid', IMPORT_TEXT.unknownFormat(ext || '(none)'), { details: [] });
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(filePath);
+  } catch (e) {
+    throw new AppError('directory_import_invalid', IMPORT_TEXT.unreadable((e as Error).message), { details: [] });
   }
+  return readGridFromBuffer(buf, ext);
+}
+
+/** The first sheet of an .xlsx (or a .csv) as text cells; an unreadable file throws directory_import_invalid. */
+export async function readGridFromBuffer(buf: Buffer, ext: string): Promise<string[][]> {
+  if (ext === '.csv') return parseCsv(decodeCsvBytes(buf));
   if (ext === '.xlsx') {
     const wb = new ExcelJS.Workbook();
     try {
-      await wb.xlsx.readFile(filePath);
+      await wb.xlsx.load(buf as unknown as ArrayBuffer);
     } catch (e) {
       throw new AppError('directory_import_invalid', IMPORT_TEXT.unreadable((e as Error).message), { details: [] });
     }

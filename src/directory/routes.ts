@@ -5,8 +5,8 @@ import { readJson } from '../http/body';
 import { principalOf, requireOffice } from '../http/auth';
 import { inTransaction } from '../db/tx';
 import { AppError } from '../errors';
-import { unitBody, staffBody, upsertUnit, upsertStaff, removeStaff, listUnits, getUnit, staffView, checkUnitCode } from './service';
-import { gapSnapshot, tellNewGaps } from './gaps';
+import { unitBody, staffBody, upsertUnit, removeStaff, listUnits, getUnit, staffView, checkUnitCode } from './service';
+import { gapSnapshot, saveStaffTelling, tellNewGaps } from './gaps';
 
 /** Office-local date for away flags. */
 async function today(deps: ModuleDeps): Promise<string> {
@@ -40,13 +40,7 @@ export function directoryRouter(deps: ModuleDeps): Router {
     requireOffice(ctx);
     checkUnitCode(ctx.params.code);
     const body = staffBody.parse(await readJson(ctx));
-    const { staff, created } = await inTransaction(ds, async (m) => {
-      // a move from another unit may leave that unit short
-      const before = await gapSnapshot(m);
-      const saved = await upsertStaff(m, ctx.params.code, ctx.params.userid, body, deps.now());
-      await tellNewGaps(m, deps.config, before, deps.now());
-      return saved;
-    });
+    const { staff, created } = await saveStaffTelling(ds, deps.config, ctx.params.code, ctx.params.userid, body, deps.now());
     ctx.status = created ? 201 : 200;
     ctx.body = staffView(staff, await today(deps));
   });

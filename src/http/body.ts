@@ -3,6 +3,11 @@ import { AppError } from '../errors';
 
 /** Reads the raw body up to limit bytes; a larger body is refused without reading it all. */
 export async function readRawBody(ctx: Context, limit: number): Promise<string> {
+  return (await readRawBytes(ctx, limit)).toString('utf8');
+}
+
+/** The raw body as bytes (an uploaded workbook), with the same limit rule as readRawBody. */
+export async function readRawBytes(ctx: Context, limit: number): Promise<Buffer> {
   const declared = Number(ctx.get('content-length') || '0');
   if (declared > limit) throw new AppError('wecom_body_too_large', `body larger than ${limit} bytes`);
   const chunks: Buffer[] = [];
@@ -15,7 +20,7 @@ export async function readRawBody(ctx: Context, limit: number): Promise<string> 
     }
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** JSON body for /api/v1 (1 MB cap). */

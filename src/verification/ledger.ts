@@ -17,6 +17,9 @@ export interface LedgerQuery {
   from?: string;
   to?: string;
   kind?: LedgerKind;
+  /** The console workbench's filters: a request status, part of a request number. Entries follow their request. */
+  status?: string;
+  number?: string;
 }
 
 function range(cal: WorkingCalendar, q: LedgerQuery): { from: Date | null; to: Date | null } {
@@ -39,6 +42,9 @@ export async function queryLedger(m: EntityManager, cal: WorkingCalendar, q: Led
   if (q.unit) rq.andWhere(new Brackets((b) => b.where('r.requesterUnit = :u', { u: q.unit }).orWhere('r.issuerUnit = :u', { u: q.unit })));
   if (from) rq.andWhere('r.startedAt >= :from', { from });
   if (to) rq.andWhere('r.startedAt < :to', { to });
+  if (q.status) rq.andWhere('r.status = :st', { st: q.status });
+  const numberLike = q.number ? `%${q.number.replace(/[\\%_]/g, '')}%` : null;
+  if (numberLike) rq.andWhere('r.number LIKE :num', { num: numberLike });
   const requests = await rq.orderBy('r.startedAt', 'ASC').addOrderBy('r.id', 'ASC').limit(limit).getMany();
 
   const eq = m.getRepository(VerificationLedgerEntry).createQueryBuilder('e');
@@ -46,6 +52,12 @@ export async function queryLedger(m: EntityManager, cal: WorkingCalendar, q: Led
   if (q.kind) eq.andWhere('e.kind = :k', { k: q.kind });
   if (from) eq.andWhere('e.occurredAt >= :from', { from });
   if (to) eq.andWhere('e.occurredAt < :to', { to });
+  if (q.status || numberLike) {
+    const sub = m.getRepository(VerificationRequest).createQueryBuilder('fr').select('fr.id');
+    if (q.status) sub.andWhere('fr.status = :st');
+    if (numberLike) sub.andWhere('fr.number LIKE :num');
+    eq.andWhere(`e.requestId IN (${sub.getQuery()})`, { ...(q.status ? { st: q.status } : {}), ...(numberLike ? { num: numberLike } : {}) });
+  }
   const entries = await eq.orderBy('e.occurredAt', 'ASC').addOrderBy('e.id', 'ASC').limit(limit).getMany();
   const numbers = new Map<number, VerificationRequest>();
   const missing = [...new Set(entries.map((e) => e.requestId))].filter((id) => !requests.some((r) => r.id === id));

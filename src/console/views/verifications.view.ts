@@ -4,6 +4,7 @@ import { csrfField, esc } from '../layout';
 import { T } from '../messages';
 import type { ConsoleUser } from '../session';
 import { shortAt } from './format';
+import { TL } from '../ledger.messages';
 
 export interface ListFilter {
   status?: string;
@@ -24,20 +25,34 @@ export interface ListView {
 
 const v = T.v;
 
-function select(name: string, label: string, current: string | undefined, options: Array<[string, string]>): string {
+export function select(name: string, label: string, current: string | undefined, options: Array<[string, string]>): string {
   return `<label>${esc(label)}<select name="${name}"><option value="">${esc(v.any)}</option>${options.map(([val, text]) => `<option value="${esc(val)}"${current === val ? ' selected' : ''}>${esc(text)}</option>`).join('')}</select></label>`;
+}
+
+/** The workbench's filter form; the ledger page reuses it with its own action and an extra field. */
+export function filterForm(action: string, f: ListFilter, unitOptions: Unit[], extra = ''): string {
+  return `<form class="filters" method="get" action="${esc(action)}" role="search" aria-label="${esc(v.search)}">
+<label>${esc(v.number)}<input type="search" name="number" value="${esc(f.number ?? '')}" maxlength="20"></label>
+${select('status', v.status, f.status, ['pending', 'accepted', 'returning', 'answered', 'returned', 'cancelled'].map((s) => [s, T.status[s]]))}
+${select('unit', v.unit, f.unit, unitOptions.map((u) => [u.code, u.name]))}
+<label>${esc(v.from)}<input type="date" name="from" value="${esc(f.from ?? '')}"></label>
+<label>${esc(v.to)}<input type="date" name="to" value="${esc(f.to ?? '')}"></label>
+${extra}<button type="submit">${esc(v.submit)}</button></form>`;
+}
+
+/** The filter as a query string (export and ledger links keep the list's filter). */
+export function filterQuery(f: ListFilter & { kind?: string }): string {
+  const q = new URLSearchParams();
+  for (const [k, val] of Object.entries(f)) if (typeof val === 'string' && val) q.set(k, val);
+  const s = q.toString();
+  return s ? `?${s}` : '';
 }
 
 export function renderList(l: ListView): string {
   const f = l.filter;
   const name = (c: string) => l.units.find((u) => u.code === c)?.name ?? c;
-  const form = `<form class="filters" method="get" action="/console/verifications" role="search" aria-label="${esc(v.search)}">
-<label>${esc(v.number)}<input type="search" name="number" value="${esc(f.number ?? '')}" maxlength="20"></label>
-${select('status', v.status, f.status, ['pending', 'accepted', 'returning', 'answered', 'returned', 'cancelled'].map((s) => [s, T.status[s]]))}
-${select('unit', v.unit, f.unit, l.unitOptions.map((u) => [u.code, u.name]))}
-<label>${esc(v.from)}<input type="date" name="from" value="${esc(f.from ?? '')}"></label>
-<label>${esc(v.to)}<input type="date" name="to" value="${esc(f.to ?? '')}"></label>
-<button type="submit">${esc(v.submit)}</button></form>`;
+  const form = filterForm('/console/verifications', f, l.unitOptions);
+  const links = `<p class="links"><a href="/console/verifications/ledger${esc(filterQuery(f))}">${esc(TL.ledgerLink)}</a> · <a href="/console/verifications/export${esc(filterQuery(f))}" download>${esc(TL.export)}</a></p>`;
   const rows = l.rows.length
     ? `<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">${esc(v.number)}</th><th scope="col">${esc(v.requester)}</th><th scope="col">${esc(v.issuer)}</th><th scope="col">${esc(v.certificate)}</th><th scope="col">${esc(v.status)}</th><th scope="col">${esc(v.dueAt)}</th></tr></thead><tbody>${l.rows
         .map((r) => {
@@ -46,7 +61,7 @@ ${select('unit', v.unit, f.unit, l.unitOptions.map((u) => [u.code, u.name]))}
         })
         .join('')}</tbody></table></div>`
     : `<p class="muted">${esc(v.empty)}</p>`;
-  return `<h1>${esc(v.title)}</h1>${form}<p class="muted">${esc(v.count(l.rows.length))}</p>${rows}`;
+  return `<h1>${esc(v.title)}</h1>${form}${links}<p class="muted">${esc(v.count(l.rows.length))}</p>${rows}`;
 }
 
 export interface DetailView {
