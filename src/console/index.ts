@@ -13,6 +13,8 @@ import { verificationsRouter } from './verifications';
 import { complaintsRouter } from './complaints';
 import { exemptionsRouter } from './exemptions';
 import { directoryRouter } from './directory';
+import { accountabilityConsoleRouter } from './accountability';
+import { meetingsConsoleRouter } from './meetings';
 
 /** Paths reachable without a session. */
 const OPEN = /^\/console\/(login(\/.*)?|static\/.*)$/;
@@ -48,7 +50,18 @@ export function consoleRouter(deps: ModuleDeps): Router {
   // The server's address opens the console (sign-in first when signed out).
   r.get('/', (ctx: Context) => ctx.redirect('/console/'));
   r.get('/console', (ctx: Context, next: Next) => (ctx.path === '/console' ? ctx.redirect('/console/') : next()));
-  for (const sub of [authRouter(deps), staticRouter(), dashboardRouter(deps), verificationsRouter(deps), complaintsRouter(deps), exemptionsRouter(deps), directoryRouter(deps)]) r.use(sub.routes(), sub.allowedMethods());
+  const areas = [
+    authRouter(deps),
+    staticRouter(),
+    dashboardRouter(deps),
+    verificationsRouter(deps),
+    complaintsRouter(deps),
+    exemptionsRouter(deps),
+    directoryRouter(deps),
+    accountabilityConsoleRouter(deps),
+    meetingsConsoleRouter(deps),
+  ];
+  for (const sub of areas) r.use(sub.routes(), sub.allowedMethods());
   return r;
 }
 

@@ -1,5 +1,6 @@
 import { Context } from 'koa';
 import { T } from './messages';
+import { A, M } from './accountability.messages';
 import type { ConsoleUser } from './session';
 
 export function esc(s: unknown): string {
@@ -20,14 +21,17 @@ export function securityHeaders(ctx: Context): void {
 export interface PageOptions {
   title: string;
   user?: ConsoleUser | null;
-  active?: 'dashboard' | 'verifications' | 'complaints' | 'exemptions' | 'directory';
+  active?: 'dashboard' | 'verifications' | 'complaints' | 'exemptions' | 'directory' | 'accountability' | 'meetings';
   scripts?: string[];
 }
 
 export function layout(o: PageOptions, body: string): string {
   const u = o.user;
   const nav = u
-    ? `<nav aria-label="主导航"><a href="/console/"${o.active === 'dashboard' ? ' aria-current="page"' : ''}>${esc(T.nav.dashboard)}</a><a href="/console/verifications"${o.active === 'verifications' ? ' aria-current="page"' : ''}>${esc(T.nav.verifications)}</a><a href="/console/complaints"${o.active === 'complaints' ? ' aria-current="page"' : ''}>${esc(T.nav.complaints)}</a><a href="/console/exemptions"${o.active === 'exemptions' ? ' aria-current="page"' : ''}>${esc(T.nav.exemptions)}</a><a href="/console/directory"${o.active === 'directory' ? ' aria-current="page"' : ''}>${esc(T.nav.directory)}</a></nav>` +
+    ? `<nav aria-label="主导航"><a href="/console/"${o.active === 'dashboard' ? ' aria-current="page"' : ''}>${esc(T.nav.dashboard)}</a><a href="/console/verifications"${o.active === 'verifications' ? ' aria-current="page"' : ''}>${esc(T.nav.verifications)}</a><a href="/console/complaints"${o.active === 'complaints' ? ' aria-current="page"' : ''}>${esc(T.nav.complaints)}</a><a href="/console/exemptions"${o.active === 'exemptions' ? ' aria-current="page"' : ''}>${esc(T.nav.exemptions)}</a><a href="/console/directory"${o.active === 'directory' ? ' aria-current="page"' : ''}>${esc(T.nav.directory)}</a>` +
+      `<a href="/console/accountability"${o.active === 'accountability' ? ' aria-current="page"' : ''}>${esc(A.nav)}</a>` +
+      `<a href="/console/meetings"${o.active === 'meetings' ? ' aria-current="page"' : ''}>${esc(M.nav)}</a>` +
+      `</nav>` +
       `<div class="who"><span>${esc(u.name)} · ${esc(T.role[u.role])}${u.unitName && u.role === 'unit' ? ` · ${esc(u.unitName)}` : ''}</span>` +
       `<form method="post" action="/console/logout"><input type="hidden" name="csrf" value="${esc(u.csrf)}"><button type="submit" class="link">${esc(T.nav.logout)}</button></form></div>`
     : '';
