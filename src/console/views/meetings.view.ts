@@ -13,8 +13,8 @@ const area = (name: string, text: string, extra = '') => `<label>${esc(text)}<te
 function select(name: string, text: string, options: Array<[string, string]>, any: string | null = null, required = false): string {
   return `<label>${esc(text)}<select name="${name}"${required ? ' required' : ''}>${any === null ? '' : `<option value="">${esc(any)}</option>`}${options.map(([v, t]) => `<option value="${esc(v)}">${esc(t)}</option>`).join('')}</select></label>`;
 }
-function form(u: ConsoleUser, action: string, title: string, body: string, button = title): string {
-  return `<form method="post" action="${esc(action)}" aria-label="${esc(title)}"><h3>${esc(title)}</h3>${csrfField(u)}${body}<button type="submit">${esc(button)}</button></form>`;
+function form(u: ConsoleUser, action: string, title: string, body: string, secondary = false): string {
+  return `<form method="post" action="${esc(action)}" aria-label="${esc(title)}"><h3>${esc(title)}</h3>${csrfField(u)}${body}<button type="submit"${secondary ? ' class="secondary"' : ''}>${esc(title)}</button></form>`;
 }
 function table(heads: string[], rows: string[][]): string {
   return `<div class="table-wrap"><table class="stack"><thead><tr>${heads.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c, i) => `<td data-label="${esc(heads[i])}">${c}</td>`).join('')}</tr>`).join('')}</tbody></table></div>`;
@@ -126,7 +126,7 @@ export function renderMeeting(p: MeetingPage): string {
   if (open && office) {
     forms.push(form(u, `/console/meetings/${mt.id}/agenda`, M.addAgenda, `${area('text', M.agendaText, 'required')}${select('convenor', M.asConvenor, convenorOpts, '—')}${select('unit', M.asUnit, p.members.units.map((x): [string, string] => [x.unit ?? '', un(x.unit)]), '—')}`));
     if (mt.scheduledAt.getTime() <= p.now.getTime()) forms.push(form(u, `/console/meetings/${mt.id}/minutes`, M.sendMinutes, `${area('text', M.minutesText, 'required')}${area('decisions', M.decisionsInput)}${area('noConsensus', M.noConsensusInput)}`));
-    forms.push(form(u, `/console/meetings/${mt.id}/cancel`, M.cancel, ''));
+    forms.push(form(u, `/console/meetings/${mt.id}/cancel`, M.cancel, '', true));
   }
   if (open && u.role === 'unit' && p.members.units.some((x) => x.unit === u.unitCode)) forms.push(form(u, `/console/meetings/${mt.id}/agenda`, M.addAgenda, area('text', M.agendaText, 'required')));
   const mineUnit = p.units.find((x) => x.unitCode === u.unitCode);
