@@ -113,7 +113,7 @@ export async function listReads(m: EntityManager, cal: WorkingCalendar, q: ReadL
       via: r.via,
       fields: r.fields ? r.fields.split(',') : [],
       subject: r.subject,
-      [r.subject === 'complaint' ? 'complaint' : 'request']: { id: r.requestId, number: numberOf(r) },
+      [r.subject === 'verification' ? 'request' : r.subject]: { id: r.requestId, number: numberOf(r) },
     })),
   };
 }

@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { AccountabilityCase, AccountabilityEvent, PersonalDataRead } from '../../entities';
 import type { Harness } from '../helpers/system';
 import { cardsTo, mark } from '../helpers/inbox';
+import { createApiKey } from '../../src/http/auth';
+import { Api } from '../helpers/api';
 import { AUDITOR, ConsoleClient, consoleHarness } from './console-mother';
 
 describe('console: accountability cases (SPEC 4), every step in the browser forms', () => {
@@ -47,6 +49,10 @@ describe('console: accountability cases (SPEC 4), every step in the browser form
     expect(detail).to.include('已立案').and.include('公安代办A（gaj.a）').and.include('借用人员').and.include('擅自要求申请人提供证明（第四条第一项）').and.include('窗口要求申请人提供居住证明');
     const reads = await h.sys.dataSource.getRepository(PersonalDataRead).findBy({ subject: 'accountability' });
     expect(reads.map((r) => [r.requestId, r.reader, r.via])).to.deep.equal([[id, 'office.duty', 'console']]);
+    // The office's read log names the case (it has no number of its own).
+    const api = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'office-audit', null, h.clock.now));
+    const log = await api.get('/personal-data-reads?via=console');
+    expect(log.body.items.filter((i: any) => i.subject === 'accountability').map((i: any) => [i.reader, i.accountability])).to.deep.equal([['office.duty', { id, number: null }]]);
 
     const other = await open(office, { ground: 'falsification', unit: 'RSJ', text: '核验答复与事实不符' });
     const list = async (q: string) => [...(await (await office.get(`/console/accountability${q}`)).text()).matchAll(/href="\/console\/accountability\/(\d+)"/g)].map((m) => Number(m[1]));
