@@ -142,6 +142,8 @@ export function accountabilityConsoleRouter(deps: ModuleDeps): Router {
     } catch (e) {
       const refused = refusalOf(e);
       if (!refused) throw e;
+      // "application N was filed within its 7 working days": the application is at fault.
+      if (refused.error === 'validation_failed' && !refused.field) refused.field = 'application';
       return redirectRefused(ctx, '/console/accountability', refused);
     }
     deps.log.info({ userid: u.userid, case: c.id, unit: c.unitCode }, 'console: accountability case opened from a late list application');

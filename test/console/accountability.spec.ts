@@ -4,6 +4,7 @@ import type { Harness } from '../helpers/system';
 import { cardsTo, mark } from '../helpers/inbox';
 import { createApiKey } from '../../src/http/auth';
 import { Api } from '../helpers/api';
+import { ExemptionMother } from '../helpers/mothers/exemptions';
 import { AUDITOR, ConsoleClient, consoleHarness } from './console-mother';
 
 describe('console: accountability cases (SPEC 4), every step in the browser forms', () => {
@@ -111,6 +112,26 @@ describe('console: accountability cases (SPEC 4), every step in the browser form
     expect((await one(id3)).status).to.equal('open');
     await office.post(`/console/accountability/${id3}/exemption`, { csrf, ground: 'other_lawful', note: '依法不予追究', decidedBy: '县人社局党组' });
     expect((await one(id3)).status).to.equal('exempted');
+  });
+
+  it('SPEC 2 Art. 9: the office opens a case from a list application filed late, once', async () => {
+    const rsj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'rsj-lists', 'RSJ', h.clock.now));
+    const late = await rsj.post('/exemptions/applications', ExemptionMother.addBody({ causeDate: '2026-11-02' }));
+    const onTime = await rsj.post('/exemptions/applications', ExemptionMother.addBody({ causeDate: '2026-11-30', serviceItem: '低保申请' }));
+    expect([late.status, late.body.late, onTime.status, onTime.body.late]).to.deep.equal([201, true, 201, false]);
+    const office = await signedIn('office.duty');
+    const csrf = await csrfOf(office);
+    const count = await repo().count();
+    const back = async (application: string) => (await (await office.get((await office.post('/console/accountability/from-application', { csrf, application })).headers.get('location')!)).text());
+    expect(await back(String(onTime.body.id))).to.include('填写有误：清单调整申请（须为逾期提交的申请）');
+    expect(await back('abc')).to.include('填写有误：清单调整申请（须为逾期提交的申请）');
+    expect(await back('99999')).to.include('没有找到该清单调整申请');
+    expect(await repo().count()).to.equal(count);
+    const res = await office.post('/console/accountability/from-application', { csrf, application: String(late.body.id), text: '逾期申请调整清单' });
+    const id = Number(/\/console\/accountability\/(\d+)\?done=opened/.exec(res.headers.get('location') ?? '')?.[1]);
+    expect(await one(id)).to.deep.include({ ground: 'unauthorised_change', unitCode: 'RSJ', personRole: 'liaison', personUserid: 'rsj.liaison', status: 'open' });
+    expect(await back(String(late.body.id)), 'once').to.include('该事项已被他人更新或已立案');
+    expect(await repo().count()).to.equal(count + 1);
   });
 
   it('refusals: another unit case is a 404, a unit cannot record, an auditor reads only, no CSRF token or bad input changes nothing', async () => {
