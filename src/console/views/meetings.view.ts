@@ -136,6 +136,6 @@ export function renderMeeting(p: MeetingPage): string {
   }
   if (mt.status === 'minuted' && office) forms.push(form(u, `/console/meetings/${mt.id}/progress`, M.unitProgress, `${select('unit', M.unit, p.units.map((x): [string, string] => [x.unitCode, un(x.unitCode)]), null, true)}${area('text', M.progressText, 'required')}`));
   const act = forms.length ? `<section class="card wide" aria-labelledby="h-mdact"><h2 id="h-mdact">${esc(M.actions)}</h2><div class="act">${forms.join('')}</div></section>` : '';
-  const minutes = mt.minutes ? `<section class="card wide" aria-labelledby="h-mmin"><h2 id="h-mmin">${esc(M.minutes)}</h2><p class="pre">${esc(mt.minutes)}</p></section>` : '';
+  const minutes = mt.minutes ? `<section class="card wide" aria-labelledby="h-mmin"><h2 id="h-mmin">${esc(M.minutes)}</h2><p>${esc(mt.minutes).replace(/\r?\n/g, '<br>')}</p></section>` : '';
   return `<h1>${esc(mt.title)}</h1>${flashHtml(p.flash)}<p><a href="/console/meetings">${esc(M.title)}</a></p><div class="grid two"><section class="card" aria-labelledby="h-minfo"><h2 id="h-minfo">${esc(M.info)}</h2>${infoHtml}</section><section class="card" aria-labelledby="h-munits"><h2 id="h-munits">${esc(M.units)}</h2>${unitsHtml}</section><section class="card wide" aria-labelledby="h-magenda"><h2 id="h-magenda">${esc(M.agenda)}</h2>${agendaHtml}</section>${minutes}<section class="card wide" aria-labelledby="h-mdec"><h2 id="h-mdec">${esc(M.decisions)}</h2>${decisionsHtml}</section>${act}</div>`;
 }
