@@ -11,7 +11,7 @@ import { isValidDate } from '../directory/rules';
 import { acknowledge, cancelMeeting, liaisonMeetingOf, loadMeeting, reportProgress, scheduleMeeting, sendMinutes } from '../meeting/service';
 import { Proposer, decideAgenda, proposeAgenda } from '../meeting/agenda';
 import { decisionsOf, recordCountyOutcome, reportDecisionProgress } from '../meeting/decisions';
-import { CONVENOR_ROLES, ConvenorRole, addMemberUnit, changeLiaison, convenor, membersJson, setConvenor } from '../meeting/members';
+import { CONVENOR_ROLES, ConvenorRole, addMemberUnit, changeLiaison, convenor, membersJson, removeMember, setConvenor } from '../meeting/members';
 import { JointMeetingUnit } from '../../entities';
 import { errorPage, sendPage } from './layout';
 import { T } from './messages';
@@ -50,7 +50,14 @@ export function meetingsConsoleRouter(deps: ModuleDeps): Router {
   const r = new Router();
   const ds = deps.dataSource;
   const tz = deps.config.officeTz;
-  const schedule = z.object({ kind: z.enum(['regular', 'liaison']), title: text(200), scheduledAt: instantSchema(tz), place: z.string().trim().max(200).optional(), liaisonAt: instantSchema(tz).optional() });
+  const schedule = z.object({
+    kind: z.enum(['regular', 'liaison']),
+    title: text(200),
+    scheduledAt: instantSchema(tz),
+    place: z.string().trim().max(200).optional(),
+    liaisonAt: instantSchema(tz).optional(),
+    units: z.array(unitCode).max(500).optional(),
+  });
 
   r.get('/console/meetings', async (ctx: Context) => {
     const u = ctx.state.consoleUser as ConsoleUser;
@@ -109,8 +116,9 @@ export function meetingsConsoleRouter(deps: ModuleDeps): Router {
   const unitFor = (u: ConsoleUser, f: URLSearchParams) => (u.role === 'unit' ? u.unitCode ?? '' : unitCode.parse(field(f, 'unit')));
 
   post('/console/meetings', 'office', async (m, _ctx, u, f, now) => {
-    const b = schedule.parse({ kind: field(f, 'kind') ?? 'regular', title: field(f, 'title'), scheduledAt: field(f, 'scheduledAt'), place: field(f, 'place'), liaisonAt: field(f, 'liaisonAt') });
-    return scheduleMeeting(m, await deps.calendar(), { kind: b.kind, title: b.title, scheduledAt: b.scheduledAt, place: b.place ?? null, liaisonMeeting: b.liaisonAt ? { scheduledAt: b.liaisonAt } : null }, actorOf(u), now);
+    const units = field(f, 'units')?.split(/[,，\s]+/).filter(Boolean);
+    const b = schedule.parse({ kind: field(f, 'kind') ?? 'regular', title: field(f, 'title'), scheduledAt: field(f, 'scheduledAt'), place: field(f, 'place'), liaisonAt: field(f, 'liaisonAt'), units });
+    return scheduleMeeting(m, await deps.calendar(), { kind: b.kind, title: b.title, scheduledAt: b.scheduledAt, place: b.place ?? null, units: b.units ?? null, liaisonMeeting: b.liaisonAt ? { scheduledAt: b.liaisonAt } : null }, actorOf(u), now);
   }, (_ctx, res) => (res ? `/console/meetings/${(res as JointMeeting).id}` : list()), 'scheduled');
 
   post('/console/meetings/members/convenor', 'office', (m, _ctx, _u, f, now) => {
@@ -122,6 +130,13 @@ export function meetingsConsoleRouter(deps: ModuleDeps): Router {
     const b = z.object({ unit: unitCode, liaison: text(64), effectiveOn: date }).parse({ unit: field(f, 'unit'), liaison: field(f, 'liaison'), effectiveOn: field(f, 'effectiveOn') });
     return addMemberUnit(m, b.unit, b.liaison, b.effectiveOn, actorOf(u), now);
   }, list, 'unit');
+
+  // "user:ID" removes a convenor, "unit:CODE" a member unit (the API's two DELETE routes).
+  post('/console/meetings/members/remove', 'office', (m, _ctx, _u, f) => {
+    const who = z.string().regex(/^(user|unit):[A-Za-z0-9_.@\-]{1,64}$/).parse(field(f, 'member'));
+    const [kind, key] = [who.slice(0, 4), who.slice(5)];
+    return removeMember(m, kind === 'user' ? { userid: key } : { unitCode: key });
+  }, list, 'removed');
 
   // A change of meeting liaison: filed by the unit for itself, or entered by the office.
   post('/console/meetings/members/liaison', 'office-or-unit', (m, _ctx, u, f, now) => {

@@ -138,5 +138,16 @@ describe('console: the joint meeting (SPEC 5, 联席会议制度): members, meet
     await refused(`/console/meetings/${mt.id}/minutes`, { text: '纪要', decisions: 'NOPE|2026-12-31|统一时限' }, '没有这个单位');
     expect((await h.sys.dataSource.getRepository(JointMeeting).findOneByOrFail({ id: mt.id })).status).to.equal('scheduled');
     expect(await h.sys.dataSource.getRepository(JointMeetingDecision).count()).to.equal(0);
+
+    // Member units named at scheduling must exist; a member is removed through its form.
+    await refused('/console/meetings', { ...form, scheduledAt: '2026-12-20T09:30', units: 'GAJ,NOPE' }, '没有这个单位');
+    expect(await meetings()).to.have.length(2);
+    ok(await office.post('/console/meetings/members/remove', { csrf, member: 'unit:RSJ' }), '/console/meetings?done=removed');
+    ok(await office.post('/console/meetings/members/remove', { csrf, member: 'user:office.duty' }), '/console/meetings?done=removed');
+    expect((await h.sys.dataSource.getRepository(JointMeetingMember).find()).map((x) => x.unitCode)).to.deep.equal(['GAJ']);
+    await refused('/console/meetings/members/remove', { member: 'unit:RSJ' }, '没有找到该会议、成员或事项');
+    const res = await office.post('/console/meetings', { csrf, ...form, title: '专题会议', scheduledAt: '2026-12-20T09:30', units: 'SCJ, RSJ' });
+    const id = Number(/\/console\/meetings\/(\d+)\?done=scheduled/.exec(res.headers.get('location') ?? '')?.[1]);
+    expect((await h.sys.dataSource.getRepository(JointMeetingUnit).findBy({ meetingId: id })).map((u) => u.unitCode).sort()).to.deep.equal(['RSJ', 'SCJ']);
   });
 });

@@ -54,9 +54,14 @@ export function renderMeetings(p: MeetingsPage): string {
   const forms: string[] = [];
   const units = p.units.filter((x) => !x.isOffice).map((x): [string, string] => [x.code, x.name]);
   if (u.role === 'office') {
-    forms.push(form(u, '/console/meetings', M.schedule, `${input('title', M.meetingTitle, 'required maxlength="200"')}${select('kind', M.kindLabel, [['regular', M.kind.regular], ['liaison', M.kind.liaison]])}${input('scheduledAt', M.scheduledAtInput, 'type="datetime-local" required')}${input('place', M.place, 'maxlength="200"')}${input('liaisonAt', M.liaisonAt, 'type="datetime-local"')}`));
+    forms.push(form(u, '/console/meetings', M.schedule, `${input('title', M.meetingTitle, 'required maxlength="200"')}${select('kind', M.kindLabel, [['regular', M.kind.regular], ['liaison', M.kind.liaison]])}${input('scheduledAt', M.scheduledAtInput, 'type="datetime-local" required')}${input('place', M.place, 'maxlength="200"')}${input('liaisonAt', M.liaisonAt, 'type="datetime-local"')}${input('units', M.unitsInput, 'maxlength="2000" autocomplete="off"')}`));
     forms.push(form(u, '/console/meetings/members/convenor', M.setConvenor, `${input('userid', M.convenorUserid, 'required maxlength="64" autocomplete="off"')}${select('role', M.role, [['general_convenor', M.roles.general_convenor], ['convenor', M.roles.convenor]])}`));
     forms.push(form(u, '/console/meetings/members/unit', M.addUnit, `${select('unit', M.unit, units, null, true)}${input('liaison', M.liaisonUserid, 'required maxlength="64" autocomplete="off"')}${input('effectiveOn', M.effectiveOn, 'type="date" required')}`));
+    const removable: Array<[string, string]> = [
+      ...[mb.generalConvenor, ...mb.convenors].filter((c): c is string => !!c).map((c): [string, string] => [`user:${c}`, person(c)]),
+      ...mb.units.map((x): [string, string] => [`unit:${x.unit ?? ''}`, unitName.get(x.unit ?? '') ?? x.unit ?? '']),
+    ];
+    if (removable.length) forms.push(form(u, '/console/meetings/members/remove', M.removeMember, select('member', M.member, removable, null, true), true));
     forms.push(form(u, '/console/meetings/members/liaison', M.changeLiaison, `${select('unit', M.unit, mb.units.map((x): [string, string] => [x.unit ?? '', unitName.get(x.unit ?? '') ?? x.unit ?? '']), null, true)}${input('liaison', M.liaisonUserid, 'required maxlength="64" autocomplete="off"')}${input('effectiveOn', M.effectiveOn, 'type="date" required')}`));
   } else if (u.role === 'unit' && mb.units.some((x) => x.unit === u.unitCode)) {
     forms.push(form(u, '/console/meetings/members/liaison', M.changeLiaison, `${input('liaison', M.liaisonUserid, 'required maxlength="64" autocomplete="off"')}${input('effectiveOn', M.effectiveOn, 'type="date" required')}`));
