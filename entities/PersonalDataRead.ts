@@ -7,7 +7,7 @@ import { Entity, PrimaryGeneratedColumn, Column, Index } from 'typeorm';
 export class PersonalDataRead {
   @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
   /** What was read: a verification request, or a complaint (then `requestId` is the complaint's id). */
-  @Column({ type: 'varchar', length: 20, default: 'verification' }) subject: 'verification' | 'complaint';
+  @Column({ type: 'varchar', length: 20, default: 'verification' }) subject: 'verification' | 'complaint' | 'accountability';
   @Column({ name: 'request_id', type: 'integer' }) requestId: number;
   /** userid (detail page) or "api:<key name>". */
   @Column({ type: 'varchar', length: 100 }) reader: string;

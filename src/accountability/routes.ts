@@ -64,7 +64,8 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 const outcome = z.enum(CASE_OUTCOMES as [string, ...string[]]);
 const art8 = z.enum(EXEMPTION_GROUNDS as [string, ...string[]], { error: `ground: one of ${EXEMPTION_GROUNDS.join(', ')} (Art. 8 (1)-(5))` });
 
-const schemas = {
+/** Bodies of the step routes; the console validates its forms with the same schemas. */
+export const caseStepSchemas = {
   decision: z
     .object({
       outcome,
@@ -113,7 +114,7 @@ export function accountabilityRouter(deps: ModuleDeps): Router {
 
   const listed = async (ctx: Context, cal: WorkingCalendar): Promise<AccountabilityCase[]> => {
     const p = principalOf(ctx);
-    const q = schemas.list.parse(ctx.query);
+    const q = caseStepSchemas.list.parse(ctx.query);
     const qb = ds.getRepository(AccountabilityCase).createQueryBuilder('c').orderBy('c.occurred_at', 'DESC').addOrderBy('c.id', 'DESC').limit(q.limit);
     const unit = p.kind === 'unit' ? p.unitCode : q.unit;
     if (p.kind === 'unit' && q.unit && q.unit !== p.unitCode) throw new AppError('forbidden', 'a unit key reads its own unit only');
@@ -162,12 +163,12 @@ export function accountabilityRouter(deps: ModuleDeps): Router {
     ctx.body = caseJson(cal, c, events);
   };
 
-  r.post('/accountability/cases/:id/decision', write(schemas.decision, (id, b, p, now) => (m) => recordDecision(m, id, b as Parameters<typeof recordDecision>[2], label(p), now)));
-  r.post('/accountability/cases/:id/appeal', write(schemas.appeal, (id, b, p, now) => (m) => recordAppeal(m, id, b.reason, party(p), now), 'party'));
-  r.post('/accountability/cases/:id/appeal/decision', write(schemas.appealDecision, (id, b, p, now) => (m) => recordAppealDecision(m, id, b as Parameters<typeof recordAppealDecision>[2], label(p), now)));
-  r.post('/accountability/cases/:id/exemption', write(schemas.exemptionRecord, (id, b, p, now) => (m) => recordExemption(m, id, b as Parameters<typeof recordExemption>[2], label(p), now)));
-  r.post('/accountability/cases/:id/exemption/application', write(schemas.exemption, (id, b, p, now) => (m) => applyForExemption(m, id, b as Parameters<typeof applyForExemption>[2], party(p), now), 'party'));
-  r.post('/accountability/cases/:id/exemption/investigation', write(schemas.investigation, (id, b, p, now) => (m) => recordInvestigation(m, id, b.findings, label(p), now)));
-  r.post('/accountability/cases/:id/exemption/decision', write(schemas.exemptionDecision, (id, b, p, now) => (m) => decideExemption(m, id, b, label(p), now)));
+  r.post('/accountability/cases/:id/decision', write(caseStepSchemas.decision, (id, b, p, now) => (m) => recordDecision(m, id, b as Parameters<typeof recordDecision>[2], label(p), now)));
+  r.post('/accountability/cases/:id/appeal', write(caseStepSchemas.appeal, (id, b, p, now) => (m) => recordAppeal(m, id, b.reason, party(p), now), 'party'));
+  r.post('/accountability/cases/:id/appeal/decision', write(caseStepSchemas.appealDecision, (id, b, p, now) => (m) => recordAppealDecision(m, id, b as Parameters<typeof recordAppealDecision>[2], label(p), now)));
+  r.post('/accountability/cases/:id/exemption', write(caseStepSchemas.exemptionRecord, (id, b, p, now) => (m) => recordExemption(m, id, b as Parameters<typeof recordExemption>[2], label(p), now)));
+  r.post('/accountability/cases/:id/exemption/application', write(caseStepSchemas.exemption, (id, b, p, now) => (m) => applyForExemption(m, id, b as Parameters<typeof applyForExemption>[2], party(p), now), 'party'));
+  r.post('/accountability/cases/:id/exemption/investigation', write(caseStepSchemas.investigation, (id, b, p, now) => (m) => recordInvestigation(m, id, b.findings, label(p), now)));
+  r.post('/accountability/cases/:id/exemption/decision', write(caseStepSchemas.exemptionDecision, (id, b, p, now) => (m) => decideExemption(m, id, b, label(p), now)));
   return r;
 }

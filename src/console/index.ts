@@ -18,6 +18,8 @@ import { exemptionsRouter } from './exemptions';
 import { directoryRouter } from './directory';
 import { calendarRouter } from './calendar';
 import { supervisionRouter } from './supervision';
+import { accountabilityConsoleRouter } from './accountability';
+import { meetingsConsoleRouter } from './meetings';
 
 /** Paths reachable without a session. */
 const OPEN = /^\/console\/(login(\/.*)?|static\/.*)$/;
@@ -87,7 +89,20 @@ export function consoleRouter(deps: ModuleDeps): Router {
   // The server's address opens the console (sign-in first when signed out).
   r.get('/', (ctx: Context) => ctx.redirect('/console/'));
   r.get('/console', (ctx: Context, next: Next) => (ctx.path === '/console' ? ctx.redirect('/console/') : next()));
-  for (const sub of [authRouter(deps), staticRouter(), dashboardRouter(deps), verificationsRouter(deps), complaintsRouter(deps), exemptionsRouter(deps), directoryRouter(deps), calendarRouter(deps), supervisionRouter(deps)]) r.use(sub.routes(), sub.allowedMethods());
+  const areas = [
+    authRouter(deps),
+    staticRouter(),
+    dashboardRouter(deps),
+    verificationsRouter(deps),
+    complaintsRouter(deps),
+    exemptionsRouter(deps),
+    directoryRouter(deps),
+    accountabilityConsoleRouter(deps),
+    meetingsConsoleRouter(deps),
+    calendarRouter(deps),
+    supervisionRouter(deps),
+  ];
+  for (const sub of areas) r.use(sub.routes(), sub.allowedMethods());
   return r;
 }
 

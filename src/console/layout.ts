@@ -1,6 +1,7 @@
 import { Context } from 'koa';
 import { T } from './messages';
 import { CAL, SUP } from './calendar.messages';
+import { A, M } from './accountability.messages';
 import type { ConsoleUser } from './session';
 
 export function esc(s: unknown): string {
@@ -18,17 +19,31 @@ export function securityHeaders(ctx: Context): void {
   ctx.set('Cache-Control', 'no-store');
 }
 
+/** The console's areas, in the order of the navigation bar. */
+const NAV = [
+  ['dashboard', '/console/', () => T.nav.dashboard],
+  ['verifications', '/console/verifications', () => T.nav.verifications],
+  ['complaints', '/console/complaints', () => T.nav.complaints],
+  ['exemptions', '/console/exemptions', () => T.nav.exemptions],
+  ['directory', '/console/directory', () => T.nav.directory],
+  ['accountability', '/console/accountability', () => A.nav],
+  ['meetings', '/console/meetings', () => M.nav],
+  ['calendar', '/console/calendar', () => CAL.nav],
+  ['supervision', '/console/supervision', () => SUP.nav],
+] as const;
+export type NavKey = (typeof NAV)[number][0];
+
 export interface PageOptions {
   title: string;
   user?: ConsoleUser | null;
-  active?: 'dashboard' | 'verifications' | 'complaints' | 'exemptions' | 'directory' | 'calendar' | 'supervision';
+  active?: NavKey;
   scripts?: string[];
 }
 
 export function layout(o: PageOptions, body: string): string {
   const u = o.user;
   const nav = u
-    ? `<nav aria-label="主导航"><a href="/console/"${o.active === 'dashboard' ? ' aria-current="page"' : ''}>${esc(T.nav.dashboard)}</a><a href="/console/verifications"${o.active === 'verifications' ? ' aria-current="page"' : ''}>${esc(T.nav.verifications)}</a><a href="/console/complaints"${o.active === 'complaints' ? ' aria-current="page"' : ''}>${esc(T.nav.complaints)}</a><a href="/console/exemptions"${o.active === 'exemptions' ? ' aria-current="page"' : ''}>${esc(T.nav.exemptions)}</a><a href="/console/directory"${o.active === 'directory' ? ' aria-current="page"' : ''}>${esc(T.nav.directory)}</a><a href="/console/calendar"${o.active === 'calendar' ? ' aria-current="page"' : ''}>${esc(CAL.nav)}</a><a href="/console/supervision"${o.active === 'supervision' ? ' aria-current="page"' : ''}>${esc(SUP.nav)}</a></nav>` +
+    ? `<nav aria-label="主导航">${NAV.map(([key, href, label]) => `<a href="${href}"${o.active === key ? ' aria-current="page"' : ''}>${esc(label())}</a>`).join('')}</nav>` +
       `<div class="who"><span>${esc(u.name)} · ${esc(T.role[u.role])}${u.unitName && u.role === 'unit' ? ` · ${esc(u.unitName)}` : ''}</span>` +
       `<form method="post" action="/console/logout"><input type="hidden" name="csrf" value="${esc(u.csrf)}"><button type="submit" class="link">${esc(T.nav.logout)}</button></form></div>`
     : '';

@@ -98,7 +98,8 @@ export async function listReads(m: EntityManager, cal: WorkingCalendar, q: ReadL
     ids('complaint').length ? m.getRepository(Complaint).find({ select: { id: true, number: true }, where: { id: In(ids('complaint')) } }) : Promise.resolve([]),
     staffNames(m, rows.map((r) => r.reader)),
   ]);
-  const numberOf = (r: PersonalDataRead) => (r.subject === 'complaint' ? complaints.find((c) => c.id === r.requestId) : requests.find((x) => x.id === r.requestId))?.number ?? null;
+  // An accountability case has no number of its own: its id is the reference.
+  const numberOf = (r: PersonalDataRead) => (r.subject === 'complaint' ? complaints.find((c) => c.id === r.requestId) : r.subject === 'verification' ? requests.find((x) => x.id === r.requestId) : undefined)?.number ?? null;
   return {
     total,
     limit: q.limit,
@@ -112,7 +113,7 @@ export async function listReads(m: EntityManager, cal: WorkingCalendar, q: ReadL
       via: r.via,
       fields: r.fields ? r.fields.split(',') : [],
       subject: r.subject,
-      [r.subject === 'complaint' ? 'complaint' : 'request']: { id: r.requestId, number: numberOf(r) },
+      [r.subject === 'verification' ? 'request' : r.subject]: { id: r.requestId, number: numberOf(r) },
     })),
   };
 }
