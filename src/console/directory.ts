@@ -13,6 +13,7 @@ import { seesAll } from './scope';
 import type { ConsoleUser } from './session';
 import { renderDirectory, renderStaff } from './views/directory.view';
 import { importRoutes } from './directory-import';
+import { addTraining, listTraining } from '../directory/training';
 
 const ROLES = ['liaison', 'deputy', 'member'] as const;
 
@@ -65,7 +66,7 @@ export function directoryRouter(deps: ModuleDeps): Router {
     const s = await load(ctx, u);
     if (!s) return errorPage(ctx, 404, T.notFound, u);
     const unit = await ds.getRepository(Unit).findOneBy({ code: s.unitCode });
-    sendPage(ctx, 200, { title: TD.staffTitle(s.name), user: u, active: 'directory' }, renderStaff({ staff: staffView(s, await today()), unitName: unit?.name ?? s.unitCode, user: u, errors: [], flash: ctx.query.saved === '1' ? TD.saved : null }));
+    sendPage(ctx, 200, { title: TD.staffTitle(s.name), user: u, active: 'directory' }, renderStaff({ staff: staffView(s, await today()), unitName: unit?.name ?? s.unitCode, user: u, errors: [], flash: ctx.query.saved === '1' ? TD.saved : ctx.query.trained === '1' ? TD.trainingAdded : null, training: await listTraining(ds.manager, s.userid) }));
   });
 
   r.post('/console/directory/staff/:userid', async (ctx: Context) => {
@@ -78,12 +79,36 @@ export function directoryRouter(deps: ModuleDeps): Router {
     const checked = staffForm(ctx.state.form as URLSearchParams, day);
     if ('errors' in checked) {
       const unit = await ds.getRepository(Unit).findOneBy({ code: s.unitCode });
-      return sendPage(ctx, 400, { title: TD.staffTitle(s.name), user: u, active: 'directory' }, renderStaff({ staff: staffView(s, day), unitName: unit?.name ?? s.unitCode, user: u, errors: checked.errors.map((k) => TD.invalid[k]), flash: null }));
+      return sendPage(ctx, 400, { title: TD.staffTitle(s.name), user: u, active: 'directory' }, renderStaff({ staff: staffView(s, day), unitName: unit?.name ?? s.unitCode, user: u, errors: checked.errors.map((k) => TD.invalid[k]), flash: null, training: await listTraining(ds.manager, s.userid) }));
     }
     // What the form does not show (name, unit, mobile) is kept as it is.
     await saveStaffTelling(ds, deps.config, s.unitCode, s.userid, { name: s.name, mobile: s.mobile, ...checked.input }, deps.now());
     deps.log.info({ by: u.userid, userid: s.userid }, 'console: staff member saved');
     ctx.redirect(`/console/directory/staff/${encodeURIComponent(s.userid)}?saved=1`);
+  });
+
+  /** SPEC 1 Art. 6: the office records one more training of a member. */
+  r.post('/console/directory/staff/:userid/training', async (ctx: Context) => {
+    const u = ctx.state.consoleUser as ConsoleUser;
+    const s = await load(ctx, u);
+    if (!s) return errorPage(ctx, 404, T.notFound, u);
+    if (u.role !== 'office') return errorPage(ctx, 403, T.forbidden, u);
+    const day = await today();
+    const form = ctx.state.form as URLSearchParams;
+    const trainedOn = (form.get('trainedOn') ?? '').trim();
+    const course = (form.get('course') ?? '').trim();
+    const errors: string[] = [];
+    if (!trainedOn) errors.push('trainedMissing');
+    else if (!isValidDate(trainedOn)) errors.push('trainedOn');
+    else if (trainedOn > day) errors.push('trainedFuture');
+    if (!course || [...course].length > 100) errors.push('course');
+    if (errors.length) {
+      const unit = await ds.getRepository(Unit).findOneBy({ code: s.unitCode });
+      return sendPage(ctx, 400, { title: TD.staffTitle(s.name), user: u, active: 'directory' }, renderStaff({ staff: staffView(s, day), unitName: unit?.name ?? s.unitCode, user: u, errors: errors.map((k) => TD.invalid[k]), flash: null, training: await listTraining(ds.manager, s.userid) }));
+    }
+    await addTraining(ds, s, { trainedOn, course }, u.name || u.userid, deps.now());
+    deps.log.info({ by: u.userid, userid: s.userid }, 'console: training recorded');
+    ctx.redirect(`/console/directory/staff/${encodeURIComponent(s.userid)}?trained=1`);
   });
 
   importRoutes(r, deps);

@@ -154,11 +154,18 @@ describe('console in a real headless Chromium: ledgers and export, directory imp
     const s = await h.sys.dataSource.getRepository(Staff).findOneByOrFail({ userid: 'rsj.a' });
     expect([s.trainedOn, !!s.away, s.awayUntil, s.ab]).to.deep.equal(['2026-11-28', true, '2026-12-02', 'A']);
     // The same form with its token removed.
-    await page.evaluate(() => document.querySelector('main input[name=csrf]').remove());
+    // A training recorded through its own form is listed on the page.
+    await page.getByLabel('培训日期', { exact: true }).fill('2026-11-30');
+    await page.getByLabel('培训内容').fill('协查系统操作复训');
+    await page.getByRole('button', { name: '登记培训' }).click();
+    await page.getByText('培训记录已登记。').waitFor();
+    expect(await page.getByRole('table', { name: '培训经历' }).innerText()).to.include('协查系统操作复训');
+    expect((await h.sys.dataSource.getRepository(Staff).findOneByOrFail({ userid: 'rsj.a' })).trainedOn).to.equal('2026-11-30');
+    await page.evaluate(() => document.querySelector('main form[action="/console/directory/staff/rsj.a"] input[name=csrf]').remove());
     await page.getByLabel('最近一次培训日期').fill('2026-11-01');
     await page.getByRole('button', { name: '保存' }).click();
     await page.getByRole('heading', { name: '表单已失效，请刷新页面后重试。' }).waitFor();
-    expect((await h.sys.dataSource.getRepository(Staff).findOneByOrFail({ userid: 'rsj.a' })).trainedOn).to.equal('2026-11-28');
+    expect((await h.sys.dataSource.getRepository(Staff).findOneByOrFail({ userid: 'rsj.a' })).trainedOn).to.equal('2026-11-30');
     await page.close();
   });
 

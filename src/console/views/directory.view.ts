@@ -29,13 +29,15 @@ export interface StaffPage {
   user: ConsoleUser;
   errors: string[];
   flash: string | null;
+  /** The member's training records, latest first. */
+  training: Array<{ trainedOn: string; course: string; recordedBy: string }>;
 }
 
 /** One member: the office edits roles, absence and the training record; everyone else reads. */
 export function renderStaff(p: StaffPage): string {
   const s = p.staff;
   const info = `<dl class="fields"><dt>${esc(D.userid)}</dt><dd>${esc(s.userid)}</dd><dt>${esc(TD.unit)}</dt><dd>${esc(p.unitName)}</dd><dt>${esc(TD.role)}</dt><dd>${esc(D.roles[s.role] ?? s.role)}</dd><dt>${esc(TD.ab)}</dt><dd>${esc(s.ab ?? TD.abNone)}</dd><dt>${esc(TD.away)}</dt><dd>${esc(s.awayToday ? (s.awayUntil ? D.awayUntil(s.awayUntil) : D.isAway) : T.dash.none)}</dd></dl>`;
-  const training = `<section class="card" aria-labelledby="h-training"><h2 id="h-training">${esc(TD.training)}</h2><dl class="fields"><dt>${esc(TD.trainedOn)}</dt><dd>${esc(s.trainedOn ?? TD.notTrained)}</dd></dl><p class="note">${esc(TD.trainingNote)}</p></section>`;
+  const training = `<section class="card" aria-labelledby="h-training"><h2 id="h-training">${esc(TD.training)}</h2><dl class="fields"><dt>${esc(TD.trainedOn)}</dt><dd>${esc(s.trainedOn ?? TD.notTrained)}</dd></dl>${trainingList(p)}<p class="note">${esc(TD.trainingNote)}</p>${trainingForm(p)}</section>`;
   const errors = p.errors.length ? `<div class="error" role="alert"><ul class="plain">${p.errors.map((e) => `<li>${esc(e)}</li>`).join('')}</ul></div>` : '';
   const flash = p.flash ? `<p class="ok" role="status">${esc(p.flash)}</p>` : '';
   const opt = (val: string, text: string, cur: string) => `<option value="${esc(val)}"${val === cur ? ' selected' : ''}>${esc(text)}</option>`;
@@ -50,4 +52,20 @@ export function renderStaff(p: StaffPage): string {
 <button type="submit">${esc(TD.save)}</button></form></section>`
       : `<p class="muted">${esc(TD.readOnly)}</p>`;
   return `<h1>${esc(TD.staffTitle(s.name))}</h1>${flash}${errors}<p class="links"><a href="/console/directory">${esc(TD.back)}</a></p><div class="grid two"><section class="card" aria-labelledby="h-info"><h2 id="h-info">${esc(s.name)}</h2>${info}</section>${training}${form}</div>`;
+}
+
+/** The member's trainings as a table (date, course, who recorded it). */
+function trainingList(p: StaffPage): string {
+  if (!p.training.length) return `<p class="muted">${esc(TD.trainingNone)}</p>`;
+  const rows = p.training.map((t) => `<tr><td>${esc(t.trainedOn)}</td><td>${esc(t.course || TD.trainingCarried)}</td><td>${esc(t.recordedBy)}</td></tr>`).join('');
+  return `<table><caption>${esc(TD.trainingList)}</caption><thead><tr><th scope="col">${esc(TD.trainingDate)}</th><th scope="col">${esc(TD.trainingCourse)}</th><th scope="col">${esc(TD.trainingBy)}</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+/** The office records one more training (date and course). */
+function trainingForm(p: StaffPage): string {
+  if (p.user.role !== 'office') return '';
+  return `<h3>${esc(TD.trainingAdd)}</h3><form method="post" action="/console/directory/staff/${encodeURIComponent(p.staff.userid)}/training">${csrfField(p.user)}
+<label>${esc(TD.trainingDate)}<input type="date" name="trainedOn" required></label>
+<label>${esc(TD.trainingCourse)}<input type="text" name="course" maxlength="100" required></label>
+<button type="submit">${esc(TD.trainingSubmit)}</button></form>`;
 }
