@@ -17,6 +17,8 @@ import { T } from './messages';
 import { mayView, scopeRequests, seesAll } from './scope';
 import type { ConsoleUser } from './session';
 import { renderDetail, renderList, ListFilter } from './views/verifications.view';
+import { historyLines } from '../verification/history';
+import { notificationsOf } from '../verification/notifications';
 
 const STATUSES = ['pending', 'accepted', 'returning', 'answered', 'returned', 'cancelled'] as const;
 
@@ -80,6 +82,8 @@ export function verificationsRouter(deps: ModuleDeps): Router {
       caseRunning: !!req.caseStartedAt && !isOpen(req),
     };
     const lastEsc = escalations[escalations.length - 1] ?? null;
+    // Who was told (office and auditors only: a unit's staff would see the other unit's people).
+    const notifications = seesAll(u) ? await notificationsOf(m, req, escalations.map((e) => e.id), orders.map((o) => o.id)) : null;
     sendPage(
       ctx,
       200,
@@ -88,7 +92,8 @@ export function verificationsRouter(deps: ModuleDeps): Router {
         req,
         unitName: (c) => units.find((x) => x.code === c)?.name ?? c,
         ownerName: owner?.name ?? req.assignee,
-        events,
+        history: await historyLines(m, events),
+        notifications,
         escalations,
         orders,
         clocks,
