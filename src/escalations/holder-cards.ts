@@ -7,20 +7,26 @@ import { cardViewOf, closeOpenCards } from '../verification/service';
 import { REF as VREF, parseTaskId, queueCard, queueReplaceName, taskIdFor, usableSendCode } from '../verification/notify';
 import { verificationClosedCard } from '../../cards/verification.card';
 import { CARD_TEXT, WITHDRAW_MINUTES } from '../verification/messages';
-import { sendCard, updateCard } from '../wecom/messaging';
+import { greyCard, sendCard } from '../wecom/messaging';
 import { holderStatusCard } from '../../cards/holder-status.card';
 import type { Line } from '../scheduler';
 import { DeadlineDeps, REF } from './deps';
 import { HOLDER, HolderStage } from './messages';
 
 /**
- * One card per (request, holder) instead of a text per deadline stage (issue 18 item 6: the
- * liaison of a late request got 14 messages). The holder's card is their own request card
- * (task `vr<id>_<ordinal>_<generation>`), so clicks, the first-click-wins rule and the
- * closing on an answer stay the verification module's. A stage rewrites it in place through
- * the send's response_code while that is unused and younger than 72 h (as the office's
- * escalation cards are closed, src/escalations/close-cards.job.ts); once the code is spent,
- * the stage goes out as the card's next generation, whose code serves the next stage.
+ * One live card per (request, holder) instead of a text per deadline stage (issue 18 item 6:
+ * the liaison of a late request got 14 messages). The holder's card is their own request
+ * card (task `vr<id>_<ordinal>_<generation>`), so clicks, the first-click-wins rule and the
+ * closing on an answer stay the verification module's.
+ *
+ * WeCom lets a response_code change a card once (WECOM.md section 4). A card rewritten in
+ * place with a stage would keep its buttons with no code left, and nobody could close it
+ * when the request is answered: a stale card. So, as the office's escalation cards keep
+ * their send's code for the close (close-cards.job.ts), a stage greys the card in hand with
+ * its code ("已更新，见新卡片", no buttons) and arrives as the card's next generation, which
+ * shows the stage, how late from the original deadline in office time and the 责成 deadline,
+ * with the buttons. One message per stage (the 责成 card and text are one now), and at any
+ * time exactly one card with buttons per holder.
  *
  * Folded: whoever holds an open card of the request (liaison, A, the B who covers) while it
  * is pending, and the owner once accepted. Anyone else (a liaison whose card another
@@ -41,16 +47,14 @@ export async function foldIntoCards(m: EntityManager, d: DeadlineDeps, cal: Work
   for (const r of mine) {
     if (folded.has(r.userid)) continue;
     const dedupeKey = `hold:${req.id}:${key}:${r.userid}`;
+    // The card in hand is greyed with the send's code (its one use) and the stage comes as the
+    // next generation, whose code stays in reserve: every card with buttons can still be closed.
     const code = await usableSendCode(m, r, now);
-    if (code) {
-      await updateCard(m, [r.userid], code, { card: holderStatusCard(view, r.taskId, now, status, answer) }, now, { refType: REF.holderCardUpdate, refId: r.taskId, dedupeKey });
-      await repo.update({ id: r.id }, { codeUsed: true });
-    } else {
-      const seq = r.cardSeq + 1;
-      const taskId = taskIdFor(req.id, parseTaskId(r.taskId)?.ordinal ?? 0, seq);
-      const row = await sendCard(m, r.userid, holderStatusCard(view, taskId, now, status, answer), now, { refType: VREF.card, refId: taskId, dedupeKey });
-      await repo.update({ id: r.id }, { taskId, cardSeq: seq, cardOutboxId: row?.id ?? null, codeUsed: false });
-    }
+    if (code) await greyCard(m, [r.userid], code, HOLDER.superseded, now, { refType: REF.holderCardUpdate, refId: r.taskId, dedupeKey: `${dedupeKey}:grey` });
+    const seq = r.cardSeq + 1;
+    const taskId = taskIdFor(req.id, parseTaskId(r.taskId)?.ordinal ?? 0, seq);
+    const row = await sendCard(m, r.userid, holderStatusCard(view, taskId, now, status, answer), now, { refType: VREF.card, refId: taskId, dedupeKey });
+    await repo.update({ id: r.id }, { taskId, cardSeq: seq, cardOutboxId: row?.id ?? null, codeUsed: false });
     folded.add(r.userid);
   }
   return folded;

@@ -94,6 +94,8 @@ export const HOLDER = {
     escalation2: '未在责成时限内办结，已再次报告',
   },
   lateTail: (late: string) => `已超时${late}`,
+  /** The card a stage replaced: greyed in place, the new one below. */
+  superseded: '已更新，见新卡片',
   lateEmphasis: '已超时（办公时间）',
   orderLine: (by: string) => `责成${by}前办结`,
   dueLine: (due: string) => `原截止${due}`,

@@ -4,7 +4,7 @@ import { Harness } from '../helpers/system';
 import { Api } from '../helpers/api';
 import { lastCard, mark } from '../helpers/inbox';
 import { createRequest, escalationsOf, officeEnv, sweep } from '../helpers/scheduler';
-import { holderCard, traffic } from './holder';
+import { holderCard, liveCards, traffic } from './holder';
 
 describe('escalations: the holder of a late request keeps one card, updated in place (issue 18 item 6)', () => {
   let h: Harness;
@@ -17,7 +17,7 @@ describe('escalations: the holder of a late request keeps one card, updated in p
     ({ h, rsj } = env);
   });
 
-  it('a pending request going overdue: the same card says 已超时 with the lateness, and 受理 still works', async () => {
+  it('a pending request going overdue: the card in hand is greyed, the one below says 已超时 with the lateness, and 受理 on it still works', async () => {
     const { id, number } = await createRequest(rsj);
     await h.sys.settle();
     const first = lastCard(h, 'gaj.liaison', `vr${id}_`)!;
@@ -27,8 +27,10 @@ describe('escalations: the holder of a late request keeps one card, updated in p
     const u0 = h.emu.cardUpdates().length;
     await sweep(h, t('09:30'));
     const now = holderCard(h, 'gaj.liaison', id)!;
-    expect(now.taskId, 'updated in place: no new card').to.equal(first.taskId);
-    expect(traffic(h, 'gaj.liaison', id, number, m0, u0)).to.deep.equal({ cards: 0, texts: 0, updates: 1 });
+    expect(h.emu.cardState('gaj.liaison', first.taskId)!.replace_name, 'the card in hand is greyed in place').to.equal('已更新，见新卡片');
+    expect(now.taskId).not.to.equal(first.taskId);
+    expect(traffic(h, 'gaj.liaison', id, number, m0, u0)).to.deep.equal({ cards: 1, texts: 0, updates: 1 });
+    expect(liveCards(h, 'gaj.liaison', id), 'one card with buttons').to.deep.equal([now.taskId]);
     expect(now.card.main_title.title).to.match(/^县人社局·失业保险金申领 已超时/);
     expect(now.card.emphasis_content.desc).to.equal('已超时（办公时间）');
     expect(now.card.main_title.desc).to.equal(`已超时，已报告联席会议办公室｜协查 ${number}`);
@@ -44,7 +46,7 @@ describe('escalations: the holder of a late request keeps one card, updated in p
     expect(buttons(holderCard(h, 'gaj.liaison', id)!.card)).to.include('核验一致');
   });
 
-  it('walked through 已超时, 督办, 责成, its reminders and the second escalation: 3 new cards and 3 updates, no text; the card shows the 责成 deadline and closes on the answer', async () => {
+  it('walked through 已超时, 督办, 责成, its reminders and the second escalation: one card per stage with the one before greyed, no text; the card shows the 责成 deadline and closes on the answer', async () => {
     const { id, number } = await createRequest(rsj);
     await h.sys.settle();
     await sweep(h, t('09:01'));
@@ -68,7 +70,11 @@ describe('escalations: the holder of a late request keeps one card, updated in p
     await sweep(h, t('11:33'));
 
     // The stages after the deadline: 已超时, 督办, 责成, 限时办结提醒, 即将到期, 二次超时.
-    for (const u of ['gaj.liaison', 'gaj.a', 'gaj.b']) expect(traffic(h, u, id, number, m0, u0), u).to.deep.equal({ cards: 3, texts: 0, updates: 3 });
+    // Before: a text per stage, and a card and a text for the 责成 (7 messages each).
+    for (const u of ['gaj.liaison', 'gaj.a', 'gaj.b']) {
+      expect(traffic(h, u, id, number, m0, u0), u).to.deep.equal({ cards: 6, texts: 0, updates: 6 });
+      expect(liveCards(h, u, id), `${u}: one card with buttons`).to.have.length(1);
+    }
     const card = holderCard(h, 'gaj.liaison', id)!;
     expect(card.card.main_title.desc).to.equal(`未在责成时限内办结，已再次报告｜协查 ${number}`);
     expect(card.card.sub_title_text).to.include('责成12-01 11:33前办结').and.include('原截止12-01 09:30');
@@ -89,5 +95,7 @@ describe('escalations: the holder of a late request keeps one card, updated in p
     const closed = holderCard(h, 'gaj.liaison', id)!;
     expect(closed.replaceName).to.equal('已答复');
     for (const u of ['gaj.a', 'gaj.b']) expect(holderCard(h, u, id)!.replaceName, u).to.equal('已由公安联络员受理');
+    // No stale card anywhere: every card of the request on every phone has lost its buttons.
+    for (const u of ['gaj.liaison', 'gaj.a', 'gaj.b']) expect(liveCards(h, u, id), u).to.deep.equal([]);
   });
 });

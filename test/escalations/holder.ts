@@ -20,3 +20,17 @@ export function traffic(h: Harness, userid: string, requestId: number, number: s
     .filter((u: any) => u.userids.includes(userid) && String(u.task_id).startsWith(`vr${requestId}_`));
   return { cards: cards.length, texts: texts.length, updates: updates.length };
 }
+
+/** Every card of the request on a person's phone that still offers buttons (none, once it is finished). */
+export function liveCards(h: Harness, userid: string, requestId: number): string[] {
+  const tasks = new Set(
+    h.emu
+      .delivered({ touser: userid, msgtype: 'template_card' })
+      .map((d) => String(d.payload.task_id))
+      .filter((t) => t.startsWith(`vr${requestId}_`)),
+  );
+  return [...tasks].filter((t) => {
+    const st = h.emu.cardState(userid, t);
+    return st && !st.replace_name && Array.isArray(st.card.button_list) && st.card.button_list.length > 0;
+  });
+}
