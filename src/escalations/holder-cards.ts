@@ -4,7 +4,7 @@ import { WorkingCalendar, officeMinutesBetween } from '../calendar';
 import { inTransaction, isSqlite } from '../db/tx';
 import { staffName, unitNames } from '../directory/who';
 import { cardViewOf, closeOpenCards } from '../verification/service';
-import { REF as VREF, parseTaskId, queueCard, queueReplaceName, taskIdFor, usableSendCode } from '../verification/notify';
+import { REF as VREF, RESPONSE_CODE_TTL_MS, parseTaskId, queueCard, queueReplaceName, taskIdFor, usableSendCode } from '../verification/notify';
 import { verificationClosedCard } from '../../cards/verification.card';
 import { CARD_TEXT, WITHDRAW_MINUTES } from '../verification/messages';
 import { greyCard, sendCard } from '../wecom/messaging';
@@ -81,7 +81,8 @@ export async function closeHolderCards(d: DeadlineDeps, now: Date, limit = 200):
     const qb = repo
       .createQueryBuilder('c')
       .select('c.requestId', 'requestId')
-      .innerJoin(VerificationRequest, 'r', 'r.id = c.request_id AND r.status IN (:...done)', { done: ['answered', 'returned', 'cancelled'] })
+      // Recently finished only: an older card's code has expired, and a fresh card about an old request would be noise.
+      .innerJoin(VerificationRequest, 'r', 'r.id = c.request_id AND r.status IN (:...done) AND r.closed_at >= :since', { done: ['answered', 'returned', 'cancelled'], since: new Date(now.getTime() - RESPONSE_CODE_TTL_MS) })
       .where(new Brackets((w) => w.where('c.closed_at IS NULL').orWhere('(c.userid = r.assignee AND c.outcome = :acc)', { acc: CARD_TEXT.acceptedBySelf })))
       .groupBy('c.request_id')
       .orderBy('c.request_id', 'ASC')

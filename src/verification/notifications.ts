@@ -43,7 +43,10 @@ export async function notificationsOf(m: EntityManager, req: VerificationRequest
   ];
   for (const e of escalationIds) queries.push(repo.find({ where: { refType: In(ESCALATION_REFS), refId: Like(`esc${e}%`) } }));
   if (orderIds.length) queries.push(repo.find({ where: { refType: 'office_order_notice', refId: In(orderIds.map(String)) } }));
-  if (escalationIds.length) queries.push(repo.find({ where: { refType: OFFICE_GROUP_REF } }).then((rows) => rows.filter((r) => (r.refId ?? '').split(',').some((x) => escalationIds.includes(Number(x))))));
+  // Group reports name their escalations as "12" or "12,13": matched by pattern, then exactly.
+  for (const e of escalationIds) {
+    queries.push(repo.find({ where: { refType: OFFICE_GROUP_REF, refId: Like(`%${e}%`) } }).then((rows) => rows.filter((r) => (r.refId ?? '').split(',').includes(String(e)))));
+  }
   const seen = new Set<number>();
   const rows = (await Promise.all(queries))
     .flat()

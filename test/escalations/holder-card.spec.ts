@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { VerificationRequest } from '../../entities';
 import { Harness } from '../helpers/system';
 import { Api } from '../helpers/api';
-import { lastCard, mark } from '../helpers/inbox';
+import { cardsTo, lastCard, mark } from '../helpers/inbox';
 import { createRequest, escalationsOf, officeEnv, sweep } from '../helpers/scheduler';
 import { holderCard, liveCards, traffic } from './holder';
 
@@ -97,5 +97,31 @@ describe('escalations: the holder of a late request keeps one card, updated in p
     for (const u of ['gaj.a', 'gaj.b']) expect(holderCard(h, u, id)!.replaceName, u).to.equal('已由公安联络员受理');
     // No stale card anywhere: every card of the request on every phone has lost its buttons.
     for (const u of ['gaj.liaison', 'gaj.a', 'gaj.b']) expect(liveCards(h, u, id), u).to.deep.equal([]);
+  });
+
+  it('a card left open on a request answered in the chat closes at the next sweep, but not about a request finished more than 72 hours ago', async () => {
+    const fresh = await createRequest(rsj);
+    const old = await createRequest(rsj);
+    await h.sys.settle();
+    h.clock.set(t('09:02'));
+    for (const r of [fresh, old]) await h.emu.clickButton('gaj.liaison', lastCard(h, 'gaj.liaison', `vr${r.id}_`)!.taskId, `verif_accept:${r.id}`);
+    await h.sys.settle();
+    h.clock.set(t('09:05'));
+    for (const r of [old, fresh]) {
+      await h.emu.sendText('gaj.liaison', `核验一致 ${r.number}`);
+      await h.sys.settle();
+      await h.emu.sendText('gaj.liaison', '确认');
+      await h.sys.settle();
+    }
+    // Within the 撤回 window the answerer's card stays as it is.
+    expect((await sweep(h, t('09:08'))).find((l) => l.job === 'deadlines-close-holder-cards')).to.equal(undefined);
+    // The old one: pretend it was answered four days ago.
+    await h.sys.dataSource.getRepository(VerificationRequest).update({ id: old.id }, { closedAt: new Date('2026-11-27T09:05:00+08:00'), answeredAt: new Date('2026-11-27T09:05:00+08:00') });
+    const m0 = mark(h);
+    const lines = await sweep(h, t('09:20'));
+    expect(lines.find((l) => l.job === 'deadlines-close-holder-cards')).to.deep.include({ action: 'holder_cards_closed', requests: [fresh.id] });
+    expect(holderCard(h, 'gaj.liaison', fresh.id)!.replaceName).to.equal('已答复');
+    expect(liveCards(h, 'gaj.liaison', old.id), 'left alone').to.have.length(1);
+    expect(cardsTo(h, 'gaj.liaison', m0), 'no fresh card').to.deep.equal([]);
   });
 });
