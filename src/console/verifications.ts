@@ -22,6 +22,8 @@ import { TL } from './ledger.messages';
 import { ledgerXlsx, queryLedger } from '../verification/ledger';
 import { logReads } from '../verification/read-log';
 import type { LedgerKind } from '../../entities/VerificationLedgerEntry';
+import { historyLines } from '../verification/history';
+import { notificationsOf } from '../verification/notifications';
 
 const STATUSES = ['pending', 'accepted', 'returning', 'answered', 'returned', 'cancelled'] as const;
 
@@ -136,6 +138,8 @@ export function verificationsRouter(deps: ModuleDeps): Router {
       caseRunning: !!req.caseStartedAt && !isOpen(req),
     };
     const lastEsc = escalations[escalations.length - 1] ?? null;
+    // Who was told (office and auditors only: a unit's staff would see the other unit's people).
+    const notifications = seesAll(u) ? await notificationsOf(m, req, escalations.map((e) => e.id), orders.map((o) => o.id)) : null;
     sendPage(
       ctx,
       200,
@@ -144,7 +148,8 @@ export function verificationsRouter(deps: ModuleDeps): Router {
         req,
         unitName: (c) => units.find((x) => x.code === c)?.name ?? c,
         ownerName: owner?.name ?? req.assignee,
-        events,
+        history: await historyLines(m, events),
+        notifications,
         escalations,
         orders,
         clocks,

@@ -27,6 +27,8 @@ export const REF = {
   /** A card closed or overtaken: uses the send's response_code (or a fresh card without buttons). */
   escalationCardClose: 'escalation_card_close',
   orderNotice: 'office_order_notice',
+  /** A holder's request card rewritten in place with the latest stage (holder-cards.ts). */
+  holderCardUpdate: 'holder_card_update',
 } as const;
 
 /** Open: nobody has answered it yet. `returning` (a return without its reason) is open: the deadline runs (Art. 7). */

@@ -10,7 +10,8 @@ import { verificationRequestCard } from '../../cards/verification.card';
 import { openCase, accountableLiaison } from '../accountability/service';
 import { DeadlineDeps, REF, isOpen, uniq } from './deps';
 import { caseFacts, escalate } from './escalations';
-import { TEXT, unitItem } from './messages';
+import { HolderStage, TEXT, unitItem } from './messages';
+import { foldIntoCards } from './holder-cards';
 import { EnqueueMessage, enqueueMany } from '../wecom/outbox';
 import { insertRows } from '../db/fast-sql';
 import { isRetryableLockError } from '../db/errors';
@@ -350,15 +351,17 @@ async function fire(c: Ctx, m: EntityManager, w: Writes, l: Loaded, req: Verific
   const today = cal.localDate(now);
   const rs = l.recipients.get(req.id) ?? [];
   const ui = unitItem(l.unitName.get(req.requesterUnit) ?? req.requesterUnit, req.serviceItem);
-  const texts = (to: string[], text: string) => {
-    for (const u of to) w.text(req, u, text, `stage:${req.id}:${s.stage}:${u}`);
+  // After the deadline, whoever holds a card of the request sees the stage on it; the others get the text.
+  const texts = async (to: string[], text: string, stage: HolderStage | null) => {
+    const folded = stage ? await foldIntoCards(m, d, cal, req, to, stage, now, s.stage) : new Set<string>();
+    for (const u of to) if (!folded.has(u)) w.text(req, u, text, `stage:${req.id}:${s.stage}:${u}`);
     return to;
   };
   switch (s.kind) {
     case 'reminder': {
       // Art. 7: the liaison and deputy A (whoever got the card first); the owner once accepted.
       const to = req.status === 'pending' ? uniq(rs.filter((r) => r.reason === 'initial').map((r) => r.userid)) : ownerAndLiaisons(l, req, today);
-      texts(to, req.status === 'pending' ? TEXT.reminderPending(ui, req.number, due) : TEXT.reminderAccepted(ui, req.number, due));
+      await texts(to, req.status === 'pending' ? TEXT.reminderPending(ui, req.number, due) : TEXT.reminderAccepted(ui, req.number, due), null);
       w.event(req, now, 'reminder_sent', { stage: s.stage, userids: to });
       return { sent: to.length > 0, note: to.length ? null : 'nobody_to_tell', to };
     }
@@ -367,7 +370,7 @@ async function fire(c: Ctx, m: EntityManager, w: Writes, l: Loaded, req: Verific
     case 'warning': {
       // Everyone on the request: every card holder and the owner.
       const to = uniq([...(req.assignee ? [req.assignee] : []), ...rs.map((r) => r.userid)]);
-      texts(to, req.status === 'pending' ? TEXT.warningPending(ui, req.number, due) : TEXT.warningAccepted(ui, req.number, due));
+      await texts(to, req.status === 'pending' ? TEXT.warningPending(ui, req.number, due) : TEXT.warningAccepted(ui, req.number, due), null);
       w.event(req, now, 'warning_sent', { stage: s.stage, userids: to });
       return { sent: to.length > 0, note: to.length ? null : 'nobody_to_tell', to };
     }
@@ -376,7 +379,7 @@ async function fire(c: Ctx, m: EntityManager, w: Writes, l: Loaded, req: Verific
       const by = shortTime(tz, order!.completeBy!);
       // Whoever holds the request: the owner, else every open card (B who covers included).
       const to = req.assignee ? ownerAndLiaisons(l, req, today) : uniq([...ownerAndLiaisons(l, req, today), ...rs.filter((r) => !r.closedAt).map((r) => r.userid)]);
-      texts(to, s.kind === 'order_reminder' ? TEXT.orderReminder(ui, req.number, by) : TEXT.orderWarning(ui, req.number, by));
+      await texts(to, s.kind === 'order_reminder' ? TEXT.orderReminder(ui, req.number, by) : TEXT.orderWarning(ui, req.number, by), s.kind);
       w.event(req, now, s.kind === 'order_reminder' ? 'order_reminder_sent' : 'order_warning_sent', { stage: s.stage, orderId: order!.id, userids: to });
       return { sent: to.length > 0, note: null, to };
     }

@@ -16,6 +16,7 @@ import { DeadlineDeps, REF, holdersOf, isOpen } from './deps';
 import { CARD, DONE_LINE, GROUP, OFFICE_ACTION_TEXT, ORDER_PRESET_LABEL, OrderPreset, TEXT, formatLate, unitItem } from './messages';
 import { loadStageTable } from './settings';
 import { nextWake, planStages } from './stages';
+import { foldIntoCards } from './holder-cards';
 
 /** task_id of an office member's action card: escalation id + member ordinal (userids may hold '.'). */
 export function escalationTaskId(escalationId: number, ordinal: number): string {
@@ -104,7 +105,9 @@ export async function escalate(
   const by = stage.order?.completeBy ? shortTime(d.config.officeTz, stage.order.completeBy) : '';
   const toIssuer = unitItem(view.requesterUnitName, req.serviceItem);
   const toRequester = unitItem(view.issuerUnitName, req.serviceItem);
+  const folded = await foldIntoCards(m, d, cal, req, issuerSide, stage.level === 2 ? 'escalation2' : 'overdue', now, stage.stage);
   for (const u of issuerSide) {
+    if (folded.has(u)) continue;
     await sendText(m, u, stage.level === 2 ? TEXT.escalated2ToIssuer(toIssuer, req.number, by) : TEXT.escalatedToIssuer(toIssuer, req.number), now, { refType: REF.text, refId: String(req.id), dedupeKey: `stage:${key}:issuer:${u}` });
   }
   for (const u of requesterSide) {
@@ -272,7 +275,9 @@ export async function officeAction(m: EntityManager, d: DeadlineDeps, cal: Worki
 
   if (input.kind === 'urge') {
     const late = formatLate(officeMinutesBetween(cal, esc.missedDueAt, now));
-    for (const u of await holdersOf(m, req, today)) await sendText(m, u, TEXT.urged(toIssuer, req.number, late), now, { refType: REF.text, refId: String(req.id), dedupeKey: `${key}:${u}` });
+    const holders = await holdersOf(m, req, today);
+    const folded = await foldIntoCards(m, d, cal, req, holders, 'urge', now, key);
+    for (const u of holders) if (!folded.has(u)) await sendText(m, u, TEXT.urged(toIssuer, req.number, late), now, { refType: REF.text, refId: String(req.id), dedupeKey: `${key}:${u}` });
     await group(GROUP.urged(actorName, req.number));
     await addEvent(m, req, now, 'urged', officeActorLabel(actor), { data: { escalationId: esc.id, orderId: order.id } });
   } else if (input.kind === 'order') {
@@ -280,7 +285,9 @@ export async function officeAction(m: EntityManager, d: DeadlineDeps, cal: Worki
     const open = isOpen(req);
     const targets = open ? await holdersOf(m, req, today) : await ownerAndLiaisons(m, req, today);
     const notice = officeOrderNoticeCard({ number: req.number, issuerUnitName: issuerName, requesterUnitName: units.get(req.requesterUnit) ?? req.requesterUnit, serviceItem: req.serviceItem, completeBy: completeBy!, detailUrl: detailUrl(d.config.publicUrl, req.id), tz }, now);
+    const folded = open ? await foldIntoCards(m, d, cal, req, targets, 'order', now, key) : new Set<string>();
     for (const u of targets) {
+      if (folded.has(u)) continue;
       await enqueue(m, { channel: 'message', payload: cardPayload(u, notice), refType: REF.orderNotice, refId: String(order.id), dedupeKey: `${key}:card:${u}`, now });
       await sendText(m, u, open ? TEXT.ordered(toIssuer, req.number, by) : TEXT.orderedAfterClose(toIssuer, req.number, by), now, { refType: REF.text, refId: String(req.id), dedupeKey: `${key}:${u}` });
     }

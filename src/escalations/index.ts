@@ -5,6 +5,7 @@ import { discoverRequests } from './discover.job';
 import { runStages } from './engine';
 import { announceEscalations } from './announce.job';
 import { closeDoneCards } from './close-cards.job';
+import { closeHolderCards } from './holder-cards';
 import { registerOfficeActionHandlers } from './chat';
 import { registerOfficeCommands } from './office-chat';
 import { escalationsRouter } from './routes';
@@ -19,6 +20,7 @@ export function deadlineJobs(d: DeadlineDeps, opts: Parameters<typeof runStages>
     { name: 'deadlines-stages', run: (now: Date) => runStages(d, now, opts) },
     guardedJob(d.log, 'deadlines-announce', (now) => announceEscalations(d, now)),
     guardedJob(d.log, 'deadlines-close-cards', (now) => closeDoneCards(d, now)),
+    guardedJob(d.log, 'deadlines-close-holder-cards', (now) => closeHolderCards(d, now)),
   ];
 }
 

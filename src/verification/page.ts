@@ -16,6 +16,7 @@ import { Actor, OpContext } from './common';
 import { answerRequest, changeCategory } from './decide';
 import { returnWithReason } from './returns';
 import { oauthHosts } from '../wecom/oauth-hosts';
+import { HISTORY_TEXT, historyLines } from './history';
 
 const COOKIE = 'nc_session';
 const SESSION_MS = 8 * 3600_000;
@@ -184,7 +185,9 @@ async function renderDetail(m: EntityManager, req: VerificationRequest, userid: 
   if (req.returnReason) rows.push([f.returnReason, req.returnReason]);
   if (template) rows.push([f.template, template.requestLetter]);
   const table = `<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`;
-  const log = `<h3>${esc(f.events)}</h3><ul>${events.map((e) => `<li>${esc(fmt(e.at))} ${esc(e.type)} ${esc(e.actor ?? '')}${e.reason ? `${t.reasonSeparator}${esc(e.reason)}` : ''}</li>`).join('')}</ul>`;
+  // Labels and names, never event codes or userids (issue 18 item 10).
+  const lines = await historyLines(m, events);
+  const log = `<h3>${esc(f.events)}</h3><ul>${lines.map((e) => `<li>${esc(fmt(e.at))} ${esc(e.label)}${HISTORY_TEXT.separator}${esc(e.who)}${e.reason ? `${t.reasonSeparator}${esc(e.reason)}` : ''}</li>`).join('')}</ul>`;
   const actions = await actionsFor(m, req, userid);
   const a = t.actions;
   const label: Record<PageAction, string> = { match: a.match, mismatch: a.mismatch, paper: a.toPaper, historical: a.toHistorical, return: a.return };

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
+import { holderCard } from './holder';
 import { Staff } from '../../entities';
 import { Harness } from '../helpers/system';
 import { Api } from '../helpers/api';
-import { lastCard, mark, say, textsTo } from '../helpers/inbox';
+import { cardsTo, lastCard, mark, say, textsTo } from '../helpers/inbox';
 import { createRequest, escalationsOf, sweep, officeEnv } from '../helpers/scheduler';
 
 describe('escalations: away and back from the chat, why B got the card, and who hears escalations', () => {
@@ -52,13 +53,15 @@ describe('escalations: away and back from the chat, why B got the card, and who 
     // The deadline passes with nobody acting: B, who holds a card, hears it, and the 督办 too.
     const m0 = mark(h);
     await sweep(h, t('09:30'));
-    expect(textsTo(h, 'gaj.b', m0).join('\n')).to.include(`协查 ${silent.number} 已超过答复时限`);
+    // B's own card turns to 已超时 (no text besides).
+    expect(holderCard(h, 'gaj.b', silent.id)!.card.main_title.title).to.include('已超时');
+    expect(textsTo(h, 'gaj.b', m0).filter((x) => x.includes(silent.number))).to.deep.equal([]);
     const [esc] = await escalationsOf(h, silent.id);
     const duty = lastCard(h, 'office.duty', `esc${esc.id}_`)!;
     h.clock.set(t('09:35'));
     await h.emu.clickButton('office.duty', duty.taskId, `office_urge:${esc.id}`);
     await h.sys.settle();
-    expect(textsTo(h, 'gaj.b', m0).filter((x) => x.startsWith('【督办】'))).to.have.length(1);
+    expect(holderCard(h, 'gaj.b', silent.id)!.card.main_title.desc).to.include('联席会议办公室督办');
     // A double tap (and the other member a minute later) is the same urge: nothing more reaches the unit.
     const m2 = mark(h);
     h.clock.set(t('09:36'));
@@ -68,6 +71,7 @@ describe('escalations: away and back from the chat, why B got the card, and who 
     expect(textsTo(h, 'office.duty', m2)).to.deep.equal([`协查 ${silent.number} 刚刚已督办，未重复发送。`]);
     expect(textsTo(h, 'office.chief', m2)).to.deep.equal([`协查 ${silent.number} 刚刚已督办，未重复发送。`]);
     for (const u of ['gaj.b', 'gaj.liaison', 'gaj.a']) expect(textsTo(h, u, m2), u).to.deep.equal([]);
+    for (const u of ['gaj.b', 'gaj.liaison', 'gaj.a']) expect(cardsTo(h, u, m2), u).to.deep.equal([]);
 
     // A second request: A goes away after it arrived, so B's text says A is away.
     h.clock.set(t('10:00'));

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { holderCard } from './holder';
 import { AccountabilityCase, AccountabilityEvent, DeadlineTracker, OfficeOrder, VerificationRecipient, VerificationRequest } from '../../entities';
 import { directoryHarness, Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
@@ -75,7 +76,8 @@ describe('scheduler: a request driven through every deadline stage (SPEC 1 Art. 
     expect(duty.card.button_selection.option_list.map((o: any) => o.text)).to.deep.equal(['2小时内', '今天下班前', '下一工作日下班前', '3个工作日内']);
     expect(JSON.stringify(duty.card)).not.to.include('张小三');
     expect(lastCard(h, 'office.chief', `esc${e1.id}_`)).to.exist;
-    expect(textsTo(h, 'gaj.liaison', since).join('\n')).to.include(`协查 ${number} 已超过答复时限，已报告联席会议办公室`);
+    // The liaison's card itself says so (issue 18: one card per holder, no text per stage).
+    expect(holderCard(h, 'gaj.liaison', id)!.card.main_title.desc).to.equal(`已超时，已报告联席会议办公室｜协查 ${number}`);
     expect(textsTo(h, 'rsj.liaison', since).join('\n')).to.include('系统已代你单位报告联席会议办公室');
     const [c1] = await h.sys.dataSource.getRepository(AccountabilityCase).findBy({ requestId: id });
     expect(c1).to.deep.include({ ground: 'verification_overdue', unitCode: 'GAJ', personUserid: 'gaj.liaison', personRole: 'liaison', status: 'open', sourceKey: `verif:${id}:deadline` });
@@ -85,7 +87,7 @@ describe('scheduler: a request driven through every deadline stage (SPEC 1 Art. 
     h.clock.set(t('09:32'));
     await h.emu.clickButton('office.duty', duty.taskId, `office_urge:${e1.id}`);
     await h.sys.settle();
-    expect(textsTo(h, 'gaj.liaison', since).join('\n')).to.match(new RegExp(`【督办】县人社局「失业保险金申领」已超时 .+：联席会议办公室督办，请立即办理。协查 ${number}`));
+    expect(holderCard(h, 'gaj.liaison', id)!.card.main_title.desc).to.equal(`联席会议办公室督办｜协查 ${number}`);
     expect(h.emu.cardState('office.duty', duty.taskId)!.card.sub_title_text).to.include('督办（办公室值班 09:32）');
     expect(h.emu.appchatMessages(SchedulerMother.officeChatId).map((m) => m.payload.content).join('\n')).to.include(`办公室值班 已督办协查 ${number}`);
 
@@ -97,16 +99,16 @@ describe('scheduler: a request driven through every deadline stage (SPEC 1 Art. 
     const order = await h.sys.dataSource.getRepository(OfficeOrder).findOneByOrFail({ requestId: id, kind: 'order' });
     expect(order.completeBy!.toISOString()).to.equal(new Date(t('11:33')).toISOString());
     expect(order.preset).to.equal('2h');
-    expect(textsTo(h, 'gaj.liaison', since).join('\n')).to.include('【责成限时办结】县人社局「失业保险金申领」须于 2026-11-26 11:33 前办结：联席会议办公室责成你单位限时办结');
+    expect(holderCard(h, 'gaj.liaison', id)!.card.sub_title_text).to.include('责成11-26 11:33前办结');
     expect(textsTo(h, 'rsj.liaison', since).join('\n')).to.include('已责成县公安局于 2026-11-26 11:33 前办结');
     const tracker = await h.sys.dataSource.getRepository(DeadlineTracker).findOneByOrFail({ requestId: id });
     expect(tracker.orderId).to.equal(order.id);
     expect(tracker.nextStageAt!.toISOString()).to.equal(new Date(t('10:33')).toISOString());
 
     await sweep(h, t('10:33'));
-    expect(textsTo(h, 'gaj.liaison', since).filter((x) => x.startsWith('【限时办结提醒】'))).to.have.length(1);
+    expect(holderCard(h, 'gaj.liaison', id)!.card.main_title.desc).to.equal(`限时办结提醒：时间已过半｜协查 ${number}`);
     await sweep(h, t('11:21'));
-    expect(textsTo(h, 'gaj.liaison', since).filter((x) => x.startsWith('【限时办结即将到期】'))).to.have.length(1);
+    expect(holderCard(h, 'gaj.liaison', id)!.card.main_title.desc).to.equal(`限时办结即将到期｜协查 ${number}`);
 
     // The ordered time passes: escalation level 2, and a second case (the order was missed too).
     await sweep(h, t('11:33'));
@@ -115,7 +117,7 @@ describe('scheduler: a request driven through every deadline stage (SPEC 1 Art. 
       [1, 'escalation1'],
       [2, `order${order.id}:escalation2`],
     ]);
-    expect(textsTo(h, 'gaj.liaison', since).join('\n')).to.include('未在责成时限 2026-11-26 11:33 前办结，已再次报告');
+    expect(holderCard(h, 'gaj.liaison', id)!.card.main_title.desc).to.equal(`未在责成时限内办结，已再次报告｜协查 ${number}`);
     const level2 = lastCard(h, 'office.duty', `esc${escs[1].id}_`)!;
     expect(level2.card.main_title.title).to.include('二次超时');
 
@@ -134,9 +136,11 @@ describe('scheduler: a request driven through every deadline stage (SPEC 1 Art. 
     const lead = { 'gaj.liaison': '县人社局「失业保险金申领」', 'gaj.b': '县人社局「失业保险金申领」', 'rsj.liaison': '县公安局「失业保险金申领」' } as Record<string, string>;
     for (const [userid, unitItem] of Object.entries(lead)) {
       const texts = about(userid);
-      expect(texts.length, userid).to.be.greaterThan(2);
+      expect(texts.length, userid).to.be.greaterThan(userid === 'rsj.liaison' ? 2 : 1);
       for (const x of texts) expect(x.slice(0, 40), `${userid}: ${x}`).to.include(unitItem);
     }
+    // The holders' cards lead with unit and item too (the stages are on them now).
+    for (const u of ['gaj.liaison', 'gaj.a', 'gaj.b']) expect([...holderCard(h, u, id)!.card.main_title.title].slice(0, 40).join(''), u).to.include('县人社局·失业保险金申领');
     expect(about('gaj.liaison').some((x) => x.startsWith('【约谈】')), 'the unit is told of the summons').to.equal(true);
 
     // The API shows it all, and each stage fired exactly once.

@@ -1,5 +1,7 @@
-import { Escalation, OfficeOrder, Unit, VerificationEvent, VerificationRequest } from '../../../entities';
+import { Escalation, OfficeOrder, Unit, VerificationRequest } from '../../../entities';
 import { CATEGORY_LABEL, RESULT_LABEL } from '../../verification/messages';
+import type { HistoryLine } from '../../verification/history';
+import { NOTIFY_TEXT, NotificationLine } from '../../verification/notifications';
 import { csrfField, esc } from '../layout';
 import { T } from '../messages';
 import type { ConsoleUser } from '../session';
@@ -68,7 +70,10 @@ export interface DetailView {
   req: VerificationRequest;
   unitName: (code: string) => string;
   ownerName: string | null;
-  events: VerificationEvent[];
+  /** The trail with labels and names (src/verification/history.ts). */
+  history: HistoryLine[];
+  /** Who was told what; null when the viewer may not see it (unit staff). */
+  notifications: NotificationLine[] | null;
   escalations: Escalation[];
   orders: OfficeOrder[];
   clocks: { verifyUsed: number; verifyLeft: number | null; verifyLate: number; caseRunning: boolean };
@@ -123,13 +128,23 @@ export function renderDetail(dv: DetailView): string {
     [v.startedAt, r.caseStartedAt ? at(r.caseStartedAt) : v.notStarted],
     [v.status, r.caseStartedAt ? (c.caseRunning ? v.running : v.paused) : v.notStarted],
   ];
-  const trail = `<ol class="plain">${dv.events
-    .map((e) => `<li><time datetime="${e.at.toISOString()}">${esc(at(e.at))}</time> ${esc(T.event[e.type] ?? e.type)}${e.actor ? ` · ${esc(e.actor)}` : ''}${e.reason ? `：${esc(e.reason)}` : ''}</li>`)
+  const trail = `<ol class="plain">${dv.history
+    .map((e) => `<li><time datetime="${e.at.toISOString()}">${esc(at(e.at))}</time> ${esc(e.label)} · ${esc(e.who)}${e.reason ? `：${esc(e.reason)}` : ''}</li>`)
     .join('')}</ol>`;
+  const n = NOTIFY_TEXT;
+  const told = !dv.notifications
+    ? ''
+    : `<section class="card wide" aria-labelledby="h-told"><h2 id="h-told">${esc(n.heading)}</h2>${
+        dv.notifications.length
+          ? `<div class="table-wrap"><table class="stack"><thead><tr>${n.columns.map((c) => `<th scope="col">${esc(c)}</th>`).join('')}</tr></thead><tbody>${dv.notifications
+              .map((x) => `<tr><td data-label="${esc(n.columns[0])}">${esc(at(x.at))}</td><td data-label="${esc(n.columns[1])}">${esc(x.to.join('、'))}</td><td data-label="${esc(n.columns[2])}">${esc(n.what[x.kind])}</td><td data-label="${esc(n.columns[3])}">${esc(n.state[x.state])}</td></tr>`)
+              .join('')}</tbody></table></div>`
+          : `<p class="muted">${esc(n.none)}</p>`
+      }</section>`;
   const flash = dv.flash ? `<p class="${dv.flash.ok ? 'ok' : 'error'}" role="status">${esc(dv.flash.text)}</p>` : '';
   const escLines = dv.escalations.length
     ? `<ul class="plain">${dv.escalations.map((e) => `<li>${esc(T.dash.level(e.level))} · ${esc(at(e.escalatedAt))}</li>`).join('')}${dv.orders.map((o) => `<li>${esc(o.kind === 'urge' ? v.urge : o.kind === 'order' ? v.order : v.summons)} · ${esc(o.actor)} · ${esc(at(o.createdAt))}${o.completeBy ? ` → ${esc(at(o.completeBy))}` : ''}</li>`).join('')}</ul>`
     : '';
   const actions = dv.user.role === 'office' ? `<section class="card wide" aria-labelledby="h-act"><h2 id="h-act">${esc(v.actions)}</h2>${escLines}${actionForms(dv)}</section>` : escLines ? `<section class="card wide"><h2>${esc(v.actions)}</h2>${escLines}</section>` : '';
-  return `<h1>${esc(v.title)} ${esc(r.number)}</h1>${flash}<div class="grid two"><section class="card" aria-labelledby="h-info"><h2 id="h-info">${esc(r.serviceItem)}</h2>${fields(info)}<p class="note">${esc(v.viewLogged)}</p></section><section class="card" aria-labelledby="h-clocks"><h2 id="h-clocks">${esc(v.clocks)}</h2><h3>${esc(v.verifyClock)}</h3>${fields(verify)}<h3>${esc(v.caseClock)}</h3>${fields(kase)}<p class="note">${esc(v.caseClockNote)}</p></section>${actions}<section class="card wide" aria-labelledby="h-trail"><h2 id="h-trail">${esc(v.trail)}</h2>${trail}</section></div>`;
+  return `<h1>${esc(v.title)} ${esc(r.number)}</h1>${flash}<div class="grid two"><section class="card" aria-labelledby="h-info"><h2 id="h-info">${esc(r.serviceItem)}</h2>${fields(info)}<p class="note">${esc(v.viewLogged)}</p></section><section class="card" aria-labelledby="h-clocks"><h2 id="h-clocks">${esc(v.clocks)}</h2><h3>${esc(v.verifyClock)}</h3>${fields(verify)}<h3>${esc(v.caseClock)}</h3>${fields(kase)}<p class="note">${esc(v.caseClockNote)}</p></section>${actions}<section class="card wide" aria-labelledby="h-trail"><h2 id="h-trail">${esc(v.trail)}</h2>${trail}</section>${told}</div>`;
 }

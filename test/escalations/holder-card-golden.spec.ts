@@ -1,0 +1,52 @@
+import { expect } from 'chai';
+import { holderStatusCard } from '../../cards/holder-status.card';
+import type { VerificationCardView } from '../../cards/verification.card';
+import { HOLDER } from '../../src/escalations/messages';
+import { validateTemplateCard } from '../../src/sandbox';
+import { idNumber } from '../helpers/mothers/verification';
+import { expectGolden } from '../helpers/golden';
+
+const NOW = new Date('2026-11-26T03:33:00Z');
+const view: VerificationCardView = {
+  id: 42,
+  number: 'HC20261126-0001',
+  requesterUnitName: '县人力资源和社会保障局',
+  issuerUnitName: '县公安局',
+  serviceItem: '失业保险金申领',
+  certificate: '无犯罪记录证明',
+  category: 'digital',
+  dueAt: new Date('2026-11-26T01:30:00Z'),
+  applicantName: '张小三',
+  applicantIdNumber: idNumber(),
+  question: `申请人张小三（${idNumber()}）自2020年以来是否有犯罪记录`,
+  detailUrl: 'https://nocert.example.gov.cn/v/42',
+  tz: 'Asia/Shanghai',
+};
+
+describe("the holder's card of a late request (pure, golden files)", () => {
+  const cards: Array<[string, Record<string, unknown>]> = [
+    ['verification-holder-overdue', holderStatusCard(view, 'vr42_0_0', NOW, { stage: HOLDER.stage.overdue, lateMinutes: 0, orderBy: null }, null)],
+    ['verification-holder-order', holderStatusCard(view, 'vr42_0_1', NOW, { stage: HOLDER.stage.order, lateMinutes: 123, orderBy: new Date('2026-11-26T03:33:00Z') }, null)],
+    ['verification-holder-owner', holderStatusCard(view, 'vr42_1_1', NOW, { stage: HOLDER.stage.urge, lateMinutes: 62, orderBy: null }, { ownerName: '公安代办A' })],
+  ];
+  for (const [name, card] of cards) {
+    it(`${name}: valid, golden, unit, item and lateness in the first 40 characters, personal data masked`, () => {
+      expect(validateTemplateCard(card)).to.equal(0);
+      expectGolden(name, card);
+      const c = card as any;
+      const lead = [...`${c.main_title.title} ${c.main_title.desc}`].slice(0, 40).join('');
+      expect(lead).to.include('失业保险金申领').and.match(/已超时(不足1分钟|\d)/);
+      const text = JSON.stringify(card);
+      expect(text).not.to.include('张小三').and.not.to.include(idNumber());
+    });
+  }
+
+  it('shows the 责成 deadline, and keeps the buttons a late answer needs', () => {
+    const [, order] = cards[1] as [string, any];
+    expect(order.sub_title_text).to.include('责成11-26 11:33前办结').and.include('原截止11-26 09:30');
+    expect(order.button_list.map((b: any) => b.text)).to.deep.equal(['受理', '退回']);
+    const [, owner] = cards[2] as [string, any];
+    expect(owner.button_list.map((b: any) => b.text)).to.deep.equal(['核验一致', '核验不一致', '转纸质档案', '转历史档案', '退回']);
+    expect(owner.emphasis_content).to.deep.equal({ title: '1小时2分钟', desc: '已超时（办公时间）' });
+  });
+});
