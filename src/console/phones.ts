@@ -8,6 +8,7 @@ import { readRawBody } from '../http/body';
 import { esc, sendPage, securityHeaders } from './layout';
 import { T } from './messages';
 import { PhonesView, renderPhones } from './views/phones.view';
+import { platform, renderPlatform } from './phones-platform';
 
 export const PHONES_PATH = '/sandbox-phones/';
 const CSRF_COOKIE = 'nc_phones';
@@ -31,6 +32,7 @@ export interface PhonesOptions {
 export function phonesRouter(deps: ModuleDeps, o: PhonesOptions): Router {
   const r = new Router();
   const emu = o.emulator;
+  const plat = platform(deps.dataSource, deps.now);
   const token = (ctx: Context): string => {
     let t = ctx.cookies.get(CSRF_COOKIE) ?? '';
     if (!/^[0-9a-f]{32}$/.test(t)) {
@@ -58,8 +60,9 @@ export function phonesRouter(deps: ModuleDeps, o: PhonesOptions): Router {
     staff.sort((a, b) => (order.get(a.unitCode) ?? 99) - (order.get(b.unitCode) ?? 99));
     const unitName = new Map(units.map((u) => [u.code, u.name]));
     const chatId = deps.config.officeChatId;
+    const csrf = token(ctx);
     const view: PhonesView = {
-      csrf: token(ctx),
+      csrf,
       version: await version(),
       people: staff.map((s) => ({
         userid: s.userid,
@@ -76,6 +79,8 @@ export function phonesRouter(deps: ModuleDeps, o: PhonesOptions): Router {
         received: emu.kfSent(DEMO_CITIZEN),
       },
       flash: typeof ctx.query.error === 'string' ? ctx.query.error.slice(0, 200) : null,
+      done: typeof ctx.query.done === 'string' ? ctx.query.done.slice(0, 200) : null,
+      platform: renderPlatform(csrf, await plat.units()),
     };
     sendPage(ctx, 200, { title: T.phones.title, scripts: ['/console/static/phones.js'] }, renderPhones(view));
   });
@@ -85,7 +90,7 @@ export function phonesRouter(deps: ModuleDeps, o: PhonesOptions): Router {
     ctx.body = { version: await version() };
   });
 
-  const post = (path: string, act: (form: URLSearchParams) => Promise<unknown>, anchor: (form: URLSearchParams) => string) =>
+  const post = (path: string, act: (form: URLSearchParams, ctx: Context) => Promise<unknown>, anchor: (form: URLSearchParams) => string) =>
     r.post(`${PHONES_PATH}${path}`, async (ctx: Context) => {
       securityHeaders(ctx);
       const form = new URLSearchParams(await readRawBody(ctx, 16 * 1024));
@@ -97,14 +102,15 @@ export function phonesRouter(deps: ModuleDeps, o: PhonesOptions): Router {
         ctx.body = `<!doctype html><title>403</title><p>${esc(T.csrf)}</p>`;
         return;
       }
-      let error = '';
+      let query = '';
       try {
-        await act(form);
+        const done = await act(form, ctx);
+        if (typeof done === 'string') query = `?done=${encodeURIComponent(done)}`;
       } catch (e) {
-        // A greyed card, an unknown member: shown on the page, nothing sent.
-        error = `?error=${encodeURIComponent((e as Error).message)}`;
+        // A greyed card, an unknown member, a request the API refused: shown on the page.
+        query = `?error=${encodeURIComponent((e as Error).message)}`;
       }
-      ctx.redirect(`${PHONES_PATH}${error}#${anchor(form)}`);
+      ctx.redirect(`${PHONES_PATH}${query}#${anchor(form)}`);
     });
 
   const need = (form: URLSearchParams, k: string): string => {
@@ -118,6 +124,17 @@ export function phonesRouter(deps: ModuleDeps, o: PhonesOptions): Router {
     'kf',
     (f) => emu.kfCustomerSays(o.kfAccount, DEMO_CITIZEN, need(f, 'content'), f.get('menuId') ? { menuId: f.get('menuId')! } : undefined),
     () => 'phone-citizen',
+  );
+  // The approval platform opens a request through the REST API, as the county's would.
+  post(
+    'request',
+    async (f, ctx) => {
+      // This very server, as the platform reaches it (whatever name the browser used).
+      const out = await plat.open(`http://127.0.0.1:${ctx.req.socket.localPort}`, f);
+      if (!out.ok) throw new Error(out.text);
+      return out.text;
+    },
+    () => 'phone-platform',
   );
   return r;
 }

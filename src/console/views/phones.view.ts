@@ -9,6 +9,10 @@ export interface PhonesView {
   group: { chatid: string; messages: any[] } | null;
   citizen: { externalUserId: string; kfAccount: string; said: any[]; received: KfSentMessage[] };
   flash: string | null;
+  /** What the last action did, e.g. the request the platform opened. */
+  done: string | null;
+  /** The approval platform's panel (phones-platform.ts), rendered. */
+  platform: string;
 }
 
 const P = T.phones;
@@ -63,10 +67,11 @@ function person(v: PhonesView, p: PhonesView['people'][number]): string {
   for (const m of [...p.messages].reverse()) {
     if (m.msgtype === 'template_card') {
       const id = String(m.payload?.task_id ?? '');
-      if (seen.has(id)) continue;
+      if (id && seen.has(id)) continue;
       seen.add(id);
-      const c = cards.get(id);
-      if (c) items.push(card(v, p.userid, c));
+      // A card with buttons shows in its current state; a notice card (no task) as it was sent.
+      const c = (id && cards.get(id)) || ({ taskId: id, card: m.payload } as CardState);
+      items.push(card(v, p.userid, c));
     } else items.push(bubble(textOf(m.msgtype, m.payload)));
   }
   const input = `phone-in-${p.userid}`;
@@ -105,6 +110,6 @@ ${sorted.length ? `<ol class="chat">${sorted.map((x) => x.html).join('')}</ol>` 
 }
 
 export function renderPhones(v: PhonesView): string {
-  const flash = v.flash ? `<p class="error" role="alert">${esc(v.flash)}</p>` : '';
-  return `<h1>${esc(P.title)}</h1><p>${esc(P.intro)} <a href="/console/">${esc(P.console)}</a></p>${flash}<div id="phones" class="phones" data-version="${esc(v.version)}" data-poll="/sandbox-phones/version">${group(v)}${citizen(v)}${v.people.map((p) => person(v, p)).join('')}</div>`;
+  const flash = (v.flash ? `<p class="error" role="alert">${esc(v.flash)}</p>` : '') + (v.done ? `<p class="ok" role="status">${esc(v.done)}</p>` : '');
+  return `<h1>${esc(P.title)}</h1><p>${esc(P.intro)} <a href="/console/">${esc(P.console)}</a></p>${flash}<div id="phones" class="phones" data-version="${esc(v.version)}" data-poll="/sandbox-phones/version">${v.platform}${group(v)}${citizen(v)}${v.people.map((p) => person(v, p)).join('')}</div>`;
 }
