@@ -100,3 +100,27 @@ export function sqlValue<T extends ObjectLiteral>(m: EntityManager, target: Enti
   if (!col) throw new AppError('internal', `no column for ${property}`);
   return m.connection.driver.preparePersistentValue(value, col);
 }
+
+/**
+ * Entities read with one plain SELECT of all their columns, hydrated with the driver's own
+ * conversion (dates, booleans, JSON exactly as TypeORM's find returns them), without the
+ * query builder's per-call work. `where` and `tail` (ORDER BY, FOR UPDATE...) are SQL with
+ * `?` placeholders; quote identifiers with q().
+ */
+export async function selectEntities<T extends ObjectLiteral>(m: EntityManager, target: EntityTarget<T>, where: string, params: unknown[], tail = ''): Promise<T[]> {
+  const meta = m.connection.getMetadata(target);
+  const driver = m.connection.driver;
+  const cols = meta.columns;
+  const sql = `SELECT ${cols.map((c) => q(m, c.databaseName)).join(', ')} FROM ${q(m, meta.tableName)} WHERE ${where}${tail ? ` ${tail}` : ''}`;
+  const rows = (await m.query(sql, params)) as Array<Record<string, unknown>>;
+  return rows.map((r) => {
+    const e = meta.create() as T;
+    for (const c of cols) c.setEntityValue(e, driver.prepareHydratedValue(r[c.databaseName], c));
+    return e;
+  });
+}
+
+/** `?, ?, ?` for an IN list of n values. */
+export function placeholders(n: number): string {
+  return Array.from({ length: n }, () => '?').join(', ');
+}
