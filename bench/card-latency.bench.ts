@@ -36,6 +36,9 @@ export async function benchCardLatency(dbUrl: string, sequential = Number(proces
   const emu = sys.emulator as WeComEmulator;
   try {
     const ds = sys.dataSource;
+    // Every run starts at the same simulated minute: what an earlier run left in the outbox or
+    // the pacer's send log (members at their cap, deferred burst rows) would change this one.
+    for (const t of ['outbox_messages', 'wecom_send_log']) await ds.query(`DELETE FROM ${ds.driver.escape(t)}`);
     const staffOf = new Map<string, string>();
     await inTransaction(ds, async (m) => {
       await m.getRepository(Unit).save({ code: 'BENCHREQ', name: '压测申请单位', isOffice: false, createdAt: now(), updatedAt: now() });
