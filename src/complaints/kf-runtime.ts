@@ -19,7 +19,7 @@ import { KfConversation, KfInboundMessage, Unit } from '../../entities';
 import { inTransaction, isSqlite } from '../db/tx';
 import { isRetryableLockError } from '../db/errors';
 import { PassLoop } from '../wecom/pass-loop';
-import { enqueue } from '../wecom/outbox';
+import { EnqueueMessage, enqueueMany } from '../wecom/outbox';
 import type { KfMsgItem, KfSyncMsgRequest, KfSyncMsgResult } from '../wecom/types';
 import { WorkingCalendar } from '../calendar';
 import type { Logger } from '../logger';
@@ -201,13 +201,14 @@ export class KfWorker {
     );
     if (!rows.length) return [];
     const ids = rows.map((r) => r.id);
-    await ds
+    const claimed = await ds
       .createQueryBuilder()
       .update(KfConversation)
       .set({ claimedBy: this.me, claimedUntil: new Date(now.getTime() + this.claimMs) })
       .where('id IN (:...ids) AND (claimed_until IS NULL OR claimed_until < :now)', { ids, now })
       .execute();
-    const got = await repo.find({ select: { id: true, openKfId: true, externalUserId: true }, where: { id: In(ids), claimedBy: this.me } });
+    // Every one claimed (the usual case): no need to read back which.
+    const got = claimed.affected === ids.length ? rows : await repo.find({ select: { id: true, openKfId: true, externalUserId: true }, where: { id: In(ids), claimedBy: this.me } });
     const order = new Map(people.map((p, i) => [`${p.openKfId}\u0000${p.externalUserId}`, i]));
     return got.sort((a, b) => (order.get(`${a.openKfId}\u0000${a.externalUserId}`) ?? 0) - (order.get(`${b.openKfId}\u0000${b.externalUserId}`) ?? 0));
   }
@@ -348,11 +349,13 @@ export class KfWorker {
       }
     }
 
+    // All the replies in one multi-row INSERT, in order.
+    const out: EnqueueMessage[] = [];
     for (let i = 0; i < replies.length; i++) {
       const reply = replies[i] as Reply & Record<string, unknown>;
       if (welcomeCode && i === 0) {
         // enter_session: the one message send_msg_on_event allows (20 s, single use).
-        await enqueue(m, { channel: 'kf_event', payload: { code: welcomeCode, ...reply }, refType: REF.reply, refId: String(row.id), now });
+        out.push({ channel: 'kf_event', payload: { code: welcomeCode, ...reply }, refType: REF.reply, refId: String(row.id), now });
         continue;
       }
       if (!window.take(now)) {
@@ -360,8 +363,9 @@ export class KfWorker {
         break;
       }
       // No dedupe key needed: this item is handled once, and the outbox sends each row once.
-      await enqueue(m, { channel: 'kf', payload: { touser: conv.externalUserId, open_kfid: conv.openKfId, ...reply }, refType: REF.reply, refId: String(row.id), now });
+      out.push({ channel: 'kf', payload: { touser: conv.externalUserId, open_kfid: conv.openKfId, ...reply }, refType: REF.reply, refId: String(row.id), now });
     }
+    if (out.length) await enqueueMany(m, out);
     await m.update(
       KfConversation,
       { id: conv.id },

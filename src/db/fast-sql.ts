@@ -1,4 +1,4 @@
-import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { EntityManager, EntityTarget, ObjectLiteral, QueryFailedError } from 'typeorm';
 import { AppError } from '../errors';
 
 /**
@@ -18,34 +18,78 @@ export function insertedId(raw: unknown): number {
   return id;
 }
 
+/** A MySQL/MariaDB connection as mysql2 hands it to TypeORM's query runner. */
+interface Mysql2Connection {
+  promise(): { execute(sql: string, params: unknown[]): Promise<[unknown, unknown]> };
+}
+
+/**
+ * One statement as a server-side prepared statement on MySQL/MariaDB: the values travel in
+ * the binary protocol instead of being escaped into the SQL text (mysql2's `query` formats
+ * every value into the string, which dominates the cost of a statement with thousands of
+ * values). mysql2 keeps the prepared statement per connection, keyed by its text, so callers
+ * should use a few statement shapes (see insertRows). SQLite: a plain query (better-sqlite3
+ * prepares every statement anyway). Runs in the caller's transaction; logged like m.query.
+ */
+export async function executePrepared(m: EntityManager, sql: string, params: unknown[]): Promise<unknown> {
+  if (m.connection.options.type === 'better-sqlite3') return m.query(sql, params);
+  const qr = m.queryRunner ?? m.connection.createQueryRunner();
+  try {
+    const conn = (await qr.connect()) as Mysql2Connection;
+    m.connection.logger.logQuery(sql, params, qr);
+    await (qr as unknown as { broadcaster: { broadcast(e: string, q: string, p: unknown[]): Promise<void> } }).broadcaster.broadcast('BeforeQuery', sql, params);
+    try {
+      const [raw] = await conn.promise().execute(sql, params);
+      return raw;
+    } catch (e) {
+      m.connection.logger.logQueryError(e as Error, sql, params, qr);
+      throw new QueryFailedError(sql, params, e as Error);
+    }
+  } finally {
+    if (!m.queryRunner) await qr.release();
+  }
+}
+
+/** Rows per prepared statement: a few fixed sizes, so each table has a handful of shapes. */
+const PREPARED_SIZES = [1024, 256, 64, 16];
+
 /**
  * Multi-row INSERT of entity objects (property names; every row mentions the same
  * properties as the first), in the caller's transaction, with `?` placeholders and the
  * driver's own value conversion. TypeORM's insert builder spends most of its time on
  * parameter bookkeeping when a statement carries thousands of values; this keeps bulk
- * writes to their database cost. Large batches are cut to the dialect's bind limit.
- * Properties left undefined take their column default; a version column starts at 1.
- * Returns the generated id the driver reports for the first statement (0 when the table
- * has no generated column): the row's id when one row is inserted.
+ * writes to their database cost. On MySQL/MariaDB batches of 16 rows or more go out as
+ * prepared statements of fixed sizes (1024, 256, 64 or 16 rows, under the 65,535 bind
+ * limit), the tail of fewer than 16 rows as one plain statement; SQLite cuts batches to its
+ * bind limit (32,766). Properties left undefined take their column default; a version
+ * column starts at 1. Returns the generated id the driver reports for the first statement
+ * (0 when the table has no generated column): the row's id when one row is inserted.
  */
 export async function insertRows<T extends ObjectLiteral>(m: EntityManager, target: EntityTarget<T>, rows: Array<Partial<T>>): Promise<number> {
   if (!rows.length) return 0;
   const meta = m.connection.getMetadata(target);
   const driver = m.connection.driver;
   const cols = meta.columns.filter((c) => c.isVersion || c.getEntityValue(rows[0]) !== undefined);
-  // SQLite binds at most 32766 values per statement; MySQL 65535.
-  const per = Math.max(1, Math.floor((m.connection.options.type === 'better-sqlite3' ? 30_000 : 60_000) / cols.length));
+  const sqlite = m.connection.options.type === 'better-sqlite3';
   const head = `INSERT INTO ${q(m, meta.tableName)} (${cols.map((c) => q(m, c.databaseName)).join(', ')}) VALUES `;
   const tuple = `(${cols.map(() => '?').join(', ')})`;
+  const sizes = sqlite ? [Math.max(1, Math.floor(30_000 / cols.length))] : [...PREPARED_SIZES.filter((n) => n * cols.length <= 60_000), 1];
+  const generated = meta.columns.some((c) => c.isGenerated);
   let first = 0;
-  for (let i = 0; i < rows.length; i += per) {
-    const chunk = rows.slice(i, i + per);
+  for (let i = 0; i < rows.length; ) {
+    const left = rows.length - i;
+    // SQLite: as many as the bind limit allows; MySQL: the largest fixed size that fits, the short tail at once.
+    const size = sqlite ? Math.min(left, sizes[0]) : sizes.find((n) => n > 1 && n <= left) ?? left;
+    const chunk = rows.slice(i, i + size);
     const params: unknown[] = [];
     for (const r of chunk) {
       for (const c of cols) params.push(c.isVersion ? (c.getEntityValue(r) ?? 1) : driver.preparePersistentValue(c.getEntityValue(r) ?? null, c));
     }
-    const raw = await m.query(head + chunk.map(() => tuple).join(', '), params);
-    if (i === 0 && meta.columns.some((c) => c.isGenerated)) first = insertedId(raw);
+    const sql = head + chunk.map(() => tuple).join(', ');
+    const prepared = !sqlite && PREPARED_SIZES.includes(size);
+    const raw = prepared ? await executePrepared(m, sql, params) : await m.query(sql, params);
+    if (i === 0 && generated) first = insertedId(raw);
+    i += size;
   }
   return first;
 }
@@ -55,4 +99,28 @@ export function sqlValue<T extends ObjectLiteral>(m: EntityManager, target: Enti
   const col = m.connection.getMetadata(target).findColumnWithPropertyName(property);
   if (!col) throw new AppError('internal', `no column for ${property}`);
   return m.connection.driver.preparePersistentValue(value, col);
+}
+
+/**
+ * Entities read with one plain SELECT of all their columns, hydrated with the driver's own
+ * conversion (dates, booleans, JSON exactly as TypeORM's find returns them), without the
+ * query builder's per-call work. `where` and `tail` (ORDER BY, FOR UPDATE...) are SQL with
+ * `?` placeholders; quote identifiers with q().
+ */
+export async function selectEntities<T extends ObjectLiteral>(m: EntityManager, target: EntityTarget<T>, where: string, params: unknown[], tail = ''): Promise<T[]> {
+  const meta = m.connection.getMetadata(target);
+  const driver = m.connection.driver;
+  const cols = meta.columns;
+  const sql = `SELECT ${cols.map((c) => q(m, c.databaseName)).join(', ')} FROM ${q(m, meta.tableName)} WHERE ${where}${tail ? ` ${tail}` : ''}`;
+  const rows = (await m.query(sql, params)) as Array<Record<string, unknown>>;
+  return rows.map((r) => {
+    const e = meta.create() as T;
+    for (const c of cols) c.setEntityValue(e, driver.prepareHydratedValue(r[c.databaseName], c));
+    return e;
+  });
+}
+
+/** `?, ?, ?` for an IN list of n values. */
+export function placeholders(n: number): string {
+  return Array.from({ length: n }, () => '?').join(', ');
 }

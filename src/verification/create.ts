@@ -11,9 +11,9 @@ import { isAway, unitStrength, GapFlag } from '../directory/rules';
 import { isValidIdNumber, normaliseIdNumber } from './id-number';
 import { insertRows, q } from '../db/fast-sql';
 import { verificationRequestCard } from '../../cards/verification.card';
-import { REF, queueCard, taskIdFor } from './notify';
+import { CardToQueue, REF, queueCards, taskIdFor } from './notify';
 import { CARD_TEXT } from './messages';
-import { cardsWaitForLookup, lookupNeeded } from './data-service-hook';
+import { lookupNeeded } from './data-service-hook';
 import { Actor, EntryLookup, OpContext, actorLabel, addEvent, cardViewOf, cleanText, minutesOut, requireReason } from './common';
 
 // ---------------------------------------------------------------- routing (Art. 6, 7)
@@ -86,27 +86,55 @@ interface Resolved {
   template: { id: number; category: string | null } | null;
   idNumber: string;
   issuerStaff: Staff[];
+  /** The issuing unit has a data service for this certificate (issue 15). */
+  hasDataService: boolean;
 }
 
-/** The routing view of a unit's staff (plain SQL: this runs for every new request). */
-async function staffOf(m: EntityManager, unitCode: string): Promise<Staff[]> {
-  const c = (n: string) => q(m, n);
-  const rows = (await m.query(
-    `SELECT ${c('userid')} AS userid, ${c('name')} AS name, ${c('role')} AS role, ${c('ab')} AS ab, ${c('away')} AS away, ${c('away_until')} AS away_until FROM ${c('staff')} WHERE ${c('unit_code')} = ? ORDER BY ${c('userid')}`,
-    [unitCode],
-  )) as Array<{ userid: string; name: string; role: string; ab: string | null; away: number | boolean | string; away_until: string | null }>;
-  return rows.map((r) => Object.assign(new Staff(), { userid: r.userid, unitCode, name: r.name, role: r.role, ab: r.ab, away: Number(r.away) === 1 || r.away === true, awayUntil: r.away_until }));
+interface Refs {
+  units: Array<{ code: string; name: string }>;
+  issuerStaff: Staff[];
+  /** The requesting person's unit, when requestedBy names someone on the staff. */
+  requestedByUnit: string | null;
+  template: { id: number; category: string | null } | null;
+  hasDataService: boolean;
 }
 
-/** The template of (issuer, certificate), the requesting unit's own before the general one (Art. 4). */
-async function templateRef(m: EntityManager, issuerUnit: string, certificate: string, requesterUnit: string): Promise<{ id: number; category: string | null } | null> {
+/**
+ * Everything a new request refers to, in one statement (this runs for every new request):
+ * both units, the issuing unit's staff (the routing view, by userid), the requesting person
+ * and the template of (issuer, certificate), the requesting unit's own before the general
+ * one (Art. 4). One UNION ALL of same-shaped rows, told apart by their first column.
+ */
+async function readRefs(m: EntityManager, input: CreateInput, issuerUnit: string, certificate: string): Promise<Refs> {
   const c = (n: string) => q(m, n);
-  const rows = (await m.query(
-    `SELECT ${c('id')} AS id, ${c('category')} AS category, ${c('requester_unit')} AS requester_unit FROM ${c('verification_templates')} WHERE ${c('issuer_unit')} = ? AND ${c('certificate')} = ? AND ${c('requester_unit')} IN (?, '')`,
-    [issuerUnit, certificate, requesterUnit],
-  )) as Array<{ id: number; category: string | null; requester_unit: string }>;
-  const t = rows.find((x) => x.requester_unit === requesterUnit) ?? rows.find((x) => x.requester_unit === '');
-  return t ? { id: Number(t.id), category: t.category } : null;
+  const none = 'NULL, NULL, NULL, NULL';
+  const parts = [
+    `SELECT 'u' AS k, ${c('code')} AS a, ${c('name')} AS b, NULL AS c, NULL AS d, NULL AS e, NULL AS f FROM ${c('units')} WHERE ${c('code')} IN (?, ?)`,
+    `SELECT 's', ${c('userid')}, ${c('name')}, ${c('role')}, ${c('ab')}, ${c('away')}, ${c('away_until')} FROM ${c('staff')} WHERE ${c('unit_code')} = ?`,
+    `SELECT 't', ${c('id')}, ${c('category')}, ${c('requester_unit')}, NULL, NULL, NULL FROM ${c('verification_templates')} WHERE ${c('issuer_unit')} = ? AND ${c('certificate')} = ? AND ${c('requester_unit')} IN (?, '')`,
+    `SELECT 'd', ${c('id')}, NULL, ${none} FROM ${c('data_services')} WHERE ${c('issuer_unit')} = ? AND ${c('certificate')} = ?`,
+  ];
+  const params: unknown[] = [input.requesterUnit, issuerUnit, issuerUnit, issuerUnit, certificate, input.requesterUnit, issuerUnit, certificate];
+  if (input.requestedBy) {
+    parts.push(`SELECT 'r', ${c('userid')}, ${c('unit_code')}, ${none} FROM ${c('staff')} WHERE ${c('userid')} = ?`);
+    params.push(input.requestedBy);
+  }
+  type Row = { k: string; a: string | number; b: string | null; c: string | null; d: string | null; e: number | boolean | string | null; f: string | null };
+  // Staff by userid, in the database's own collation (routing keeps the order it always had).
+  const rows = (await m.query(`${parts.join(' UNION ALL ')} ORDER BY k, a`, params)) as Row[];
+  const of = (k: string) => rows.filter((r) => r.k === k);
+  const issuerStaff = of('s').map((r) =>
+    Object.assign(new Staff(), { userid: String(r.a), unitCode: issuerUnit, name: r.b, role: r.c, ab: r.d, away: Number(r.e) === 1 || r.e === true, awayUntil: r.f }),
+  );
+  const templates = of('t');
+  const t = templates.find((x) => x.c === input.requesterUnit) ?? templates.find((x) => x.c === '');
+  return {
+    units: of('u').map((r) => ({ code: String(r.a), name: String(r.b) })),
+    issuerStaff,
+    requestedByUnit: of('r')[0]?.b ?? null,
+    template: t ? { id: Number(t.a), category: t.b } : null,
+    hasDataService: of('d').length > 0,
+  };
 }
 
 /** Checks everything a request refers to; writes nothing. */
@@ -129,19 +157,14 @@ async function resolve(m: EntityManager, actor: Actor, input: CreateInput, looku
   if (!issuerUnit) throw new AppError('validation_failed', 'issuerUnit is required (or a listEntryId)');
   if (!serviceItem || !certificate) throw new AppError('validation_failed', 'serviceItem and certificate are required (or a listEntryId)');
   if (issuerUnit === input.requesterUnit) throw new AppError('validation_failed', 'requesterUnit and issuerUnit must differ');
-  const units = (await m.query(`SELECT ${q(m, 'code')} AS code, ${q(m, 'name')} AS name FROM ${q(m, 'units')} WHERE ${q(m, 'code')} IN (?, ?)`, [input.requesterUnit, issuerUnit])) as Array<{ code: string; name: string }>;
+  const { units, issuerStaff, requestedByUnit, template, hasDataService } = await readRefs(m, input, issuerUnit, certificate);
   for (const code of [input.requesterUnit, issuerUnit]) {
     if (!units.some((u) => u.code === code)) throw new AppError('unit_unknown', `unknown unit ${code}`);
   }
-  const issuerStaff = await staffOf(m, issuerUnit);
-  if (input.requestedBy) {
-    const s = await m.getRepository(Staff).findOneBy({ userid: input.requestedBy });
-    if (!s || s.unitCode !== input.requesterUnit) throw new AppError('staff_unknown', `${input.requestedBy} is not on the staff of ${input.requesterUnit}`);
-  }
-  const template = await templateRef(m, issuerUnit, certificate, input.requesterUnit);
+  if (input.requestedBy && requestedByUnit !== input.requesterUnit) throw new AppError('staff_unknown', `${input.requestedBy} is not on the staff of ${input.requesterUnit}`);
   category = category ?? (template?.category as DeadlineCategory | null | undefined) ?? undefined;
   if (!category) throw new AppError('validation_failed', 'category is required (no list entry or template gives one)');
-  return { unitNames: new Map(units.map((u) => [u.code, u.name])), issuerUnit, serviceItem, certificate, category, template, idNumber, issuerStaff };
+  return { unitNames: new Map(units.map((u) => [u.code, u.name])), issuerUnit, serviceItem, certificate, category, template, idNumber, issuerStaff, hasDataService };
 }
 
 function newRequest(input: CreateInput, r: Resolved, actor: Actor, number: string, start: Date, due: { dueAt: Date; rule: string }, channel: VerificationChannel, now: Date): Partial<VerificationRequest> {
@@ -245,10 +268,14 @@ export async function createRequest(
   request.version += 1;
   const view = cardViewOf(request, r.unitNames, ctx.publicUrl, ctx.tz);
   // Data services (issue 15): a request its unit's service will look up gets its cards only if the lookup falls back.
-  const waits = await cardsWaitForLookup(m, request);
+  const waits = request.category === 'digital' && r.hasDataService;
   if (waits) lookupNeeded(m);
-  // A new request's task_ids are new: no dedupe lookup needed.
-  else for (const rcp of recipients) await queueCard(m, rcp.userid, verificationRequestCard(view, rcp.taskId, now, route.why.get(rcp.userid) ?? null), now, { type: REF.card, id: rcp.taskId });
+  else {
+    // A new request's task_ids are new: no dedupe lookup needed; all its cards in one INSERT.
+    const cards: CardToQueue[] = [];
+    for (const rcp of recipients) cards.push({ touser: rcp.userid, card: verificationRequestCard(view, rcp.taskId, now, route.why.get(rcp.userid) ?? null), ref: { type: REF.card, id: rcp.taskId } });
+    await queueCards(m, cards, now);
+  }
   return { request, recipients, gaps: route.gaps };
 }
 

@@ -13,13 +13,6 @@ import { verificationRequestCard } from '../../cards/verification.card';
 import { REF, queueCard } from './notify';
 import { OpContext, cardView, markRecipient } from './common';
 
-/** True when the request's cards wait for its data service's lookup (a digital request with a service). */
-export async function cardsWaitForLookup(m: EntityManager, req: Pick<VerificationRequest, 'category' | 'issuerUnit' | 'certificate'>): Promise<boolean> {
-  if (req.category !== 'digital') return false;
-  const rows = (await m.query(`SELECT ${q(m, 'id')} AS id FROM ${q(m, 'data_services')} WHERE ${q(m, 'issuer_unit')} = ? AND ${q(m, 'certificate')} = ?`, [req.issuerUnit, req.certificate])) as unknown[];
-  return rows.length > 0;
-}
-
 const listeners = new WeakMap<DataSource, Set<() => void>>();
 
 /** Calls fn after each commit that created a request whose cards wait for a lookup. Returns the unsubscribe. */

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { OutboxMessage, VerificationRecipient } from '../../entities';
-import { enqueue } from '../wecom/outbox';
+import { enqueue, enqueueMany } from '../wecom/outbox';
 import { cardPayload, sendText, updateCard } from '../wecom/messaging';
 
 /** Outbox ref types of this module (the card-repair job and the deadline sweep read them). */
@@ -33,6 +33,20 @@ export async function queueText(m: EntityManager, touser: string, content: strin
 /** A card (template_card JSON) to one person. */
 export async function queueCard(m: EntityManager, touser: string, card: object, now: Date, ref: { type: string; id: string }, dedupeKey?: string): Promise<OutboxMessage> {
   return enqueue(m, { channel: 'message', payload: cardPayload(touser, card), refType: ref.type, refId: ref.id, dedupeKey, now });
+}
+
+export interface CardToQueue {
+  touser: string;
+  card: object;
+  ref: { type: string; id: string };
+}
+
+/** Several cards (template_card JSON) at once, in one multi-row INSERT (new task_ids: no dedupe keys). */
+export async function queueCards(m: EntityManager, cards: CardToQueue[], now: Date): Promise<void> {
+  await enqueueMany(
+    m,
+    cards.map((c) => ({ channel: 'message' as const, payload: cardPayload(c.touser, c.card), refType: c.ref.type, refId: c.ref.id, now })),
+  );
 }
 
 /** Greys the buttons of one person's card with a short text, using a response_code we hold. */

@@ -135,9 +135,9 @@ export async function enqueue(manager: EntityManager, msg: EnqueueMessage): Prom
   }
   const row = repo.create(shaped);
   try {
-    // insert, not save: one statement, no re-read of the row it just wrote.
-    const res = await repo.insert(row);
-    row.id = Number(res.identifiers[0].id);
+    // One plain INSERT (no query builder), no re-read of the row it just wrote.
+    row.id = await insertRows(manager, OutboxMessage, [row]);
+    row.version = 1;
     committedWakes(manager);
     return row;
   } catch (e) {
