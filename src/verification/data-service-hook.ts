@@ -8,7 +8,6 @@ import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { Staff, VerificationRecipient, VerificationRequest } from '../../entities';
 import { CARD_TEXT } from './messages';
 import { afterCommit } from '../db/tx';
-import { q } from '../db/fast-sql';
 import { verificationRequestCard } from '../../cards/verification.card';
 import { REF, queueCard } from './notify';
 import { OpContext, cardView, markRecipient } from './common';
