@@ -1,51 +1,19 @@
-import fs from 'fs';
 import path from 'path';
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { AccountabilityCase, JointMeeting, JointMeetingAgendaItem } from '../../entities';
-import { startHarness, Harness } from '../helpers/system';
-import { consoleMembers, seedConsole } from './console-mother';
+import { seedConsole } from './console-mother';
+import { SHOTS, browserHarness } from './browser-mother';
 
 // Page-side code below runs in the browser; these names exist there (the project compiles without the DOM lib).
 declare const document: any;
 
-const CHROMIUM = '/usr/bin/chromium';
-// As in browser.spec.ts: the README's pictures are rewritten only with UPDATE_SCREENSHOTS=1.
-const SHOTS = process.env.UPDATE_SCREENSHOTS ? path.resolve(__dirname, '../../../docs/screenshots') : path.resolve(__dirname, '../../screenshots');
 
 describe('console in a real headless Chromium: accountability cases and the joint meeting', function () {
   this.timeout(120_000);
-  let h: Harness;
-  let browser: Browser;
-  const errors: string[] = [];
-
-  before(async function () {
-    if (!fs.existsSync(CHROMIUM)) return this.skip();
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-    h = await startHarness({ members: consoleMembers() });
-    (h.sys.config as { publicUrl: string }).publicUrl = h.sys.url;
-    await h.reset();
-    await seedConsole(h);
-    fs.mkdirSync(SHOTS, { recursive: true });
-  });
-  after(async () => {
-    await browser?.close();
-    await h?.close();
-  });
-
-  async function signIn(width: number, userid = 'office.duty'): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width, height: 900 }, locale: 'zh-CN' });
-    page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(m.text()));
-    page.on('response', (r) => r.status() >= 400 && !r.url().endsWith('/favicon.ico') && errors.push(`${r.status()} ${r.url()}`));
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`${h.sys.url}/console/`);
-    await page.getByRole('link', { name: '在企业微信中打开（网页授权）' }).click();
-    await page.getByLabel('成员 UserID').fill(userid);
-    await page.getByRole('button', { name: '确认登录' }).click();
-    await page.waitForURL(`${h.sys.url}/console/`);
-    return page;
-  }
+  const env = browserHarness((h) => seedConsole(h));
+  const errors = env.errors;
+  const signIn = (width: number, userid = 'office.duty'): Promise<Page> => env.signIn(width, userid);
 
   /** Every control labelled, every button named, nothing spilling sideways. */
   async function smoke(page: Page, what: string): Promise<void> {
@@ -69,7 +37,7 @@ describe('console in a real headless Chromium: accountability cases and the join
     await open.getByLabel('证据说明').fill('窗口要求申请人提供居住证明');
     await open.getByRole('button', { name: '立案（第四条）' }).click();
     await page.getByText('已立案，责任人员已收到企业微信通知。').waitFor();
-    const c = await h.sys.dataSource.getRepository(AccountabilityCase).findOneOrFail({ where: { personUserid: 'gaj.a' }, order: { id: 'DESC' } });
+    const c = await env.h.sys.dataSource.getRepository(AccountabilityCase).findOneOrFail({ where: { personUserid: 'gaj.a' }, order: { id: 'DESC' } });
     expect(new URL(page.url()).pathname).to.equal(`/console/accountability/${c.id}`);
     await smoke(page, 'detail');
 
@@ -81,12 +49,12 @@ describe('console in a real headless Chromium: accountability cases and the join
     await page.getByText('已登记处理决定，责任人员已收到通知。').waitFor();
     expect(await page.locator('#h-atrail + ol').innerText()).to.include('立案').and.include('作出处理决定').and.include('wecom:office.duty');
     expect(await page.locator('#h-asteps + dl').innerText()).to.include('责令限期整改').and.include('整改期限 2026-12-20');
-    expect((await h.sys.dataSource.getRepository(AccountabilityCase).findOneByOrFail({ id: c.id })).status).to.equal('decided');
+    expect((await env.h.sys.dataSource.getRepository(AccountabilityCase).findOneByOrFail({ id: c.id })).status).to.equal('decided');
     await page.screenshot({ path: path.join(SHOTS, 'console-accountability-1280.png'), fullPage: true });
     await page.close();
 
     const phone = await signIn(390, 'gaj.liaison');
-    await phone.goto(`${h.sys.url}/console/accountability/${c.id}`);
+    await phone.goto(`${env.h.sys.url}/console/accountability/${c.id}`);
     await phone.getByRole('form', { name: '复核（申诉）（第六条）' }).getByLabel('复核（申诉）理由').fill('当日系统故障');
     await phone.getByRole('button', { name: '复核（申诉）（第六条）' }).click();
     await phone.getByText('已提交复核（申诉）申请，原决定不停止执行。').waitFor();
@@ -118,7 +86,7 @@ describe('console in a real headless Chromium: accountability cases and the join
     await sched.getByLabel('地点').fill('三楼会议室');
     await sched.getByRole('button', { name: '安排会议' }).click();
     await page.getByRole('heading', { name: '2026年12月联席会议', level: 1 }).waitFor();
-    const meeting = await h.sys.dataSource.getRepository(JointMeeting).findOneByOrFail({ title: '2026年12月联席会议' });
+    const meeting = await env.h.sys.dataSource.getRepository(JointMeeting).findOneByOrFail({ title: '2026年12月联席会议' });
     expect(new URL(page.url()).pathname).to.equal(`/console/meetings/${meeting.id}`);
     expect(await page.locator('#h-minfo + dl').innerText()).to.include('2026-12-10 09:30');
     expect(await page.locator('main').innerText()).to.include('2026年12月联席会议（联络员会议）');
@@ -128,11 +96,11 @@ describe('console in a real headless Chromium: accountability cases and the join
     await agenda.getByRole('button', { name: '增加议题' }).click();
     await page.getByText('已增加议题。').waitFor();
     expect(await page.locator('#h-magenda + .table-wrap').innerText()).to.include('统一户籍类证明核验时限').and.include('已列入');
-    const items = await h.sys.dataSource.getRepository(JointMeetingAgendaItem).findBy({ meetingId: meeting.id });
+    const items = await env.h.sys.dataSource.getRepository(JointMeetingAgendaItem).findBy({ meetingId: meeting.id });
     expect(items.map((i) => [i.text, i.status])).to.deep.equal([['统一户籍类证明核验时限', 'approved']]);
     await smoke(page, 'meeting');
     await page.screenshot({ path: path.join(SHOTS, 'console-meeting-1280.png'), fullPage: true });
-    await page.goto(`${h.sys.url}/console/meetings`);
+    await page.goto(`${env.h.sys.url}/console/meetings`);
     await smoke(page, 'meetings');
     await page.screenshot({ path: path.join(SHOTS, 'console-meetings-1280.png'), fullPage: true });
     await page.close();

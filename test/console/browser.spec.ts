@@ -1,21 +1,16 @@
-import fs from 'fs';
 import path from 'path';
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { OfficeOrder } from '../../entities';
-import { startHarness, Harness } from '../helpers/system';
 import { COLORS } from '../../src/console/assets';
-import { consoleMembers, seedConsole } from './console-mother';
+import { seedConsole } from './console-mother';
+import { SHOTS, browserHarness } from './browser-mother';
 
 // Page-side code below runs in the browser; these names exist there (the project compiles without the DOM lib).
 declare const document: any;
 declare function getComputedStyle(el: any): any;
 type HTMLElement = any;
 
-const CHROMIUM = '/usr/bin/chromium';
-// The README's pictures are refreshed on purpose (UPDATE_SCREENSHOTS=1); a plain test run
-// writes its screenshots under dist/ so the work tree stays clean.
-const SHOTS = process.env.UPDATE_SCREENSHOTS ? path.resolve(__dirname, '../../../docs/screenshots') : path.resolve(__dirname, '../../screenshots');
 
 /** WCAG 2 relative luminance contrast of two #rrggbb colours. */
 export function contrast(a: string, b: string): number {
@@ -29,52 +24,20 @@ export function contrast(a: string, b: string): number {
 
 describe('console in a real headless Chromium: sign in, dashboard, 督办, screenshots, accessibility', function () {
   this.timeout(120_000);
-  let h: Harness;
-  let browser: Browser;
-  let seeded: Awaited<ReturnType<typeof seedConsole>>;
-  const errors: string[] = [];
-
-  before(async function () {
-    if (!fs.existsSync(CHROMIUM)) return this.skip();
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-    h = await startHarness({ members: consoleMembers() });
-    // The browser must reach the OAuth redirect_uri: PUBLIC_URL is this server.
-    (h.sys.config as { publicUrl: string }).publicUrl = h.sys.url;
-    await h.reset();
-    seeded = await seedConsole(h);
-    fs.mkdirSync(SHOTS, { recursive: true });
-  });
-  after(async () => {
-    await browser?.close();
-    await h?.close();
-  });
-
-  async function signIn(width: number, userid = 'office.duty'): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width, height: 900 }, locale: 'zh-CN' });
-    page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(m.text()));
-    page.on('response', (r) => r.status() >= 400 && !r.url().endsWith('/favicon.ico') && errors.push(`${r.status()} ${r.url()}`));
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`${h.sys.url}/console/`);
-    expect(new URL(page.url()).pathname).to.equal('/console/login');
-    await page.getByRole('link', { name: '在企业微信中打开（网页授权）' }).click();
-    expect(new URL(page.url()).pathname).to.equal('/connect/oauth2/authorize');
-    await page.getByLabel('成员 UserID').fill(userid);
-    await page.getByRole('button', { name: '确认登录' }).click();
-    await page.waitForURL(`${h.sys.url}/console/`);
-    return page;
-  }
+  const env = browserHarness((h) => seedConsole(h));
+  const errors = env.errors;
+  const signIn = (width: number, userid = 'office.duty'): Promise<Page> => env.signIn(width, userid);
 
   it('signs in through the emulator, shows the dashboard with a live countdown and the chart, at 1280 and 390 px', async () => {
     for (const width of [1280, 390]) {
       const page = await signIn(width);
       await page.getByRole('heading', { name: '工作台' }).waitFor();
-      expect(await page.locator('#h-today + .table-wrap').innerText()).to.include(seeded.other.number);
+      expect(await page.locator('#h-today + .table-wrap').innerText()).to.include(env.seeded.other.number);
       // The script island rewrote the countdown in office time.
       const countdown = page.locator('[data-remaining]').first();
       await page.waitForFunction(() => /分钟|已到期/.test(document.querySelector('[data-remaining]')?.textContent ?? ''));
       expect(await countdown.innerText()).to.match(/\d+ 分钟/);
-      expect(await page.locator('#h-overdue + ul').innerText()).to.include(seeded.escalated.number).and.include('1 级上报');
+      expect(await page.locator('#h-overdue + ul').innerText()).to.include(env.seeded.escalated.number).and.include('1 级上报');
       // ECharts (served from the package) drew the on-time chart.
       await page.locator('.chart svg').first().waitFor();
       // Nothing spills sideways at phone width.
@@ -89,15 +52,15 @@ describe('console in a real headless Chromium: sign in, dashboard, 督办, scree
   it('opens the escalated request and presses 督办: the order is recorded and shown', async () => {
     for (const width of [1280, 390]) {
       const page = await signIn(width);
-      await page.getByRole('link', { name: seeded.escalated.number }).first().click();
-      await page.getByRole('heading', { name: `协查核验 ${seeded.escalated.number}` }).waitFor();
+      await page.getByRole('link', { name: env.seeded.escalated.number }).first().click();
+      await page.getByRole('heading', { name: `协查核验 ${env.seeded.escalated.number}` }).waitFor();
       expect(await page.locator('main').innerText()).to.include('张小三').and.include('核验时限').and.include('发起单位办件时钟');
       if (width === 1280) {
         await page.getByRole('form', { name: '督办' }).getByLabel('备注').fill('请今天内答复');
         await page.getByRole('form', { name: '督办' }).getByRole('button', { name: '督办' }).click();
         await page.getByText('已督办。').waitFor();
         expect(await page.locator('#h-trail + ol').innerText()).to.include('办公室督办');
-        const orders = await h.sys.dataSource.getRepository(OfficeOrder).find();
+        const orders = await env.h.sys.dataSource.getRepository(OfficeOrder).find();
         expect(orders.map((o) => [o.kind, o.actor, o.note])).to.deep.equal([['urge', 'office.duty', '请今天内答复']]);
       }
       await page.screenshot({ path: path.join(SHOTS, `console-verification-${width}.png`), fullPage: true });
@@ -108,8 +71,8 @@ describe('console in a real headless Chromium: sign in, dashboard, 督办, scree
 
   it('accessibility smoke: every control is labelled, keyboard focus is visible, text contrast meets WCAG AA', async () => {
     const page = await signIn(1280);
-    for (const url of ['/console/', '/console/verifications', `/console/verifications/${seeded.escalated.id}`, '/console/complaints', '/console/exemptions', '/console/directory']) {
-      await page.goto(`${h.sys.url}${url}`);
+    for (const url of ['/console/', '/console/verifications', `/console/verifications/${env.seeded.escalated.id}`, '/console/complaints', '/console/exemptions', '/console/directory']) {
+      await page.goto(`${env.h.sys.url}${url}`);
       const unlabelled = await page.evaluate(() =>
         [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
           .filter((el) => !el.closest('label') && !el.getAttribute('aria-label') && !(el.id && document.querySelector(`label[for="${el.id}"]`)))
@@ -119,7 +82,7 @@ describe('console in a real headless Chromium: sign in, dashboard, 督办, scree
       const buttons = await page.evaluate(() => [...document.querySelectorAll('button')].filter((b) => !b.textContent?.trim() && !b.getAttribute('aria-label')).length);
       expect(buttons, `${url}: buttons without a name`).to.equal(0);
     }
-    await page.goto(`${h.sys.url}/console/verifications`);
+    await page.goto(`${env.h.sys.url}/console/verifications`);
     await page.screenshot({ path: path.join(SHOTS, 'console-verifications-list-1280.png'), fullPage: true });
     await page.keyboard.press('Tab');
     const focus = await page.evaluate(() => {

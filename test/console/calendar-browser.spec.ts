@@ -1,57 +1,21 @@
-import fs from 'fs';
 import path from 'path';
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { CalendarDay } from '../../entities';
-import { startHarness, Harness } from '../helpers/system';
-import { AUDITOR, consoleMembers, seedConsole } from './console-mother';
+import { AUDITOR, seedConsole } from './console-mother';
+import { SHOTS, browserHarness } from './browser-mother';
 import { answerSeeded } from './supervision-mother';
 
 // Page-side code below runs in the browser; these names exist there (the project compiles without the DOM lib).
 declare const document: any;
 
-const CHROMIUM = '/usr/bin/chromium';
-// As in browser.spec.ts: the README's pictures are rewritten only with UPDATE_SCREENSHOTS=1.
-const SHOTS = process.env.UPDATE_SCREENSHOTS ? path.resolve(__dirname, '../../../docs/screenshots') : path.resolve(__dirname, '../../screenshots');
-
 describe('console in a real headless Chromium: the calendar, supervision and response-time pages', function () {
   this.timeout(120_000);
-  let h: Harness;
-  let browser: Browser;
-  const errors: string[] = [];
-
-  before(async function () {
-    if (!fs.existsSync(CHROMIUM)) return this.skip();
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-    h = await startHarness({ members: consoleMembers() });
-    (h.sys.config as { publicUrl: string }).publicUrl = h.sys.url;
-    await h.reset();
-    await answerSeeded(h, await seedConsole(h));
-    fs.mkdirSync(SHOTS, { recursive: true });
-  });
-  after(async () => {
-    await browser?.close();
-    await h?.close();
-  });
-  beforeEach(() => {
-    errors.length = 0;
-  });
-
-  /** Signs in through the emulator's OAuth page; `expected` statuses (refusals under test) are not errors. */
-  async function signIn(width: number, userid = 'office.duty', expected: number[] = []): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width, height: 900 }, locale: 'zh-CN', acceptDownloads: true });
-    page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(m.text()));
-    page.on('response', (r) => r.status() >= 400 && !expected.includes(r.status()) && !r.url().endsWith('/favicon.ico') && errors.push(`${r.status()} ${r.url()}`));
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`${h.sys.url}/console/`);
-    await page.getByRole('link', { name: '在企业微信中打开（网页授权）' }).click();
-    await page.getByLabel('成员 UserID').fill(userid);
-    await page.getByRole('button', { name: '确认登录' }).click();
-    await page.waitForURL(`${h.sys.url}/console/`);
-    return page;
-  }
+  const env = browserHarness(async (h) => answerSeeded(h, await seedConsole(h)));
+  const errors = env.errors;
+  /** `expected` statuses (refusals under test) are not errors. */
+  const signIn = (width: number, userid = 'office.duty', expected: number[] = []): Promise<Page> => env.signIn(width, userid, { expected });
 
   const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
@@ -82,14 +46,14 @@ describe('console in a real headless Chromium: the calendar, supervision and res
         await page.getByText('已保存该日期的调整。').waitFor();
         expect(await page.locator('td[data-date="2026-12-18"]').getAttribute('class')).to.include('k-override');
         expect(await page.locator('#overrides').innerText()).to.include('县庆放假').and.include('office.duty');
-        expect((await h.sys.dataSource.getRepository(CalendarDay).find()).map((d) => [d.date, !!d.working, d.note])).to.deep.equal([['2026-12-18', false, '县庆放假']]);
+        expect((await env.h.sys.dataSource.getRepository(CalendarDay).find()).map((d) => [d.date, !!d.working, d.note])).to.deep.equal([['2026-12-18', false, '县庆放假']]);
       }
       expect(await overflow(page), `horizontal overflow at ${width}px`).to.be.at.most(0);
       await page.screenshot({ path: path.join(SHOTS, `console-calendar-${width}.png`), fullPage: true });
       if (width === 390) {
         await page.getByRole('button', { name: '删除 2026-12-18 的调整' }).click();
         await page.getByText('已删除该日期的调整。').waitFor();
-        expect(await h.sys.dataSource.getRepository(CalendarDay).count()).to.equal(0);
+        expect(await env.h.sys.dataSource.getRepository(CalendarDay).count()).to.equal(0);
         expect(await page.locator('td[data-date="2026-12-18"]').getAttribute('class')).to.equal('k-workday on');
       }
       await page.close();
@@ -99,25 +63,25 @@ describe('console in a real headless Chromium: the calendar, supervision and res
 
   it('refusals: the auditor has no form and its POST is refused; a form without its CSRF token is refused; nothing changes', async () => {
     const auditor = await signIn(1280, AUDITOR, [403]);
-    await auditor.goto(`${h.sys.url}/console/calendar`);
+    await auditor.goto(`${env.h.sys.url}/console/calendar`);
     expect(await auditor.locator('main').innerText()).to.include('只读：仅办公室人员可以调整工作日历。');
     expect(await auditor.getByRole('form', { name: '新增或修改调整' }).count()).to.equal(0);
     // The auditor's own session and token, posted from its browser as a forged form would be.
     const csrf = await auditor.locator('input[name=csrf]').first().inputValue();
-    const res = await auditor.request.post(`${h.sys.url}/console/calendar/days`, { form: { csrf, date: '2026-12-18', working: 'false' }, maxRedirects: 0 });
+    const res = await auditor.request.post(`${env.h.sys.url}/console/calendar/days`, { form: { csrf, date: '2026-12-18', working: 'false' }, maxRedirects: 0 });
     expect(res.status()).to.equal(403);
     expect(await res.text()).to.include('您无权执行此操作。');
     await auditor.close();
 
     const office = await signIn(1280, 'office.duty', [403]);
-    await office.goto(`${h.sys.url}/console/calendar`);
+    await office.goto(`${env.h.sys.url}/console/calendar`);
     const form = office.getByRole('form', { name: '新增或修改调整' });
     await form.locator('input[name=csrf]').evaluate((el: any) => el.remove());
     await form.getByLabel('日期').fill('2026-12-21');
     await form.getByRole('button', { name: '保存' }).click();
     await office.getByRole('heading', { name: '表单已失效，请刷新页面后重试。' }).waitFor();
     await office.close();
-    expect(await h.sys.dataSource.getRepository(CalendarDay).count()).to.equal(0);
+    expect(await env.h.sys.dataSource.getRepository(CalendarDay).count()).to.equal(0);
     expect(errors).to.deep.equal([]);
   });
 
@@ -146,10 +110,10 @@ describe('console in a real headless Chromium: the calendar, supervision and res
       await page.close();
     }
     const unit = await signIn(390, 'rsj.liaison', [403]);
-    await unit.goto(`${h.sys.url}/console/supervision`);
+    await unit.goto(`${env.h.sys.url}/console/supervision`);
     expect(await unit.locator('#units').innerText()).to.include('县人社局').and.not.include('县公安局');
     expect(await unit.locator('select[name=unit]').count()).to.equal(0);
-    const refused = await unit.goto(`${h.sys.url}/console/supervision?unit=GAJ`);
+    const refused = await unit.goto(`${env.h.sys.url}/console/supervision?unit=GAJ`);
     expect(refused!.status()).to.equal(403);
     await unit.getByRole('heading', { name: '您无权执行此操作。' }).waitFor();
     await unit.close();
@@ -163,7 +127,7 @@ describe('console in a real headless Chromium: the calendar, supervision and res
     expect(rows.map((r) => r.replace(/\s+/g, ' ').trim())).to.deep.equal(['30 分钟内 1', '2 小时内 0', '1 个工作日内 1', '3 个工作日内 0', '超过 3 个工作日 0']);
     await page.locator('section[aria-labelledby="h-response"]').screenshot({ path: path.join(SHOTS, 'console-response-times-1280.png') });
     for (const url of ['/console/calendar', '/console/supervision', '/console/supervision?period=custom&from=2026-11-01&to=2026-12-31']) {
-      await page.goto(`${h.sys.url}${url}`);
+      await page.goto(`${env.h.sys.url}${url}`);
       const unlabelled = await page.evaluate(() =>
         [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
           .filter((el: any) => !el.closest('label') && !el.getAttribute('aria-label') && !(el.id && document.querySelector(`label[for="${el.id}"]`)))

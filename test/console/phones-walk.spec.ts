@@ -8,12 +8,10 @@ import { startSystem, System } from '../../src/system';
 import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/logger';
 import { clearTables, testDataSource } from '../helpers/db';
+import { CHROMIUM, SHOTS, launchChromium } from './browser-mother';
 
 declare const document: any;
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = process.env.UPDATE_SCREENSHOTS ? path.resolve(__dirname, '../../../docs/screenshots') : path.resolve(__dirname, '../../screenshots');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /**
  * Issue 13: a newcomer walks a request end to end on the phones page alone: the approval
@@ -32,8 +30,7 @@ describe('sandbox phones page: a request walked end to end without leaving the p
     sys = await startSystem({ config: loadConfig({ LOG_LEVEL: 'silent', SPOOL_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'nocert-spool-')) }), dataSource: ds, log: silentLogger, port: 0 });
     (sys.config as { publicUrl: string }).publicUrl = sys.url;
     fs.mkdirSync(SHOTS, { recursive: true });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

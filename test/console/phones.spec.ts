@@ -12,11 +12,10 @@ import { Api } from '../helpers/api';
 import { createRequest } from '../helpers/scheduler';
 import { startHarness } from '../helpers/system';
 import { consoleMembers } from './console-mother';
+import { CHROMIUM, SHOTS, launchChromium } from './browser-mother';
 
 declare const document: any;
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = process.env.UPDATE_SCREENSHOTS ? path.resolve(__dirname, '../../../docs/screenshots') : path.resolve(__dirname, '../../screenshots');
 
 describe('sandbox phones page: every person at once, through the real callback path', function () {
   this.timeout(120_000);
@@ -61,8 +60,7 @@ describe('sandbox phones page: every person at once, through the real callback p
 
   it('a liaison accepts a request by clicking 受理 and the card changes; a citizen types 你好 and sees the menu', async function () {
     if (!fs.existsSync(CHROMIUM)) return this.skip();
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    browser = await launchChromium();
     const gaj = new Api(sys.url, await createApiKey(sys.dataSource, 'phones GAJ', 'GAJ', new Date()));
     const req = await createRequest(gaj, { requesterUnit: 'GAJ', issuerUnit: 'RSJ' });
     await sys.emulator!.waitFor(() => sys.emulator!.cardsOf('liaison.rsj').length > 0, 10_000);
