@@ -1,7 +1,9 @@
 import { DataSource } from 'typeorm';
 import { InboxEvent } from '../../entities';
-import { inTransaction, isSqlite, isUniqueViolation, sqliteSerial } from '../db/tx';
-import { insertRows, q, sqlValue } from '../db/fast-sql';
+import { inTransaction, isSqlite, sqliteSerial } from '../db/tx';
+import { q, sqlValue } from '../db/fast-sql';
+import { GroupCommitter, GroupCommitOptions } from '../db/group-commit';
+import { InboxWrite, Stored, storeCallbacks } from './inbox-store';
 import { OpenedCallback, CallbackFields } from './callback';
 import { CallbackDispatcher } from './dispatcher';
 import { Logger } from '../logger';
@@ -20,6 +22,8 @@ export interface InboxDeps {
   concurrency?: number;
   /** Called after a callback was processed (e.g. to wake the outbox for the replies it queued). */
   afterProcess?: (kind: string) => void;
+  /** How callbacks arriving together share one INSERT and one commit (src/db/group-commit.ts). */
+  groupCommit?: GroupCommitOptions;
 }
 
 /**
@@ -39,29 +43,23 @@ export class Inbox {
   private readonly waiting: Array<() => void> = [];
   private stopped = false;
   private recovering: Promise<void> = Promise.resolve();
+  /** Callbacks answered together are stored together: one multi-row INSERT, one commit. */
+  readonly writes: GroupCommitter<InboxWrite, Stored>;
 
   constructor(private readonly deps: InboxDeps) {
     this.now = deps.now ?? (() => new Date());
     this.maxAttempts = deps.maxAttempts ?? 5;
     this.concurrency = Math.max(1, deps.concurrency ?? 4);
+    this.writes = new GroupCommitter((batch) => storeCallbacks(deps.dataSource, batch), deps.groupCommit);
   }
 
-  /** Stores the callback. A duplicate (WeCom's retry or a replay) is reported, not stored. */
-  async accept(cb: OpenedCallback): Promise<{ id: number; duplicate: boolean }> {
-    const ds = this.deps.dataSource;
-    try {
-      // The answer waits on this insert: a plain statement, not TypeORM's builders.
-      const id = await sqliteSerial(ds, () =>
-        insertRows(ds.manager, InboxEvent, [{ dedupeKey: cb.dedupeKey, kind: cb.kind.slice(0, 40), payload: JSON.stringify(cb.fields), status: 'received', attempts: 0, receivedAt: this.now() }]),
-      );
-      return { id, duplicate: false };
-    } catch (e) {
-      if (isUniqueViolation(e)) {
-        const existing = await ds.getRepository(InboxEvent).findOne({ where: { dedupeKey: cb.dedupeKey } });
-        return { id: existing?.id ?? 0, duplicate: true };
-      }
-      throw e;
-    }
+  /**
+   * Stores the callback; resolves once the batch it joined has committed (so the 200 that
+   * follows is never ahead of the row). A duplicate (WeCom's retry or a replay) is
+   * reported, not stored. Rejects when the row could not be stored.
+   */
+  accept(cb: OpenedCallback): Promise<Stored> {
+    return this.writes.submit({ cb, receivedAt: this.now() });
   }
 
   /** Processes a stored row after the answer; ordered per sender within this instance. */
@@ -206,7 +204,7 @@ export class Inbox {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await Promise.allSettled([...this.inflight, this.recovering]);
+    await Promise.allSettled([...this.inflight, this.recovering, this.writes.idle()]);
   }
 
   /** Resolves when everything scheduled so far has been processed (tests, shutdown). */
