@@ -32,7 +32,12 @@ async function main() {
   rl.on('line', async (line) => {
     if (line === 'mem') {
       const { batches, items } = sys.inbox.writes.stats;
-      process.stdout.write(JSON.stringify({ memory: process.memoryUsage(), cpu: process.cpuUsage(), batches, items }) + '\n');
+      const memory = process.memoryUsage();
+      // With --expose-gc (BENCH_SERVER_NODE_ARGS): how much of the heap is live.
+      const gc = (globalThis as { gc?: () => void }).gc;
+      gc?.();
+      const live = gc ? process.memoryUsage().heapUsed : null;
+      process.stdout.write(JSON.stringify({ memory: { ...memory, liveHeap: live }, cpu: process.cpuUsage(), batches, items }) + '\n');
     } else if (line === 'profile-start') {
       // BENCH_PROFILE=dir: a CPU profile of the load phase alone (not start-up, not the drain).
       profiler = new inspector.Session();
