@@ -1,6 +1,7 @@
 import fs from 'fs';
 import path from 'path';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { newWorkbook } from '../excel';
 import { DataSource } from 'typeorm';
 import { Unit, Staff } from '../../entities';
 import type { StaffRole, AbRole } from '../../entities/Staff';
@@ -98,7 +99,7 @@ async function readGrid(filePath: string): Promise<string[][]> {
     return parseCsv(decodeCsvBytes(buf));
   }
   if (ext === '.xlsx') {
-    const wb = new ExcelJS.Workbook();
+    const wb = newWorkbook();
     try {
       await wb.xlsx.readFile(filePath);
     } catch (e) {
