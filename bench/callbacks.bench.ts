@@ -113,7 +113,10 @@ export async function benchCallbacks(dbUrl: string, seconds = 8): Promise<BenchR
   const cryptoResult = cryptoRow(keys, bodies);
 
   const env = { ...process.env, WECOM_CORP_ID: keys.corpId, WECOM_AGENT_ID: String(keys.agentId), WECOM_SECRET: secret, WECOM_TOKEN: keys.token, WECOM_AES_KEY: keys.aesKey, WECOM_API_BASE: apiBase };
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // The server runs with the Node flags of `npm start` (package.json), plus any given here.
+  const start = String(JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).scripts.start);
+  const startFlags = (/\bnode((?: --[^ ]+)*) dist\/src\/main\.js/.exec(start)?.[1] ?? '').split(' ').filter(Boolean);
+  const nodeArgs = [...startFlags, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const child = spawn(process.execPath, [...nodeArgs, path.join(__dirname, 'callback-server.js'), dbUrl], { stdio: ['pipe', 'pipe', 'inherit'], env });
   const lines = readline.createInterface({ input: child.stdout! });
   const nextLine = () => new Promise<any>((resolve) => lines.once('line', (l) => resolve(JSON.parse(l))));
@@ -176,7 +179,7 @@ export async function benchCallbacks(dbUrl: string, seconds = 8): Promise<BenchR
       ratio: rss / rssBefore,
       target: '< 150 MB',
       pass: mb(rss) < 150,
-      extra: { idleMemoryMB: memMB(memBefore), afterLoadMemoryMB: memMB(after.memory) },
+      extra: { nodeFlags: nodeArgs.join(' '), idleMemoryMB: memMB(memBefore), afterLoadMemoryMB: memMB(after.memory) },
     },
   ];
 }
