@@ -158,7 +158,7 @@ export async function benchCallbacks(dbUrl: string, seconds = 8): Promise<BenchR
   await new Promise((r) => bareServer.close(r));
   await emu.close();
   const mb = (b: number) => Math.round(b / 2 ** 20);
-  const memMB = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, mb(v)]));
+  const memMB = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v == null ? null : mb(v)]));
   return [
     cryptoResult,
     {
