@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import { newWorkbook } from '../excel';
 import { AccountabilityCase, AccountabilityEvent } from '../../entities';
 import { WorkingCalendar, formatInZone } from '../calendar';
 import { countsForAppraisal } from './service';
@@ -27,7 +27,7 @@ function eventNote(type: string, raw: string | null): string {
  * step, the case's columns repeated so the sheet filters and sorts on its own.
  */
 export async function casesWorkbook(cal: WorkingCalendar, cases: AccountabilityCase[], events: AccountabilityEvent[]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = newWorkbook();
   const ws = wb.addWorksheet(XLSX.sheet);
   ws.addRow([...XLSX.headers]).font = { bold: true };
   const byCase = new Map<number, AccountabilityEvent[]>();

@@ -3,7 +3,7 @@
  * office-local month; agencies complained about repeatedly are flagged; 12345 hotline
  * cases are counted apart for the hotline's monthly and yearly assessment.
  */
-import ExcelJS from 'exceljs';
+import { newWorkbook } from '../excel';
 import { EntityManager } from 'typeorm';
 import { Complaint } from '../../entities';
 import { AppError } from '../errors';
@@ -179,7 +179,7 @@ function label(map: Record<string, string>, k: string): string {
 /** The xlsx export: monthly summary, agencies per month (flags), and the cases (complainant masked). */
 export async function complaintStatsWorkbook(m: EntityManager, s: ComplaintStats, range: MonthRange, cal: WorkingCalendar): Promise<Buffer> {
   const rows = await loadRange(m, range);
-  const wb = new ExcelJS.Workbook();
+  const wb = newWorkbook();
   wb.creator = 'nocert';
 
   const grounds = Object.keys(GROUND_LABELS);

@@ -8,7 +8,7 @@ import { inTransaction } from '../db/tx';
 import { AppError } from '../errors';
 import { instantSchema } from '../http/schemas';
 import { isValidDate } from '../directory/rules';
-import { acknowledge, cancelMeeting, liaisonMeetingOf, loadMeeting, reportProgress, scheduleMeeting, sendMinutes } from '../meeting/service';
+import { acknowledge, cancelMeeting, liaisonMeetingOf, reportProgress, scheduleMeeting, sendMinutes } from '../meeting/service';
 import { Proposer, decideAgenda, proposeAgenda } from '../meeting/agenda';
 import { decisionsOf, recordCountyOutcome, reportDecisionProgress } from '../meeting/decisions';
 import { CONVENOR_ROLES, ConvenorRole, addMemberUnit, changeLiaison, convenor, membersJson, removeMember, setConvenor } from '../meeting/members';

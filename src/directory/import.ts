@@ -1,6 +1,7 @@
 import fs from 'fs';
 import path from 'path';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { newWorkbook } from '../excel';
 import { DataSource } from 'typeorm';
 import { Unit, Staff } from '../../entities';
 import type { StaffRole, AbRole } from '../../entities/Staff';
@@ -102,7 +103,7 @@ async function readGrid(filePath: string): Promise<string[][]> {
 export async function readGridFromBuffer(buf: Buffer, ext: string): Promise<string[][]> {
   if (ext === '.csv') return parseCsv(decodeCsvBytes(buf));
   if (ext === '.xlsx') {
-    const wb = new ExcelJS.Workbook();
+    const wb = newWorkbook();
     try {
       await wb.xlsx.load(buf as unknown as ArrayBuffer);
     } catch (e) {

@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { newWorkbook } from '../excel';
 import { EntityManager, In } from 'typeorm';
 import { ExemptionApplication, ExemptionEntry, Unit } from '../../entities';
 import type { ExemptionMethod } from '../../entities/ExemptionEntry';
@@ -56,7 +57,7 @@ function cellText(cell: ExcelJS.Cell): string {
  * database can find (unknown units, unknown ids), each with its row and column.
  */
 export async function parseListWorkbook(buf: Buffer): Promise<{ rows: ImportRow[]; errors: RowError[] }> {
-  const wb = new ExcelJS.Workbook();
+  const wb = newWorkbook();
   try {
     await wb.xlsx.load(buf as unknown as ArrayBuffer);
   } catch {
@@ -219,7 +220,7 @@ export async function importList(m: EntityManager, actor: Actor, parsed: { rows:
 /** A version (or the draft) as a workbook in the import format, so it can be edited and loaded again. */
 export async function listWorkbook(m: EntityManager, entries: EntrySnapshot[], title: string): Promise<Buffer> {
   const units = new Map((await m.getRepository(Unit).find()).map((u) => [u.code, u.name]));
-  const wb = new ExcelJS.Workbook();
+  const wb = newWorkbook();
   wb.title = title;
   wb.creator = 'nocert';
   const ws = wb.addWorksheet(XLSX.sheet);

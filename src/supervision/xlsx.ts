@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import { newWorkbook } from '../excel';
 import { WorkingCalendar, shortTime } from '../calendar';
 import { Figures, VerificationStats } from './stats';
 import type { Summons } from '../../entities';
@@ -18,7 +18,7 @@ function time(cal: WorkingCalendar, d: Date | null): string {
 
 /** Art. 13 figures as a workbook: units, people, every missed deadline and the summonses (no personal data of applicants). */
 export async function statsWorkbook(cal: WorkingCalendar, s: VerificationStats, summonses: Summons[] = [], automatic: AutomaticMonth[] = []): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = newWorkbook();
   const head = FIGURES.map((k) => (k === 'onTimeRate' ? `${XLSX.figures.onTimeRate}(%)` : XLSX.figures[k]));
   const units = wb.addWorksheet(XLSX.sheets.units);
   units.addRow([XLSX.period(s.period.from, s.period.to)]);

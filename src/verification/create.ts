@@ -5,7 +5,6 @@ import { Staff, VerificationEvent, VerificationRecipient, VerificationRequest } 
 import type { VerificationChannel, VerificationResult } from '../../entities/VerificationRequest';
 import { AppError } from '../errors';
 import { nextDailyNumber } from '../db/daily-counter';
-import { isSqlite } from '../db/tx';
 import { WorkingCalendar, computeDeadline, DeadlineCategory } from '../calendar';
 import { isAway, unitStrength, GapFlag } from '../directory/rules';
 import { isValidIdNumber, normaliseIdNumber } from './id-number';

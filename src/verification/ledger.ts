@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import { newWorkbook } from '../excel';
 import { Brackets, EntityManager, In } from 'typeorm';
 import { VerificationLedgerEntry, VerificationRequest } from '../../entities';
 import type { LedgerKind } from '../../entities/VerificationLedgerEntry';
@@ -80,7 +80,7 @@ export async function ledgerJson(m: EntityManager, cal: WorkingCalendar, q: Ledg
 /** The ledger as .xlsx: sheet 1 the requests, sheet 2 the Art. 8-9 entries. Applicants masked. Also the requests it shows (Art. 12 read log). */
 export async function ledgerXlsx(m: EntityManager, cal: WorkingCalendar, q: LedgerQuery, now: Date): Promise<{ buffer: Buffer; requestIds: number[] }> {
   const { requests, entries, byId } = await queryLedger(m, cal, q);
-  const wb = new ExcelJS.Workbook();
+  const wb = newWorkbook();
   wb.created = now;
   const s1 = wb.addWorksheet(LEDGER_XLSX.requestSheet);
   s1.addRow(LEDGER_XLSX.requestHeaders).font = { bold: true };

@@ -1,6 +1,6 @@
 import crypto from 'crypto';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { decrypt, getSignature } from '@wecom/crypto';
+import { getSignature } from '@wecom/crypto';
 import { AppError } from '../errors';
 
 /** Everything needed to verify callbacks of one self-built app (WECOM.md §1). */
@@ -28,6 +28,11 @@ const parser = new XMLParser({
 
 /** Parses WeCom XML: no DTDs, no entities (XXE and billion-laughs are refused outright). */
 export function parseXml(xml: string): Record<string, unknown> {
+  return parseFlatXml(xml) ?? parseXmlFully(xml);
+}
+
+/** The general path: fast-xml-parser's validator, then its parser. */
+export function parseXmlFully(xml: string): Record<string, unknown> {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new AppError('wecom_xml_invalid', 'XML with a DOCTYPE or entity declaration is refused');
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new AppError('wecom_xml_invalid', `malformed XML: ${valid.err.msg}`);
@@ -41,6 +46,50 @@ export function parseXml(xml: string): Record<string, unknown> {
   const root = doc.xml;
   if (!root || typeof root !== 'object') throw new AppError('wecom_xml_invalid', 'XML root element must be <xml>');
   return root as Record<string, unknown>;
+}
+
+const FLAT_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+/** Names fast-xml-parser refuses or renames (prototype pollution): the general path decides. */
+const RESERVED = new Set(['constructor', 'prototype', 'hasownproperty', 'tostring', 'valueof']);
+
+/**
+ * The shape nearly every callback has, read in one pass: `<xml>` holding distinct child
+ * elements, each a single CDATA section or plain text (no markup, no `&`), no attributes,
+ * no whitespace or text between them. Such a document is well-formed by construction and
+ * yields exactly what parseXmlFully yields. Anything else returns null and takes the
+ * general path (validator + parser), so nothing is accepted that was refused before.
+ */
+export function parseFlatXml(xml: string): Record<string, string> | null {
+  if (!xml.startsWith('<xml>') || !xml.endsWith('</xml>')) return null;
+  const end = xml.length - 6;
+  const out: Record<string, string> = {};
+  let i = 5;
+  while (i < end) {
+    if (xml.charCodeAt(i) !== 60 /* < */) return null;
+    const gt = xml.indexOf('>', i);
+    if (gt < 0 || gt > end) return null;
+    const name = xml.slice(i + 1, gt);
+    if (!FLAT_NAME.test(name) || RESERVED.has(name.toLowerCase()) || Object.prototype.hasOwnProperty.call(out, name)) return null;
+    let j = gt + 1;
+    let value: string;
+    if (xml.startsWith('<![CDATA[', j)) {
+      const close = xml.indexOf(']]>', j + 9);
+      if (close < 0) return null;
+      value = xml.slice(j + 9, close);
+      j = close + 3;
+    } else {
+      const lt = xml.indexOf('<', j);
+      if (lt < 0) return null;
+      value = xml.slice(j, lt);
+      if (value.includes('&') || value.includes(']]>')) return null;
+      j = lt;
+    }
+    // The closing tag must follow at once: `</name>`.
+    if (xml.charCodeAt(j) !== 60 || xml.charCodeAt(j + 1) !== 47 /* / */ || !xml.startsWith(name, j + 2) || xml.charCodeAt(j + 2 + name.length) !== 62 /* > */) return null;
+    i = j + name.length + 3;
+    out[name] = value;
+  }
+  return i === end ? out : null;
 }
 
 function safeEqual(a: string, b: string): boolean {
@@ -60,22 +109,53 @@ export function verifySignature(keys: Pick<CallbackKeys, 'token'>, q: { msg_sign
   if (!safeEqual(expected, q.msg_signature)) throw new AppError('wecom_signature_invalid', 'signature does not match');
 }
 
-/** Decrypts and checks receiveid: @wecom/crypto returns it as `id` without checking it. */
+/** The AES key and IV of an EncodingAESKey, decoded once per key (not once per callback). */
+let keyCache: { aesKey: string; key: Buffer; iv: Buffer } | null = null;
+function aesKeyOf(aesKey: string): { key: Buffer; iv: Buffer } {
+  if (keyCache?.aesKey !== aesKey) {
+    const raw = Buffer.from(`${aesKey}=`, 'base64');
+    if (raw.length !== 32) throw new AppError('wecom_decrypt_failed', 'the EncodingAESKey is not 43 base64 characters');
+    keyCache = { aesKey, key: raw, iv: raw.subarray(0, 16) };
+  }
+  return keyCache;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Decrypts (AES-256-CBC, PKCS#7 padding to 32 bytes, WECOM.md §1) and checks receiveid.
+ * Stricter than @wecom/crypto's decrypt, which it replaces on this path: the padding and
+ * the length field must be consistent, and the message must be valid UTF-8.
+ */
 export function decryptFor(keys: Pick<CallbackKeys, 'aesKey' | 'corpId'>, encrypted: string): string {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encrypted) || encrypted.length % 4 !== 0) {
     throw new AppError('wecom_decrypt_failed', 'Encrypt is not base64');
   }
-  let out: { message: string; id: string };
+  const { key, iv } = aesKeyOf(keys.aesKey);
+  let plain: Buffer;
   try {
-    out = decrypt(keys.aesKey, encrypted);
+    const d = crypto.createDecipheriv('aes-256-cbc', key, iv);
+    d.setAutoPadding(false);
+    const data = Buffer.from(encrypted, 'base64');
+    plain = data.length ? Buffer.concat([d.update(data), d.final()]) : data;
   } catch (e) {
     throw new AppError('wecom_decrypt_failed', 'Encrypt could not be decrypted', { cause: e });
   }
-  if (out.id !== keys.corpId) throw new AppError('wecom_corp_mismatch', 'receiveid is not our CorpID');
-  // @wecom/crypto decodes with replacement characters; WeCom sends UTF-8 only, so one means
-  // the bytes were not UTF-8 (a literal U+FFFD typed by a member is the accepted casualty).
-  if (out.message.includes('\uFFFD')) throw new AppError('wecom_decrypt_failed', 'the decrypted message is not UTF-8');
-  return out.message;
+  const pad = plain.length ? plain[plain.length - 1] : 0;
+  if (pad < 1 || pad > 32 || pad > plain.length) throw new AppError('wecom_decrypt_failed', 'Encrypt could not be decrypted');
+  for (let k = plain.length - pad; k < plain.length; k++) if (plain[k] !== pad) throw new AppError('wecom_decrypt_failed', 'Encrypt could not be decrypted');
+  const body = plain.subarray(0, plain.length - pad);
+  // 16 random bytes, a 4-byte length, the message, then the receiveid.
+  if (body.length < 20) throw new AppError('wecom_decrypt_failed', 'Encrypt could not be decrypted');
+  const length = body.readUInt32BE(16);
+  if (20 + length > body.length) throw new AppError('wecom_decrypt_failed', 'Encrypt could not be decrypted');
+  if (body.subarray(20 + length).toString('latin1') !== keys.corpId) throw new AppError('wecom_corp_mismatch', 'receiveid is not our CorpID');
+  try {
+    // WeCom sends UTF-8 only: bytes that are not UTF-8 were not sealed by WeCom.
+    return utf8.decode(body.subarray(20, 20 + length));
+  } catch {
+    throw new AppError('wecom_decrypt_failed', 'the decrypted message is not UTF-8');
+  }
 }
 
 /**

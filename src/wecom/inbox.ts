@@ -1,7 +1,9 @@
 import { DataSource } from 'typeorm';
 import { InboxEvent } from '../../entities';
-import { inTransaction, isSqlite, isUniqueViolation, sqliteSerial } from '../db/tx';
-import { insertRows, q, sqlValue } from '../db/fast-sql';
+import { inTransaction, isSqlite, sqliteSerial } from '../db/tx';
+import { q, sqlValue } from '../db/fast-sql';
+import { GroupCommitter, GroupCommitOptions } from '../db/group-commit';
+import { InboxWrite, Stored, storeCallbacks } from './inbox-store';
 import { OpenedCallback, CallbackFields } from './callback';
 import { CallbackDispatcher } from './dispatcher';
 import { Logger } from '../logger';
@@ -20,6 +22,8 @@ export interface InboxDeps {
   concurrency?: number;
   /** Called after a callback was processed (e.g. to wake the outbox for the replies it queued). */
   afterProcess?: (kind: string) => void;
+  /** How callbacks arriving together share one INSERT and one commit (src/db/group-commit.ts). */
+  groupCommit?: GroupCommitOptions;
 }
 
 /**
@@ -30,8 +34,16 @@ export interface InboxDeps {
 export class Inbox {
   private readonly now: () => Date;
   private readonly maxAttempts: number;
-  /** Per-sender chains keep one person's messages in order within this instance. */
-  private readonly chains = new Map<string, Promise<void>>();
+  /**
+   * Answered callbacks waiting to be processed: ids per sender, in order (one person's
+   * messages are processed in order within this instance). A backlog costs a number per
+   * callback, not a promise chain: under a burst it can reach tens of thousands.
+   */
+  private readonly queued = new Map<string, number[]>();
+  /** Senders with queued ids and none being processed, in the order they became ready. */
+  private readonly ready: string[] = [];
+  /** Senders with a callback being processed. */
+  private readonly busy = new Set<string>();
   private readonly inflight = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
   private readonly concurrency: number;
@@ -39,45 +51,59 @@ export class Inbox {
   private readonly waiting: Array<() => void> = [];
   private stopped = false;
   private recovering: Promise<void> = Promise.resolve();
+  /** Callbacks answered together are stored together: one multi-row INSERT, one commit. */
+  readonly writes: GroupCommitter<InboxWrite, Stored>;
 
   constructor(private readonly deps: InboxDeps) {
     this.now = deps.now ?? (() => new Date());
     this.maxAttempts = deps.maxAttempts ?? 5;
     this.concurrency = Math.max(1, deps.concurrency ?? 4);
+    this.writes = new GroupCommitter((batch) => storeCallbacks(deps.dataSource, batch), deps.groupCommit);
   }
 
-  /** Stores the callback. A duplicate (WeCom's retry or a replay) is reported, not stored. */
-  async accept(cb: OpenedCallback): Promise<{ id: number; duplicate: boolean }> {
-    const ds = this.deps.dataSource;
-    try {
-      // The answer waits on this insert: a plain statement, not TypeORM's builders.
-      const id = await sqliteSerial(ds, () =>
-        insertRows(ds.manager, InboxEvent, [{ dedupeKey: cb.dedupeKey, kind: cb.kind.slice(0, 40), payload: JSON.stringify(cb.fields), status: 'received', attempts: 0, receivedAt: this.now() }]),
-      );
-      return { id, duplicate: false };
-    } catch (e) {
-      if (isUniqueViolation(e)) {
-        const existing = await ds.getRepository(InboxEvent).findOne({ where: { dedupeKey: cb.dedupeKey } });
-        return { id: existing?.id ?? 0, duplicate: true };
-      }
-      throw e;
-    }
+  /**
+   * Stores the callback; resolves once the batch it joined has committed (so the 200 that
+   * follows is never ahead of the row). A duplicate (WeCom's retry or a replay) is
+   * reported, not stored. Rejects when the row could not be stored.
+   */
+  accept(cb: OpenedCallback): Promise<Stored> {
+    return this.writes.submit({ cb, receivedAt: this.now() });
   }
 
   /** Processes a stored row after the answer; ordered per sender within this instance. */
   schedule(id: number, senderKey: string): void {
     if (this.stopped) return; // recovery on another instance (or the next start) picks it up
-    const prev = this.chains.get(senderKey) ?? Promise.resolve();
-    const next: Promise<void> = prev
-      .then(() => this.limited(() => this.process(id)))
-      .then(() => undefined)
-      .catch((e) => this.deps.log.error({ err: describeError(e), inboxId: id }, 'inbox processing failed'));
-    this.chains.set(senderKey, next);
-    this.inflight.add(next);
-    void next.finally(() => {
-      this.inflight.delete(next);
-      if (this.chains.get(senderKey) === next) this.chains.delete(senderKey);
-    });
+    let q = this.queued.get(senderKey);
+    if (!q) {
+      this.queued.set(senderKey, (q = []));
+      if (!this.busy.has(senderKey)) this.ready.push(senderKey);
+    }
+    q.push(id);
+    this.pump();
+  }
+
+  /** Starts queued callbacks while processing slots are free, one per sender at a time. */
+  private pump(): void {
+    while (this.active < this.concurrency && this.ready.length) {
+      const key = this.ready.shift()!;
+      const q = this.queued.get(key)!;
+      const id = q.shift()!;
+      if (!q.length) this.queued.delete(key);
+      this.busy.add(key);
+      this.active++;
+      const run: Promise<void> = this.process(id)
+        .then(
+          () => undefined,
+          (e) => this.deps.log.error({ err: describeError(e), inboxId: id }, 'inbox processing failed'),
+        )
+        .finally(() => {
+          this.busy.delete(key);
+          this.inflight.delete(run);
+          if (this.queued.has(key)) this.ready.push(key);
+          this.release();
+        });
+      this.inflight.add(run);
+    }
   }
 
   /**
@@ -85,14 +111,22 @@ export class Inbox {
    * in the table, and the answer path (one INSERT) always finds a free database connection.
    */
   private async limited<T>(fn: () => Promise<T>): Promise<T> {
+    // A freed slot is handed over as it is (release), so the count never overshoots.
     if (this.active >= this.concurrency) await new Promise<void>((r) => this.waiting.push(r));
-    this.active++;
+    else this.active++;
     try {
       return await fn();
     } finally {
-      this.active--;
-      this.waiting.shift()?.();
+      this.release();
     }
+  }
+
+  /** A processing slot is free: a recovery waiting for one first, else the queue. */
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) return next();
+    this.active--;
+    this.pump();
   }
 
   /**
@@ -206,12 +240,16 @@ export class Inbox {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await Promise.allSettled([...this.inflight, this.recovering]);
+    await Promise.allSettled([this.drain(), this.recovering, this.writes.idle()]);
   }
 
   /** Resolves when everything scheduled so far has been processed (tests, shutdown). */
   async drain(): Promise<void> {
-    while (this.inflight.size) await Promise.allSettled([...this.inflight]);
+    while (this.inflight.size || this.queued.size) {
+      if (this.inflight.size) await Promise.allSettled([...this.inflight]);
+      // Every slot is taken by recovery: the queue moves when one frees up.
+      else await new Promise((r) => setTimeout(r, 5));
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 import { GROUND_LABELS, LABEL, menu, MENU, Reply, T, welcome } from '../messages';
 import { answerAgency, answerAgencyPick, answerCertificate, answerConfirm, answerEditPick, answerFacts, answerFactsRest, answerFreeText, answerGround, answerName, answerPhone, answerProxy } from './answers';
 
-import { GROUND_CODES, GroundCode, TEXT_LIMITS } from '../model';
+import { GroundCode } from '../model';
 import { ComplaintStage, ComplaintDraft, ComplaintSubmission, ConversationState, FlowContext, TextInput, Turn, say, NonText, isComplaintStage } from './types';
 import { command, stageAcceptsMenu } from './commands';
 import { ask, stepNumber } from './questions';

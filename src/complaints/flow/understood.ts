@@ -15,7 +15,7 @@ import {
 import { RELATIONSHIPS } from '../understand/tables';
 import { squash } from '../understand/text';
 import { Command } from './commands';
-import { CaseRef, ComplaintDraft, ComplaintStage, ConversationState, FlowContext, Stage } from './types';
+import { CaseRef, ComplaintDraft, ConversationState, FlowContext, Stage } from './types';
 
 /** How the conversation reads whole sentences: the understanding layer, told what was asked. */
 
