@@ -1,6 +1,7 @@
 import { Brackets, EntityManager, In } from 'typeorm';
-import { OfficeOrder, VerificationRecipient, VerificationRequest } from '../../entities';
-import { WorkingCalendar, officeMinutesBetween } from '../calendar';
+import { VerificationRecipient, VerificationRequest } from '../../entities';
+import { WorkingCalendar } from '../calendar';
+import { holderStatus } from '../verification/late-status';
 import { inTransaction, isSqlite } from '../db/tx';
 import { staffName, unitNames } from '../directory/who';
 import { cardViewOf, closeOpenCards } from '../verification/service';
@@ -58,13 +59,6 @@ export async function foldIntoCards(m: EntityManager, d: DeadlineDeps, cal: Work
     folded.add(r.userid);
   }
   return folded;
-}
-
-/** What the card says: the stage, how late from the original deadline in office time (now, never a stored figure), the 责成 deadline. */
-export async function holderStatus(m: EntityManager, cal: WorkingCalendar, req: VerificationRequest, stage: HolderStage, now: Date): Promise<{ stage: string; lateMinutes: number | null; orderBy: Date | null }> {
-  const order = await m.getRepository(OfficeOrder).findOne({ where: { requestId: req.id, kind: 'order' }, order: { id: 'DESC' } });
-  const late = now.getTime() >= req.dueAt.getTime();
-  return { stage: HOLDER.stage[stage], lateMinutes: late ? Math.round(officeMinutesBetween(cal, req.dueAt, now)) : null, orderBy: order?.completeBy ?? null };
 }
 
 const OUTCOME: Record<string, string> = { answered: CARD_TEXT.answered, returned: CARD_TEXT.returnedBySelf, cancelled: CARD_TEXT.cancelled };
