@@ -9,7 +9,7 @@ import { REF as VREF, RESPONSE_CODE_TTL_MS, parseTaskId, queueCard, queueReplace
 import { verificationClosedCard } from '../../cards/verification.card';
 import { CARD_TEXT, WITHDRAW_MINUTES } from '../verification/messages';
 import { greyCard, sendCard } from '../wecom/messaging';
-import { holderStatusCard } from '../../cards/holder-status.card';
+import { holderStatusCard, holderWatchCard } from '../../cards/holder-status.card';
 import type { Line } from '../scheduler';
 import { DeadlineDeps, REF } from './deps';
 import { HOLDER, HolderStage } from './messages';
@@ -30,8 +30,11 @@ import { HOLDER, HolderStage } from './messages';
  * time exactly one card with buttons per holder.
  *
  * Folded: whoever holds an open card of the request (liaison, A, the B who covers) while it
- * is pending, and the owner once accepted. Anyone else (a liaison whose card another
- * deputy's 受理 closed, a request being returned) is told by text as before.
+ * is pending, and the owner once accepted. Once accepted, the others told (the liaison whose
+ * card the deputy's 受理 closed) get a read-only status card per stage instead of a text:
+ * same lead and facts, who has it, no buttons (they do not hold the request, and a card
+ * without buttons never goes stale). Anyone else (a request being returned) is told by
+ * text as before.
  * Returns the userids whose card now carries the stage.
  */
 export async function foldIntoCards(m: EntityManager, d: DeadlineDeps, cal: WorkingCalendar, req: VerificationRequest, userids: string[], stage: HolderStage, now: Date, key: string): Promise<Set<string>> {
@@ -40,7 +43,7 @@ export async function foldIntoCards(m: EntityManager, d: DeadlineDeps, cal: Work
   const rows = await m.getRepository(VerificationRecipient).find({ where: { requestId: req.id, userid: In(userids) }, order: { id: 'ASC' } });
   // Pending: every open card. Accepted: the owner's (its row was marked 已受理 by the click).
   const mine = rows.filter((r) => (req.status === 'pending' ? !r.closedAt : r.userid === req.assignee && (!r.closedAt || r.outcome === CARD_TEXT.acceptedBySelf)));
-  if (!mine.length) return folded;
+  if (!mine.length && req.status !== 'accepted') return folded;
   const view = cardViewOf(req, await unitNames(m, [req.requesterUnit, req.issuerUnit]), d.config.publicUrl, d.config.officeTz);
   const status = await holderStatus(m, cal, req, stage, now);
   const answer = req.status === 'accepted' ? { ownerName: await staffName(m, req.assignee) } : null;
@@ -57,6 +60,15 @@ export async function foldIntoCards(m: EntityManager, d: DeadlineDeps, cal: Work
     const row = await sendCard(m, r.userid, holderStatusCard(view, taskId, now, status, answer), now, { refType: VREF.card, refId: taskId, dedupeKey });
     await repo.update({ id: r.id }, { taskId, cardSeq: seq, cardOutboxId: row?.id ?? null, codeUsed: false });
     folded.add(r.userid);
+  }
+  // Told but holding no card (the liaison once a deputy accepted): the same facts, read-only.
+  if (answer) {
+    const watch = holderWatchCard(view, now, status, answer.ownerName);
+    for (const u of userids) {
+      if (folded.has(u) || u === req.assignee) continue;
+      await sendCard(m, u, watch, now, { refType: REF.holderWatch, refId: String(req.id), dedupeKey: `watch:${req.id}:${key}:${u}` });
+      folded.add(u);
+    }
   }
   return folded;
 }
