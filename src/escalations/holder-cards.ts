@@ -1,5 +1,5 @@
 import { Brackets, EntityManager, In } from 'typeorm';
-import { VerificationRecipient, VerificationRequest } from '../../entities';
+import { OutboxMessage, VerificationRecipient, VerificationRequest } from '../../entities';
 import { WorkingCalendar } from '../calendar';
 import { holderStatus } from '../verification/late-status';
 import { inTransaction, isSqlite } from '../db/tx';
@@ -8,7 +8,8 @@ import { cardViewOf, closeOpenCards } from '../verification/service';
 import { REF as VREF, RESPONSE_CODE_TTL_MS, parseTaskId, queueCard, queueReplaceName, taskIdFor, usableSendCode } from '../verification/notify';
 import { verificationClosedCard } from '../../cards/verification.card';
 import { CARD_TEXT, WITHDRAW_MINUTES } from '../verification/messages';
-import { greyCard, sendCard } from '../wecom/messaging';
+import { greyCard, rewriteUnsentCard, sendCard } from '../wecom/messaging';
+import { recipientsOf } from '../wecom/outbox';
 import { holderStatusCard, holderWatchCard } from '../../cards/holder-status.card';
 import type { Line } from '../scheduler';
 import { DeadlineDeps, REF } from './deps';
@@ -35,6 +36,8 @@ import { HOLDER, HolderStage } from './messages';
  * same lead and facts, who has it, no buttons (they do not hold the request, and a card
  * without buttons never goes stale). Anyone else (a request being returned) is told by
  * text as before.
+ * Two stages before the first card went out (a 督办 in the minute the sweep reported 已超时,
+ * WeCom slow) make one card: the unsent one is rewritten with the newer stage.
  * Returns the userids whose card now carries the stage.
  */
 export async function foldIntoCards(m: EntityManager, d: DeadlineDeps, cal: WorkingCalendar, req: VerificationRequest, userids: string[], stage: HolderStage, now: Date, key: string): Promise<Set<string>> {
@@ -50,6 +53,12 @@ export async function foldIntoCards(m: EntityManager, d: DeadlineDeps, cal: Work
   const repo = m.getRepository(VerificationRecipient);
   for (const r of mine) {
     if (folded.has(r.userid)) continue;
+    // The card in hand not sent yet (two stages in the same sweep or minute, or WeCom slow):
+    // nobody has seen it, so it takes the newer stage and remains the one card.
+    if (r.cardOutboxId && (await rewriteUnsentCard(m, r.cardOutboxId, r.userid, holderStatusCard(view, r.taskId, now, status, answer), now))) {
+      folded.add(r.userid);
+      continue;
+    }
     const dedupeKey = `hold:${req.id}:${key}:${r.userid}`;
     // The card in hand is greyed with the send's code (its one use) and the stage comes as the
     // next generation, whose code stays in reserve: every card with buttons can still be closed.
@@ -66,6 +75,11 @@ export async function foldIntoCards(m: EntityManager, d: DeadlineDeps, cal: Work
     const watch = holderWatchCard(view, now, status, answer.ownerName);
     for (const u of userids) {
       if (folded.has(u) || u === req.assignee) continue;
+      const unsent = await m.getRepository(OutboxMessage).findOne({ where: { refType: REF.holderWatch, refId: String(req.id), recipients: recipientsOf('message', { touser: u }).join('|'), status: 'pending' }, order: { id: 'DESC' } });
+      if (unsent && (await rewriteUnsentCard(m, unsent.id, u, watch, now))) {
+        folded.add(u);
+        continue;
+      }
       await sendCard(m, u, watch, now, { refType: REF.holderWatch, refId: String(req.id), dedupeKey: `watch:${req.id}:${key}:${u}` });
       folded.add(u);
     }
