@@ -1,7 +1,9 @@
 import { expect } from 'chai';
+import { In } from 'typeorm';
 import { OutboxMessage } from '../../entities';
 import { createApiKey } from '../../src/http/auth';
 import { runSweep } from '../../src/scheduler';
+import { rewriteUnsentCard, sendCard } from '../../src/wecom/messaging';
 import { Harness } from '../helpers/system';
 import { Api } from '../helpers/api';
 import { lastCard, mark } from '../helpers/inbox';
@@ -74,5 +76,19 @@ describe('escalations: two stages before the first card is sent make one card', 
     expect(liveCards(h, 'gaj.a', id)).to.have.length(1);
     // Nothing left unsent.
     expect(await h.sys.dataSource.getRepository(OutboxMessage).countBy({ status: 'pending' })).to.equal(0);
+  });
+
+  it('only a card no dispatcher took and nobody tried is rewritten', async () => {
+    const repo = h.sys.dataSource.getRepository(OutboxMessage);
+    const card = (title: string) => ({ card_type: 'text_notice', main_title: { title }, card_action: { type: 1, url: 'https://example.invalid/v/1' } });
+    const now = h.clock.now;
+    const rows = await h.sys.dataSource.transaction(async (m) => Promise.all(['a', 'b', 'c'].map(async (x) => (await sendCard(m, 'gaj.liaison', card(`旧${x}`), now))!)));
+    await repo.update({ id: rows[1].id }, { status: 'sending', claimedBy: 'other' });
+    await repo.update({ id: rows[2].id }, { attempts: 1 });
+    const got = await h.sys.dataSource.transaction(async (m) => Promise.all(rows.map((r) => rewriteUnsentCard(m, r.id, 'gaj.liaison', card('新'), now))));
+    expect(got).to.deep.equal([true, false, false]);
+    const titles = (await repo.findBy({ id: In(rows.map((r) => r.id)) })).sort((a, b) => a.id - b.id).map((r) => JSON.parse(r.payload).template_card.main_title.title);
+    expect(titles).to.deep.equal(['新', '旧b', '旧c']);
+    await repo.delete({ id: In(rows.map((r) => r.id)) });
   });
 });
