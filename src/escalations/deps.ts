@@ -29,6 +29,8 @@ export const REF = {
   orderNotice: 'office_order_notice',
   /** A holder's request card rewritten in place with the latest stage (holder-cards.ts). */
   holderCardUpdate: 'holder_card_update',
+  /** The read-only status card of someone told who holds no card of the request (holder-cards.ts). */
+  holderWatch: 'holder_watch_card',
 } as const;
 
 /** Open: nobody has answered it yet. `returning` (a return without its reason) is open: the deadline runs (Art. 7). */

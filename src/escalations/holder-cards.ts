@@ -1,14 +1,16 @@
 import { Brackets, EntityManager, In } from 'typeorm';
-import { OfficeOrder, VerificationRecipient, VerificationRequest } from '../../entities';
-import { WorkingCalendar, officeMinutesBetween } from '../calendar';
+import { OutboxMessage, VerificationRecipient, VerificationRequest } from '../../entities';
+import { WorkingCalendar } from '../calendar';
+import { holderStatus } from '../verification/late-status';
 import { inTransaction, isSqlite } from '../db/tx';
 import { staffName, unitNames } from '../directory/who';
 import { cardViewOf, closeOpenCards } from '../verification/service';
 import { REF as VREF, RESPONSE_CODE_TTL_MS, parseTaskId, queueCard, queueReplaceName, taskIdFor, usableSendCode } from '../verification/notify';
 import { verificationClosedCard } from '../../cards/verification.card';
 import { CARD_TEXT, WITHDRAW_MINUTES } from '../verification/messages';
-import { greyCard, sendCard } from '../wecom/messaging';
-import { holderStatusCard } from '../../cards/holder-status.card';
+import { greyCard, rewriteUnsentCard, sendCard } from '../wecom/messaging';
+import { recipientsOf } from '../wecom/outbox';
+import { holderStatusCard, holderWatchCard } from '../../cards/holder-status.card';
 import type { Line } from '../scheduler';
 import { DeadlineDeps, REF } from './deps';
 import { HOLDER, HolderStage } from './messages';
@@ -29,8 +31,13 @@ import { HOLDER, HolderStage } from './messages';
  * time exactly one card with buttons per holder.
  *
  * Folded: whoever holds an open card of the request (liaison, A, the B who covers) while it
- * is pending, and the owner once accepted. Anyone else (a liaison whose card another
- * deputy's 受理 closed, a request being returned) is told by text as before.
+ * is pending, and the owner once accepted. Once accepted, the others told (the liaison whose
+ * card the deputy's 受理 closed) get a read-only status card per stage instead of a text:
+ * same lead and facts, who has it, no buttons (they do not hold the request, and a card
+ * without buttons never goes stale). Anyone else (a request being returned) is told by
+ * text as before.
+ * Two stages before the first card went out (a 督办 in the minute the sweep reported 已超时,
+ * WeCom slow) make one card: the unsent one is rewritten with the newer stage.
  * Returns the userids whose card now carries the stage.
  */
 export async function foldIntoCards(m: EntityManager, d: DeadlineDeps, cal: WorkingCalendar, req: VerificationRequest, userids: string[], stage: HolderStage, now: Date, key: string): Promise<Set<string>> {
@@ -39,13 +46,19 @@ export async function foldIntoCards(m: EntityManager, d: DeadlineDeps, cal: Work
   const rows = await m.getRepository(VerificationRecipient).find({ where: { requestId: req.id, userid: In(userids) }, order: { id: 'ASC' } });
   // Pending: every open card. Accepted: the owner's (its row was marked 已受理 by the click).
   const mine = rows.filter((r) => (req.status === 'pending' ? !r.closedAt : r.userid === req.assignee && (!r.closedAt || r.outcome === CARD_TEXT.acceptedBySelf)));
-  if (!mine.length) return folded;
+  if (!mine.length && req.status !== 'accepted') return folded;
   const view = cardViewOf(req, await unitNames(m, [req.requesterUnit, req.issuerUnit]), d.config.publicUrl, d.config.officeTz);
   const status = await holderStatus(m, cal, req, stage, now);
   const answer = req.status === 'accepted' ? { ownerName: await staffName(m, req.assignee) } : null;
   const repo = m.getRepository(VerificationRecipient);
   for (const r of mine) {
     if (folded.has(r.userid)) continue;
+    // The card in hand not sent yet (two stages in the same sweep or minute, or WeCom slow):
+    // nobody has seen it, so it takes the newer stage and remains the one card.
+    if (r.cardOutboxId && (await rewriteUnsentCard(m, r.cardOutboxId, r.userid, holderStatusCard(view, r.taskId, now, status, answer), now))) {
+      folded.add(r.userid);
+      continue;
+    }
     const dedupeKey = `hold:${req.id}:${key}:${r.userid}`;
     // The card in hand is greyed with the send's code (its one use) and the stage comes as the
     // next generation, whose code stays in reserve: every card with buttons can still be closed.
@@ -57,14 +70,21 @@ export async function foldIntoCards(m: EntityManager, d: DeadlineDeps, cal: Work
     await repo.update({ id: r.id }, { taskId, cardSeq: seq, cardOutboxId: row?.id ?? null, codeUsed: false });
     folded.add(r.userid);
   }
+  // Told but holding no card (the liaison once a deputy accepted): the same facts, read-only.
+  if (answer) {
+    const watch = holderWatchCard(view, now, status, answer.ownerName);
+    for (const u of userids) {
+      if (folded.has(u) || u === req.assignee) continue;
+      const unsent = await m.getRepository(OutboxMessage).findOne({ where: { refType: REF.holderWatch, refId: String(req.id), recipients: recipientsOf('message', { touser: u }).join('|'), status: 'pending' }, order: { id: 'DESC' } });
+      if (unsent && (await rewriteUnsentCard(m, unsent.id, u, watch, now))) {
+        folded.add(u);
+        continue;
+      }
+      await sendCard(m, u, watch, now, { refType: REF.holderWatch, refId: String(req.id), dedupeKey: `watch:${req.id}:${key}:${u}` });
+      folded.add(u);
+    }
+  }
   return folded;
-}
-
-/** What the card says: the stage, how late from the original deadline in office time (now, never a stored figure), the 责成 deadline. */
-export async function holderStatus(m: EntityManager, cal: WorkingCalendar, req: VerificationRequest, stage: HolderStage, now: Date): Promise<{ stage: string; lateMinutes: number | null; orderBy: Date | null }> {
-  const order = await m.getRepository(OfficeOrder).findOne({ where: { requestId: req.id, kind: 'order' }, order: { id: 'DESC' } });
-  const late = now.getTime() >= req.dueAt.getTime();
-  return { stage: HOLDER.stage[stage], lateMinutes: late ? Math.round(officeMinutesBetween(cal, req.dueAt, now)) : null, orderBy: order?.completeBy ?? null };
 }
 
 const OUTCOME: Record<string, string> = { answered: CARD_TEXT.answered, returned: CARD_TEXT.returnedBySelf, cancelled: CARD_TEXT.cancelled };

@@ -80,28 +80,8 @@ export const TEXT = {
   urgeRepeated: (number: string) => `协查 ${number} 刚刚已督办，未重复发送。`,
 } as const;
 
-/**
- * The holder's one card of a late request (src/escalations/holder-cards.ts): the latest
- * stage, shown on the card instead of a text per stage.
- */
-export const HOLDER = {
-  stage: {
-    overdue: '已超时，已报告联席会议办公室',
-    urge: '联席会议办公室督办',
-    order: '联席会议办公室责成限时办结',
-    order_reminder: '限时办结提醒：时间已过半',
-    order_warning: '限时办结即将到期',
-    escalation2: '未在责成时限内办结，已再次报告',
-  },
-  lateTail: (late: string) => `已超时${late}`,
-  /** The card a stage replaced: greyed in place, the new one below. */
-  superseded: '已更新，见新卡片',
-  lateEmphasis: '已超时（办公时间）',
-  orderLine: (by: string) => `责成${by}前办结`,
-  dueLine: (due: string) => `原截止${due}`,
-  stageLine: (stage: string) => `最新：${stage}`,
-} as const;
-export type HolderStage = keyof typeof HOLDER.stage;
+/** The holder's card texts live with the verification module's (its answer card shows them too). */
+export { HOLDER, type HolderStage } from '../verification/messages';
 
 /** `nocert scheduler run` about its own environment (operators read English). */
 export const ENV_WARN = {

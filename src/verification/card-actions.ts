@@ -3,14 +3,14 @@
  * 退回; then the return reasons, the confirmation of an answer and 撤回. Each click's
  * response_code updates the clicker's card once (WECOM.md section 4).
  */
+import { ownerAnswerCard } from './late-status';
 import { EntityManager } from 'typeorm';
 import { OpenQuestion } from '../../entities';
 import type { VerificationResult } from '../../entities/VerificationRequest';
 import { isAppError } from '../errors';
 import { dataOf } from '../conversation';
-import { verificationAnswerCard, verificationAnsweredOwnerCard, verificationConfirmCard } from '../../cards/verification.card';
+import { verificationAnsweredOwnerCard, verificationConfirmCard } from '../../cards/verification.card';
 import { shortTime } from '../calendar';
-import { staffName } from '../directory/who';
 import { OTHER_REASON, RETURN_REASONS, TEXT, WITHDRAW_MINUTES } from './messages';
 import { queueCardUpdate, queueText } from './notify';
 import { askVerification, QuestionData } from './questions';
@@ -39,7 +39,7 @@ export async function handleAct(m: EntityManager, ctx: OpContext, op: string, cl
   if (op === 'override') return overrideAutoAnswer(m, ctx, req, rcp, click);
   const back = async (text: string) => {
     // The person is told why in the chat; the card keeps its buttons.
-    await queueCardUpdate(m, click.from, click.responseCode, verificationAnswerCard(await cardView(m, ctx, req), rcp.taskId, await staffName(m, click.from), now), now, rcp.taskId);
+    await queueCardUpdate(m, click.from, click.responseCode, await ownerAnswerCard(m, ctx, req, rcp.taskId, click.from), now, rcp.taskId);
     await queueText(m, click.from, text, now, String(req.id));
     return 'refused' as const;
   };

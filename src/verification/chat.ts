@@ -1,10 +1,11 @@
 import { EntityManager } from 'typeorm';
+import { ownerAnswerCard } from './late-status';
 import { OpenQuestion, Staff, Unit, VerificationRecipient, VerificationRequest } from '../../entities';
 import type { DeadlineCategory } from '../calendar';
 import { isAppError } from '../errors';
 import { CallbackDispatcher, CardEvent, HandlerContext, TextMessage } from '../wecom/dispatcher';
 import { Logger } from '../logger';
-import { verificationAnswerCard, verificationConfirmCard } from '../../cards/verification.card';
+import { verificationConfirmCard } from '../../cards/verification.card';
 import { shortTime } from '../calendar';
 import { COMMAND_WORDS, OTHER_REASON, RETURN_REASONS, WORDS, TEXT, TODO } from './messages';
 import { queueCardUpdate, queueText } from './notify';
@@ -300,7 +301,7 @@ async function answerQuestion(m: EntityManager, ctx: OpContext, q: OpenQuestion,
       await changeCategory(m, ctx, req, actor, data.to as DeadlineCategory, text);
       if (q.responseCode) {
         const task = await ownTask(m, req.id, msg.from);
-        await queueCardUpdate(m, msg.from, q.responseCode, verificationAnswerCard(await cardView(m, ctx, req), task, await staffName(m, msg.from), now), now, task);
+        await queueCardUpdate(m, msg.from, q.responseCode, await ownerAnswerCard(m, ctx, req, task, msg.from), now, task);
       }
     } catch (e) {
       if (!isAppError(e) || e.code !== 'verification_deadline_passed') throw e;

@@ -6,7 +6,8 @@ import { AppError } from '../errors';
 import { computeDeadline, DeadlineCategory, officeMinutesBetween, shortTime } from '../calendar';
 import { formatLate } from '../calendar/messages';
 import { shortNumber } from './resolve-number';
-import { verificationAnswerCard, verificationReasonCard } from '../../cards/verification.card';
+import { verificationReasonCard } from '../../cards/verification.card';
+import { ownerAnswerCard } from './late-status';
 import { verificationAcceptedCard, verificationAnsweredCard, verificationDeadlineCard, verificationWithdrawnCard } from '../../cards/verification-result.card';
 import { CARD_TEXT, TEXT, WITHDRAW_MINUTES } from './messages';
 import { queueCardUpdate, queueReplaceName, queueText } from './notify';
@@ -59,8 +60,7 @@ export async function clickTarget(m: EntityManager, click: Click): Promise<{ req
 export async function politeClick(m: EntityManager, ctx: OpContext, req: VerificationRequest, rcp: VerificationRecipient, click: Click): Promise<'late'> {
   // The owner's own card stays usable (a double tap must not grey the answer card).
   if (req.assignee === click.from && (req.status === 'accepted' || req.status === 'returning')) {
-    const view = await cardView(m, ctx, req);
-    const card = req.status === 'accepted' ? verificationAnswerCard(view, rcp.taskId, await staffName(m, click.from), ctx.now) : verificationReasonCard(view, rcp.taskId, ctx.now);
+    const card = req.status === 'accepted' ? await ownerAnswerCard(m, ctx, req, rcp.taskId, click.from) : verificationReasonCard(await cardView(m, ctx, req), rcp.taskId, ctx.now);
     await queueCardUpdate(m, click.from, click.responseCode, card, ctx.now, rcp.taskId);
     return 'late';
   }
@@ -88,8 +88,7 @@ export async function handleClick(m: EntityManager, ctx: OpContext, kind: ClickK
   }
   await addEvent(m, req, now, 'accepted', click.from, { from: 'pending', to: 'accepted' });
   const name = await staffName(m, click.from);
-  const view = await cardView(m, ctx, req);
-  await queueCardUpdate(m, click.from, click.responseCode, verificationAnswerCard(view, rcp.taskId, name, now), now, rcp.taskId);
+  await queueCardUpdate(m, click.from, click.responseCode, await ownerAnswerCard(m, ctx, req, rcp.taskId, click.from), now, rcp.taskId);
   await markRecipient(m, req, click.from, CARD_TEXT.acceptedBySelf, now);
   await closeOpenCards(m, ctx, req, click.from, CARD_TEXT.takenBy(name));
   const a = await aboutForIssuer(m, req);
@@ -157,7 +156,7 @@ export async function withdrawAnswer(m: EntityManager, ctx: OpContext, req: Veri
   await m.getRepository(DeadlineTracker).update({ requestId: req.id }, { nextStageAt: now, state: 'active', updatedAt: now });
   const targets = await tellRequester(m, ctx, req, verificationWithdrawnCard(await resultView(m, ctx, req), result, now), `withdrawn-${req.version}`);
   await addEvent(m, req, now, 'requester_notified', 'system', { data: { userids: targets, kind: 'withdrawn' } });
-  if (card) await queueCardUpdate(m, userid, card.responseCode, verificationAnswerCard(await cardView(m, ctx, req), card.taskId, await staffName(m, userid), now), now, card.taskId);
+  if (card) await queueCardUpdate(m, userid, card.responseCode, await ownerAnswerCard(m, ctx, req, card.taskId, userid), now, card.taskId);
   await queueText(m, userid, TEXT.withdrawnOwner(await aboutForIssuer(m, req)), now, String(req.id));
 }
 

@@ -211,3 +211,30 @@ export const TODO = {
   which: (word: string, short = '0007') => `你有多件未办结的协查，请在回复后加编号，例如「${word} ${short}」：`,
   ambiguousShort: (short: string) => `编号 ${short} 对应你的多件协查，请回复完整编号：`,
 } as const;
+
+/**
+ * The holder's one card of a late request (src/escalations/holder-cards.ts): the latest
+ * stage, shown on the card instead of a text per stage; the owner's answer card of a late
+ * request shows them too (src/verification/late-status.ts).
+ */
+export const HOLDER = {
+  stage: {
+    /** Late, before the sweep reported it. */
+    late: '已超时，请立即答复',
+    overdue: '已超时，已报告联席会议办公室',
+    urge: '联席会议办公室督办',
+    order: '联席会议办公室责成限时办结',
+    order_reminder: '限时办结提醒：时间已过半',
+    order_warning: '限时办结即将到期',
+    escalation2: '未在责成时限内办结，已再次报告',
+  },
+  lateTail: (late: string) => `已超时${late}`,
+  /** The card a stage replaced: greyed in place, the new one below. */
+  superseded: '已更新，见新卡片',
+  lateEmphasis: '已超时（办公时间）',
+  orderLine: (by: string) => `责成${by}前办结`,
+  dueLine: (due: string) => `原截止${due}`,
+  stageLine: (stage: string) => `最新：${stage}`,
+  ownerLine: (owner: string) => `受理人：${owner}`,
+} as const;
+export type HolderStage = keyof typeof HOLDER.stage;

@@ -5,14 +5,14 @@
  * requesting unit is told the automatic result no longer stands; after the deadline the
  * button is refused and the card closes.
  */
+import { ownerAnswerCard } from './late-status';
 import { EntityManager } from 'typeorm';
 import { DataServiceLookup, DeadlineTracker, VerificationEvent, VerificationRecipient, VerificationRequest } from '../../entities';
 import { shortTime } from '../calendar';
 import { staffName } from '../directory/who';
-import { verificationAnswerCard } from '../../cards/verification.card';
 import { verificationWithdrawnCard } from '../../cards/verification-result.card';
 import { queueCardUpdate, queueReplaceName, queueText, usableSendCode } from './notify';
-import { OpContext, aboutForIssuer, addEvent, cardView, resultView, tellRequester, transition } from './common';
+import { OpContext, aboutForIssuer, addEvent, resultView, tellRequester, transition } from './common';
 import { Click, politeClick } from './decide';
 
 /** User-facing texts of 改判 (Chinese). */
@@ -59,7 +59,7 @@ export async function overrideAutoAnswer(m: EntityManager, ctx: OpContext, req: 
   const targets = await tellRequester(m, ctx, req, verificationWithdrawnCard(await resultView(m, ctx, req), result, now), `overridden-${req.version}`);
   await addEvent(m, req, now, 'requester_notified', 'system', { data: { userids: targets, kind: 'overridden' } });
   const name = await staffName(m, click.from);
-  await queueCardUpdate(m, click.from, click.responseCode, verificationAnswerCard(await cardView(m, ctx, req), rcp.taskId, name, now), now, rcp.taskId);
+  await queueCardUpdate(m, click.from, click.responseCode, await ownerAnswerCard(m, ctx, req, rcp.taskId, click.from), now, rcp.taskId);
   await queueText(m, click.from, OVERRIDE_TEXT.taken(a, due), now, String(req.id));
   // The others' automatic-answer cards show who took it.
   for (const other of await m.getRepository(VerificationRecipient).findBy({ requestId: req.id })) {

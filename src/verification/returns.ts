@@ -4,11 +4,12 @@
  * (the requesting unit is told, with the reason; the figures count it from then); 取消
  * puts the request back where it was.
  */
+import { ownerAnswerCard } from './late-status';
 import { EntityManager, Not, IsNull } from 'typeorm';
 import { VerificationRecipient, VerificationRequest } from '../../entities';
 import type { VerificationStatus } from '../../entities/VerificationRequest';
 import { AppError } from '../errors';
-import { verificationAnswerCard, verificationReasonCard, verificationRequestCard } from '../../cards/verification.card';
+import { verificationReasonCard, verificationRequestCard } from '../../cards/verification.card';
 import { verificationReturnedCard } from '../../cards/verification-result.card';
 import { CARD_TEXT, TEXT } from './messages';
 import { REF, queueCard, queueCardUpdate, queueReplaceName, queueText, taskIdFor, parseTaskId } from './notify';
@@ -93,7 +94,7 @@ export async function cancelReturn(m: EntityManager, ctx: OpContext, req: Verifi
   await closeQuestions(m, req.id);
   const view = await cardView(m, ctx, req);
   if (to === 'accepted') {
-    if (card) await queueCardUpdate(m, userid, card.responseCode, verificationAnswerCard(view, card.taskId, await staffName(m, userid), now), now, card.taskId);
+    if (card) await queueCardUpdate(m, userid, card.responseCode, await ownerAnswerCard(m, ctx, req, card.taskId, userid), now, card.taskId);
   } else {
     await reopenCards(m, req, view, userid, card, now);
   }

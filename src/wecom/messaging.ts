@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { OutboxMessage } from '../../entities';
-import { enqueue } from './outbox';
+import { enqueue, rewritePending } from './outbox';
 
 /**
  * How to tell people: every message a module sends is written here, inside the caller's
@@ -49,6 +49,16 @@ export async function sendCard(m: EntityManager, to: string | string[], card: ob
   const touser = touserOf(to);
   if (!touser) return null;
   return enqueue(m, { channel: 'message', payload: cardPayload(touser, card), refType: ref.refType, refId: ref.refId, dedupeKey: ref.dedupeKey, now });
+}
+
+/**
+ * A card queued but not sent yet (still pending) says something newer instead: the person
+ * gets one card where two would have followed each other. false: it is on its way or sent.
+ */
+export async function rewriteUnsentCard(m: EntityManager, outboxId: number, to: string | string[], card: object, now: Date): Promise<boolean> {
+  const touser = touserOf(to);
+  if (!touser) return false;
+  return rewritePending(m, outboxId, { channel: 'message', payload: cardPayload(touser, card), now });
 }
 
 /** A new card, or only the buttons greyed with a short text (WECOM.md section 4). */

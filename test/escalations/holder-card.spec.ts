@@ -99,6 +99,42 @@ describe('escalations: the holder of a late request keeps one card, updated in p
     for (const u of ['gaj.liaison', 'gaj.a', 'gaj.b']) expect(liveCards(h, u, id), u).to.deep.equal([]);
   });
 
+  it('受理 on the status card of a late request: the answer card keeps the stage, the lateness and the 责成 deadline (issue 18 item 6)', async () => {
+    const { id, number } = await createRequest(rsj);
+    await h.sys.settle();
+    await sweep(h, t('09:01'));
+    await sweep(h, t('09:27'));
+    await sweep(h, t('09:30'));
+    const [esc] = await escalationsOf(h, id);
+    h.clock.set(t('09:33'));
+    await h.emu.clickButton('office.chief', lastCard(h, 'office.chief', `esc${esc.id}_`)!.taskId, `office_order:${esc.id}`, { selectedItems: [{ questionKey: 'complete_by', optionIds: ['2h'] }] });
+    await h.sys.settle();
+    const status = holderCard(h, 'gaj.a', id)!;
+    h.clock.set(t('09:40'));
+    const m0 = mark(h);
+    const u0 = h.emu.cardUpdates().length;
+    await h.emu.clickButton('gaj.a', status.taskId, `verif_accept:${id}`);
+    await h.sys.settle();
+    const answer = holderCard(h, 'gaj.a', id)!;
+    expect(answer.taskId, 'the same card, updated by the click').to.equal(status.taskId);
+    expect(answer.card.main_title).to.deep.equal({ title: '县人社局·失业保险金申领 已超时10分钟', desc: `联席会议办公室责成限时办结｜协查 ${number}` });
+    expect(answer.card.emphasis_content).to.deep.equal({ title: '10分钟', desc: '已超时（办公时间）' });
+    expect(answer.card.sub_title_text).to.include('责成12-01 11:33前办结').and.include('原截止12-01 09:30');
+    expect(buttons(answer.card)).to.deep.equal(['核验一致', '核验不一致', '转纸质档案', '转历史档案', '退回']);
+    // One update (the click's), no new card; the 受理 text as before.
+    expect(traffic(h, 'gaj.a', id, number, m0, u0)).to.deep.equal({ cards: 0, texts: 1, updates: 1 });
+    // 核验一致, then 取消 on the confirmation: back to the same status answer card, not the plain one.
+    h.clock.set(t('09:41'));
+    await h.emu.clickButton('gaj.a', status.taskId, `verif_act:${id}:match`);
+    await h.sys.settle();
+    expect(holderCard(h, 'gaj.a', id)!.card.main_title.title).to.match(/确认核验一致？$/);
+    await h.emu.clickButton('gaj.a', status.taskId, `verif_act:${id}:back`);
+    await h.sys.settle();
+    const back = holderCard(h, 'gaj.a', id)!.card;
+    expect(back.main_title.desc).to.equal(`联席会议办公室责成限时办结｜协查 ${number}`);
+    expect(back.sub_title_text).to.include('责成12-01 11:33前办结');
+  });
+
   it('a card left open on a request answered in the chat closes at the next sweep, but not about a request finished more than 72 hours ago', async () => {
     const fresh = await createRequest(rsj);
     const old = await createRequest(rsj);

@@ -30,7 +30,11 @@ describe('verification: a 受理 after the deadline says the answer is already l
     expect(late.texts).to.have.length(1);
     expect(late.texts[0]).to.match(/^你已受理县人社局「失业保险金申领」协查 HC20261201-\d{4}。该请求已超过答复时限（截止 2026-12-01 09:30，已超时45分钟），请立即答复。/);
     expect(late.card.main_title.desc).to.include('已超时，请立即答复');
-    expect(late.card.emphasis_content.desc).to.equal('已超过答复时限');
+    // The status card's lead and facts (issue 18 item 6): how late in office time, the original deadline.
+    expect(late.card.main_title.title).to.equal('县人社局·失业保险金申领 已超时45分钟');
+    expect(late.card.emphasis_content).to.deep.equal({ title: '45分钟', desc: '已超时（办公时间）' });
+    expect(late.card.sub_title_text).to.include('原截止12-01 09:30');
+    expect(late.card.button_list.map((b: any) => b.text)).to.include('核验一致');
 
     const onTime = await acceptAt('2026-12-01T09:10:00+08:00');
     expect(onTime.texts[0]).to.match(/^你已受理县人社局「失业保险金申领」协查 HC20261201-\d{4}，请于 2026-12-01 09:30 前答复。/);

@@ -149,6 +149,23 @@ export async function enqueue(manager: EntityManager, msg: EnqueueMessage): Prom
   }
 }
 
+/**
+ * Replaces the payload of a row no dispatcher has taken yet (still `pending`: a claim moves
+ * it to `sending` in one conditional UPDATE, so the two cannot both win) and never tried (a
+ * send that timed out may have arrived). Nobody has seen it, so it may say something newer.
+ * false: taken, tried or sent already, send anew instead.
+ */
+export async function rewritePending(manager: EntityManager, id: number, msg: Pick<EnqueueMessage, 'channel' | 'payload' | 'now'>): Promise<boolean> {
+  const shaped = shapeRow(msg);
+  const r = await manager
+    .createQueryBuilder()
+    .update(OutboxMessage)
+    .set({ payload: shaped.payload, recipients: shaped.recipients, version: () => 'version + 1' } as Record<string, unknown>)
+    .where('id = :id AND status = :p AND attempts = 0', { id, p: 'pending' })
+    .execute();
+  return (r.affected ?? 0) > 0;
+}
+
 type OutboxRow = Omit<OutboxMessage, 'id' | 'version'>;
 
 /** Validates one message and shapes its row exactly as it is stored (enqueue and enqueueMany). */
