@@ -134,4 +134,35 @@ describe('console in a real headless Chromium: sign in, dashboard, 督办, scree
     expect(contrast(computed.link, computed.bg)).to.be.at.least(4.5);
     await page.close();
   });
+  it('the navigation at 390 px: all nine links fit and can be tapped, no page spills sideways', async () => {
+    const page = await signIn(390);
+    const nav = page.getByRole('navigation', { name: '主导航' });
+    const links = nav.getByRole('link');
+    expect(await links.count()).to.equal(9);
+    await page.locator('header').screenshot({ path: path.join(SHOTS, 'console-nav-390.png') });
+    for (const box of await links.evaluateAll((els: HTMLElement[]) => els.map((a) => { const r = a.getBoundingClientRect(); return { text: a.textContent, left: r.left, right: r.right, height: r.height }; }))) {
+      expect(box.left, `${box.text} inside the screen`).to.be.at.least(0);
+      expect(box.right, `${box.text} inside the screen`).to.be.at.most(390);
+      // WCAG 2.2 target size (minimum): 24 px.
+      expect(box.height, `${box.text} tap target`).to.be.at.least(24);
+    }
+    const areas = ['/console/', '/console/verifications', '/console/complaints', '/console/exemptions', '/console/directory', '/console/accountability', '/console/meetings', '/console/calendar', '/console/supervision'];
+    for (const url of [...areas, `/console/verifications/${env.seeded.escalated.id}`, '/console/verifications/ledger', '/console/directory/import', '/console/directory/staff/rsj.a']) {
+      await page.goto(`${env.h.sys.url}${url}`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      // Named in the message: the innermost elements reaching past the screen's edge.
+      const wide = await page.evaluate(() =>
+        [...document.querySelectorAll('main *')]
+          .filter((el: HTMLElement) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5 && ![...el.children].some((k: HTMLElement) => k.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5))
+          .slice(0, 3)
+          .map((el: HTMLElement) => el.outerHTML.slice(0, 120)),
+      );
+      expect(overflow, `${url}: horizontal overflow at 390 px ${JSON.stringify(wide)}`).to.be.at.most(0);
+      // The current area is marked in the navigation.
+      if (url === '/console/accountability') await page.screenshot({ path: path.join(SHOTS, 'console-accountability-390.png') });
+      if (areas.includes(url)) expect(await nav.locator('[aria-current=page]').count(), url).to.equal(1);
+    }
+    expect(errors).to.deep.equal([]);
+    await page.close();
+  });
 });
