@@ -129,6 +129,13 @@ describe('sandbox phones page: a complaint walked end to end without leaving the
       notices = await sys.dataSource.getRepository(ComplaintNotice).find({ where: { complaintId: done.id } });
     }
     expect(notices.filter((n) => n.message.includes(result)).map((n) => n.status)).to.deep.equal(['sent']);
+    // The case records that the complainant was told (the workbench's 已告知投诉人).
+    let told = await complaintOf(number);
+    for (let i = 0; i < 40 && !told.resultDelivered; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      told = await complaintOf(number);
+    }
+    expect(told.resultDelivered).to.equal(true);
     await page.locator('#phones').screenshot({ path: path.join(SHOTS, 'sandbox-phones-complaint-1280.png') });
     expect(errors).to.deep.equal([]);
     await page.close();
