@@ -50,7 +50,9 @@ ul.actions{list-style:none;padding:0;display:flex;flex-direction:column;gap:.75r
 button.link{background:none;border:none;color:${c.link};padding:0;min-height:0;text-decoration:underline}
 form.filters{display:flex;flex-wrap:wrap;gap:.75rem;align-items:flex-end;margin-bottom:1rem}
 label{display:flex;flex-direction:column;gap:.2rem;font-size:.9rem;font-weight:600}
-input,select,textarea{font:inherit;padding:.4rem .5rem;border:1px solid #6e7781;border-radius:6px;color:${c.text};background:${c.bg};min-height:2.5rem}
+label{max-width:100%;min-width:0}
+label.check{flex-direction:row;align-items:center;gap:.5rem;font-weight:400}
+input,select,textarea{max-width:100%;font:inherit;padding:.4rem .5rem;border:1px solid #6e7781;border-radius:6px;color:${c.text};background:${c.bg};min-height:2.5rem}
 textarea{min-height:4rem;width:100%}
 .act{display:grid;grid-template-columns:repeat(auto-fit,minmax(15rem,1fr));gap:1rem}
 .act form{border:1px solid #d0d7de;border-radius:8px;padding:.75rem;display:flex;flex-direction:column;gap:.5rem}

@@ -7,6 +7,7 @@ import { isAppError } from '../errors';
 import { SlidingWindowLimiter, rateLimit } from '../http/rate-limit';
 import { describeLines, listApplications, review, type Decision } from '../exemptions/service';
 import { MAX_QUERY_LENGTH, searchLatest } from '../exemptions/lookup';
+import { publish } from '../exemptions/versions';
 import { errorPage, sendPage } from './layout';
 import { T } from './messages';
 import { seesAll } from './scope';
@@ -56,6 +57,24 @@ export function exemptionsRouter(deps: ModuleDeps): Router {
     }
     deps.log.info({ userid: u.userid, applicationId: id, decision }, 'console exemption review');
     ctx.redirect(`/console/exemptions?done=${decision}`);
+  });
+
+  // SPEC 2 Art. 11: the office publishes the working list as a new version.
+  r.post('/console/exemptions/publish', async (ctx: Context) => {
+    const u = ctx.state.consoleUser as ConsoleUser;
+    const form = ctx.state.form as URLSearchParams;
+    if (u.role !== 'office') return errorPage(ctx, 403, T.forbidden, u);
+    const note = (form.get('note') ?? '').trim().slice(0, 2000) || undefined;
+    try {
+      const v = await inTransaction(ds, (m) => publish(m, { kind: 'office', unitCode: u.unitCode, name: u.userid, userid: u.userid, display: u.name }, { note, confirmUnchanged: form.get('confirmUnchanged') === 'yes' }, deps.now()));
+      deps.log.info({ userid: u.userid, version: v.number, entries: v.entryCount }, 'console exemption list published');
+    } catch (e) {
+      if (!isAppError(e)) throw e;
+      const reason = (e.details as { reason?: string } | undefined)?.reason;
+      const code = reason === 'unchanged' ? 'exemption_unchanged' : reason === 'list_empty' ? 'exemption_empty' : e.code;
+      return ctx.redirect(`/console/exemptions?error=${encodeURIComponent(code)}`);
+    }
+    ctx.redirect('/console/exemptions?done=publish');
   });
 
   // Public, no sign-in: anyone searches the published list (rate limited per client).

@@ -71,8 +71,13 @@ describe('console in a real headless Chromium: sign in, dashboard, 督办, scree
 
   it('accessibility smoke: every control is labelled, keyboard focus is visible, text contrast meets WCAG AA', async () => {
     const page = await signIn(1280);
-    for (const url of ['/console/', '/console/verifications', `/console/verifications/${env.seeded.escalated.id}`, '/console/complaints', '/console/exemptions', '/console/directory']) {
-      await page.goto(`${env.h.sys.url}${url}`);
+    for (const url of ['/console/', '/console/verifications', `/console/verifications/${env.seeded.escalated.id}`, '/console/complaints', '/console/exemptions', '/console/directory',
+      '/console/calendar', '/console/supervision', '/console/accountability', '/console/meetings', '/console/verifications/ledger', '/console/directory/import', '/console/directory/staff/rsj.a', '/exemptions']) {
+      const res = await page.goto(`${env.h.sys.url}${url}`);
+      expect(res?.status(), url).to.equal(200);
+      // Every page has one main heading and its landmark.
+      expect(await page.locator('h1').count(), `${url}: one h1`).to.equal(1);
+      expect(await page.locator('main').count(), `${url}: a main landmark`).to.equal(1);
       const unlabelled = await page.evaluate(() =>
         [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
           .filter((el) => !el.closest('label') && !el.getAttribute('aria-label') && !(el.id && document.querySelector(`label[for="${el.id}"]`)))
@@ -81,6 +86,30 @@ describe('console in a real headless Chromium: sign in, dashboard, 督办, scree
       expect(unlabelled, url).to.deep.equal([]);
       const buttons = await page.evaluate(() => [...document.querySelectorAll('button')].filter((b) => !b.textContent?.trim() && !b.getAttribute('aria-label')).length);
       expect(buttons, `${url}: buttons without a name`).to.equal(0);
+      // Text contrast as computed: each visible text against the first opaque background behind it.
+      const pairs: Array<{ fg: string; bg: string; text: string }> = await page.evaluate(() => {
+        const hex = (rgb: string) => '#' + (rgb.match(/[\d.]+/g) ?? []).slice(0, 3).map((n) => Number(n).toString(16).padStart(2, '0')).join('');
+        const opaque = (rgb: string) => !/rgba\(.*,\s*0\)$/.test(rgb) && rgb !== 'transparent';
+        const out: Array<{ fg: string; bg: string; text: string }> = [];
+        for (const el of [...document.querySelectorAll('body *')] as HTMLElement[]) {
+          const text = [...el.childNodes].filter((n: any) => n.nodeType === 3).map((n: any) => n.textContent.trim()).join('');
+          if (!text || !el.getClientRects().length || getComputedStyle(el).visibility === 'hidden') continue;
+          let bgEl = el;
+          while (bgEl && !opaque(getComputedStyle(bgEl).backgroundColor)) bgEl = bgEl.parentElement;
+          out.push({ fg: hex(getComputedStyle(el).color), bg: bgEl ? hex(getComputedStyle(bgEl).backgroundColor) : '#ffffff', text: text.slice(0, 30) });
+        }
+        return out;
+      });
+      const low = pairs.filter((x) => contrast(x.fg, x.bg) < 4.5).map((x) => `${x.text}: ${x.fg} on ${x.bg}`);
+      expect(low, `${url}: text below 4.5:1`).to.deep.equal([]);
+      // The first Tab lands on a link or control with a visible focus ring.
+      await page.keyboard.press('Tab');
+      const ring = await page.evaluate(() => {
+        const s = getComputedStyle(document.activeElement as HTMLElement);
+        return { tag: (document.activeElement as HTMLElement).tagName, style: s.outlineStyle, width: parseFloat(s.outlineWidth) };
+      });
+      expect(ring.tag, `${url}: Tab reaches a control`).to.be.oneOf(['A', 'BUTTON', 'INPUT', 'SELECT', 'TEXTAREA']);
+      expect(ring.style !== 'none' && ring.width >= 2, `${url}: focus ring ${JSON.stringify(ring)}`).to.equal(true);
     }
     await page.goto(`${env.h.sys.url}/console/verifications`);
     await page.screenshot({ path: path.join(SHOTS, 'console-verifications-list-1280.png'), fullPage: true });
@@ -103,6 +132,37 @@ describe('console in a real headless Chromium: sign in, dashboard, 督办, scree
     });
     expect(contrast(computed.body, computed.bg)).to.be.at.least(7);
     expect(contrast(computed.link, computed.bg)).to.be.at.least(4.5);
+    await page.close();
+  });
+  it('the navigation at 390 px: all nine links fit and can be tapped, no page spills sideways', async () => {
+    const page = await signIn(390);
+    const nav = page.getByRole('navigation', { name: '主导航' });
+    const links = nav.getByRole('link');
+    expect(await links.count()).to.equal(9);
+    await page.locator('header').screenshot({ path: path.join(SHOTS, 'console-nav-390.png') });
+    for (const box of await links.evaluateAll((els: HTMLElement[]) => els.map((a) => { const r = a.getBoundingClientRect(); return { text: a.textContent, left: r.left, right: r.right, height: r.height }; }))) {
+      expect(box.left, `${box.text} inside the screen`).to.be.at.least(0);
+      expect(box.right, `${box.text} inside the screen`).to.be.at.most(390);
+      // WCAG 2.2 target size (minimum): 24 px.
+      expect(box.height, `${box.text} tap target`).to.be.at.least(24);
+    }
+    const areas = ['/console/', '/console/verifications', '/console/complaints', '/console/exemptions', '/console/directory', '/console/accountability', '/console/meetings', '/console/calendar', '/console/supervision'];
+    for (const url of [...areas, `/console/verifications/${env.seeded.escalated.id}`, '/console/verifications/ledger', '/console/directory/import', '/console/directory/staff/rsj.a']) {
+      await page.goto(`${env.h.sys.url}${url}`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      // Named in the message: the innermost elements reaching past the screen's edge.
+      const wide = await page.evaluate(() =>
+        [...document.querySelectorAll('main *')]
+          .filter((el: HTMLElement) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5 && ![...el.children].some((k: HTMLElement) => k.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5))
+          .slice(0, 3)
+          .map((el: HTMLElement) => el.outerHTML.slice(0, 120)),
+      );
+      expect(overflow, `${url}: horizontal overflow at 390 px ${JSON.stringify(wide)}`).to.be.at.most(0);
+      // The current area is marked in the navigation.
+      if (url === '/console/accountability') await page.screenshot({ path: path.join(SHOTS, 'console-accountability-390.png') });
+      if (areas.includes(url)) expect(await nav.locator('[aria-current=page]').count(), url).to.equal(1);
+    }
+    expect(errors).to.deep.equal([]);
     await page.close();
   });
 });
