@@ -12,6 +12,8 @@ import { T } from './messages';
 import { seesAll } from './scope';
 import type { ConsoleUser } from './session';
 import { renderExemptions, renderPublicList } from './views/exemptions.view';
+import { exemptionListRouter, publicComment } from './exemption-list';
+import { TX } from './exemptions.messages';
 
 const DECISIONS: readonly Decision[] = ['approve', 'return', 'reject'];
 const query = (ctx: Context) => (typeof ctx.query.q === 'string' ? ctx.query.q.trim().slice(0, MAX_QUERY_LENGTH) : '');
@@ -63,8 +65,23 @@ export function exemptionsRouter(deps: ModuleDeps): Router {
   r.get('/exemptions', limit, async (ctx: Context) => {
     const q = query(ctx);
     const list = await searchLatest(ds, q, 0, 50);
-    sendPage(ctx, 200, { title: T.x.publicTitle }, renderPublicList({ list, q, tz }));
+    const flash = ctx.query.sent === '1' ? { ok: true, text: TX.commentThanks } : null;
+    sendPage(ctx, 200, { title: T.x.publicTitle }, renderPublicList({ list, q, tz, flash }));
   });
+
+  // Public comments (Art. 12) from the page: see publicComment for why there is no CSRF token.
+  r.post('/exemptions/comments', async (ctx: Context) => {
+    const out = await publicComment(deps, ctx);
+    if (out.ok) {
+      ctx.status = 303;
+      return ctx.redirect('/exemptions?sent=1#h-comment');
+    }
+    const list = await searchLatest(ds, '', 0, 50);
+    sendPage(ctx, out.status, { title: T.x.publicTitle }, renderPublicList({ list, q: '', tz, flash: { ok: false, text: out.text }, old: out.old }));
+  });
+
+  const sub = exemptionListRouter(deps);
+  r.use(sub.routes(), sub.allowedMethods());
 
   return r;
 }
