@@ -127,7 +127,7 @@ export type CommentOutcome = { status: number; ok: boolean; text: string; old?: 
  */
 export async function publicComment(deps: ModuleDeps, ctx: Context): Promise<CommentOutcome> {
   const origin = ctx.get('origin');
-  const own = [ctx.origin, safeOrigin(deps.config.publicUrl)];
+  const own = [`${ctx.protocol}://${ctx.host}`, safeOrigin(deps.config.publicUrl)];
   if (origin && !own.includes(origin)) return { status: 403, ok: false, text: TX.commentCrossSite };
   if (!commentLimiter(deps.dataSource).hit(ctx.ip || 'unknown', deps.now().getTime()).ok) return { status: 429, ok: false, text: TX.commentTooMany };
   let form: URLSearchParams;
