@@ -15,6 +15,7 @@ export const TX = {
   fields: { serviceItem: '办理事项', certificate: '证明名称', requesterUnit: '需要证明的单位', issuerUnit: '开具证明的单位', method: '免提交方式', legalBasis: '设定依据', defaultCategory: '默认协查类别' } as Record<string, string>,
   publish: '公布新版本（第五条）',
   note: '公布说明（可不填）',
+  noteCol: '公布说明',
   confirmUnchanged: '清单没有变化时仍然公布（确认）',
   published: (n: number) => `已公布第 ${n} 版，公众查询页面已可查到。`,
   errors: {

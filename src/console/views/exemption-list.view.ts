@@ -99,7 +99,7 @@ function pick(name: string, label: string, versions: ExemptionVersion[], selecte
 export function renderVersions(v: VersionsView): string {
   const head = `<h1>${esc(TX.versionsTitle)}</h1>${subNav(v.user, 'versions')}${flashHtml(v.flash)}`;
   if (!v.versions.length) return `${head}<p class="muted">${esc(TX.none)}</p>`;
-  const cols = [TX.number, TX.at, TX.by, TX.note, TX.count, TX.counts, TX.xlsx];
+  const cols = [TX.number, TX.at, TX.by, TX.noteCol, TX.count, TX.counts, TX.xlsx];
   const rows = v.versions
     .map((x) => {
       const cells = [esc(TX.versionNo(x.number)), esc(shortAt(v.tz, x.publishedAt)), esc(x.publishedBy), esc(x.note ?? ''), String(x.entryCount), `${x.added} / ${x.changed} / ${x.cancelled}`, `<a href="/api/v1/exemptions/versions/${x.number}/export">${esc(TX.xlsx)}</a>`];
