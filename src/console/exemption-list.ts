@@ -129,7 +129,11 @@ export async function publicComment(deps: ModuleDeps, ctx: Context): Promise<Com
   const origin = ctx.get('origin');
   const own = [`${ctx.protocol}://${ctx.host}`, safeOrigin(deps.config.publicUrl)];
   if (origin && !own.includes(origin)) return { status: 403, ok: false, text: TX.commentCrossSite };
-  if (!commentLimiter(deps.dataSource).hit(ctx.ip || 'unknown', deps.now().getTime()).ok) return { status: 429, ok: false, text: TX.commentTooMany };
+  const hit = commentLimiter(deps.dataSource).hit(ctx.ip || 'unknown', deps.now().getTime());
+  if (!hit.ok) {
+    ctx.set('Retry-After', String(hit.retryAfterS));
+    return { status: 429, ok: false, text: TX.commentTooMany };
+  }
   let form: URLSearchParams;
   try {
     form = new URLSearchParams((await readRawBytes(ctx, 16 * 1024)).toString('utf8'));

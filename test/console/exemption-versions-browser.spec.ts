@@ -8,6 +8,9 @@ import type { Harness } from '../helpers/system';
 import { seedConsole } from './console-mother';
 import { SHOTS, browserHarness } from './browser-mother';
 
+// Page-side code below runs in the browser; this name exists there (the project compiles without the DOM lib).
+declare const document: any;
+
 /** Version 1 holds one entry; 人社局's application to add 失业保险金申领 waits for review. */
 async function seed(h: Harness): Promise<{ appId: number }> {
   await seedConsole(h);
@@ -56,8 +59,7 @@ describe('console in a real headless Chromium: the exemption list from review to
     expect(new URL(page.url()).search).to.equal('?from=1&to=2');
     expect(await page.locator('#vdiff-added + .table-wrap').innerText()).to.include('失业保险金申领');
     const unlabelled = await page.evaluate(() =>
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      [...(globalThis as any).document.querySelectorAll('input:not([type=hidden]), select, textarea')].filter((el: any) => !el.closest('label') && !el.getAttribute('aria-label')).map((el: any) => el.outerHTML),
+      [...document.querySelectorAll('input:not([type=hidden]), select, textarea')].filter((el: any) => !el.closest('label') && !el.getAttribute('aria-label')).map((el: any) => el.outerHTML),
     );
     expect(unlabelled).to.deep.equal([]);
     await page.screenshot({ path: path.join(SHOTS, 'console-exemption-versions-1280.png'), fullPage: true });

@@ -184,6 +184,7 @@ describe('console: the working list, publishing, versions and their diff, public
     for (let i = 0; i < 10; i++) expect((await fetch(`${h.sys.url}/api/v1/exemptions/comments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ content: `意见 ${i}` }) })).status).to.equal(201);
     const res = await fetch(`${h.sys.url}/exemptions/comments`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'content=%E5%A4%9A' });
     expect(res.status).to.equal(429);
+    expect(Number(res.headers.get('retry-after'))).to.be.greaterThan(0);
     expect(await res.text()).to.include('提交过于频繁，请稍后再试。');
     expect(await h.sys.dataSource.getRepository(ExemptionComment).count()).to.equal(10);
   });
