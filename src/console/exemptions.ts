@@ -7,12 +7,13 @@ import { isAppError } from '../errors';
 import { SlidingWindowLimiter, rateLimit } from '../http/rate-limit';
 import { describeLines, listApplications, review, type Decision } from '../exemptions/service';
 import { MAX_QUERY_LENGTH, searchLatest } from '../exemptions/lookup';
-import { publish } from '../exemptions/versions';
 import { errorPage, sendPage } from './layout';
 import { T } from './messages';
 import { seesAll } from './scope';
 import type { ConsoleUser } from './session';
 import { renderExemptions, renderPublicList } from './views/exemptions.view';
+import { exemptionListRouter, publicComment } from './exemption-list';
+import { TX } from './exemptions.messages';
 
 const DECISIONS: readonly Decision[] = ['approve', 'return', 'reject'];
 const query = (ctx: Context) => (typeof ctx.query.q === 'string' ? ctx.query.q.trim().slice(0, MAX_QUERY_LENGTH) : '');
@@ -59,31 +60,28 @@ export function exemptionsRouter(deps: ModuleDeps): Router {
     ctx.redirect(`/console/exemptions?done=${decision}`);
   });
 
-  // SPEC 2 Art. 11: the office publishes the working list as a new version.
-  r.post('/console/exemptions/publish', async (ctx: Context) => {
-    const u = ctx.state.consoleUser as ConsoleUser;
-    const form = ctx.state.form as URLSearchParams;
-    if (u.role !== 'office') return errorPage(ctx, 403, T.forbidden, u);
-    const note = (form.get('note') ?? '').trim().slice(0, 2000) || undefined;
-    try {
-      const v = await inTransaction(ds, (m) => publish(m, { kind: 'office', unitCode: u.unitCode, name: u.userid, userid: u.userid, display: u.name }, { note, confirmUnchanged: form.get('confirmUnchanged') === 'yes' }, deps.now()));
-      deps.log.info({ userid: u.userid, version: v.number, entries: v.entryCount }, 'console exemption list published');
-    } catch (e) {
-      if (!isAppError(e)) throw e;
-      const reason = (e.details as { reason?: string } | undefined)?.reason;
-      const code = reason === 'unchanged' ? 'exemption_unchanged' : reason === 'list_empty' ? 'exemption_empty' : e.code;
-      return ctx.redirect(`/console/exemptions?error=${encodeURIComponent(code)}`);
-    }
-    ctx.redirect('/console/exemptions?done=publish');
-  });
-
   // Public, no sign-in: anyone searches the published list (rate limited per client).
   const limit = rateLimit(new SlidingWindowLimiter(60, 60_000), () => deps.now().getTime());
   r.get('/exemptions', limit, async (ctx: Context) => {
     const q = query(ctx);
     const list = await searchLatest(ds, q, 0, 50);
-    sendPage(ctx, 200, { title: T.x.publicTitle }, renderPublicList({ list, q, tz }));
+    const flash = ctx.query.sent === '1' ? { ok: true, text: TX.commentThanks } : null;
+    sendPage(ctx, 200, { title: T.x.publicTitle }, renderPublicList({ list, q, tz, flash }));
   });
+
+  // Public comments (Art. 12) from the page: see publicComment for why there is no CSRF token.
+  r.post('/exemptions/comments', async (ctx: Context) => {
+    const out = await publicComment(deps, ctx);
+    if (out.ok) {
+      ctx.status = 303;
+      return ctx.redirect('/exemptions?sent=1#h-comment');
+    }
+    const list = await searchLatest(ds, '', 0, 50);
+    sendPage(ctx, out.status, { title: T.x.publicTitle }, renderPublicList({ list, q: '', tz, flash: { ok: false, text: out.text }, old: out.old }));
+  });
+
+  const sub = exemptionListRouter(deps);
+  r.use(sub.routes(), sub.allowedMethods());
 
   return r;
 }

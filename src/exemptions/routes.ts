@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { Context } from 'koa';
 import { z } from 'zod';
-import { ExemptionComment, ExemptionEntry } from '../../entities';
+import { ExemptionEntry } from '../../entities';
 import type { ExemptionMethod } from '../../entities/ExemptionEntry';
 import { ModuleDeps } from '../module';
 import { readJson } from '../http/body';
@@ -20,6 +20,7 @@ import { diffVersions, draftDiff, draftEntries, findVersion, listVersions, publi
 import { importList, listWorkbook, parseListWorkbook, MAX_IMPORT_BYTES } from './xlsx';
 import { SlidingWindowLimiter, rateLimit } from '../http/rate-limit';
 import { XLSX } from './messages';
+import { COMMENT_LIMIT, commentBody, commentLimiter, listComments, markCommentRead, saveComment } from './comments';
 
 // ---------------------------------------------------------------- request bodies
 
@@ -73,7 +74,7 @@ export const reviewBody = z.object({ decision: z.enum(['approve', 'return', 'rej
 /** Public limits per client IP (Art. 12 access without a key). */
 export const PUBLIC_LIMITS = {
   search: { limit: 60, windowMs: 60_000 },
-  comment: { limit: 10, windowMs: 60_000 },
+  comment: COMMENT_LIMIT,
   export: { limit: 10, windowMs: 60_000 },
 };
 
@@ -102,15 +103,6 @@ const searchQuery = z.object({
   version: z.coerce.number().int().min(1).optional(),
 });
 
-const commentBody = z
-  .object({
-    content: z.string().trim().min(1).max(1000),
-    entryId: z.number().int().positive().optional(),
-    name: z.string().trim().max(32).optional(),
-    contact: z.string().trim().max(64).optional(),
-  })
-  .strict();
-
 function xlsxFilename(name: string): string {
   return `attachment; filename="exemptions.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}.xlsx`;
 }
@@ -124,7 +116,7 @@ export function exemptionsPublicRouter(deps: ModuleDeps): Router {
   const ds = deps.dataSource;
   const nowMs = () => deps.now().getTime();
   const search = rateLimit(new SlidingWindowLimiter(PUBLIC_LIMITS.search.limit, PUBLIC_LIMITS.search.windowMs), nowMs);
-  const comment = rateLimit(new SlidingWindowLimiter(PUBLIC_LIMITS.comment.limit, PUBLIC_LIMITS.comment.windowMs), nowMs);
+  const comment = rateLimit(commentLimiter(ds), nowMs);
   const exporting = rateLimit(new SlidingWindowLimiter(PUBLIC_LIMITS.export.limit, PUBLIC_LIMITS.export.windowMs), nowMs);
   const fmt = async () => {
     const cal = await deps.calendar();
@@ -177,12 +169,7 @@ export function exemptionsPublicRouter(deps: ModuleDeps): Router {
   r.post('/comments', comment, async (ctx: Context) => {
     const body = commentBody.parse(await readJson(ctx, 16 * 1024));
     const now = deps.now();
-    const saved = await inTransaction(ds, async (m) => {
-      if (body.entryId && !(await m.getRepository(ExemptionEntry).findOneBy({ id: body.entryId }))) {
-        throw new AppError('validation_failed', `entryId: no list entry ${body.entryId}`);
-      }
-      return m.getRepository(ExemptionComment).save({ entryId: body.entryId ?? null, content: body.content, name: body.name || null, contact: body.contact || null, status: 'new', readBy: null, createdAt: now });
-    });
+    const saved = await inTransaction(ds, (m) => saveComment(m, body, now));
     ctx.status = 201;
     ctx.body = { id: saved.id };
   });
@@ -306,17 +293,14 @@ export function exemptionsApiRouter(deps: ModuleDeps): Router {
   r.get('/comments', async (ctx: Context) => {
     requireOffice(ctx);
     const status = single(ctx.query.status);
-    const qb = ds.getRepository(ExemptionComment).createQueryBuilder('c').orderBy('c.id', 'DESC').limit(200);
-    if (status) qb.where('c.status = :s', { s: status });
     const cal = await deps.calendar();
-    ctx.body = { comments: (await qb.getMany()).map((c) => ({ ...c, createdAt: formatInZone(cal, c.createdAt) })) };
+    ctx.body = { comments: (await listComments(ds.manager, status)).map((c) => ({ ...c, createdAt: formatInZone(cal, c.createdAt) })) };
   });
 
   r.post('/comments/:id/read', async (ctx: Context) => {
     const p = requireOffice(ctx);
     const id = idParam(ctx.params.id, 'comment');
-    const res = await inTransaction(ds, (m) => m.getRepository(ExemptionComment).update({ id }, { status: 'read', readBy: p.name.slice(0, 100) }));
-    if (!res.affected) throw new AppError('exemption_not_found', `no comment ${id}`);
+    await inTransaction(ds, (m) => markCommentRead(m, id, p.name));
     ctx.status = 204;
   });
 

@@ -93,18 +93,21 @@ describe('console in a real headless Chromium: the complaint workbench and the e
     await page.getByText('已通过，调整已进入工作清单，待下次公布。').waitFor();
     expect((await env.h.sys.dataSource.getRepository(ExemptionApplication).findOneByOrFail({ id: env.seeded.appId })).status).to.equal('approved');
 
-    // Publish the working list as version 1.
-    const publish = page.getByRole('form', { name: '公布新版本（第十一条）' });
-    await publish.getByLabel('版本说明（可选）').fill('新增失业保险金申领的户籍证明');
-    await publish.getByRole('button', { name: '公布', exact: true }).click();
-    await page.getByText('已公布新版本。').waitFor();
-    expect(await page.locator('section[aria-labelledby="h-list"]').innerText()).to.include('第 1 版').and.include('失业保险金申领');
+    // Publish the working list as version 1, from the working list's page.
+    await page.getByRole('navigation', { name: '清单子页面' }).getByRole('link', { name: '工作清单与公布' }).click();
+    const publish = page.getByRole('form', { name: '公布新版本（第五条）' });
+    await publish.getByLabel('公布说明（可不填）').fill('新增失业保险金申领的户籍证明');
+    await publish.getByRole('button', { name: '公布新版本（第五条）' }).click();
+    await page.getByText('已公布第 1 版，公众查询页面已可查到。').waitFor();
     const versions = await env.h.sys.dataSource.getRepository(ExemptionVersion).find();
     expect(versions.map((v) => [v.number, v.publishedBy, v.note, v.added])).to.deep.equal([[1, 'office.duty', '新增失业保险金申领的户籍证明', 1]]);
     // Nothing changed since: a second publish is refused unless confirmed.
-    await page.getByRole('form', { name: '公布新版本（第十一条）' }).getByRole('button', { name: '公布', exact: true }).click();
-    await page.getByText('清单自上次公布以来没有变化').waitFor();
+    await page.getByRole('navigation', { name: '清单子页面' }).getByRole('link', { name: '工作清单与公布' }).click();
+    await page.getByRole('form', { name: '公布新版本（第五条）' }).getByRole('button', { name: '公布新版本（第五条）' }).click();
+    await page.getByText('与最新公布版本相比没有变化').first().waitFor();
     expect(await env.h.sys.dataSource.getRepository(ExemptionVersion).count()).to.equal(1);
+    await page.goto(`${env.h.sys.url}/console/exemptions`);
+    expect(await page.locator('section[aria-labelledby="h-list"]').innerText()).to.include('第 1 版').and.include('失业保险金申领');
     await page.screenshot({ path: path.join(SHOTS, 'console-exemptions-1280.png'), fullPage: true });
 
     // Anyone, signed out, in a fresh browser context at phone width.
@@ -127,8 +130,9 @@ describe('console in a real headless Chromium: the complaint workbench and the e
   it('refusals in the browser: an auditor sees no review or publish form, and a forged publish is refused', async () => {
     const page = await env.signIn(1280, 'audit.jw', { expected: [403] });
     await page.goto(`${env.h.sys.url}/console/exemptions`);
-    expect(await page.getByRole('form', { name: '公布新版本（第十一条）' }).count()).to.equal(0);
     expect(await page.getByRole('form', { name: `审核决定 ${env.seeded.appId}` }).count()).to.equal(0);
+    await page.goto(`${env.h.sys.url}/console/exemptions/draft`);
+    expect(await page.getByRole('form', { name: '公布新版本（第五条）' }).count()).to.equal(0);
     // With the auditor's own valid token: refused for the role, not for a missing token.
     const csrf = await page.locator('input[name="csrf"]').first().getAttribute('value');
     expect(csrf).to.match(/^[0-9a-f]+$/);

@@ -5,6 +5,7 @@ import { csrfField, esc } from '../layout';
 import { T } from '../messages';
 import type { ConsoleUser } from '../session';
 import { shortAt } from './format';
+import { publicCommentForm, subNav } from './exemption-list.view';
 
 const X = T.x;
 type List = { version: { number: number; publishedAt: Date } | null; items: PublishedEntryView[]; total: number };
@@ -40,12 +41,6 @@ function reviewForm(v: ExemptionsView, a: ExemptionApplication): string {
   return `<form method="post" action="/console/exemptions/applications/${a.id}/review" aria-label="${esc(X.review)} ${a.id}">${csrfField(v.user)}<label>${esc(X.review)}<select name="decision">${options}</select></label><label>${esc(X.comment)}<textarea name="comment" maxlength="2000"></textarea></label><button type="submit">${esc(X.submit)}</button></form>`;
 }
 
-/** SPEC 2 Art. 11: the office publishes the working list as a new version. */
-function publishForm(v: ExemptionsView): string {
-  if (v.user.role !== 'office') return '';
-  return `<section class="card wide" aria-labelledby="h-publish"><h2 id="h-publish">${esc(X.publish)}</h2><p class="muted">${esc(X.publishIntro)}</p><form method="post" action="/console/exemptions/publish" aria-label="${esc(X.publish)}">${csrfField(v.user)}<label>${esc(X.publishNote)}<input name="note" maxlength="2000"></label><label class="check"><input type="checkbox" name="confirmUnchanged" value="yes"> ${esc(X.publishUnchanged)}</label><button type="submit">${esc(X.publishSubmit)}</button></form></section>`;
-}
-
 export function renderExemptions(v: ExemptionsView): string {
   const flash = v.flash ? `<p class="${v.flash.ok ? 'ok' : 'error'}" role="status">${esc(v.flash.text)}</p>` : '';
   const apps = v.apps.length
@@ -53,9 +48,10 @@ export function renderExemptions(v: ExemptionsView): string {
         .map(({ app, unit, lines }) => `<div class="card"><h3>${esc(unit)} · ${esc(KIND_LABEL[app.kind as keyof typeof KIND_LABEL] ?? app.kind)}</h3><dl class="fields">${lines.map((l) => `<dt>${esc(l.key)}</dt><dd>${esc(l.value)}</dd>`).join('')}<dt>${esc(X.dueAt)}</dt><dd>${esc(shortAt(v.tz, app.dueAt))}</dd></dl>${reviewForm(v, app)}</div>`)
         .join('')}</div>`
     : `<p class="muted">${esc(T.dash.none)}</p>`;
-  return `<h1>${esc(X.title)}</h1>${flash}<section class="card wide" aria-labelledby="h-apps"><h2 id="h-apps">${esc(X.pending)}</h2>${apps}</section>${publishForm(v)}<section class="card wide" aria-labelledby="h-list"><h2 id="h-list">${esc(X.published)}</h2><p><a href="/exemptions">${esc(X.publicLink)}</a></p>${searchForm('/console/exemptions', v.q)}${table(v.list, v.tz)}</section>`;
+  return `<h1>${esc(X.title)}</h1>${subNav(v.user, 'main')}${flash}<section class="card wide" aria-labelledby="h-apps"><h2 id="h-apps">${esc(X.pending)}</h2>${apps}</section><section class="card wide" aria-labelledby="h-list"><h2 id="h-list">${esc(X.published)}</h2><p><a href="/exemptions">${esc(X.publicLink)}</a></p>${searchForm('/console/exemptions', v.q)}${table(v.list, v.tz)}</section>`;
 }
 
-export function renderPublicList(v: { list: List; q: string; tz: string }): string {
-  return `<h1>${esc(X.publicTitle)}</h1><p>${esc(X.publicIntro)}</p>${searchForm('/exemptions', v.q)}${table(v.list, v.tz)}`;
+type Old = { content?: string; name?: string; contact?: string };
+export function renderPublicList(v: { list: List; q: string; tz: string; flash?: { ok: boolean; text: string } | null; old?: Old }): string {
+  return `<h1>${esc(X.publicTitle)}</h1><p>${esc(X.publicIntro)}</p>${searchForm('/exemptions', v.q)}${table(v.list, v.tz)}${publicCommentForm(v.flash ?? null, v.old)}`;
 }
