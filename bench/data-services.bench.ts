@@ -8,6 +8,23 @@ import { createApiKey } from '../src/http/auth';
 import { DEMO_CERTIFICATE, DEMO_REGISTER, startDemoRegister } from '../src/data-services/demo';
 import { callHttpService } from '../src/data-services/call';
 import { BenchResult } from './types';
+import { openDataSource } from '../src/db/data-source';
+
+/** The other benches leave their own units behind: start from empty tables, so the sandbox seeds its demo directory. */
+async function emptyTables(dbUrl: string): Promise<void> {
+  const ds = await openDataSource(dbUrl);
+  const qr = ds.createQueryRunner();
+  try {
+    await ds.runMigrations({ transaction: 'each' });
+    const mysql = ds.options.type !== 'better-sqlite3';
+    if (mysql) await qr.query('SET FOREIGN_KEY_CHECKS = 0');
+    for (const m of ds.entityMetadatas) await qr.query(`DELETE FROM ${ds.driver.escape(m.tableName)}`);
+    if (mysql) await qr.query('SET FOREIGN_KEY_CHECKS = 1');
+  } finally {
+    await qr.release();
+    await ds.destroy();
+  }
+}
 
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -29,6 +46,7 @@ export async function benchDataServices(dbUrl: string, sequential = Number(proce
     { DATABASE_URL: dbUrl, LOG_LEVEL: 'silent', DATA_SERVICE_KEY: crypto.randomBytes(32).toString('base64'), SPOOL_DIR: path.join(os.tmpdir(), `nocert-bench-spool-${process.pid}`) },
     { allowSandboxOnMysql: true },
   );
+  await emptyTables(dbUrl);
   const sys = await startSystem({ config, log: silentLogger, port: 0, now });
   const floorSecret = crypto.randomBytes(24).toString('base64url');
   const floorService = await startDemoRegister(floorSecret);
