@@ -1,13 +1,13 @@
 import crypto from 'crypto';
 import { expect } from 'chai';
 import { autoAnsweredCard } from '../../cards/data-service.card';
-import { verificationRequestCard, VerificationCardView } from '../../cards/verification.card';
+import { verificationRequestCard } from '../../cards/verification.card';
 import { validateTemplateCard } from '../../src/sandbox';
 import { DS_TEXT, failureWord } from '../../src/data-services/messages';
 import { LookupRunner, lookupWorker } from '../../src/data-services/lookup';
 import { Guards } from '../../src/data-services/guard';
 import { DataServiceLookup } from '../../entities';
-import { idNumber } from '../helpers/mothers/verification';
+import { cardView, idNumber } from '../helpers/mothers/verification';
 import { expectGolden } from '../helpers/golden';
 import { directoryHarness } from '../helpers/system';
 import { SchedulerMother } from '../helpers/mothers/scheduler';
@@ -19,24 +19,7 @@ import { DataServiceMother } from '../helpers/mothers/data-services';
 
 const NOW = new Date('2026-11-26T01:00:00Z');
 
-function view(over: Partial<VerificationCardView> = {}): VerificationCardView {
-  return {
-    id: 42,
-    number: 'HC20261126-0001',
-    requesterUnitName: '县人力资源和社会保障局',
-    issuerUnitName: '县公安局',
-    serviceItem: '失业保险金申领',
-    certificate: '无犯罪记录证明',
-    category: 'digital',
-    dueAt: new Date('2026-11-26T01:30:00Z'),
-    applicantName: '张小三',
-    applicantIdNumber: idNumber(),
-    question: `申请人张小三（${idNumber()}）自2020年以来是否有犯罪记录`,
-    detailUrl: 'https://nocert.example.gov.cn/v/42',
-    tz: 'Asia/Shanghai',
-    ...over,
-  };
-}
+const view = cardView;
 
 /** What a lock screen shows first: the title, then the description. */
 const lead = (card: any) => [...`${card.main_title?.title ?? ''} ${card.main_title?.desc ?? ''}`].slice(0, 40).join('');

@@ -1,27 +1,12 @@
 import { expect } from 'chai';
 import { holderStatusCard, holderWatchCard } from '../../cards/holder-status.card';
-import type { VerificationCardView } from '../../cards/verification.card';
 import { HOLDER } from '../../src/escalations/messages';
 import { validateTemplateCard } from '../../src/sandbox';
-import { idNumber } from '../helpers/mothers/verification';
+import { cardView, idNumber } from '../helpers/mothers/verification';
 import { expectGolden } from '../helpers/golden';
 
 const NOW = new Date('2026-11-26T03:33:00Z');
-const view: VerificationCardView = {
-  id: 42,
-  number: 'HC20261126-0001',
-  requesterUnitName: '县人力资源和社会保障局',
-  issuerUnitName: '县公安局',
-  serviceItem: '失业保险金申领',
-  certificate: '无犯罪记录证明',
-  category: 'digital',
-  dueAt: new Date('2026-11-26T01:30:00Z'),
-  applicantName: '张小三',
-  applicantIdNumber: idNumber(),
-  question: `申请人张小三（${idNumber()}）自2020年以来是否有犯罪记录`,
-  detailUrl: 'https://nocert.example.gov.cn/v/42',
-  tz: 'Asia/Shanghai',
-};
+const view = cardView();
 
 describe("the holder's card of a late request (pure, golden files)", () => {
   const cards: Array<[string, Record<string, unknown>]> = [

@@ -8,7 +8,6 @@ import {
   verificationReasonCard,
   verificationConfirmCard,
   verificationAnsweredOwnerCard,
-  VerificationCardView,
 } from '../../cards/verification.card';
 import {
   verificationAnsweredCard,
@@ -19,29 +18,12 @@ import {
   ResultCardView,
 } from '../../cards/verification-result.card';
 import { validateTemplateCard } from '../../src/sandbox';
-import { idNumber, VerificationMother } from '../helpers/mothers/verification';
+import { cardView, idNumber, VerificationMother } from '../helpers/mothers/verification';
 import { expectGolden, GOLDEN_DIR } from '../helpers/golden';
 
 const NOW = new Date('2026-11-26T01:00:00Z');
 
-function view(over: Partial<VerificationCardView> = {}): VerificationCardView {
-  return {
-    id: 42,
-    number: 'HC20261126-0001',
-    requesterUnitName: '县人力资源和社会保障局',
-    issuerUnitName: '县公安局',
-    serviceItem: '失业保险金申领',
-    certificate: '无犯罪记录证明',
-    category: 'digital',
-    dueAt: new Date('2026-11-26T01:30:00Z'),
-    applicantName: '张小三',
-    applicantIdNumber: idNumber(),
-    question: `申请人张小三（${idNumber()}）自2020年以来是否有犯罪记录`,
-    detailUrl: 'https://nocert.example.gov.cn/v/42',
-    tz: 'Asia/Shanghai',
-    ...over,
-  };
-}
+const view = cardView;
 
 function resultView(over: Partial<ResultCardView> = {}): ResultCardView {
   return { ...view(over), ownerName: '公安代办A', ...over };
