@@ -59,12 +59,14 @@ export async function benchCardLatency(dbUrl: string, sequential = Number(proces
 
     // Cards received, by unit: the first one after a request's creation ends its clock.
     const waiting = new Map<string, { start: number; done: (ms: number) => void }>();
-    let seen = emu.delivered().length;
+    // Read only what is new each millisecond: copying the emulator's whole log every poll
+    // would eat the very CPU the server under test needs (it runs in this process).
+    let seen = emu.deliveredSince(0).next;
     let polling = true;
     const poll = () => {
-      const all = emu.delivered();
-      for (; seen < all.length; seen++) {
-        const d = all[seen];
+      const { next, items } = emu.deliveredSince(seen);
+      seen = next;
+      for (const d of items) {
         if (d.msgtype !== 'template_card') continue;
         const unit = staffOf.get(String(d.touser).split('|')[0].toLowerCase());
         const w = unit ? waiting.get(unit) : undefined;

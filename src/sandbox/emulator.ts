@@ -79,6 +79,14 @@ export class WeComEmulator extends EmulatorDriver {
     return this.deliveries.filter((d) => !d.dropReason && this.matches(d, filter)).map(clone);
   }
 
+  /**
+   * Everything WeCom recorded from position `from` of its delivery log on (dropped ones left
+   * out) and the position to ask from next: for pollers, which must not copy the whole log.
+   */
+  deliveredSince(from: number): { next: number; items: DeliveredMessage[] } {
+    return { next: this.deliveries.length, items: this.deliveries.slice(from).filter((d) => !d.dropReason).map(clone) };
+  }
+
   dropped(filter: { touser?: string; msgtype?: string; chatid?: string } = {}): DeliveredMessage[] {
     return this.deliveries.filter((d) => d.dropReason && this.matches(d, filter)).map(clone);
   }

@@ -22,6 +22,19 @@ describe('sandbox: message/send', () => {
     expect(h.emu.delivered({ touser: 'alice' })[0].msgid).to.equal(r.json.msgid);
   });
 
+  it('deliveredSince reads the log from a position on, and says where to read next', async () => {
+    await api(h.base, token, SEND, text('alice', 'one'));
+    const first = h.emu.deliveredSince(0);
+    expect(first.items.map((d) => d.payload)).to.deep.equal([{ content: 'one' }]);
+    await api(h.base, token, SEND, text('alice|bob', 'two'));
+    const next = h.emu.deliveredSince(first.next);
+    expect(next.items.map((d) => [d.touser, d.payload])).to.deep.equal([['alice', { content: 'two' }], ['bob', { content: 'two' }]]);
+    expect(h.emu.deliveredSince(next.next).items).to.deep.equal([]);
+    // A copy: changing what was read changes nothing in the emulator.
+    next.items[0].touser = 'mallory';
+    expect(h.emu.delivered({ touser: 'alice' })).to.have.length(2);
+  });
+
   it('omits invaliduser when every recipient is valid, and matches userids case-insensitively', async () => {
     const r = await api(h.base, token, SEND, text('ALICE', 'hi'));
     expect(r.json.errcode).to.equal(0);
