@@ -7,7 +7,10 @@ import { inTransactionRetrying as inTransaction } from '../db/tx';
 import { isAppError } from '../errors';
 import { acceptComplaint, rejectComplaint, resolveComplaint, terminateComplaint, Ctx } from '../complaints/lifecycle';
 import { decideExtension } from '../complaints/extension';
-import { reopenComplaint } from '../complaints/oversight';
+import { assignAgency, reopenComplaint } from '../complaints/oversight';
+import { recordResultDelivered } from '../complaints/lifecycle';
+import { AppError } from '../errors';
+import { intakeRoutes } from './complaint-intake';
 import { complaintDetail } from '../complaints/views';
 import { STATUSES } from '../complaints/model';
 import { logReads } from '../verification/read-log';
@@ -44,8 +47,10 @@ export function complaintsRouter(deps: ModuleDeps): Router {
     if (f.number) qb.andWhere('c.number LIKE :num', { num: `%${f.number.replace(/[\\%_]/g, '')}%` });
     const rows = await qb.getMany();
     const units = await ds.getRepository(Unit).find({ order: { code: 'ASC' } });
-    sendPage(ctx, 200, { title: T.c.title, user: u, active: 'complaints' }, renderComplaints({ rows, units: seesAll(u) ? units : units.filter((x) => x.code === u.unitCode), filter: f, tz, now: deps.now() }));
+    sendPage(ctx, 200, { title: T.c.title, user: u, active: 'complaints' }, renderComplaints({ rows, units: seesAll(u) ? units : units.filter((x) => x.code === u.unitCode), filter: f, tz, now: deps.now(), office: u.role === 'office' }));
   });
+
+  intakeRoutes(r, deps);
 
   r.get('/console/complaints/:id', async (ctx: Context) => {
     const u = ctx.state.consoleUser as ConsoleUser;
@@ -61,7 +66,7 @@ export function complaintsRouter(deps: ModuleDeps): Router {
     // SPEC 1 Art. 12: every view of personal data goes to the read log.
     await logReads(ds.manager, 'complaint', [c.id], { reader: u.userid, readerUnit: u.unitCode }, 'console', masked ? 'complainant_masked,facts_masked' : 'complainant_name,complainant_phone,facts', now);
     const flash = typeof ctx.query.done === 'string' ? { ok: true, text: T.c.done[ctx.query.done] ?? '' } : typeof ctx.query.error === 'string' ? { ok: false, text: T.c.errors[ctx.query.error] ?? T.errors[ctx.query.error] ?? ctx.query.error } : null;
-    sendPage(ctx, 200, { title: `${T.c.title} ${c.number}`, user: u, active: 'complaints' }, renderComplaint({ c, detail, apps, user: u, tz, flash }));
+    sendPage(ctx, 200, { title: `${T.c.title} ${c.number}`, user: u, active: 'complaints' }, renderComplaint({ c, detail, apps, user: u, tz, flash, units: u.role === 'office' ? (await ds.getRepository(Unit).find({ order: { code: 'ASC' } })).filter((x) => !x.isOffice).map((x) => ({ code: x.code, name: x.name })) : [] }));
   });
 
   const text = (form: URLSearchParams, k: string) => (form.get(k) ?? '').trim() || null;
@@ -72,6 +77,12 @@ export function complaintsRouter(deps: ModuleDeps): Router {
     terminate: (m, id, f, c) => terminateComplaint(m, id, { ground: f.get('ground') ?? '', reason: text(f, 'reason') }, c),
     reopen: (m, id, f, c) => reopenComplaint(m, id, { reason: f.get('reason') ?? '' }, c),
     extension: (m, id, f, c) => decideExtension(m, id, { grant: f.get('grant') === 'yes', note: text(f, 'note') }, c),
+    assign: (m, id, f, c) => assignAgency(m, id, (f.get('agencyCode') ?? '').trim(), c),
+    delivered: (m, id, f, c) => {
+      const how = (f.get('how') ?? '').trim();
+      if (!how || [...how].length > 200) throw new AppError('validation_failed', 'how the complainant was told: 1-200 characters');
+      return recordResultDelivered(m, id, how, c);
+    },
   };
 
   r.post('/console/complaints/:id/:action', async (ctx: Context) => {

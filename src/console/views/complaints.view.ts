@@ -17,6 +17,8 @@ export interface ComplaintsList {
   filter: { status?: string; agency?: string; number?: string };
   tz: string;
   now: Date;
+  /** An office member sees the link to register a complaint received by phone, letter... */
+  office?: boolean;
 }
 
 function select(name: string, text: string, current: string | undefined, options: Array<[string, string]>, any = true): string {
@@ -38,7 +40,7 @@ ${select('agency', C.agency, f.agency, l.units.map((u) => [u.code, u.name]))}
         })
         .join('')}</tbody></table></div>`
     : `<p class="muted">${esc(C.empty)}</p>`;
-  return `<h1>${esc(C.title)}</h1>${form}<p class="muted">${esc(T.v.count(l.rows.length))}</p>${rows}`;
+  return `<h1>${esc(C.title)}</h1>${l.office ? `<p class="links"><a href="/console/complaints/new">${esc(C.intakeLink)}</a></p>` : ''}${form}<p class="muted">${esc(T.v.count(l.rows.length))}</p>${rows}`;
 }
 
 export interface ComplaintPage {
@@ -48,6 +50,8 @@ export interface ComplaintPage {
   user: ConsoleUser;
   tz: string;
   flash: { ok: boolean; text: string } | null;
+  /** Units a complaint can be passed to (office only). */
+  units: Array<{ code: string; name: string }>;
 }
 
 function fields(rows: Array<[string, string]>): string {
@@ -74,6 +78,8 @@ function actions(p: ComplaintPage): string {
   if (pending) {
     out.push(form(p, 'extension', C.extensionDecide, `<p>${esc(C.extensionAsk(pending.days, pending.reason))}</p>${select('grant', C.extensionDecide, undefined, [['yes', C.grant], ['no', C.refuse]], false)}${reason('note', T.v.note)}`));
   }
+  if (!isFinal(s) && p.units.length) out.push(form(p, 'assign', C.assign, select('agencyCode', C.agency, p.c.agencyCode ?? undefined, p.units.map((x) => [x.code, x.name] as [string, string]), false)));
+  if (isFinal(s) && !p.c.resultDelivered) out.push(form(p, 'delivered', C.delivered, `<label>${esc(C.deliveredHow)}<input name="how" maxlength="200" required></label>`));
   if (isFinal(s)) out.push(form(p, 'reopen', C.reopen, `<label>${esc(C.reason)}<textarea name="reason" maxlength="2000" required></textarea></label>`));
   return out.length ? `<div class="act">${out.join('')}</div>` : `<p class="muted">${esc(C.noAction)}</p>`;
 }
