@@ -1,8 +1,13 @@
 import fs from 'fs';
+import os from 'os';
 import path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { startHarness, Harness } from '../helpers/system';
 import { consoleMembers } from './console-mother';
+import { startSystem, System } from '../../src/system';
+import { loadConfig } from '../../src/config';
+import { silentLogger } from '../../src/logger';
+import { clearTables, testDataSource } from '../helpers/db';
 
 /** Debian's Chromium (Playwright's own download is not reachable here); `.ci/run` installs it. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -79,5 +84,35 @@ export function browserHarness<S>(seed: (h: Harness) => Promise<S>, o: { each?: 
     await page.waitForURL(`${env.h.sys.url}/console/`);
     return page;
   };
+  return env;
+}
+
+export interface SandboxBrowserEnv {
+  sys: System;
+  browser: Browser;
+}
+
+/**
+ * The system as `npm start` runs it in sandbox mode (its own workers: inbox, outbox, emulator,
+ * on the real clock) and a headless Chromium, for the phones page. Skips without Chromium.
+ */
+export function sandboxBrowser(): SandboxBrowserEnv {
+  const env = {} as SandboxBrowserEnv;
+  before(async function () {
+    if (!fs.existsSync(CHROMIUM)) return this.skip();
+    const ds = await testDataSource();
+    await clearTables(ds);
+    env.sys = await startSystem({ config: loadConfig({ LOG_LEVEL: 'silent', SPOOL_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'nocert-spool-')) }), dataSource: ds, log: silentLogger, port: 0 });
+    (env.sys.config as { publicUrl: string }).publicUrl = env.sys.url;
+    fs.mkdirSync(SHOTS, { recursive: true });
+    env.browser = await launchChromium();
+  });
+  after(async () => {
+    await env.browser?.close();
+    if (env.sys) {
+      await env.sys.close();
+      await clearTables(env.sys.dataSource);
+    }
+  });
   return env;
 }

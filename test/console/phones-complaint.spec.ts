@@ -1,16 +1,10 @@
-import fs from 'fs';
-import os from 'os';
 import path from 'path';
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Complaint, ComplaintEvent, ComplaintNotice } from '../../entities';
-import { startSystem, System } from '../../src/system';
-import { loadConfig } from '../../src/config';
-import { silentLogger } from '../../src/logger';
 import { GROUND_LABELS, T } from '../../src/complaints/messages';
 import { CITIZEN, LIAISON } from '../../src/complaints/lifecycle-messages';
-import { clearTables, testDataSource } from '../helpers/db';
-import { CHROMIUM, SHOTS, launchChromium } from './browser-mother';
+import { SHOTS, sandboxBrowser } from './browser-mother';
 
 declare const document: any;
 
@@ -22,25 +16,7 @@ declare const document: any;
  */
 describe('sandbox phones page: a complaint walked end to end without leaving the page', function () {
   this.timeout(240_000);
-  let sys: System;
-  let browser: Browser | null = null;
-
-  before(async function () {
-    if (!fs.existsSync(CHROMIUM)) return this.skip();
-    const ds = await testDataSource();
-    await clearTables(ds);
-    sys = await startSystem({ config: loadConfig({ LOG_LEVEL: 'silent', SPOOL_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'nocert-spool-')) }), dataSource: ds, log: silentLogger, port: 0 });
-    (sys.config as { publicUrl: string }).publicUrl = sys.url;
-    fs.mkdirSync(SHOTS, { recursive: true });
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    if (sys) {
-      await sys.close();
-      await clearTables(sys.dataSource);
-    }
-  });
+  const env = sandboxBrowser();
 
   const citizenChat = (page: Page) => page.locator('#phone-citizen .chat');
   /** Waits (through the page's polling reload) until the citizen's chat shows the text. */
@@ -62,18 +38,18 @@ describe('sandbox phones page: a complaint walked end to end without leaving the
     await b.waitFor({ timeout: 30_000 });
     return b;
   };
-  const complaintOf = (number: string) => sys.dataSource.getRepository(Complaint).findOneByOrFail({ number });
+  const complaintOf = (number: string) => env.sys.dataSource.getRepository(Complaint).findOneByOrFail({ number });
   const waitStatus = async (number: string, status: string) => {
     for (let i = 0; i < 60 && (await complaintOf(number)).status !== status; i++) await new Promise((r) => setTimeout(r, 500));
     return complaintOf(number);
   };
 
   it('the citizen files a complaint in chat, the agency liaison accepts and resolves it on the card, the citizen is told', async () => {
-    const page = await browser!.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(m.text()));
-    await page.goto(`${sys.url}/sandbox-phones/`);
+    await page.goto(`${env.sys.url}/sandbox-phones/`);
 
     // The citizen: greeting and menu, then the seven questions.
     await citizenSays(page, '你好', T.greeting);
@@ -120,13 +96,13 @@ describe('sandbox phones page: a complaint walked end to end without leaving the
     // The citizen's chat shows the outcome, and the case records that they were told.
     await citizenSees(page, CITIZEN.final(number, CITIZEN.outcome.resolved(result)).split('\n')[0]);
     expect(await citizenChat(page).innerText()).to.include(result).and.include('感谢您的监督');
-    const events = await sys.dataSource.getRepository(ComplaintEvent).find({ where: { complaintId: done.id }, order: { id: 'ASC' } });
+    const events = await env.sys.dataSource.getRepository(ComplaintEvent).find({ where: { complaintId: done.id }, order: { id: 'ASC' } });
     expect(events.map((e) => e.type)).to.include.members(['registered', 'agency_notified', 'accepted', 'resolved']);
     expect(events.filter((e) => ['accepted', 'resolved'].includes(e.type)).map((e) => e.actor)).to.deep.equal(['wecom:liaison.gaj', 'wecom:liaison.gaj']);
     let notices: ComplaintNotice[] = [];
     for (let i = 0; i < 40 && !notices.some((n) => n.status === 'sent' && n.message.includes(result)); i++) {
       await new Promise((r) => setTimeout(r, 250));
-      notices = await sys.dataSource.getRepository(ComplaintNotice).find({ where: { complaintId: done.id } });
+      notices = await env.sys.dataSource.getRepository(ComplaintNotice).find({ where: { complaintId: done.id } });
     }
     expect(notices.filter((n) => n.message.includes(result)).map((n) => n.status)).to.deep.equal(['sent']);
     // The case records that the complainant was told (the workbench's 已告知投诉人).
