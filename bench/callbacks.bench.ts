@@ -9,24 +9,14 @@ import { AddressInfo } from 'net';
 import Koa from 'koa';
 import crypto from 'crypto';
 import { BenchResult } from './types';
+import { LoadResult, loadInChild } from './load-child';
 import { WeComEmulator } from '../src/sandbox';
 import { CallbackKeys, decryptFor, openCallback, parseXml, verifySignature } from '../src/wecom/callback';
 
 const execFileAsync = promisify(execFile);
 
-type LoadResult = { requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number };
-
-/** Runs the load generator in its own process (bench/loadgen.ts) so it does not steal the server's CPU. */
-async function load(url: string, requests: Array<{ method: string; path: string; body: string; headers: Record<string, string> }>, seconds: number): Promise<LoadResult> {
-  const file = path.join(os.tmpdir(), `nocert-load-${process.pid}.json`);
-  fs.writeFileSync(file, JSON.stringify(requests));
-  try {
-    const { stdout } = await execFileAsync(process.execPath, [path.join(__dirname, 'loadgen.js'), url, file, String(seconds), '50'], { maxBuffer: 64 * 1024 * 1024 });
-    return JSON.parse(stdout) as LoadResult;
-  } finally {
-    fs.rmSync(file, { force: true });
-  }
-}
+/** Runs the load generator in its own process so it does not steal the server's CPU. */
+const load = (url: string, requests: Req[], seconds: number): Promise<LoadResult> => loadInChild(url, requests, seconds, 50);
 
 type Req = { method: string; path: string; body: string; headers: Record<string, string> };
 

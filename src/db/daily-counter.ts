@@ -17,23 +17,35 @@ import { AppError } from '../errors';
  * meet as a deadlock on MySQL; callers run their transaction through retryOnLockError.
  */
 export async function nextDailyNumber(m: EntityManager, series: string, localDate: string): Promise<string> {
+  return (await nextDailyNumbers(m, series, localDate, 1))[0];
+}
+
+/**
+ * `count` consecutive numbers of one day in one statement (a batch of creations sharing one
+ * transaction): the counter moves by `count` under the same row lock, so the numbers are
+ * still gap-free and unique; a rollback gives them all back.
+ */
+export async function nextDailyNumbers(m: EntityManager, series: string, localDate: string, count: number): Promise<string[]> {
+  if (!Number.isSafeInteger(count) || count < 1) throw new AppError('internal', `daily counter: bad count ${count}`);
   const day = localDate.replace(/-/g, '');
   const e = (x: string) => m.connection.driver.escape(x);
   const [table, cSeries, cDay, cSeq] = [e('daily_counters'), e('series'), e('day'), e('last_seq')];
-  let seq: number;
+  let last: number;
   if (isSqlite(m.connection)) {
     const rows = (await m.query(
-      `INSERT INTO ${table} (${cSeries}, ${cDay}, ${cSeq}) VALUES (?, ?, 1) ON CONFLICT (${cSeries}, ${cDay}) DO UPDATE SET ${cSeq} = ${cSeq} + 1 RETURNING ${cSeq} AS n`,
-      [series, day],
+      `INSERT INTO ${table} (${cSeries}, ${cDay}, ${cSeq}) VALUES (?, ?, ?) ON CONFLICT (${cSeries}, ${cDay}) DO UPDATE SET ${cSeq} = ${cSeq} + ? RETURNING ${cSeq} AS n`,
+      [series, day, count, count],
     )) as Array<{ n: number }>;
-    seq = Number(rows[0]?.n);
+    last = Number(rows[0]?.n);
   } else {
-    const r = (await m.query(`INSERT INTO ${table} (${cSeries}, ${cDay}, ${cSeq}) VALUES (?, ?, LAST_INSERT_ID(1)) ON DUPLICATE KEY UPDATE ${cSeq} = LAST_INSERT_ID(${cSeq} + 1)`, [
+    const r = (await m.query(`INSERT INTO ${table} (${cSeries}, ${cDay}, ${cSeq}) VALUES (?, ?, LAST_INSERT_ID(?)) ON DUPLICATE KEY UPDATE ${cSeq} = LAST_INSERT_ID(${cSeq} + ?)`, [
       series,
       day,
+      count,
+      count,
     ])) as { insertId?: number | string };
-    seq = Number(r.insertId);
+    last = Number(r.insertId);
   }
-  if (!Number.isSafeInteger(seq) || seq < 1) throw new AppError('internal', `daily counter ${series}${day} returned no value`);
-  return `${series}${day}-${String(seq).padStart(4, '0')}`;
+  if (!Number.isSafeInteger(last) || last < count) throw new AppError('internal', `daily counter ${series}${day} returned no value`);
+  return Array.from({ length: count }, (_, i) => `${series}${day}-${String(last - count + 1 + i).padStart(4, '0')}`);
 }

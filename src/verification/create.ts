@@ -1,10 +1,9 @@
 /** Opening a request (SPEC 1 Art. 2-7): routing, numbering, the deadline, the first cards; and offline records. */
-import crypto from 'crypto';
 import { EntityManager } from 'typeorm';
 import { Staff, VerificationEvent, VerificationRecipient, VerificationRequest } from '../../entities';
 import type { VerificationChannel, VerificationResult } from '../../entities/VerificationRequest';
 import { AppError } from '../errors';
-import { nextDailyNumber } from '../db/daily-counter';
+import { nextDailyNumber, nextDailyNumbers } from '../db/daily-counter';
 import { WorkingCalendar, computeDeadline, DeadlineCategory } from '../calendar';
 import { isAway, unitStrength, GapFlag } from '../directory/rules';
 import { isValidIdNumber, normaliseIdNumber } from './id-number';
@@ -210,72 +209,102 @@ function checkCaseStart(cal: WorkingCalendar, at: Date | null | undefined, now: 
   if (Number(cal.localDate(at).slice(0, 4)) < first) throw new AppError('validation_failed', `caseStartedAt lies before ${first}, the calendar's first year`);
 }
 
-/**
- * Opens a request through the system (Art. 5): numbers it, computes the deadline (Art. 7),
- * routes it, and queues one card per recipient, all in the caller's transaction. The
- * number is taken last (its counter row stays locked until commit), then the cards that
- * show it are queued.
- */
-export async function createRequest(
-  m: EntityManager,
-  ctx: OpContext,
-  actor: Actor,
-  input: CreateInput,
-  lookupEntry: EntryLookup,
-): Promise<{ request: VerificationRequest; recipients: VerificationRecipient[]; gaps: GapFlag[] }> {
-  checkCaseStart(ctx.cal, input.caseStartedAt, ctx.now);
-  const r = await resolve(m, actor, input, lookupEntry);
-  const now = ctx.now;
-  const today = ctx.cal.localDate(now);
-  const route = routeRecipients(r.issuerStaff, today);
-  const due = computeDeadline(ctx.cal, r.category, now);
-  const repo = m.getRepository(VerificationRequest);
-  // A unique placeholder until the number is allocated at the end of the transaction. It
-  // starts with '0' so it sorts before every 'HC...' number in the unique index: the
-  // uniqueness check of the final number never waits on another creator's placeholder.
-  const request = repo.create(newRequest(input, r, actor, `0${crypto.randomBytes(9).toString('hex')}`, now, due, 'system', now));
-  request.version = 1;
-  request.id = await insertRows(m, VerificationRequest, [request]);
-  const recipients = route.recipients.map((s, i) =>
-    m.getRepository(VerificationRecipient).create({
-      requestId: request.id,
-      userid: s.userid,
-      role: s.role,
-      ab: s.ab,
-      reason: 'initial',
-      notifiedAt: now,
-      taskId: taskIdFor(request.id, i, 0),
-      cardSeq: 0,
-      cardOutboxId: null,
-      codeUsed: false,
-      closedAt: null,
-      outcome: null,
-    }),
-  );
-  await insertRows(m, VerificationRecipient, recipients);
-  const by = actorLabel(actor);
-  const event = (type: string, actorName: string, e: { to?: string; data: unknown }) =>
-    m.getRepository(VerificationEvent).create({ requestId: request.id, at: now, type, actor: actorName, fromStatus: null, toStatus: e.to ?? null, reason: null, data: JSON.stringify(e.data) });
-  await insertRows(m, VerificationEvent, [
-    event('created', by, { to: 'pending', data: { channel: 'system', category: r.category, dueAt: due.dueAt.toISOString(), deadlineRule: due.rule, listEntryId: input.listEntryId ?? null } }),
-    ...(route.gaps.length ? [event('unit_gap_flagged', 'system', { data: { unit: r.issuerUnit, gaps: route.gaps } })] : []),
-    event('notified', 'system', { data: { recipients: route.recipients.map((s) => ({ userid: s.userid, role: s.role, ab: s.ab })) } }),
-  ]);
+/** A request checked and routed, not yet written: what planRequest hands to writeRequests. */
+export interface RequestPlan {
+  ctx: OpContext;
+  actor: Actor;
+  input: CreateInput;
+  resolved: Resolved;
+  route: Route;
+  due: { dueAt: Date; rule: string };
+  /** The office-local day of ctx.now: the series of its number. */
+  today: string;
+}
 
-  request.number = await nextNumber(m, today);
-  await m.query(`UPDATE ${q(m, 'verification_requests')} SET ${q(m, 'number')} = ?, ${q(m, 'version')} = ${q(m, 'version')} + 1 WHERE ${q(m, 'id')} = ?`, [request.number, request.id]);
-  request.version += 1;
-  const view = cardViewOf(request, r.unitNames, ctx.publicUrl, ctx.tz);
-  // Data services (issue 15): a request its unit's service will look up gets its cards only if the lookup falls back.
-  const waits = request.category === 'digital' && r.hasDataService;
-  if (waits) lookupNeeded(m);
-  else {
-    // A new request's task_ids are new: no dedupe lookup needed; all its cards in one INSERT.
-    const cards: CardToQueue[] = [];
-    for (const rcp of recipients) cards.push({ touser: rcp.userid, card: verificationRequestCard(view, rcp.taskId, now, route.why.get(rcp.userid) ?? null), ref: { type: REF.card, id: rcp.taskId } });
-    await queueCards(m, cards, now);
+export interface CreatedRequest {
+  request: VerificationRequest;
+  recipients: VerificationRecipient[];
+  gaps: GapFlag[];
+}
+
+/**
+ * Everything about a new request that needs no write (Art. 2-7): validation, the units,
+ * staff, template and data service it refers to (one read), routing and the deadline.
+ * Throws the request's own errors; writes nothing.
+ */
+export async function planRequest(m: EntityManager, ctx: OpContext, actor: Actor, input: CreateInput, lookupEntry: EntryLookup): Promise<RequestPlan> {
+  checkCaseStart(ctx.cal, input.caseStartedAt, ctx.now);
+  const resolved = await resolve(m, actor, input, lookupEntry);
+  const today = ctx.cal.localDate(ctx.now);
+  return { ctx, actor, input, resolved, route: routeRecipients(resolved.issuerStaff, today), due: computeDeadline(ctx.cal, resolved.category, ctx.now), today };
+}
+
+/**
+ * Writes planned requests in the caller's transaction (Art. 5): numbers, rows, recipients,
+ * events and one card per recipient, each kind in one multi-row INSERT whatever the number
+ * of requests. The numbers of a day are taken in one step before anything else, in day
+ * order (the counter row stays locked until commit; one lock order, so two writers never
+ * deadlock on two days), and are gap-free: a rollback gives them all back.
+ */
+export async function writeRequests(m: EntityManager, plans: RequestPlan[]): Promise<CreatedRequest[]> {
+  if (!plans.length) return [];
+  const numbers = new Map<RequestPlan, string>();
+  for (const day of [...new Set(plans.map((p) => p.today))].sort()) {
+    const ofDay = plans.filter((p) => p.today === day);
+    const taken = await nextDailyNumbers(m, 'HC', day, ofDay.length);
+    ofDay.forEach((p, i) => numbers.set(p, taken[i]));
   }
-  return { request, recipients, gaps: route.gaps };
+  const repo = m.getRepository(VerificationRequest);
+  const requests = plans.map((p) => Object.assign(repo.create(newRequest(p.input, p.resolved, p.actor, numbers.get(p)!, p.ctx.now, p.due, 'system', p.ctx.now)), { version: 1 }));
+  const firstId = await insertRows(m, VerificationRequest, requests);
+  if (requests.length === 1) requests[0].id = firstId;
+  else {
+    // Ids of a multi-row INSERT are not consecutive on every engine (interleaved auto-increment): read them back by number.
+    const rows = (await m.query(`SELECT ${q(m, 'id')} AS id, ${q(m, 'number')} AS n FROM ${q(m, 'verification_requests')} WHERE ${q(m, 'number')} IN (${requests.map(() => '?').join(', ')})`, requests.map((r) => r.number))) as Array<{ id: number | string; n: string }>;
+    const ids = new Map(rows.map((r) => [r.n, Number(r.id)]));
+    for (const r of requests) r.id = ids.get(r.number) ?? 0;
+    if (requests.some((r) => !r.id)) throw new AppError('internal', 'new requests not found by number');
+  }
+  const out: CreatedRequest[] = [];
+  const allRecipients: VerificationRecipient[] = [];
+  const events: VerificationEvent[] = [];
+  const cards: CardToQueue[] = [];
+  let lookups = false;
+  plans.forEach((p, k) => {
+    const request = requests[k];
+    const { route, resolved: r, due } = p;
+    const now = p.ctx.now;
+    const recipients = route.recipients.map((s, i) =>
+      m.getRepository(VerificationRecipient).create({ requestId: request.id, userid: s.userid, role: s.role, ab: s.ab, reason: 'initial', notifiedAt: now, taskId: taskIdFor(request.id, i, 0), cardSeq: 0, cardOutboxId: null, codeUsed: false, closedAt: null, outcome: null }),
+    );
+    allRecipients.push(...recipients);
+    const event = (type: string, actorName: string, e: { to?: string; data: unknown }) =>
+      m.getRepository(VerificationEvent).create({ requestId: request.id, at: now, type, actor: actorName, fromStatus: null, toStatus: e.to ?? null, reason: null, data: JSON.stringify(e.data) });
+    events.push(
+      event('created', actorLabel(p.actor), { to: 'pending', data: { channel: 'system', category: r.category, dueAt: due.dueAt.toISOString(), deadlineRule: due.rule, listEntryId: p.input.listEntryId ?? null } }),
+      ...(route.gaps.length ? [event('unit_gap_flagged', 'system', { data: { unit: r.issuerUnit, gaps: route.gaps } })] : []),
+      event('notified', 'system', { data: { recipients: route.recipients.map((s) => ({ userid: s.userid, role: s.role, ab: s.ab })) } }),
+    );
+    // Data services (issue 15): a request its unit's service will look up gets its cards only if the lookup falls back.
+    if (request.category === 'digital' && r.hasDataService) lookups = true;
+    else {
+      const view = cardViewOf(request, r.unitNames, p.ctx.publicUrl, p.ctx.tz);
+      for (const rcp of recipients) cards.push({ touser: rcp.userid, card: verificationRequestCard(view, rcp.taskId, now, route.why.get(rcp.userid) ?? null), ref: { type: REF.card, id: rcp.taskId }, at: now });
+    }
+    out.push({ request, recipients, gaps: route.gaps });
+  });
+  await insertRows(m, VerificationRecipient, allRecipients);
+  await insertRows(m, VerificationEvent, events);
+  // New task_ids: no dedupe lookup needed; all the cards in one INSERT.
+  if (cards.length) await queueCards(m, cards, plans[0].ctx.now);
+  if (lookups) lookupNeeded(m);
+  return out;
+}
+
+/** Opens one request through the system (Art. 5) in the caller's transaction: planRequest, then writeRequests. */
+export async function createRequest(m: EntityManager, ctx: OpContext, actor: Actor, input: CreateInput, lookupEntry: EntryLookup): Promise<CreatedRequest> {
+  const plan = await planRequest(m, ctx, actor, input, lookupEntry);
+  return (await writeRequests(m, [plan]))[0];
 }
 
 /**

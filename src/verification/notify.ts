@@ -39,13 +39,15 @@ export interface CardToQueue {
   touser: string;
   card: object;
   ref: { type: string; id: string };
+  /** When the card was queued, if not the call's `now` (cards of several requests created together). */
+  at?: Date;
 }
 
 /** Several cards (template_card JSON) at once, in one multi-row INSERT (new task_ids: no dedupe keys). */
 export async function queueCards(m: EntityManager, cards: CardToQueue[], now: Date): Promise<void> {
   await enqueueMany(
     m,
-    cards.map((c) => ({ channel: 'message' as const, payload: cardPayload(c.touser, c.card), refType: c.ref.type, refId: c.ref.id, now })),
+    cards.map((c) => ({ channel: 'message' as const, payload: cardPayload(c.touser, c.card), refType: c.ref.type, refId: c.ref.id, now: c.at ?? now })),
   );
 }
 

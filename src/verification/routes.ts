@@ -6,14 +6,15 @@ import { VerificationRequest, VerificationTemplate } from '../../entities';
 import { ModuleDeps } from '../module';
 import { readJson } from '../http/body';
 import { Principal, principalOf } from '../http/auth';
-import { inTransaction, retryOnLockError } from '../db/tx';
+import { inTransaction, retryOnLockError, sqliteSerial } from '../db/tx';
 import { AppError } from '../errors';
 import { parseInstant } from '../calendar';
 import { idempotent } from './idempotency';
 import { requestView, templateView, ledgerEntryView } from './views';
 import { addLedgerEntry, ledgerJson, ledgerXlsx, LedgerQuery } from './ledger';
 import { Actor, EntryLookup, OpContext, actorLabel, loadForUpdate } from './common';
-import { createRequest, recordOffline } from './create';
+import { CreatedRequest, createRequest, planRequest, recordOffline } from './create';
+import { CreationBatcher } from './create-batch';
 import { answerRequest, cancelRequest, changeCategory } from './decide';
 import { returnWithReason } from './returns';
 import { iso } from './views';
@@ -124,17 +125,26 @@ export function verificationRouter({ deps, lookupEntry, opContext }: RouteDeps):
   const ds = deps.dataSource;
   const s = schemas(deps.config.officeTz);
 
+  // Creations without an Idempotency-Key share transactions (group commit, create-batch.ts).
+  const batcher = new CreationBatcher(ds);
   r.post('/verifications', async (ctx: Context) => {
     const p = principalOf(ctx);
     const raw = await readJson(ctx);
     const body = s.create.parse(raw);
     const now = deps.now();
     const op = await opContext(now);
+    const answer201 = ({ request, gaps }: CreatedRequest) => ({ status: 201, body: { id: request.id, number: request.number, status: request.status, dueAt: iso(op.cal, request.dueAt), ...(gaps.length ? { warnings: gaps } : {}) } });
+    const key = ctx.get('idempotency-key') || undefined;
+    if (!key) {
+      // Checked and routed first (reads only; on SQLite in the write queue, so nothing uncommitted is read).
+      const plan = await sqliteSerial(ds, () => planRequest(ds.manager, op, apiActor(p), body, lookupEntry));
+      const created = answer201(await batcher.submit(plan));
+      ctx.status = created.status;
+      ctx.body = created.body;
+      return;
+    }
     const scope = `verifications|${p.kind === 'unit' ? `unit:${p.unitCode}` : 'office'}`;
-    const answer = await retryOnLockError(() => idempotent(ds, scope, ctx.get('idempotency-key') || undefined, raw, now, async (m) => {
-      const { request, gaps } = await createRequest(m, op, apiActor(p), body, lookupEntry);
-      return { status: 201, body: { id: request.id, number: request.number, status: request.status, dueAt: iso(op.cal, request.dueAt), ...(gaps.length ? { warnings: gaps } : {}) } };
-    }));
+    const answer = await retryOnLockError(() => idempotent(ds, scope, key, raw, now, async (m) => answer201(await createRequest(m, op, apiActor(p), body, lookupEntry))));
     if (answer.replayed) ctx.set('Idempotent-Replayed', 'true');
     ctx.status = answer.status;
     ctx.body = answer.body;
