@@ -1,4 +1,6 @@
+import fs from 'fs';
 import http from 'http';
+import inspector from 'inspector';
 import os from 'os';
 import path from 'path';
 import { AddressInfo } from 'net';
@@ -47,6 +49,24 @@ function replyCounter(emu: WeComEmulator): (p: string) => number {
       seen = emu.kfSentCount();
     }
     return counts.get(p) ?? 0;
+  };
+}
+
+/**
+ * BENCH_CPU_PROFILE=file.cpuprofile: a V8 CPU profile of the whole-path phase alone (the
+ * baseline and worker-alone phases left out), for `node --cpu-prof`-style analysis.
+ */
+async function startProfile(file: string | undefined): Promise<() => Promise<void>> {
+  if (!file) return async () => undefined;
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) => new Promise<any>((res, rej) => session.post(method, params ?? {}, (e, r) => (e ? rej(e) : res(r))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = await post('Profiler.stop');
+    fs.writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
   };
 }
 
@@ -173,6 +193,22 @@ export async function benchComplaints(citizens = Number(process.env.BENCH_CITIZE
   worker.start(5);
   sys.outbox.start(5);
   sys.inbox.start(1000);
+  // Process CPU and SQL statements per step of this phase (the emulator shares the process).
+  // BENCH_STATEMENTS=1 also prints the statements by shape (the most frequent first).
+  let statements = 0;
+  const shapes = new Map<string, number>();
+  const byShape = !!process.env.BENCH_STATEMENTS;
+  sys.dataSource.subscribers.push({
+    beforeQuery: (e: { query: string }) => {
+      statements++;
+      if (byShape) {
+        const k = e.query.replace(/\s+/g, ' ').replace(/SELECT .*? FROM/, 'SELECT … FROM').replace(/\(\?(, \?)*\)/g, '(?…)').slice(0, 140);
+        shapes.set(k, (shapes.get(k) ?? 0) + 1);
+      }
+    },
+  } as never);
+  const profile = await startProfile(process.env.BENCH_CPU_PROFILE);
+  const cpu0 = process.cpuUsage();
   let seconds: number;
   try {
     seconds = await converse(
@@ -186,6 +222,10 @@ export async function benchComplaints(citizens = Number(process.env.BENCH_CITIZE
   } finally {
     await worker.stop();
   }
+  const cpu = process.cpuUsage(cpu0);
+  await profile();
+  const statementsSeen = statements;
+  if (byShape) for (const [k, n] of [...shapes].sort((a, b) => b[1] - a[1])) console.error(`${(n / total).toFixed(2).padStart(6)}/step  ${k}`);
   const registered = people.filter((p) => emu.kfSent(p).some((m) => m.msgtype === 'text' && /编号：TS\d{8}-\d{4}/.test(String(m.payload.content)))).length;
   await sys.close();
 
@@ -202,7 +242,15 @@ export async function benchComplaints(citizens = Number(process.env.BENCH_CITIZE
       ratio: Math.round((value / baseline) * 1000) / 1000,
       target: '>= 300/s on MariaDB',
       ...(dbUrl.startsWith('mysql') ? { pass: value >= 300 } : {}),
-      extra: { database: dbUrl.split(':')[0], citizens: people.length, steps: total, seconds: Math.round(seconds * 100) / 100, complaintsRegistered: registered },
+      extra: {
+        database: dbUrl.split(':')[0],
+        citizens: people.length,
+        steps: total,
+        seconds: Math.round(seconds * 100) / 100,
+        complaintsRegistered: registered,
+        cpuMsPerStep: Math.round(((cpu.user + cpu.system) / 1000 / total) * 100) / 100,
+        statementsPerStep: Math.round((statementsSeen / total) * 10) / 10,
+      },
     },
     {
       name: 'kf worker steps/s (sync_msg -> step -> state + replies queued, one transaction each)',

@@ -138,13 +138,20 @@ export async function citizenCases(m: EntityManager, externalUserId: string, cal
     order: { id: 'DESC' },
     take: 10,
   });
-  return rows.map((c) => ({
+  return rows.map((c) => caseRefOf(c, cal));
+}
+
+/** The columns a CaseRef is made of (citizenCases, and the kf worker's read for a whole chunk). */
+export const CASE_COLUMNS = ['id', 'number', 'status', 'agency_name', 'due_at', 'closed_at'] as const;
+
+export function caseRefOf(c: Pick<Complaint, 'number' | 'status' | 'agencyName' | 'dueAt' | 'closedAt'>, cal: WorkingCalendar): CaseRef {
+  return {
     number: c.number,
     status: c.status,
     agencyName: c.agencyName,
     ...(c.dueAt ? { due: formatInZone(cal, c.dueAt) } : {}),
     ...(c.closedAt ? { closedAt: c.closedAt.toISOString() } : {}),
-  }));
+  };
 }
 /**
  * Idempotency key of a chat submission: the draft (flow's draftId) and a digest of what it

@@ -61,6 +61,7 @@ describe('complaints: statements per conversation step (issue 14)', () => {
     expect(kh.sent(u).length).to.equal(before + 1);
     expect(kh.last(u)).to.contain(T.questions.agency);
     const pass = workerPass(round);
+    if (process.env.SHOW) console.log(round.join('\n'));
     expect(pass.length, pass.join('\n')).to.be.at.most(25);
     expect(outboxInserts(round), round.join('\n')).to.equal(1);
     // Seen by the sync, found and claimed, read locked, its state written, released: no read-back of the claim.

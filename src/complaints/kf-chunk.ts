@@ -1,0 +1,152 @@
+/**
+ * What the kf worker reads and writes for one chunk (the items of several claimed
+ * conversations, handled in one transaction), batched so that a step costs about one
+ * statement of its own (its conversation's new state) instead of six:
+ * - the items are marked done in one UPDATE;
+ * - the conversations are read, and locked (MySQL), in one SELECT;
+ * - their pending notices, and their citizens' recent cases, in one SELECT each;
+ * - the replies of every item go out in one multi-row INSERT at the end, or earlier, before
+ *   anything else is queued (a notice, an effect), so the outbox keeps the order in which
+ *   the items were handled.
+ * Everything stays in the chunk's transaction: exactly once holds as for a single item.
+ */
+import { EntityManager } from 'typeorm';
+import { ComplaintNotice, KfConversation, KfInboundMessage } from '../../entities';
+import { isSqlite } from '../db/tx';
+import { changeRows, hydrate, placeholders, q, selectEntities, sqlValue } from '../db/fast-sql';
+import { EnqueueMessage, enqueueMany } from '../wecom/outbox';
+import { WorkingCalendar } from '../calendar';
+import { Complaint } from '../../entities';
+import type { CaseRef } from './flow';
+import { CASE_COLUMNS, caseRefOf, citizenCases } from './kf-effects';
+import { ensureConversation } from './kf-sync';
+
+/** A conversation claimed for the pass. */
+export type ConvRef = Pick<KfConversation, 'id' | 'openKfId' | 'externalUserId'>;
+
+/** One claimed conversation and its stored items of the pass, oldest first. */
+export interface ConvItems {
+  conv: ConvRef;
+  items: KfInboundMessage[];
+}
+
+/** How many cases of a citizen the flow sees (newest first), as citizenCases reads them. */
+const CASES = 10;
+
+export class ChunkIO {
+  private readonly outbox: EnqueueMessage[] = [];
+  private readonly cases = new Map<string, CaseRef[]>();
+
+  private constructor(
+    private readonly m: EntityManager,
+    private readonly cal: WorkingCalendar,
+    private readonly now: Date,
+    private readonly locked: Map<number, KfConversation>,
+    private readonly notices: ComplaintNotice[],
+  ) {}
+
+  /**
+   * Marks the chunk's items done and reads what they need. null when some item was handled
+   * elsewhere meanwhile (its claim expired): with one item, nothing is to be done; with
+   * several, the caller rolls back and handles them one transaction each.
+   */
+  static async open(m: EntityManager, chunk: ConvItems[], cal: WorkingCalendar, now: Date): Promise<ChunkIO | null> {
+    const items = chunk.flatMap((c) => c.items);
+    const marked = await changeRows(
+      m,
+      `UPDATE ${q(m, 'kf_inbound_messages')} SET ${q(m, 'status')} = 'done', ${q(m, 'processed_at')} = ?, ${q(m, 'attempts')} = ${q(m, 'attempts')} + 1 WHERE ${q(m, 'id')} IN (${placeholders(items.length)}) AND ${q(m, 'status')} = 'new'`,
+      [sqlValue(m, KfInboundMessage, 'processedAt', now), ...items.map((i) => i.id)],
+    );
+    if (marked !== items.length) return null;
+    // Locked for the transaction (MySQL): a lifecycle notice taking a window slot waits for us.
+    const ids = chunk.map((c) => c.conv.id);
+    const convs = await selectEntities(m, KfConversation, `${q(m, 'id')} IN (${placeholders(ids.length)})`, ids, `ORDER BY ${q(m, 'id')}${isSqlite(m.connection) ? '' : ' FOR UPDATE'}`);
+    // Pending notices go out when the citizen writes (origin 3); only then are they read.
+    const writing = chunk.filter((c) => c.items.some((i) => i.origin === 3));
+    const notices = writing.length ? await pendingNotices(m, writing.map((c) => c.conv)) : [];
+    const io = new ChunkIO(m, cal, now, new Map(convs.map((c) => [c.id, c])), notices);
+    // The flow sees the citizen's cases at every text.
+    const texting = writing.filter((c) => c.items.some((i) => i.origin === 3 && i.msgtype === 'text')).map((c) => c.conv.externalUserId);
+    await io.readCases([...new Set(texting)]);
+    return io;
+  }
+
+  /** The conversation's row, read with the chunk (created again if it vanished since the claim). */
+  async conversation(ref: ConvRef): Promise<KfConversation> {
+    const have = this.locked.get(ref.id);
+    if (have && have.openKfId === ref.openKfId && have.externalUserId === ref.externalUserId) return have;
+    const find = () => {
+      const qb = this.m.getRepository(KfConversation).createQueryBuilder('c').where('c.open_kfid = :k AND c.external_userid = :u', { k: ref.openKfId, u: ref.externalUserId });
+      return (isSqlite(this.m.connection) ? qb : qb.setLock('pessimistic_write')).getOne();
+    };
+    let conv = await find();
+    if (!conv) {
+      await ensureConversation(this.m, ref.openKfId, ref.externalUserId, this.now);
+      conv = (await find()) as KfConversation;
+    }
+    this.locked.set(conv.id, conv);
+    return conv;
+  }
+
+  /** The conversation's notices still pending, oldest first (a queued one is marked so in memory). */
+  pendingNotices(conv: ConvRef): ComplaintNotice[] {
+    return this.notices.filter((n) => n.status === 'pending' && n.openKfId === conv.openKfId && n.externalUserId === conv.externalUserId);
+  }
+
+  /** The citizen's cases as citizenCases reads them, newest first. */
+  async casesOf(externalUserId: string): Promise<CaseRef[]> {
+    let cases = this.cases.get(externalUserId);
+    if (!cases) this.cases.set(externalUserId, (cases = await citizenCases(this.m, externalUserId, this.cal)));
+    return cases;
+  }
+
+  /** An effect ran (it may have registered or linked a case): cases are read again when next needed. */
+  forgetCases(): void {
+    this.cases.clear();
+  }
+
+  /** Replies to write with the chunk's INSERT. */
+  queue(out: EnqueueMessage[]): void {
+    this.outbox.push(...out);
+  }
+
+  /** Writes the queued replies now (before anything else is queued, and at the end of the chunk). */
+  async flush(): Promise<void> {
+    if (this.outbox.length) await enqueueMany(this.m, this.outbox.splice(0));
+  }
+
+  /** One statement for several citizens: each one's newest cases, as citizenCases reads them. */
+  private async readCases(users: string[]): Promise<void> {
+    if (!users.length) return;
+    if (users.length === 1) {
+      await this.casesOf(users[0]);
+      return;
+    }
+    const m = this.m;
+    const cols = [...CASE_COLUMNS, 'external_userid'].map((c) => q(m, c)).join(', ');
+    const one = (i: number) => `SELECT * FROM (SELECT ${cols} FROM ${q(m, 'complaints')} WHERE ${q(m, 'external_userid')} = ? ORDER BY ${q(m, 'id')} DESC LIMIT ${CASES}) ${q(m, `c${i}`)}`;
+    const rows = hydrate(m, Complaint, await m.query(users.map((_, i) => one(i)).join(' UNION ALL '), users));
+    for (const u of users) this.cases.set(u, []);
+    // Each part comes out newest first; UNION ALL keeps no order between parts, so sort per citizen.
+    const byUser = new Map<string, Complaint[]>();
+    for (const c of rows) {
+      const list = byUser.get(c.externalUserId as string) ?? [];
+      list.push(c);
+      byUser.set(c.externalUserId as string, list);
+    }
+    for (const [u, list] of byUser) this.cases.set(u, list.sort((a, b) => b.id - a.id).map((c) => caseRefOf(c, this.cal)));
+  }
+}
+
+/** The pending notices of these conversations, oldest first, in one statement. */
+async function pendingNotices(m: EntityManager, convs: ConvRef[]): Promise<ComplaintNotice[]> {
+  const byAccount = new Map<string, string[]>();
+  for (const c of convs) byAccount.set(c.openKfId, [...(byAccount.get(c.openKfId) ?? []), c.externalUserId]);
+  const parts: string[] = [];
+  const params: unknown[] = ['pending'];
+  for (const [kf, users] of byAccount) {
+    parts.push(`(${q(m, 'open_kfid')} = ? AND ${q(m, 'external_userid')} IN (${placeholders(users.length)}))`);
+    params.push(kf, ...users);
+  }
+  return selectEntities(m, ComplaintNotice, `${q(m, 'status')} = ? AND (${parts.join(' OR ')})`, params, `ORDER BY ${q(m, 'id')} ASC`);
+}
