@@ -60,6 +60,11 @@ export interface OutboxDispatcherOptions {
    * sent (the message went out) with the hook's error in last_error.
    */
   onSent?: (row: OutboxMessage, result: Record<string, unknown>, manager: EntityManager) => Promise<void>;
+  /**
+   * Whether onSent acts on this row at all (default: every row). A row it does not want is
+   * marked sent with one UPDATE on its own, no transaction around it.
+   */
+  onSentWants?: (row: OutboxMessage) => boolean;
   random?: () => number;
 }
 
@@ -411,7 +416,7 @@ export class OutboxDispatcher {
         .set(v as any)
         .where('id = :id AND status <> :sent', { id: row.id, sent: 'sent' })
         .execute();
-    const hook = this.opts.onSent;
+    const hook = this.opts.onSent && (this.opts.onSentWants?.(row) ?? true) ? this.opts.onSent : undefined;
     let recorded = false;
     try {
       if (!hook) recorded = (await this.write((m) => update(m, values))).affected === 1;
