@@ -1,13 +1,14 @@
 /**
  * What the kf worker reads and writes for one chunk (the items of several claimed
- * conversations, handled in one transaction), batched so that a step costs about one
- * statement of its own (its conversation's new state) instead of six:
+ * conversations, handled in one transaction), batched so that the chunk costs a fixed
+ * number of statements instead of six per item:
  * - the items are marked done in one UPDATE;
  * - the conversations are read, and locked (MySQL), in one SELECT;
  * - their pending notices, and their citizens' recent cases, in one SELECT each;
- * - the replies of every item go out in one multi-row INSERT at the end, or earlier, before
- *   anything else is queued (a notice, an effect), so the outbox keeps the order in which
- *   the items were handled.
+ * - the replies of every item go out in one multi-row INSERT, and the conversations' new
+ *   states in one UPDATE, at the end of the chunk, or earlier, before anything else is
+ *   queued or done (a notice, an effect): the outbox keeps the order in which the items
+ *   were handled, and an effect reads the conversations as the items before it left them.
  * Everything stays in the chunk's transaction: exactly once holds as for a single item.
  */
 import { EntityManager } from 'typeorm';
@@ -33,8 +34,20 @@ export interface ConvItems {
 /** How many cases of a citizen the flow sees (newest first), as citizenCases reads them. */
 const CASES = 10;
 
+/** What a handled item leaves in its conversation's row. */
+export type ConvState = Pick<KfConversation, 'state' | 'expiresAt' | 'lastCustomerAt' | 'sentSince' | 'updatedAt'>;
+const STATE_COLUMNS: Array<[keyof ConvState, string]> = [
+  ['state', 'state'],
+  ['expiresAt', 'expires_at'],
+  ['lastCustomerAt', 'last_customer_at'],
+  ['sentSince', 'sent_since'],
+  ['updatedAt', 'updated_at'],
+];
+
 export class ChunkIO {
   private readonly outbox: EnqueueMessage[] = [];
+  /** New states not written yet, per conversation id, with how many items wrote them (the version moves by as many). */
+  private readonly states = new Map<number, { values: ConvState; writes: number }>();
   private readonly cases = new Map<string, CaseRef[]>();
 
   private constructor(
@@ -110,9 +123,39 @@ export class ChunkIO {
     this.outbox.push(...out);
   }
 
-  /** Writes the queued replies now (before anything else is queued, and at the end of the chunk). */
+  /** The conversation's new state, written with the chunk's UPDATE; the row in memory (what the next item starts from) has it at once. */
+  setState(conv: KfConversation, values: ConvState): void {
+    Object.assign(conv, values, { version: conv.version + 1 });
+    const had = this.states.get(conv.id);
+    this.states.set(conv.id, { values, writes: (had?.writes ?? 0) + 1 });
+  }
+
+  /** Writes the queued replies and the new states now (before anything else is queued or done, and at the end of the chunk). */
   async flush(): Promise<void> {
     if (this.outbox.length) await enqueueMany(this.m, this.outbox.splice(0));
+    if (!this.states.size) return;
+    const m = this.m;
+    const staged = [...this.states];
+    this.states.clear();
+    const v = (s: ConvState, p: keyof ConvState) => sqlValue(m, KfConversation, p, s[p]);
+    const id = q(m, 'id');
+    if (staged.length === 1) {
+      const [[convId, { values, writes }]] = staged;
+      await m.query(
+        `UPDATE ${q(m, 'kf_conversations')} SET ${STATE_COLUMNS.map(([, c]) => `${q(m, c)} = ?`).join(', ')}, ${q(m, 'version')} = ${q(m, 'version')} + ? WHERE ${id} = ?`,
+        [...STATE_COLUMNS.map(([p]) => v(values, p)), writes, convId],
+      );
+      return;
+    }
+    // Several conversations: one UPDATE, each column chosen per row by its id.
+    const params: unknown[] = [];
+    const cases = (value: (s: { values: ConvState; writes: number }) => unknown) => {
+      for (const [convId, s] of staged) params.push(convId, value(s));
+      return `CASE ${id}${' WHEN ? THEN ?'.repeat(staged.length)} END`;
+    };
+    const sets = STATE_COLUMNS.map(([p, c]) => `${q(m, c)} = ${cases((s) => v(s.values, p))}`);
+    sets.push(`${q(m, 'version')} = ${q(m, 'version')} + ${cases((s) => s.writes)}`);
+    await m.query(`UPDATE ${q(m, 'kf_conversations')} SET ${sets.join(', ')} WHERE ${id} IN (${placeholders(staged.length)})`, [...params, ...staged.map(([convId]) => convId)]);
   }
 
   /** One statement for several citizens: each one's newest cases, as citizenCases reads them. */

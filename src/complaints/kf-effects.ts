@@ -1,7 +1,7 @@
 /** The effects a kf conversation asks for: register a complaint, answer a status or list question, hand off to the office. */
 import crypto from 'crypto';
 import { EntityManager } from 'typeorm';
-import { CitizenRequest, Complaint, KfConversation, KfInboundMessage, Unit } from '../../entities';
+import { CitizenRequest, Complaint, KfConversation, KfInboundMessage } from '../../entities';
 import type { CitizenRequestKind } from '../../entities/CitizenRequest';
 import { AppError } from '../errors';
 import { WorkingCalendar, formatInZone } from '../calendar';
@@ -31,7 +31,8 @@ export async function performEffect(deps: KfWorkerDeps, m: EntityManager, effect
   switch (effect.kind) {
     case 'file_complaint': {
       const d = effect.draft;
-      const agencyCode = d.agencyCode && (await m.findOne(Unit, { select: { code: true }, where: { code: d.agencyCode } })) ? d.agencyCode : null;
+      // The flow matched the code against these same units (registerComplaint reads the unit itself).
+      const agencyCode = d.agencyCode && env.agencies.some((a) => a.code === d.agencyCode) ? d.agencyCode : null;
       try {
         const res = await registerComplaint(
           m,

@@ -371,20 +371,14 @@ export class KfWorker {
       out.push({ channel: 'kf', payload: { touser: conv.externalUserId, open_kfid: conv.openKfId, ...reply }, refType: REF.reply, refId: String(row.id), now });
     }
     io.queue(out);
-    // The row is ours for the transaction: what is written is what the next item of the chunk starts from.
-    const values: Pick<KfConversation, 'state' | 'expiresAt' | 'lastCustomerAt' | 'sentSince' | 'updatedAt'> = {
+    // The row is ours for the transaction: the next item of the chunk starts from this state.
+    io.setState(conv, {
       state: state ? JSON.stringify(state) : null,
       expiresAt: state ? new Date(state.expiresAt) : null,
       lastCustomerAt: window.lastCustomerAt,
       sentSince: window.sentSince,
       updatedAt: now,
-    };
-    const v = (p: keyof typeof values) => sqlValue(m, KfConversation, p, values[p]);
-    await m.query(
-      `UPDATE ${q(m, 'kf_conversations')} SET ${q(m, 'state')} = ?, ${q(m, 'expires_at')} = ?, ${q(m, 'last_customer_at')} = ?, ${q(m, 'sent_since')} = ?, ${q(m, 'updated_at')} = ?, ${q(m, 'version')} = ${q(m, 'version')} + 1 WHERE ${q(m, 'id')} = ?`,
-      [v('state'), v('expiresAt'), v('lastCustomerAt'), v('sentSince'), v('updatedAt'), conv.id],
-    );
-    Object.assign(conv, values, { version: conv.version + 1 });
+    });
   }
 }
 

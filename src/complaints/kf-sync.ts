@@ -6,6 +6,7 @@
 import { EntityManager, In } from 'typeorm';
 import { KfConversation, KfInboundMessage, KfSyncCursor } from '../../entities';
 import { inTransaction, isSqlite, isUniqueViolation } from '../db/tx';
+import { insertRows } from '../db/fast-sql';
 import { WeComError } from '../wecom/errors';
 import type { KfMsgItem, KfSyncMsgResult } from '../wecom/types';
 import type { Logger } from '../logger';
@@ -319,7 +320,15 @@ export class KfSync {
           (c) => `${c.openKfId}\u0000${c.externalUserId}`,
         ),
       );
-      for (const p of part) if (!have.has(`${p.openKfId}\u0000${p.externalUserId}`)) await ensureConversation(m, p.openKfId, p.externalUserId, now);
+      const missing = part.filter((p) => !have.has(`${p.openKfId}\u0000${p.externalUserId}`));
+      if (!missing.length) continue;
+      try {
+        // One INSERT for everyone new; a row a racing twin wrote meanwhile sends us row by row.
+        await insertRows(m, KfConversation, missing.map((p) => ({ openKfId: p.openKfId, externalUserId: p.externalUserId, state: null, expiresAt: null, lastCustomerAt: null, sentSince: 0, claimedBy: null, claimedUntil: null, createdAt: now, updatedAt: now })));
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e;
+        for (const p of missing) await ensureConversation(m, p.openKfId, p.externalUserId, now);
+      }
     }
   }
 }
