@@ -27,8 +27,9 @@ export const complaintsModule: Module = {
   name: 'complaints',
   register(deps: ModuleDeps) {
     // kf_msg_or_event: answered at once; only "sync needed" is written, in the callback's transaction.
+    const knownAccounts = new Set<string>();
     deps.dispatcher.onKf(async (e, { manager, now, log }) => {
-      await recordKfSyncRequest(manager, e, now, log);
+      await recordKfSyncRequest(manager, e, now, log, knownAccounts);
     });
     const office = () => ({ chatId: deps.config.officeChatId, robotWebhook: deps.config.officeRobotWebhook });
     deps.dispatcher.onCardAction(CARD_ACTION, complaintCardHandler({ calendar: deps.calendar, office }));

@@ -6,7 +6,7 @@
 import { EntityManager, In } from 'typeorm';
 import { KfConversation, KfInboundMessage, KfSyncCursor } from '../../entities';
 import { inTransaction, isSqlite, isUniqueViolation } from '../db/tx';
-import { insertRows } from '../db/fast-sql';
+import { changeRows, insertRows, q, sqlValue } from '../db/fast-sql';
 import { WeComError } from '../wecom/errors';
 import type { KfMsgItem, KfSyncMsgResult } from '../wecom/types';
 import type { Logger } from '../logger';
@@ -25,20 +25,39 @@ const HANDLED_EVENTS = new Set(['enter_session', 'user_recall_msg']);
 
 /**
  * The dispatcher's kf handler: "sync needed" for this account, in the callback's
- * transaction. A callback naming no usable OpenKfId is logged and ignored.
+ * transaction. A callback naming no usable OpenKfId is logged and ignored. `known`: the
+ * accounts whose row this process has seen (rows are never deleted), whose callbacks need
+ * only the UPDATE.
  */
-export async function recordKfSyncRequest(m: EntityManager, e: { openKfId: string; token: string }, now: Date, log: Logger): Promise<boolean> {
+export async function recordKfSyncRequest(m: EntityManager, e: { openKfId: string; token: string }, now: Date, log: Logger, known?: Set<string>): Promise<boolean> {
   const kf = (e.openKfId ?? '').trim();
   if (!KF_ID_RE.test(kf)) {
     log.warn({ openKfId: kf.slice(0, 64) }, 'kf callback without a usable OpenKfId ignored');
     return false;
   }
   const token = e.token && e.token.length <= 256 ? e.token : null;
-  const set: Partial<Record<keyof KfSyncCursor, unknown>> = { requested: () => 'requested + 1', updatedAt: now };
-  if (token) Object.assign(set, { token, tokenAt: now });
+  const update = () =>
+    changeRows(
+      m,
+      `UPDATE ${q(m, 'kf_sync_cursors')} SET ${q(m, 'requested')} = ${q(m, 'requested')} + 1, ${q(m, 'updated_at')} = ?${token ? `, ${q(m, 'token')} = ?, ${q(m, 'token_at')} = ?` : ''} WHERE ${q(m, 'open_kfid')} = ?`,
+      token ? [at(m, now), token, at(m, now), kf] : [at(m, now), kf],
+    );
+  if (known?.has(kf)) {
+    if ((await update()) === 1) return true;
+    // The row is gone after all (a test wiped the table): write it here, in this transaction
+    // (which holds the gap now, MySQL), then the request.
+    known.delete(kf);
+    try {
+      await m.createQueryBuilder().insert().into(KfSyncCursor).values(newCursor(kf, now)).updateEntity(false).execute();
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+    }
+    await update();
+    return true;
+  }
   // A plain read (no lock) first: an UPDATE of a missing row would take a gap lock (MySQL),
   // and then neither the insert below nor another first callback could get in.
-  const exists = await m.query('SELECT 1 AS x FROM kf_sync_cursors WHERE open_kfid = ?', [kf]);
+  const exists = await m.query(`SELECT 1 AS x FROM ${q(m, 'kf_sync_cursors')} WHERE ${q(m, 'open_kfid')} = ?`, [kf]);
   if (!exists.length) {
     // The account's row is created outside the callback's transaction (MySQL): two first
     // callbacks racing on the gap would deadlock.
@@ -48,15 +67,24 @@ export async function recordKfSyncRequest(m: EntityManager, e: { openKfId: strin
         .createQueryBuilder()
         .insert()
         .into(KfSyncCursor)
-        .values({ openKfId: kf, cursor: null, token: null, tokenAt: null, requested: 0, synced: 0, claimedBy: null, claimedUntil: null, lastError: null, updatedAt: now })
+        .values(newCursor(kf, now))
         .updateEntity(false)
         .execute();
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
     }
   }
-  await m.createQueryBuilder().update(KfSyncCursor).set(set as any).where('open_kfid = :k', { k: kf }).execute();
+  await update();
+  known?.add(kf);
   return true;
+}
+
+function newCursor(openKfId: string, now: Date): Partial<KfSyncCursor> {
+  return { openKfId, cursor: null, token: null, tokenAt: null, requested: 0, synced: 0, claimedBy: null, claimedUntil: null, lastError: null, updatedAt: now };
+}
+
+function at(m: EntityManager, d: Date): unknown {
+  return sqlValue(m, KfSyncCursor, 'updatedAt', d);
 }
 
 export interface StoredItem {
