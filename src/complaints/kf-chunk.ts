@@ -113,9 +113,13 @@ export class ChunkIO {
     return cases;
   }
 
-  /** An effect ran (it may have registered or linked a case): cases are read again when next needed. */
-  forgetCases(): void {
-    this.cases.clear();
+  /**
+   * An effect ran for this citizen (it may have registered a case for them): their cases are
+   * read again when next needed. An effect changes no other citizen's cases as the flow sees
+   * them (number, status, agency, due, closed): linking a duplicate changes neither.
+   */
+  forgetCases(externalUserId: string): void {
+    this.cases.delete(externalUserId);
   }
 
   /** Replies to write with the chunk's INSERT. */

@@ -52,14 +52,15 @@ export async function performEffect(deps: KfWorkerDeps, m: EntityManager, effect
             openKfId: conv.openKfId,
             externalUserId: conv.externalUserId,
             sourceKey: draftKey(conv, effect.draftId, d),
+            // Art. 5-6 fields the other channels do not take: what is asked, and how to reach the principal.
+            certificate: d.certificate?.slice(0, 100) || null,
+            principalPhone: d.proxy.principalPhone ?? null,
+            principalRelationship: d.proxy.relationship?.slice(0, 20) ?? null,
           },
           { cal: env.cal, now, actor: { by: 'citizen', name: `kf:${conv.externalUserId}` } },
         );
         const c = res.complaint;
         if (res.created) {
-          // Art. 5-6 fields the registration does not take: what is asked, and how to reach the principal.
-          const extra = { certificate: d.certificate?.slice(0, 100) || null, principalPhone: d.proxy.principalPhone ?? null, principalRelationship: d.proxy.relationship?.slice(0, 20) ?? null };
-          if (extra.certificate || extra.principalPhone || extra.principalRelationship) await m.update(Complaint, { id: c.id }, extra);
           // Nothing waits unseen: an agency the directory does not know goes to the office at once.
           if (!c.agencyCode && c.duplicateOf === null) {
             await textToOffice(m, deps.office, CITIZEN_OFFICE.agencyUnmatched(c.number, c.agencyName), now, `kf:${row.id}`);

@@ -352,8 +352,8 @@ export class KfWorker {
         state = next.state;
         replies.push(...next.replies, ...done.after);
         queue.push(...next.effects);
-        // It may have registered or linked a case: the next text reads the cases again.
-        io.forgetCases();
+        // It may have registered a case: the citizen's next text reads their cases again.
+        io.forgetCases(conv.externalUserId);
       }
     }
 
