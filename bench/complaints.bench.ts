@@ -131,6 +131,7 @@ export async function benchComplaints(citizens = Number(process.env.BENCH_CITIZE
   await new Promise<void>((r) => bareServer.listen(0, '127.0.0.1', r));
   emu.setCallbackUrl(`http://127.0.0.1:${(bareServer.address() as AddressInfo).port}/`);
   const BASE_KF = `wkBASE${tag}`;
+  const baseCpu0 = process.cpuUsage();
   emu.addKfAccount(BASE_KF);
   const baseSent = new Map<string, number>();
   const baseSeconds = await converse(
@@ -145,6 +146,7 @@ export async function benchComplaints(citizens = Number(process.env.BENCH_CITIZE
     (p) => baseSent.get(p) ?? 0,
     timeoutMs,
   );
+  const baseCpu = process.cpuUsage(baseCpu0);
   await new Promise((r) => bareServer.close(r));
 
   emu.setCallbackUrl(`${sys.url}/wecom/callback`);
@@ -250,6 +252,7 @@ export async function benchComplaints(citizens = Number(process.env.BENCH_CITIZE
         complaintsRegistered: registered,
         cpuMsPerStep: Math.round(((cpu.user + cpu.system) / 1000 / total) * 100) / 100,
         statementsPerStep: Math.round((statementsSeen / total) * 10) / 10,
+        baselineCpuMsPerStep: Math.round(((baseCpu.user + baseCpu.system) / 1000 / total) * 100) / 100,
       },
     },
     {
