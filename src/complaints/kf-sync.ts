@@ -222,6 +222,7 @@ export class KfSync {
     let done = false;
     let lastError: string | null = null;
     let cursorReset = false;
+    let released = false;
     try {
       for (let page = 0; page < this.opts.maxPages; page++) {
         let res: KfSyncMsgResult;
@@ -251,11 +252,14 @@ export class KfSync {
           }
           throw e;
         }
-        const n = await this.storePage(openKfId, res);
+        // The last page releases the claim in its own transaction (no statement after it).
+        const last = Number(res.has_more) !== 1;
+        const n = await this.storePage(openKfId, res, last ? row.requested : null);
         stored += n;
         cursor = res.next_cursor || cursor;
-        if (Number(res.has_more) !== 1) {
+        if (last) {
           done = true;
+          released = true;
           break;
         }
       }
@@ -263,30 +267,41 @@ export class KfSync {
       lastError = (e instanceof Error ? e.message : String(e)).slice(0, 500);
       log.warn({ err: lastError }, e instanceof ClaimLost ? 'kf sync claim lost' : 'kf sync failed; will retry');
     } finally {
-      const at = this.deps.now();
-      const values: Record<string, unknown> = { claimedBy: null, claimedUntil: null, lastError, updatedAt: at };
-      if (done) {
-        values.synced = row.requested;
-        this.failures.delete(openKfId);
-      } else if (lastError !== null) {
-        const n = (this.failures.get(openKfId) ?? 0) + 1;
-        this.failures.set(openKfId, n);
-        const wait = this.backoffMs(n);
-        values.claimedUntil = new Date(at.getTime() + wait);
-        log.warn({ failures: n, retryInMs: wait }, 'kf sync backs off');
-      }
-      await ds
-        .createQueryBuilder()
-        .update(KfSyncCursor)
-        .set(values)
-        .where('open_kfid = :k AND claimed_by = :me', { k: openKfId, me: this.opts.me })
-        .execute();
+      if (released) this.failures.delete(openKfId);
+      else await this.release(openKfId, done ? row.requested : null, lastError);
     }
     return stored;
   }
 
-  /** One page: its new items and its next_cursor, in one transaction. */
-  private async storePage(openKfId: string, res: KfSyncMsgResult): Promise<number> {
+  /** The claim released after a sync that did not end with its last page stored: synced when done, else held back after a failure. */
+  private async release(openKfId: string, synced: number | null, lastError: string | null): Promise<void> {
+    const log = this.deps.log.child({ openKfId });
+    const at = this.deps.now();
+    const values: Record<string, unknown> = { claimedBy: null, claimedUntil: null, lastError, updatedAt: at };
+    if (synced !== null) {
+      values.synced = synced;
+      this.failures.delete(openKfId);
+    } else if (lastError !== null) {
+      const n = (this.failures.get(openKfId) ?? 0) + 1;
+      this.failures.set(openKfId, n);
+      const wait = this.backoffMs(n);
+      values.claimedUntil = new Date(at.getTime() + wait);
+      log.warn({ failures: n, retryInMs: wait }, 'kf sync backs off');
+    }
+    await this.deps.dataSource
+      .createQueryBuilder()
+      .update(KfSyncCursor)
+      .set(values)
+      .where('open_kfid = :k AND claimed_by = :me', { k: openKfId, me: this.opts.me })
+      .execute();
+  }
+
+  /**
+   * One page: its new items and its next_cursor, in one transaction. `synced` (the last
+   * page): the account is marked synced up to that request count and its claim released
+   * in the same statement.
+   */
+  private async storePage(openKfId: string, res: KfSyncMsgResult, synced: number | null): Promise<number> {
     const raw = Array.isArray(res.msg_list) ? res.msg_list : [];
     const items = orderBatch(raw.map((i) => normaliseItem(i, openKfId)).filter((i): i is StoredItem => i !== null));
     const now = this.deps.now();
@@ -331,7 +346,11 @@ export class KfSync {
       const moved = await m
         .createQueryBuilder()
         .update(KfSyncCursor)
-        .set({ cursor: res.next_cursor ? String(res.next_cursor).slice(0, 128) : null, updatedAt: now })
+        .set({
+          cursor: res.next_cursor ? String(res.next_cursor).slice(0, 128) : null,
+          updatedAt: now,
+          ...(synced === null ? {} : { synced, claimedBy: null, claimedUntil: null, lastError: null }),
+        })
         .where('open_kfid = :k AND claimed_by = :me', { k: openKfId, me: this.opts.me })
         .execute();
       if (moved.affected !== 1) throw new ClaimLost(`claim on ${openKfId} lost; page discarded`);
