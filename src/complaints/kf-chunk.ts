@@ -12,12 +12,11 @@
  * Everything stays in the chunk's transaction: exactly once holds as for a single item.
  */
 import { EntityManager } from 'typeorm';
-import { ComplaintNotice, KfConversation, KfInboundMessage } from '../../entities';
+import { Complaint, ComplaintNotice, KfConversation, KfInboundMessage } from '../../entities';
 import { isSqlite } from '../db/tx';
 import { changeRows, hydrate, placeholders, q, selectEntities, sqlValue } from '../db/fast-sql';
 import { EnqueueMessage, enqueueMany } from '../wecom/outbox';
 import { WorkingCalendar } from '../calendar';
-import { Complaint } from '../../entities';
 import type { CaseRef } from './flow';
 import { CASE_COLUMNS, caseRefOf, citizenCases } from './kf-effects';
 import { ensureConversation } from './kf-sync';

@@ -11,8 +11,9 @@
  * 3. It then handles stored items per (open_kfid, external_userid), in order, each exactly
  *    once: conversation state -> flow.step -> effects (register, status, exemption list,
  *    handoff) -> new state + replies in the outbox, in the transaction that marks it done.
- *    Items of several conversations share one transaction (batchSize) to save commits; a
- *    batch that fails is rolled back whole and its items run one transaction each.
+ *    Items of several conversations share one transaction (batchSize) and its batched reads
+ *    and writes (kf-chunk.ts); a batch that fails is rolled back whole and its items run one
+ *    transaction each.
  */
 import { DataSource, EntityManager, In } from 'typeorm';
 import { KfConversation, KfInboundMessage } from '../../entities';
