@@ -1,4 +1,6 @@
+import fs from 'fs';
 import http from 'http';
+import inspector from 'inspector';
 import os from 'os';
 import path from 'path';
 import { AddressInfo } from 'net';
@@ -32,47 +34,83 @@ const CONVERSATION: Array<[string, string | undefined, number]> = [
   ['确认提交', 'confirm_submit', 1],
 ];
 
+/** How many replies each citizen has had, and a wait for the n-th. */
+interface Replies {
+  count(p: string): number;
+  /** Resolves once p has had n replies. */
+  until(p: string, n: number): Promise<void>;
+}
+
 /**
- * Replies per citizen, counted incrementally from the emulator's kf send log. The closed
- * loop polls every 2 ms per citizen; emu.kfSent(p) filters and deep-copies the whole log on
- * each call, which at 100 citizens ate most of the process's CPU (the server shares it) and
- * so measured the poller rather than the path. The baseline counts in a Map just the same.
+ * Replies per citizen, counted as the emulator records each kf send (onKfSent), and the
+ * closed loop woken by that same event. Polling cost the process the server shares: once
+ * emu.kfSent(p) deep-copied the whole log at every poll and took most of the CPU; an
+ * incremental count polled every 2 ms per citizen still woke 100 citizens ~46,000 times a
+ * second (about 7% of a core).
  */
-function replyCounter(emu: WeComEmulator): (p: string) => number {
+function replyCounter(emu: WeComEmulator): Replies & { close(): void } {
   const counts = new Map<string, number>();
-  let seen = 0;
-  return (p) => {
-    if (emu.kfSentCount() > seen) {
-      for (const m of emu.kfSentSince(seen)) counts.set(m.touser, (counts.get(m.touser) ?? 0) + 1);
-      seen = emu.kfSentCount();
+  const waiting = new Map<string, { n: number; resolve: () => void }>();
+  const close = emu.onKfSent((m) => {
+    const n = (counts.get(m.touser) ?? 0) + 1;
+    counts.set(m.touser, n);
+    const w = waiting.get(m.touser);
+    if (w && n >= w.n) {
+      waiting.delete(m.touser);
+      w.resolve();
     }
-    return counts.get(p) ?? 0;
+  });
+  return {
+    count: (p) => counts.get(p) ?? 0,
+    until: (p, n) => ((counts.get(p) ?? 0) >= n ? Promise.resolve() : new Promise<void>((resolve) => waiting.set(p, { n, resolve }))),
+    close,
   };
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/**
+ * BENCH_CPU_PROFILE=file.cpuprofile: a V8 CPU profile of the whole-path phase alone (the
+ * baseline and worker-alone phases left out), for `node --cpu-prof`-style analysis.
+ */
+async function startProfile(file: string | undefined): Promise<() => Promise<void>> {
+  if (!file) return async () => undefined;
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) => new Promise<any>((res, rej) => session.post(method, params ?? {}, (e, r) => (e ? rej(e) : res(r))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = await post('Profiler.stop');
+    fs.writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  };
 }
 
 /**
  * Every citizen talks at once, each sending the next message when the reply to the last
  * one has arrived (a closed loop, as people do). Returns the seconds it took.
  */
-async function converse(people: string[], say: (p: string, content: string, menuId: string | undefined, replies: number) => Promise<void>, replied: (p: string) => number, timeoutMs: number): Promise<number> {
+async function converse(people: string[], say: (p: string, content: string, menuId: string | undefined, replies: number) => Promise<void>, replied: Replies, timeoutMs: number): Promise<number> {
   const t0 = process.hrtime.bigint();
-  const deadline = Date.now() + timeoutMs;
-  await Promise.all(
-    people.map(async (p, i) => {
-      for (const [content, menuId, replies] of CONVERSATION) {
-        const before = replied(p);
-        await say(p, content === 'PHONE' ? `139${String(i).padStart(8, '0')}` : content, menuId, replies);
-        while (replied(p) < before + replies) {
-          if (Date.now() > deadline) throw new Error(`bench: no reply for ${p} within ${timeoutMs} ms`);
-          await sleep(2);
-        }
-      }
-    }),
-  );
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`bench: the conversations did not finish within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([
+      timeout,
+      Promise.all(
+        people.map(async (p, i) => {
+          for (const [content, menuId, replies] of CONVERSATION) {
+            const before = replied.count(p);
+            await say(p, content === 'PHONE' ? `139${String(i).padStart(8, '0')}` : content, menuId, replies);
+            await replied.until(p, before + replies);
+          }
+        }),
+      ),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
@@ -111,6 +149,7 @@ export async function benchComplaints(citizens = Number(process.env.BENCH_CITIZE
   await new Promise<void>((r) => bareServer.listen(0, '127.0.0.1', r));
   emu.setCallbackUrl(`http://127.0.0.1:${(bareServer.address() as AddressInfo).port}/`);
   const BASE_KF = `wkBASE${tag}`;
+  const baseCpu0 = process.cpuUsage();
   emu.addKfAccount(BASE_KF);
   const baseSent = new Map<string, number>();
   const baseSeconds = await converse(
@@ -122,9 +161,10 @@ export async function benchComplaints(citizens = Number(process.env.BENCH_CITIZE
         baseSent.set(p, (baseSent.get(p) ?? 0) + 1);
       }
     },
-    (p) => baseSent.get(p) ?? 0,
+    { count: (p) => baseSent.get(p) ?? 0, until: async () => undefined },
     timeoutMs,
   );
+  const baseCpu = process.cpuUsage(baseCpu0);
   await new Promise((r) => bareServer.close(r));
 
   emu.setCallbackUrl(`${sys.url}/wecom/callback`);
@@ -173,6 +213,23 @@ export async function benchComplaints(citizens = Number(process.env.BENCH_CITIZE
   worker.start(5);
   sys.outbox.start(5);
   sys.inbox.start(1000);
+  // Process CPU and SQL statements per step of this phase (the emulator shares the process).
+  // BENCH_STATEMENTS=1 also prints the statements by shape (the most frequent first).
+  let statements = 0;
+  const shapes = new Map<string, number>();
+  const byShape = !!process.env.BENCH_STATEMENTS;
+  sys.dataSource.subscribers.push({
+    beforeQuery: (e: { query: string }) => {
+      statements++;
+      if (byShape) {
+        const k = e.query.replace(/\s+/g, ' ').replace(/SELECT .*? FROM/, 'SELECT … FROM').replace(/\(\?(, \?)*\)/g, '(?…)').slice(0, 140);
+        shapes.set(k, (shapes.get(k) ?? 0) + 1);
+      }
+    },
+  } as never);
+  const replies = replyCounter(emu);
+  const profile = await startProfile(process.env.BENCH_CPU_PROFILE);
+  const cpu0 = process.cpuUsage();
   let seconds: number;
   try {
     seconds = await converse(
@@ -180,12 +237,17 @@ export async function benchComplaints(citizens = Number(process.env.BENCH_CITIZE
       async (p, content, menuId) => {
         await emu.kfCustomerSays(KF, p, content, menuId ? { menuId } : undefined);
       },
-      replyCounter(emu),
+      replies,
       timeoutMs,
     );
   } finally {
+    replies.close();
     await worker.stop();
   }
+  const cpu = process.cpuUsage(cpu0);
+  await profile();
+  const statementsSeen = statements;
+  if (byShape) for (const [k, n] of [...shapes].sort((a, b) => b[1] - a[1])) console.error(`${(n / total).toFixed(2).padStart(6)}/step  ${k}`);
   const registered = people.filter((p) => emu.kfSent(p).some((m) => m.msgtype === 'text' && /编号：TS\d{8}-\d{4}/.test(String(m.payload.content)))).length;
   await sys.close();
 
@@ -202,7 +264,16 @@ export async function benchComplaints(citizens = Number(process.env.BENCH_CITIZE
       ratio: Math.round((value / baseline) * 1000) / 1000,
       target: '>= 300/s on MariaDB',
       ...(dbUrl.startsWith('mysql') ? { pass: value >= 300 } : {}),
-      extra: { database: dbUrl.split(':')[0], citizens: people.length, steps: total, seconds: Math.round(seconds * 100) / 100, complaintsRegistered: registered },
+      extra: {
+        database: dbUrl.split(':')[0],
+        citizens: people.length,
+        steps: total,
+        seconds: Math.round(seconds * 100) / 100,
+        complaintsRegistered: registered,
+        cpuMsPerStep: Math.round(((cpu.user + cpu.system) / 1000 / total) * 100) / 100,
+        statementsPerStep: Math.round((statementsSeen / total) * 10) / 10,
+        baselineCpuMsPerStep: Math.round(((baseCpu.user + baseCpu.system) / 1000 / total) * 100) / 100,
+      },
     },
     {
       name: 'kf worker steps/s (sync_msg -> step -> state + replies queued, one transaction each)',

@@ -12,6 +12,7 @@ export type ComplaintStatus = 'registered' | 'accepted' | 'rejected' | 'extended
 @Index('ix_complaints_agency', ['agencyCode', 'receivedAt'])
 @Index('ix_complaints_received', ['receivedAt'])
 @Index('ix_complaints_kf_user', ['openKfId', 'externalUserId'])
+@Index('ix_complaints_citizen', ['externalUserId'])
 export class Complaint {
   @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
   /** TS + office-local date + per-day sequence, e.g. TS20261126-0003. */

@@ -151,8 +151,9 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     // 4 h (message/send duplicate_check_interval).
     duplicateCheckSeconds: 14400,
     onSent: async (row, result, m) => {
-      for (const hook of onSent) await hook(row, result, m);
+      for (const hook of onSent) if (!hook.wants || hook.wants(row)) await hook(row, result, m);
     },
+    onSentWants: (row) => onSent.some((hook) => !hook.wants || hook.wants(row)),
   });
   // Work queued by a callback goes out at once, not at the workers' next interval; a
   // callback a worker waits for (wakeOn) wakes that worker instead.

@@ -8,7 +8,7 @@
  */
 import { EntityManager } from 'typeorm';
 import { OutboxMessage } from '../../entities';
-import { Module, ModuleDeps, Worker } from '../module';
+import { Module, ModuleDeps, OnSent, Worker } from '../module';
 import { guardedJob } from '../scheduler';
 import { KfApi, KfWorker, KfWorkerDeps, recordKfSyncRequest } from './kf-runtime';
 import { complaintCardHandler, registerComplaintAnswers } from './liaison';
@@ -27,8 +27,9 @@ export const complaintsModule: Module = {
   name: 'complaints',
   register(deps: ModuleDeps) {
     // kf_msg_or_event: answered at once; only "sync needed" is written, in the callback's transaction.
+    const knownAccounts = new Set<string>();
     deps.dispatcher.onKf(async (e, { manager, now, log }) => {
-      await recordKfSyncRequest(manager, e, now, log);
+      await recordKfSyncRequest(manager, e, now, log, knownAccounts);
     });
     const office = () => ({ chatId: deps.config.officeChatId, robotWebhook: deps.config.officeRobotWebhook });
     deps.dispatcher.onCardAction(CARD_ACTION, complaintCardHandler({ calendar: deps.calendar, office }));
@@ -84,6 +85,10 @@ export function createKfWorker(deps: ModuleDeps, api: KfApi, opts: Partial<Omit<
  * For the outbox's onSent hook: a complainant notice WeCom accepted marks the case's
  * result delivered at once (the worker's reconcile pass does the same, later).
  */
-export async function complaintsOnSent(row: OutboxMessage, _result: Record<string, unknown>, m: EntityManager): Promise<void> {
-  if (row.refType === REF.notice && row.refId && /^\d+$/.test(row.refId)) await markNoticeSent(m, Number(row.refId), row.sentAt ?? row.createdAt);
-}
+export const complaintsOnSent: OnSent = Object.assign(
+  async (row: OutboxMessage, _result: Record<string, unknown>, m: EntityManager): Promise<void> => {
+    if (row.refType === REF.notice && row.refId && /^\d+$/.test(row.refId)) await markNoticeSent(m, Number(row.refId), row.sentAt ?? row.createdAt);
+  },
+  // Only notices: every other row (replies, cards) is marked sent without a transaction.
+  { wants: (row: OutboxMessage) => row.refType === REF.notice },
+);

@@ -1,7 +1,7 @@
 /** The effects a kf conversation asks for: register a complaint, answer a status or list question, hand off to the office. */
 import crypto from 'crypto';
 import { EntityManager } from 'typeorm';
-import { CitizenRequest, Complaint, KfConversation, KfInboundMessage, Unit } from '../../entities';
+import { CitizenRequest, Complaint, KfConversation, KfInboundMessage } from '../../entities';
 import type { CitizenRequestKind } from '../../entities/CitizenRequest';
 import { AppError } from '../errors';
 import { WorkingCalendar, formatInZone } from '../calendar';
@@ -31,7 +31,8 @@ export async function performEffect(deps: KfWorkerDeps, m: EntityManager, effect
   switch (effect.kind) {
     case 'file_complaint': {
       const d = effect.draft;
-      const agencyCode = d.agencyCode && (await m.findOne(Unit, { select: { code: true }, where: { code: d.agencyCode } })) ? d.agencyCode : null;
+      // The flow matched the code against these same units (registerComplaint reads the unit itself).
+      const agencyCode = d.agencyCode && env.agencies.some((a) => a.code === d.agencyCode) ? d.agencyCode : null;
       try {
         const res = await registerComplaint(
           m,
@@ -51,14 +52,15 @@ export async function performEffect(deps: KfWorkerDeps, m: EntityManager, effect
             openKfId: conv.openKfId,
             externalUserId: conv.externalUserId,
             sourceKey: draftKey(conv, effect.draftId, d),
+            // Art. 5-6 fields the other channels do not take: what is asked, and how to reach the principal.
+            certificate: d.certificate?.slice(0, 100) || null,
+            principalPhone: d.proxy.principalPhone ?? null,
+            principalRelationship: d.proxy.relationship?.slice(0, 20) ?? null,
           },
           { cal: env.cal, now, actor: { by: 'citizen', name: `kf:${conv.externalUserId}` } },
         );
         const c = res.complaint;
         if (res.created) {
-          // Art. 5-6 fields the registration does not take: what is asked, and how to reach the principal.
-          const extra = { certificate: d.certificate?.slice(0, 100) || null, principalPhone: d.proxy.principalPhone ?? null, principalRelationship: d.proxy.relationship?.slice(0, 20) ?? null };
-          if (extra.certificate || extra.principalPhone || extra.principalRelationship) await m.update(Complaint, { id: c.id }, extra);
           // Nothing waits unseen: an agency the directory does not know goes to the office at once.
           if (!c.agencyCode && c.duplicateOf === null) {
             await textToOffice(m, deps.office, CITIZEN_OFFICE.agencyUnmatched(c.number, c.agencyName), now, `kf:${row.id}`);
@@ -138,13 +140,20 @@ export async function citizenCases(m: EntityManager, externalUserId: string, cal
     order: { id: 'DESC' },
     take: 10,
   });
-  return rows.map((c) => ({
+  return rows.map((c) => caseRefOf(c, cal));
+}
+
+/** The columns a CaseRef is made of (citizenCases, and the kf worker's read for a whole chunk). */
+export const CASE_COLUMNS = ['id', 'number', 'status', 'agency_name', 'due_at', 'closed_at'] as const;
+
+export function caseRefOf(c: Pick<Complaint, 'number' | 'status' | 'agencyName' | 'dueAt' | 'closedAt'>, cal: WorkingCalendar): CaseRef {
+  return {
     number: c.number,
     status: c.status,
     agencyName: c.agencyName,
     ...(c.dueAt ? { due: formatInZone(cal, c.dueAt) } : {}),
     ...(c.closedAt ? { closedAt: c.closedAt.toISOString() } : {}),
-  }));
+  };
 }
 /**
  * Idempotency key of a chat submission: the draft (flow's draftId) and a digest of what it

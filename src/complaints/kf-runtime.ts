@@ -11,24 +11,27 @@
  * 3. It then handles stored items per (open_kfid, external_userid), in order, each exactly
  *    once: conversation state -> flow.step -> effects (register, status, exemption list,
  *    handoff) -> new state + replies in the outbox, in the transaction that marks it done.
- *    Items of several conversations share one transaction (batchSize) to save commits; a
- *    batch that fails is rolled back whole and its items run one transaction each.
+ *    Items of several conversations share one transaction (batchSize) and its batched reads
+ *    and writes (kf-chunk.ts); a batch that fails is rolled back whole and its items run one
+ *    transaction each.
  */
 import { DataSource, EntityManager, In } from 'typeorm';
-import { KfConversation, KfInboundMessage, Unit } from '../../entities';
-import { inTransaction, isSqlite } from '../db/tx';
+import { KfConversation, KfInboundMessage } from '../../entities';
+import { inTransaction } from '../db/tx';
 import { isRetryableLockError } from '../db/errors';
+import { q, selectEntities } from '../db/fast-sql';
 import { PassLoop } from '../wecom/pass-loop';
-import { EnqueueMessage, enqueueMany } from '../wecom/outbox';
+import { EnqueueMessage } from '../wecom/outbox';
 import type { KfMsgItem, KfSyncMsgRequest, KfSyncMsgResult } from '../wecom/types';
 import { WorkingCalendar } from '../calendar';
 import type { Logger } from '../logger';
-import { Agency, ConversationState, Effect, FlowContext, FlowInput, Reply, step } from './flow';
-import { loadOfficeTables } from './understand-store';
+import { ConversationState, Effect, FlowContext, FlowInput, Reply, step } from './flow';
+import { VocabularyCache } from './understand-store';
 import { REF } from './model';
-import { KfWindow, flushPendingNotices, reconcileNotices } from './notify';
-import { KfSync, ensureConversation, str } from './kf-sync';
-import { Env, ExemptionSearch, citizenCases, performEffect } from './kf-effects';
+import { KfWindow, flushNotices, reconcileNotices } from './notify';
+import { KfSync, str } from './kf-sync';
+import { Env, ExemptionSearch, performEffect } from './kf-effects';
+import { ChunkIO, ConvItems, ConvRef } from './kf-chunk';
 
 // The module's index registers the callback handler from here.
 export { recordKfSyncRequest } from './kf-sync';
@@ -51,16 +54,21 @@ export interface KfWorkerDeps {
   claimMs?: number;
   /** Tries before an item that keeps failing is set aside as failed (default 3). */
   maxAttempts?: number;
-  /** Conversations handled at once (default 8; SQLite serialises anyway). */
+  /**
+   * Chunks (transactions) handled at once (default 4; SQLite serialises anyway). Fewer, larger
+   * chunks cost fewer statements per item (a chunk's reads and writes are shared, kf-chunk.ts).
+   */
   concurrency?: number;
   /** sync_msg limit (default 1000, WeCom's maximum). */
   pageLimit?: number;
   /** Pages per account per pass; the rest waits for the next pass (default 50). */
   maxPages?: number;
-  /** Items (of whole conversations) handled in one transaction (default 8; 1 = one transaction per item). */
+  /** Items (of whole conversations) handled in one transaction (default 16; 1 = one transaction per item). */
   batchSize?: number;
   /** Called after every pass (e.g. to wake the outbox for the replies it queued). */
   afterPass?: (r: KfRunResult) => void;
+  /** How often at most the cached units and terms are checked against the database (default 1 s; see VocabularyCache). */
+  vocabularyCheckMs?: number;
 }
 
 export interface KfRunResult {
@@ -82,12 +90,14 @@ export class KfWorker {
   private readonly me: string;
   private readonly worker: PassLoop<KfRunResult>;
   private readonly sync: KfSync;
+  private readonly vocabulary: VocabularyCache;
 
   constructor(private readonly deps: KfWorkerDeps) {
+    this.vocabulary = new VocabularyCache(deps.dataSource, deps.vocabularyCheckMs);
     this.claimMs = deps.claimMs ?? 60_000;
     this.maxAttempts = deps.maxAttempts ?? 3;
-    this.concurrency = Math.max(1, deps.concurrency ?? 8);
-    this.batchSize = Math.max(1, deps.batchSize ?? 8);
+    this.concurrency = Math.max(1, deps.concurrency ?? 4);
+    this.batchSize = Math.max(1, deps.batchSize ?? 16);
     this.me = `kf:${deps.instanceId}`.slice(0, 80);
     this.sync = new KfSync(deps, { me: this.me, claimMs: this.claimMs, pageLimit: deps.pageLimit ?? 1000, maxPages: deps.maxPages ?? 50 });
     this.worker = new PassLoop(
@@ -135,8 +145,9 @@ export class KfWorker {
 
   private async processAll(): Promise<number> {
     const ds = this.deps.dataSource;
+    const m = ds.manager;
     // One read for the pass: the stored items to handle, oldest first, grouped per conversation.
-    const rows = await ds.getRepository(KfInboundMessage).find({ where: { status: 'new' }, order: { id: 'ASC' }, take: 1000 });
+    const rows = await selectEntities(m, KfInboundMessage, `${q(m, 'status')} = ?`, ['new'], `ORDER BY ${q(m, 'id')} ASC LIMIT 1000`);
     if (!rows.length) return 0;
     const byPerson = new Map<string, KfInboundMessage[]>();
     for (const r of rows) {
@@ -149,13 +160,14 @@ export class KfWorker {
     if (!mine.length) return 0;
     let processed = 0;
     try {
-      const env: Env = { agencies: await this.agencies(), cal: await this.deps.calendar(), tables: await loadOfficeTables(ds.manager) };
+      const vocabulary = await this.vocabulary.get();
+      const env: Env = { agencies: vocabulary.agencies, cal: await this.deps.calendar(), tables: vocabulary.tables };
       const lanes = Math.min(this.concurrency, mine.length);
       // Chunks of whole conversations, at most batchSize items each (a conversation with more
       // is a chunk of its own), spread so that every lane has work.
       const size = Math.max(1, Math.min(this.batchSize, Math.ceil(rows.length / lanes)));
-      const chunks: KfInboundMessage[][][] = [];
-      let chunk: KfInboundMessage[][] = [];
+      const chunks: ConvItems[][] = [];
+      let chunk: ConvItems[] = [];
       let count = 0;
       for (const c of mine) {
         const items = byPerson.get(`${c.openKfId}\u0000${c.externalUserId}`) ?? [];
@@ -164,7 +176,7 @@ export class KfWorker {
           chunk = [];
           count = 0;
         }
-        chunk.push(items);
+        chunk.push({ conv: c, items });
         count += items.length;
       }
       if (chunk.length) chunks.push(chunk);
@@ -213,55 +225,51 @@ export class KfWorker {
     return got.sort((a, b) => (order.get(`${a.openKfId}\u0000${a.externalUserId}`) ?? 0) - (order.get(`${b.openKfId}\u0000${b.externalUserId}`) ?? 0));
   }
 
-  private async agencies(): Promise<Agency[]> {
-    const units = await this.deps.dataSource.getRepository(Unit).find({ select: { code: true, name: true }, order: { code: 'ASC' } });
-    return units.map((u) => ({ code: u.code, name: u.name }));
-  }
-
   /**
    * Several claimed conversations' items in ONE transaction (each conversation's in order):
-   * one commit for the lot instead of one per item. Exactly once still holds: every item is
-   * marked done in the transaction that carries its effects. If the batch fails for any
-   * reason nothing of it was written, and its items are handled again one transaction each
-   * (processConversation), which counts attempts and sets a failing item aside.
+   * one commit for the lot instead of one per item, and the reads and writes the items share
+   * batched (ChunkIO). Exactly once still holds: every item is marked done in the
+   * transaction that carries its effects. If the batch fails for any reason nothing of it
+   * was written, and its items are handled again one transaction each (processConversation),
+   * which counts attempts and sets a failing item aside.
    */
-  private async processChunk(convs: KfInboundMessage[][], env: Env): Promise<number> {
-    const items = convs.flat();
-    if (items.length > 1) {
+  private async processChunk(chunk: ConvItems[], env: Env): Promise<number> {
+    const items = chunk.reduce((n, c) => n + c.items.length, 0);
+    if (items > 1) {
       try {
         await inTransaction(this.deps.dataSource, async (m) => {
-          for (const row of items) await this.handleItem(m, row, env, this.deps.now());
+          if (!(await this.handleChunk(m, chunk, env, this.deps.now()))) throw new Error('an item of the batch was handled elsewhere');
         });
-        return items.length;
+        return items;
       } catch (e) {
-        this.deps.log.debug({ err: (e as Error).message, items: items.length }, 'kf batch rolled back; one transaction per item');
+        this.deps.log.debug({ err: (e as Error).message, items }, 'kf batch rolled back; one transaction per item');
       }
     }
     let n = 0;
-    for (const rows of convs) n += await this.processConversation(rows, env);
+    for (const c of chunk) n += await this.processConversation(c, env);
     return n;
   }
 
   /**
    * The stored items of one claimed conversation, oldest first (as read at the start of the
    * pass: what arrived since waits for the next pass, which starts at once after a busy one).
-   * An item another instance handled meanwhile is skipped by processMessage's guard.
+   * An item another instance handled meanwhile is skipped by ChunkIO.open's guard.
    */
-  private async processConversation(batch: KfInboundMessage[], env: Env): Promise<number> {
+  private async processConversation(c: ConvItems, env: Env): Promise<number> {
     let n = 0;
-    for (const row of batch) {
-      if ((await this.processMessage(row, env)) === 'retry') return n;
+    for (const row of c.items) {
+      if ((await this.processMessage(c.conv, row, env)) === 'retry') return n;
       n++;
     }
     return n;
   }
 
   /** Exactly once: the item is marked done in the same transaction as everything it caused. */
-  private async processMessage(row: KfInboundMessage, env: Env): Promise<'done' | 'failed' | 'retry'> {
+  private async processMessage(conv: ConvRef, row: KfInboundMessage, env: Env): Promise<'done' | 'failed' | 'retry'> {
     const ds = this.deps.dataSource;
     const now = this.deps.now();
     try {
-      await inTransaction(ds, (m) => this.handleItem(m, row, env, now));
+      await inTransaction(ds, (m) => this.handleChunk(m, [{ conv, items: [row] }], env, now));
       return 'done';
     } catch (e) {
       // A deadlock or lock wait is the database's problem, not the item's: try again, uncounted.
@@ -276,30 +284,23 @@ export class KfWorker {
     }
   }
 
-  /** One item inside the caller's transaction: marked done there, with everything it causes. */
-  private async handleItem(m: EntityManager, row: KfInboundMessage, env: Env, now: Date): Promise<void> {
-    const ds = this.deps.dataSource;
-    const mark = await m
-      .createQueryBuilder()
-      .update(KfInboundMessage)
-      .set({ status: 'done', processedAt: now, attempts: row.attempts + 1 })
-      .where('id = :id AND status = :s', { id: row.id, s: 'new' })
-      .execute();
-    if (mark.affected !== 1) return;
-    // Locked for the transaction (MySQL): a lifecycle notice taking a window slot waits for us.
-    const find = () => {
-      const qb = m.getRepository(KfConversation).createQueryBuilder('c').where('c.open_kfid = :k AND c.external_userid = :u', { k: row.openKfId, u: row.externalUserId });
-      return (isSqlite(ds) ? qb : qb.setLock('pessimistic_write')).getOne();
-    };
-    let conv = await find();
-    if (!conv) {
-      await ensureConversation(m, row.openKfId, row.externalUserId, now);
-      conv = (await find()) as KfConversation;
+  /**
+   * The chunk's items inside the caller's transaction: marked done there, each with
+   * everything it causes, then the replies of all of them in one INSERT. false (nothing
+   * done) when an item was handled elsewhere meanwhile.
+   */
+  private async handleChunk(m: EntityManager, chunk: ConvItems[], env: Env, now: Date): Promise<boolean> {
+    const io = await ChunkIO.open(m, chunk, env.cal, now);
+    if (!io) return false;
+    for (const c of chunk) {
+      const conv = await io.conversation(c.conv);
+      for (const row of c.items) await this.handle(m, conv, row, env, now, io);
     }
-    await this.handle(m, conv, row, env, now);
+    await io.flush();
+    return true;
   }
 
-  private async handle(m: EntityManager, conv: KfConversation, row: KfInboundMessage, env: Env, now: Date): Promise<void> {
+  private async handle(m: EntityManager, conv: KfConversation, row: KfInboundMessage, env: Env, now: Date, io: ChunkIO): Promise<void> {
     const item = JSON.parse(row.payload) as KfMsgItem;
     // The flow's clock is when the citizen wrote (silence and expiry are measured between messages).
     const at = row.sendTime.getTime() > 0 ? row.sendTime : now;
@@ -310,7 +311,11 @@ export class KfWorker {
     if (row.origin === 3) {
       window.open(at);
       // Art. 10: what waited for the window goes first, before the conversation's reply.
-      await flushPendingNotices(m, conv.openKfId, conv.externalUserId, now, () => window.take(now));
+      const pending = io.pendingNotices(conv);
+      if (pending.length) {
+        await io.flush();
+        await flushNotices(m, pending, now, () => window.take(now));
+      }
       if (item.msgtype === 'text') {
         const menuId = str(item.text?.menu_id);
         input = { type: 'text', content: str(item.text?.content), ...(menuId ? { menuId } : {}) };
@@ -333,12 +338,14 @@ export class KfWorker {
         aliases: env.tables.aliases,
         synonyms: env.tables.synonyms,
         office: { channel: !!(o.chatId || o.robotWebhook), phone: o.phone ?? undefined, hours: o.hours },
-        cases: input.type === 'text' ? await citizenCases(m, conv.externalUserId, env.cal) : [],
+        cases: input.type === 'text' ? await io.casesOf(conv.externalUserId) : [],
       };
       const first = step(state, input, at, ctx);
       state = first.state;
       replies.push(...first.replies);
       const queue: Effect[] = [...first.effects];
+      // What an effect queues comes after the replies of the items before this one.
+      if (queue.length) await io.flush();
       for (let i = 0; queue.length && i < 8; i++) {
         const effect = queue.shift() as Effect;
         const done = await performEffect(this.deps, m, effect, conv, row, env, now);
@@ -346,10 +353,12 @@ export class KfWorker {
         state = next.state;
         replies.push(...next.replies, ...done.after);
         queue.push(...next.effects);
+        // It may have registered a case: the citizen's next text reads their cases again.
+        io.forgetCases(conv.externalUserId);
       }
     }
 
-    // All the replies in one multi-row INSERT, in order.
+    // The replies in order, written with the chunk's one INSERT (ChunkIO).
     const out: EnqueueMessage[] = [];
     for (let i = 0; i < replies.length; i++) {
       const reply = replies[i] as Reply & Record<string, unknown>;
@@ -365,18 +374,15 @@ export class KfWorker {
       // No dedupe key needed: this item is handled once, and the outbox sends each row once.
       out.push({ channel: 'kf', payload: { touser: conv.externalUserId, open_kfid: conv.openKfId, ...reply }, refType: REF.reply, refId: String(row.id), now });
     }
-    if (out.length) await enqueueMany(m, out);
-    await m.update(
-      KfConversation,
-      { id: conv.id },
-      {
-        state: state ? JSON.stringify(state) : null,
-        expiresAt: state ? new Date(state.expiresAt) : null,
-        lastCustomerAt: window.lastCustomerAt,
-        sentSince: window.sentSince,
-        updatedAt: now,
-      },
-    );
+    io.queue(out);
+    // The row is ours for the transaction: the next item of the chunk starts from this state.
+    io.setState(conv, {
+      state: state ? JSON.stringify(state) : null,
+      expiresAt: state ? new Date(state.expiresAt) : null,
+      lastCustomerAt: window.lastCustomerAt,
+      sentSince: window.sentSince,
+      updatedAt: now,
+    });
   }
 }
 

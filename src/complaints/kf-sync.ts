@@ -6,6 +6,7 @@
 import { EntityManager, In } from 'typeorm';
 import { KfConversation, KfInboundMessage, KfSyncCursor } from '../../entities';
 import { inTransaction, isSqlite, isUniqueViolation } from '../db/tx';
+import { changeRows, insertRows, q, sqlValue } from '../db/fast-sql';
 import { WeComError } from '../wecom/errors';
 import type { KfMsgItem, KfSyncMsgResult } from '../wecom/types';
 import type { Logger } from '../logger';
@@ -24,20 +25,39 @@ const HANDLED_EVENTS = new Set(['enter_session', 'user_recall_msg']);
 
 /**
  * The dispatcher's kf handler: "sync needed" for this account, in the callback's
- * transaction. A callback naming no usable OpenKfId is logged and ignored.
+ * transaction. A callback naming no usable OpenKfId is logged and ignored. `known`: the
+ * accounts whose row this process has seen (rows are never deleted), whose callbacks need
+ * only the UPDATE.
  */
-export async function recordKfSyncRequest(m: EntityManager, e: { openKfId: string; token: string }, now: Date, log: Logger): Promise<boolean> {
+export async function recordKfSyncRequest(m: EntityManager, e: { openKfId: string; token: string }, now: Date, log: Logger, known?: Set<string>): Promise<boolean> {
   const kf = (e.openKfId ?? '').trim();
   if (!KF_ID_RE.test(kf)) {
     log.warn({ openKfId: kf.slice(0, 64) }, 'kf callback without a usable OpenKfId ignored');
     return false;
   }
   const token = e.token && e.token.length <= 256 ? e.token : null;
-  const set: Partial<Record<keyof KfSyncCursor, unknown>> = { requested: () => 'requested + 1', updatedAt: now };
-  if (token) Object.assign(set, { token, tokenAt: now });
+  const update = () =>
+    changeRows(
+      m,
+      `UPDATE ${q(m, 'kf_sync_cursors')} SET ${q(m, 'requested')} = ${q(m, 'requested')} + 1, ${q(m, 'updated_at')} = ?${token ? `, ${q(m, 'token')} = ?, ${q(m, 'token_at')} = ?` : ''} WHERE ${q(m, 'open_kfid')} = ?`,
+      token ? [at(m, now), token, at(m, now), kf] : [at(m, now), kf],
+    );
+  if (known?.has(kf)) {
+    if ((await update()) === 1) return true;
+    // The row is gone after all (a test wiped the table): write it here, in this transaction
+    // (which holds the gap now, MySQL), then the request.
+    known.delete(kf);
+    try {
+      await m.createQueryBuilder().insert().into(KfSyncCursor).values(newCursor(kf, now)).updateEntity(false).execute();
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+    }
+    await update();
+    return true;
+  }
   // A plain read (no lock) first: an UPDATE of a missing row would take a gap lock (MySQL),
   // and then neither the insert below nor another first callback could get in.
-  const exists = await m.query('SELECT 1 AS x FROM kf_sync_cursors WHERE open_kfid = ?', [kf]);
+  const exists = await m.query(`SELECT 1 AS x FROM ${q(m, 'kf_sync_cursors')} WHERE ${q(m, 'open_kfid')} = ?`, [kf]);
   if (!exists.length) {
     // The account's row is created outside the callback's transaction (MySQL): two first
     // callbacks racing on the gap would deadlock.
@@ -47,15 +67,24 @@ export async function recordKfSyncRequest(m: EntityManager, e: { openKfId: strin
         .createQueryBuilder()
         .insert()
         .into(KfSyncCursor)
-        .values({ openKfId: kf, cursor: null, token: null, tokenAt: null, requested: 0, synced: 0, claimedBy: null, claimedUntil: null, lastError: null, updatedAt: now })
+        .values(newCursor(kf, now))
         .updateEntity(false)
         .execute();
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
     }
   }
-  await m.createQueryBuilder().update(KfSyncCursor).set(set as any).where('open_kfid = :k', { k: kf }).execute();
+  await update();
+  known?.add(kf);
   return true;
+}
+
+function newCursor(openKfId: string, now: Date): Partial<KfSyncCursor> {
+  return { openKfId, cursor: null, token: null, tokenAt: null, requested: 0, synced: 0, claimedBy: null, claimedUntil: null, lastError: null, updatedAt: now };
+}
+
+function at(m: EntityManager, d: Date): unknown {
+  return sqlValue(m, KfSyncCursor, 'updatedAt', d);
 }
 
 export interface StoredItem {
@@ -193,6 +222,7 @@ export class KfSync {
     let done = false;
     let lastError: string | null = null;
     let cursorReset = false;
+    let released = false;
     try {
       for (let page = 0; page < this.opts.maxPages; page++) {
         let res: KfSyncMsgResult;
@@ -222,11 +252,14 @@ export class KfSync {
           }
           throw e;
         }
-        const n = await this.storePage(openKfId, res);
+        // The last page releases the claim in its own transaction (no statement after it).
+        const last = Number(res.has_more) !== 1;
+        const n = await this.storePage(openKfId, res, last ? row.requested : null);
         stored += n;
         cursor = res.next_cursor || cursor;
-        if (Number(res.has_more) !== 1) {
+        if (last) {
           done = true;
+          released = true;
           break;
         }
       }
@@ -234,30 +267,41 @@ export class KfSync {
       lastError = (e instanceof Error ? e.message : String(e)).slice(0, 500);
       log.warn({ err: lastError }, e instanceof ClaimLost ? 'kf sync claim lost' : 'kf sync failed; will retry');
     } finally {
-      const at = this.deps.now();
-      const values: Record<string, unknown> = { claimedBy: null, claimedUntil: null, lastError, updatedAt: at };
-      if (done) {
-        values.synced = row.requested;
-        this.failures.delete(openKfId);
-      } else if (lastError !== null) {
-        const n = (this.failures.get(openKfId) ?? 0) + 1;
-        this.failures.set(openKfId, n);
-        const wait = this.backoffMs(n);
-        values.claimedUntil = new Date(at.getTime() + wait);
-        log.warn({ failures: n, retryInMs: wait }, 'kf sync backs off');
-      }
-      await ds
-        .createQueryBuilder()
-        .update(KfSyncCursor)
-        .set(values)
-        .where('open_kfid = :k AND claimed_by = :me', { k: openKfId, me: this.opts.me })
-        .execute();
+      if (released) this.failures.delete(openKfId);
+      else await this.release(openKfId, done ? row.requested : null, lastError);
     }
     return stored;
   }
 
-  /** One page: its new items and its next_cursor, in one transaction. */
-  private async storePage(openKfId: string, res: KfSyncMsgResult): Promise<number> {
+  /** The claim released after a sync that did not end with its last page stored: synced when done, else held back after a failure. */
+  private async release(openKfId: string, synced: number | null, lastError: string | null): Promise<void> {
+    const log = this.deps.log.child({ openKfId });
+    const at = this.deps.now();
+    const values: Record<string, unknown> = { claimedBy: null, claimedUntil: null, lastError, updatedAt: at };
+    if (synced !== null) {
+      values.synced = synced;
+      this.failures.delete(openKfId);
+    } else if (lastError !== null) {
+      const n = (this.failures.get(openKfId) ?? 0) + 1;
+      this.failures.set(openKfId, n);
+      const wait = this.backoffMs(n);
+      values.claimedUntil = new Date(at.getTime() + wait);
+      log.warn({ failures: n, retryInMs: wait }, 'kf sync backs off');
+    }
+    await this.deps.dataSource
+      .createQueryBuilder()
+      .update(KfSyncCursor)
+      .set(values)
+      .where('open_kfid = :k AND claimed_by = :me', { k: openKfId, me: this.opts.me })
+      .execute();
+  }
+
+  /**
+   * One page: its new items and its next_cursor, in one transaction. `synced` (the last
+   * page): the account is marked synced up to that request count and its claim released
+   * in the same statement.
+   */
+  private async storePage(openKfId: string, res: KfSyncMsgResult, synced: number | null): Promise<number> {
     const raw = Array.isArray(res.msg_list) ? res.msg_list : [];
     const items = orderBatch(raw.map((i) => normaliseItem(i, openKfId)).filter((i): i is StoredItem => i !== null));
     const now = this.deps.now();
@@ -302,7 +346,11 @@ export class KfSync {
       const moved = await m
         .createQueryBuilder()
         .update(KfSyncCursor)
-        .set({ cursor: res.next_cursor ? String(res.next_cursor).slice(0, 128) : null, updatedAt: now })
+        .set({
+          cursor: res.next_cursor ? String(res.next_cursor).slice(0, 128) : null,
+          updatedAt: now,
+          ...(synced === null ? {} : { synced, claimedBy: null, claimedUntil: null, lastError: null }),
+        })
         .where('open_kfid = :k AND claimed_by = :me', { k: openKfId, me: this.opts.me })
         .execute();
       if (moved.affected !== 1) throw new ClaimLost(`claim on ${openKfId} lost; page discarded`);
@@ -319,7 +367,15 @@ export class KfSync {
           (c) => `${c.openKfId}\u0000${c.externalUserId}`,
         ),
       );
-      for (const p of part) if (!have.has(`${p.openKfId}\u0000${p.externalUserId}`)) await ensureConversation(m, p.openKfId, p.externalUserId, now);
+      const missing = part.filter((p) => !have.has(`${p.openKfId}\u0000${p.externalUserId}`));
+      if (!missing.length) continue;
+      try {
+        // One INSERT for everyone new; a row a racing twin wrote meanwhile sends us row by row.
+        await insertRows(m, KfConversation, missing.map((p) => ({ openKfId: p.openKfId, externalUserId: p.externalUserId, state: null, expiresAt: null, lastCustomerAt: null, sentSince: 0, claimedBy: null, claimedUntil: null, createdAt: now, updatedAt: now })));
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e;
+        for (const p of missing) await ensureConversation(m, p.openKfId, p.externalUserId, now);
+      }
     }
   }
 }

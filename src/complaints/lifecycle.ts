@@ -18,7 +18,7 @@ import { AppError } from '../errors';
 import { WorkingCalendar, endOfWorkingDay, formatInZone } from '../calendar';
 import { isSqlite } from '../db/tx';
 import { complaintCard, ComplaintCardView } from '../../cards/complaint.card';
-import { addEvent } from './events';
+import { EventInput, addEvent, addEvents } from './events';
 import { closeSubject } from '../conversation';
 import { CITIZEN, LIAISON, OVERSIGHT, REJECTION_LABELS, STATUS_LABELS, TERMINATION_LABELS, localDateTime } from './lifecycle-messages';
 import {
@@ -95,20 +95,22 @@ export function cardView(c: Complaint): ComplaintCardView {
 }
 
 /** The agency complained about gets the card (its liaisons; with none, its A deputies). */
-export async function tellAgency(m: EntityManager, c: Complaint, ctx: Ctx): Promise<void> {
+/** `before`: events of the case not written yet, written first in the same INSERT as this step's own. */
+export async function tellAgency(m: EntityManager, c: Complaint, ctx: Ctx, before: Array<EventInput & { complaintId: number }> = []): Promise<void> {
+  const event = async (e: EventInput) => addEvents(m, [...before, { complaintId: c.id, ...e }]);
   if (!c.agencyCode) {
-    await addEvent(m, c.id, { type: 'agency_unmatched', actor: 'system', at: ctx.now, details: { agencyName: c.agencyName } });
+    await event({ type: 'agency_unmatched', actor: 'system', at: ctx.now, details: { agencyName: c.agencyName } });
     return;
   }
   const to = await unitContacts(m, c.agencyCode, { deputies: 'A' });
   if (!to.length) {
-    await addEvent(m, c.id, { type: 'agency_no_contact', actor: 'system', at: ctx.now, details: { agencyCode: c.agencyCode } });
+    await event({ type: 'agency_no_contact', actor: 'system', at: ctx.now, details: { agencyCode: c.agencyCode } });
     return;
   }
   const card = complaintCard(cardView(c), { tz: ctx.cal.tz }, ctx.now);
   const round = `${c.reopenCount ? `:r${c.reopenCount}` : ''}${c.reassignCount ? `:a${c.reassignCount}` : ''}`;
   await cardToStaff(m, to, card, ctx.now, String(c.id), `cplcard:${c.id}:${c.agencyCode}${round}`);
-  await addEvent(m, c.id, { type: 'agency_notified', actor: 'system', at: ctx.now, details: { agencyCode: c.agencyCode, userids: to } });
+  await event({ type: 'agency_notified', actor: 'system', at: ctx.now, details: { agencyCode: c.agencyCode, userids: to } });
 }
 
 export async function lockComplaint(m: EntityManager, id: number): Promise<Complaint> {

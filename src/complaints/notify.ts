@@ -121,6 +121,11 @@ export async function noticeToComplainant(m: EntityManager, c: Complaint, kind: 
  */
 export async function flushPendingNotices(m: EntityManager, openKfId: string, externalUserId: string, now: Date, take: () => boolean): Promise<number> {
   const pending = await m.find(ComplaintNotice, { where: { openKfId, externalUserId, status: 'pending' }, order: { id: 'ASC' } });
+  return flushNotices(m, pending, now, take);
+}
+
+/** flushPendingNotices for notices already read (oldest first, still pending); each queued one is marked so in memory too. */
+export async function flushNotices(m: EntityManager, pending: ComplaintNotice[], now: Date, take: () => boolean): Promise<number> {
   let n = 0;
   for (const notice of pending) {
     if (!take()) break;

@@ -9,7 +9,7 @@ import { isUniqueViolation } from '../db/tx';
 import { closeSubject } from '../conversation';
 import { normaliseName } from '../directory/names';
 import { findOriginal } from './duplicates';
-import { addEvent } from './events';
+import { EventInput, addEvent, addEvents } from './events';
 import { CITIZEN } from './lifecycle-messages';
 import { Ctx, LIMITS, invalid, requireText, tellAgency } from './lifecycle';
 import { CHANNELS, Channel, GROUND_CODES, GroundCode } from './model';
@@ -34,6 +34,10 @@ export interface RegisterInput {
   externalUserId?: string | null;
   /** Idempotency: the same key registers once. */
   sourceKey?: string | null;
+  /** Art. 5-6 details a chat complaint carries: what is asked, and how to reach the principal (stored as given). */
+  certificate?: string | null;
+  principalPhone?: string | null;
+  principalRelationship?: string | null;
 }
 
 export interface RegisterResult {
@@ -107,6 +111,9 @@ export async function registerComplaint(m: EntityManager, input: RegisterInput, 
         complainantPhone: phone,
         isProxy: input.isProxy,
         principalName,
+        certificate: input.certificate ?? null,
+        principalPhone: input.principalPhone ?? null,
+        principalRelationship: input.principalRelationship ?? null,
         openKfId: input.openKfId ?? null,
         externalUserId: input.externalUserId ?? null,
         sourceKey: input.sourceKey ?? null,
@@ -144,19 +151,27 @@ export async function registerComplaint(m: EntityManager, input: RegisterInput, 
     throw e;
   }
 
-  await addEvent(m, complaint.id, {
+  // The events of the registration go out in one INSERT with the next step's (in this order).
+  const registered: EventInput & { complaintId: number } = {
+    complaintId: complaint.id,
     type: 'registered',
     actor: ctx.actor.name,
     at: now,
     to: 'registered',
     details: { channel: complaint.channel, receivedBy: complaint.receivedBy, receivedAt: complaint.receivedAt.toISOString(), hotline: complaint.hotline },
-  });
+  };
   if (original) {
-    await addEvent(m, complaint.id, { type: 'linked_duplicate', actor: 'system', at: now, details: { original: original.number, originalId: original.id } });
-    await addEvent(m, original.id, { type: 'duplicate_received', actor: 'system', at: now, details: { duplicate: complaint.number, duplicateId: complaint.id } });
-  } else {
-    if (earlier && found) await giveWay(m, found, complaint, ctx);
+    await addEvents(m, [
+      registered,
+      { complaintId: complaint.id, type: 'linked_duplicate', actor: 'system', at: now, details: { original: original.number, originalId: original.id } },
+      { complaintId: original.id, type: 'duplicate_received', actor: 'system', at: now, details: { duplicate: complaint.number, duplicateId: complaint.id } },
+    ]);
+  } else if (earlier && found) {
+    await addEvents(m, [registered]);
+    await giveWay(m, found, complaint, ctx);
     await tellAgency(m, complaint, ctx);
+  } else {
+    await tellAgency(m, complaint, ctx, [registered]);
   }
   return { complaint, created: true, original };
 }

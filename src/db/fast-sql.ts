@@ -124,3 +124,34 @@ export async function selectEntities<T extends ObjectLiteral>(m: EntityManager, 
 export function placeholders(n: number): string {
   return Array.from({ length: n }, () => '?').join(', ');
 }
+
+/**
+ * One UPDATE or DELETE as plain SQL in the caller's transaction (or on its own): returns
+ * how many rows it changed (MySQL's affectedRows, SQLite's changes), as a query builder's
+ * execute() reports `affected`. Callers on SQLite outside a transaction go through sqliteSerial.
+ */
+export async function changeRows(m: EntityManager, sql: string, params: unknown[]): Promise<number> {
+  const qr = m.queryRunner ?? m.connection.createQueryRunner();
+  try {
+    const r = (await qr.query(sql, params, true)) as { affected?: number };
+    return r.affected ?? 0;
+  } finally {
+    if (!m.queryRunner) await qr.release();
+  }
+}
+
+/**
+ * Rows of a plain SELECT (any shape: a join, a UNION) hydrated as entities of `target`:
+ * each column the row carries under a property's column name is converted by the driver
+ * exactly as TypeORM's find converts it; other columns are left out.
+ */
+export function hydrate<T extends ObjectLiteral>(m: EntityManager, target: EntityTarget<T>, rows: Array<Record<string, unknown>>): T[] {
+  const meta = m.connection.getMetadata(target);
+  const driver = m.connection.driver;
+  const cols = rows.length ? meta.columns.filter((c) => c.databaseName in rows[0]) : [];
+  return rows.map((r) => {
+    const e = meta.create() as T;
+    for (const c of cols) c.setEntityValue(e, driver.prepareHydratedValue(r[c.databaseName], c));
+    return e;
+  });
+}

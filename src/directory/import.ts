@@ -7,6 +7,7 @@ import { Unit, Staff } from '../../entities';
 import type { StaffRole, AbRole } from '../../entities/Staff';
 import { AppError } from '../errors';
 import { inTransaction } from '../db/tx';
+import { tableChanged } from '../db/local-changes';
 import { decodeCsvBytes, parseCsv } from './csv';
 import { UNIT_CODE_RE, USERID_RE, MOBILE_RE, isValidDate } from './rules';
 import { IMPORT_TEXT, IMPORT_HINTS, IMPORT_WORDS } from './messages';
@@ -219,6 +220,8 @@ export function validateGrid(grid: string[][]): { rows: ImportedRow[]; errors: R
 export async function applyRows(ds: DataSource, rows: ImportedRow[], now: Date, config?: Config): Promise<{ units: number; staff: number }> {
   return inTransaction(ds, async (m) => {
     const before = config ? await gapSnapshot(m) : null;
+    // The kf worker caches the units (src/complaints/understand-store.ts).
+    tableChanged(m, 'units');
     const unitRepo = m.getRepository(Unit);
     const staffRepo = m.getRepository(Staff);
     const units = new Map<string, { name: string; isOffice: boolean | null }>();

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Unit, Staff } from '../../entities';
 import type { StaffRole, AbRole } from '../../entities/Staff';
 import { AppError } from '../errors';
+import { tableChanged } from '../db/local-changes';
 import { UNIT_CODE_RE, USERID_RE, MOBILE_RE, isValidDate, unitStrength, UnitStrength, isAway } from './rules';
 
 /** Bodies of PUT /api/v1/units/{code} and .../staff/{userid} (CONTRACT.md). */
@@ -36,6 +37,8 @@ export function checkUserid(userid: string): void {
 
 export async function upsertUnit(m: EntityManager, code: string, input: UnitInput, now: Date): Promise<{ unit: Unit; created: boolean }> {
   checkUnitCode(code);
+  // The kf worker caches the units (src/complaints/understand-store.ts).
+  tableChanged(m, 'units');
   const repo = m.getRepository(Unit);
   const existing = await repo.findOneBy({ code });
   if (existing) {

@@ -1,5 +1,5 @@
 import { byteLength } from './sliding-window';
-import { Answer, Body, ApiRequest, KfCustomer, KF_TOKEN_TTL, KF_WINDOW, KF_WINDOW_MAX, WELCOME_CODE_TTL, KF_MSGID_RE, KF_MSGTYPES, MSGMENU_ITEM_TYPES, ok, fail, nonEmpty, isObj, clone, randomId } from './state';
+import { Answer, Body, ApiRequest, KfCustomer, KF_TOKEN_TTL, KF_WINDOW, KF_WINDOW_MAX, WELCOME_CODE_TTL, KF_MSGID_RE, KF_MSGTYPES, MSGMENU_ITEM_TYPES, ok, fail, nonEmpty, isObj, clone, randomId, type KfSentMessage } from './state';
 import { RobotApi } from './api-robot';
 /** WeChat Customer Service: sync_msg, send_msg, send_msg_on_event, the 48 h / 5 message window. */
 export abstract class KfApi extends RobotApi {
@@ -121,7 +121,7 @@ export abstract class KfApi extends RobotApi {
     cust.lastServicerSendAt = now;
     if (cust.sessionState === 0) cust.sessionState = 1;
     const msgid = nonEmpty(b.msgid) ? b.msgid : randomId(24);
-    this.kfSentLog.push({
+    this.recordKfSent({
       msgid,
       open_kfid: b.open_kfid,
       touser: b.touser,
@@ -134,6 +134,11 @@ export abstract class KfApi extends RobotApi {
     const answer = ok({ msgid });
     if (clientKey) this.kfClientMsgIds.set(clientKey, clone(answer));
     return answer;
+  }
+
+  private recordKfSent(m: KfSentMessage): void {
+    this.kfSentLog.push(m);
+    for (const fn of this.kfSentListeners) fn(m);
   }
 
   protected kfSendMsgOnEvent({ body: b }: ApiRequest): Answer {
@@ -149,7 +154,7 @@ export abstract class KfApi extends RobotApi {
     const cust = this.kfCustomers.get(w.key);
     if (cust) cust.lastWelcomeAt = now;
     const msgid = nonEmpty(b.msgid) ? b.msgid : randomId(24);
-    this.kfSentLog.push({
+    this.recordKfSent({
       msgid,
       open_kfid: cust?.openKfId ?? '',
       touser: cust?.externalUserId ?? '',

@@ -115,6 +115,15 @@ export class WeComEmulator extends EmulatorDriver {
     return this.kfSentLog.length;
   }
 
+  /**
+   * Calls fn with each kf message as it is sent (not a copy: do not change it), until the
+   * returned function is called: for waiters that must not poll.
+   */
+  onKfSent(fn: (m: KfSentMessage) => void): () => void {
+    this.kfSentListeners.add(fn);
+    return () => this.kfSentListeners.delete(fn);
+  }
+
   /** The kf messages sent from position `from` on (for incremental readers). */
   kfSentSince(from: number): KfSentMessage[] {
     return this.kfSentLog.slice(from).map(clone);

@@ -336,6 +336,8 @@ export abstract class EmulatorState {
   protected readonly welcomeCodes = new Map<string, { key: string; issuedAt: number; used: boolean }>();
   protected readonly kfClientMsgIds = new Map<string, Answer>();
   protected readonly kfSentLog: KfSentMessage[] = [];
+  /** Told of every kf message sent, as it is recorded (see WeComEmulator.onKfSent). */
+  protected readonly kfSentListeners = new Set<(m: KfSentMessage) => void>();
   protected kfEmptyPages = 0;
 
   protected readonly oauthCodes = new Map<string, { userid?: string; openid?: string; externalUserId?: string; issuedAt: number }>();

@@ -123,6 +123,26 @@ export class CallbackDispatcher {
     if (missing.length) throw new Error(`card actions without a handler: ${missing.join(', ')}`);
   }
 
+  /**
+   * Several stored callbacks in one transaction (the inbox's batches), in order. kf events
+   * only say "sync needed" for their account, so the kf handlers run once per account, with
+   * its newest event (the freshest token), for all of that account's events in the batch.
+   */
+  async dispatchMany(items: Array<{ fields: CallbackFields; inboxId: number }>, ctx: Omit<HandlerContext, 'inboxId'>): Promise<Outcome[]> {
+    const newest = new Map<string, number>();
+    items.forEach((it, i) => {
+      const ev = toEvent(it.fields);
+      if (ev?.kind === 'kf_msg_or_event') newest.set(ev.openKfId, i);
+    });
+    const out: Outcome[] = [];
+    for (const [i, it] of items.entries()) {
+      const ev = toEvent(it.fields);
+      if (ev?.kind === 'kf_msg_or_event' && newest.get(ev.openKfId) !== i) out.push(this.kf.length ? 'handled' : 'ignored');
+      else out.push(await this.dispatch(it.fields, { ...ctx, inboxId: it.inboxId }));
+    }
+    return out;
+  }
+
   async dispatch(fields: CallbackFields, ctx: HandlerContext): Promise<Outcome> {
     const ev = toEvent(fields);
     if (!ev) return 'ignored';

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { InboxEvent } from '../../entities';
 import { inTransaction, isSqlite, sqliteSerial } from '../db/tx';
-import { q, sqlValue } from '../db/fast-sql';
+import { placeholders, q, sqlValue } from '../db/fast-sql';
 import { GroupCommitter, GroupCommitOptions } from '../db/group-commit';
 import { InboxWrite, Stored, storeCallbacks } from './inbox-store';
 import { OpenedCallback, CallbackFields } from './callback';
@@ -70,7 +70,11 @@ export class Inbox {
     return this.writes.submit({ cb, receivedAt: this.now() });
   }
 
-  /** Processes a stored row after the answer; ordered per sender within this instance. */
+  /**
+   * Processes a stored row after the answer; ordered per sender within this instance. Rows
+   * of a batched sender (kf "sync needed", see BATCHED) that queued up meanwhile are
+   * processed together, in one transaction.
+   */
   schedule(id: number, senderKey: string): void {
     if (this.stopped) return; // recovery on another instance (or the next start) picks it up
     let q = this.queued.get(senderKey);
@@ -87,14 +91,14 @@ export class Inbox {
     while (this.active < this.concurrency && this.ready.length) {
       const key = this.ready.shift()!;
       const q = this.queued.get(key)!;
-      const id = q.shift()!;
+      const ids = BATCHED.test(key) ? q.splice(0, BATCH_MAX) : [q.shift()!];
       if (!q.length) this.queued.delete(key);
       this.busy.add(key);
       this.active++;
-      const run: Promise<void> = this.process(id)
+      const run: Promise<void> = (ids.length > 1 ? this.processBatch(ids) : this.process(ids[0]))
         .then(
           () => undefined,
-          (e) => this.deps.log.error({ err: describeError(e), inboxId: id }, 'inbox processing failed'),
+          (e) => this.deps.log.error({ err: describeError(e), inboxId: ids[0] }, 'inbox processing failed'),
         )
         .finally(() => {
           this.busy.delete(key);
@@ -179,6 +183,52 @@ export class Inbox {
   }
 
   /**
+   * Rows of one batched sender in ONE transaction: locked together, dispatched in order
+   * (CallbackDispatcher.dispatchMany, which records one "sync needed" per kf account for
+   * all of them), marked done together. If the batch fails for any reason nothing of it was
+   * written, and each row is processed alone (process), which counts its attempts.
+   * Returns how many rows it processed.
+   */
+  async processBatch(ids: number[]): Promise<number> {
+    const ds = this.deps.dataSource;
+    const now = this.now();
+    const log = this.deps.log.child({ inboxIds: `${ids[0]}..${ids[ids.length - 1]}` });
+    let done: Array<{ kind: string; outcome: string }>;
+    try {
+      done = await inTransaction(ds, async (manager) => {
+        const t = q(manager, 'wecom_inbox');
+        const rows: Array<{ id: number | string; kind: string; payload: string; status: string }> = await manager.query(
+          `SELECT ${q(manager, 'id')}, ${q(manager, 'kind')}, ${q(manager, 'payload')}, ${q(manager, 'status')} FROM ${t} WHERE ${q(manager, 'id')} IN (${placeholders(ids.length)}) ORDER BY ${q(manager, 'id')}${isSqlite(ds) ? '' : ' FOR UPDATE'}`,
+          ids,
+        );
+        const fresh = rows.filter((r) => r.status === 'received').map((r) => ({ id: Number(r.id), kind: r.kind, fields: JSON.parse(r.payload) as CallbackFields }));
+        if (!fresh.length) return [];
+        const refused = fresh.map((r) => refusalOf(r.fields, now));
+        fresh.forEach((r, i) => refused[i] && log.warn({ kind: r.kind, reason: refused[i], createTime: r.fields.CreateTime }, 'callback stored but not acted on'));
+        const acted = fresh.filter((_, i) => !refused[i]);
+        const outcomes = await this.deps.dispatcher.dispatchMany(
+          acted.map((r) => ({ fields: r.fields, inboxId: r.id })),
+          { manager, now, log },
+        );
+        await manager.query(
+          `UPDATE ${t} SET ${q(manager, 'status')} = 'done', ${q(manager, 'processed_at')} = ?, ${q(manager, 'attempts')} = ${q(manager, 'attempts')} + 1 WHERE ${q(manager, 'id')} IN (${placeholders(fresh.length)})`,
+          [sqlValue(manager, InboxEvent, 'processedAt', now), ...fresh.map((r) => r.id)],
+        );
+        let a = 0;
+        return fresh.map((r, i) => ({ kind: r.kind, outcome: refused[i] ?? outcomes[a++] }));
+      });
+    } catch (e) {
+      log.debug({ err: describeError(e), rows: ids.length }, 'inbox batch rolled back; one transaction per row');
+      let n = 0;
+      for (const id of ids) if ((await this.process(id)) === 'done') n++;
+      return n;
+    }
+    for (const d of done) this.deps.metrics?.callbacks.inc({ type: d.kind, outcome: d.outcome });
+    for (const kind of new Set(done.map((d) => d.kind))) this.deps.afterProcess?.(kind);
+    return done.length;
+  }
+
+  /**
    * Picks up rows answered but not processed (a crash, a database hiccup, another
    * instance): one batch, at the processing concurrency, each sender's rows in order.
    * Returns how many it processed.
@@ -195,6 +245,7 @@ export class Inbox {
       .getMany();
     let n = 0;
     const chains = new Map<string, Promise<void>>();
+    const batches = new Map<string, number[]>();
     for (const r of rows) {
       let key = `row:${r.id}`;
       try {
@@ -202,10 +253,23 @@ export class Inbox {
       } catch {
         // an unreadable payload fails in process() and is counted there
       }
+      if (BATCHED.test(key)) {
+        batches.set(key, [...(batches.get(key) ?? []), r.id]);
+        continue;
+      }
       const run = async () => {
         if (!this.stopped && (await this.limited(() => this.process(r.id))) === 'done') n++;
       };
       chains.set(key, (chains.get(key) ?? Promise.resolve()).then(run));
+    }
+    for (const [key, ids] of batches) {
+      const run = async () => {
+        for (let i = 0; i < ids.length && !this.stopped; i += BATCH_MAX) {
+          const part = ids.slice(i, i + BATCH_MAX);
+          n += await this.limited(async () => (part.length > 1 ? this.processBatch(part) : (await this.process(part[0])) === 'done' ? 1 : 0));
+        }
+      };
+      chains.set(key, run());
     }
     await Promise.all(chains.values());
     return n;
@@ -275,9 +339,20 @@ export function refusalOf(f: CallbackFields, now: Date): 'stale' | 'anonymous' |
 
 /**
  * The ordering key of a callback: one member's messages are processed in order. kf events
- * carry no sender and only say "sync needed" (the sync coalesces), so they need no order.
+ * carry no sender and only say "sync needed" for their account (the sync coalesces): one
+ * key per account, whose rows are processed in batches (BATCHED).
  */
 export function senderKeyOf(f: CallbackFields, id: number): string {
+  if (f.MsgType === 'event' && f.Event === 'kf_msg_or_event' && typeof f.OpenKfId === 'string' && f.OpenKfId) return `kf:${f.OpenKfId}`;
   const from = typeof f.FromUserName === 'string' ? f.FromUserName : '';
   return from ? `u:${from}` : `row:${id}`;
 }
+
+/**
+ * Senders whose queued rows are processed together, in one transaction: kf "sync needed"
+ * callbacks of one account all say the same thing, so a burst of them costs one
+ * transaction and one "sync needed" write instead of one per callback.
+ */
+const BATCHED = /^kf:/;
+/** Rows per batch at most. */
+const BATCH_MAX = 100;

@@ -147,7 +147,7 @@ describe('complaints: the kf runtime', () => {
     });
 
     it('handles several conversations in one transaction, and a batch with a broken item falls back to one transaction per item', async () => {
-      // 20 conversations over 8 lanes: chunks of 3 items, one transaction each.
+      // 20 conversations over 4 lanes: chunks of 5 items, one transaction each.
       const people = Array.from({ length: 20 }, (_, i) => `wmBatch${i}`);
       // The items are stored as a sync would store them (the sync then finds them known by
       // msgid); one of them unreadable, a payload that is not JSON.

@@ -12,6 +12,7 @@ import { HALT_ERRCODES, errcodeVerdict } from './policy';
 import { callOf, lanesOf } from './send-shape';
 import { ClaimContext, claimDue, expireOwnClaims, renewWhileSending } from './claims';
 import { onEnqueueCommitted } from './write';
+import { SentMarks, SentValues } from './marks';
 
 export interface RunResult {
   sent: number;
@@ -60,6 +61,11 @@ export interface OutboxDispatcherOptions {
    * sent (the message went out) with the hook's error in last_error.
    */
   onSent?: (row: OutboxMessage, result: Record<string, unknown>, manager: EntityManager) => Promise<void>;
+  /**
+   * Whether onSent acts on this row at all (default: every row). A row it does not want is
+   * marked sent with one UPDATE on its own, no transaction around it.
+   */
+  onSentWants?: (row: OutboxMessage) => boolean;
   random?: () => number;
 }
 
@@ -103,6 +109,8 @@ export class OutboxDispatcher {
   /** Set by start(): the first pass takes back rows an earlier run under our instance id left claimed. */
   private reclaimOwn = false;
   private unsubscribe: (() => void) | null = null;
+  /** Rows no onSent hook wants, marked sent together when lanes finish at about the same time. */
+  private readonly marks: SentMarks;
 
   constructor(private readonly opts: OutboxDispatcherOptions) {
     this.ds = opts.dataSource;
@@ -117,6 +125,7 @@ export class OutboxDispatcher {
     this.fatalMs = opts.fatalRetryMs ?? 5 * 60_000;
     this.dupSeconds = Math.min(14_400, opts.duplicateCheckSeconds ?? 14_400);
     this.random = opts.random ?? Math.random;
+    this.marks = new SentMarks((fn) => this.write(fn));
     this.worker = new PassLoop(
       () => this.pass(),
       (r) => r.sent + r.failed + r.deferred >= this.batchSize,
@@ -393,10 +402,7 @@ export class OutboxDispatcher {
    * once per row.
    */
   private async markSent(row: OutboxMessage, result: Record<string, unknown>, at: Date, note: string | null): Promise<void> {
-    const values: Partial<OutboxMessage> = {
-      status: 'sent',
-      claimedBy: null,
-      claimedUntil: null,
+    const sent: SentValues = {
       msgid: typeof result.msgid === 'string' ? result.msgid.slice(0, 128) : null,
       responseCode: typeof result.response_code === 'string' ? result.response_code.slice(0, 256) : null,
       response: JSON.stringify(result).slice(0, 60_000),
@@ -404,6 +410,7 @@ export class OutboxDispatcher {
       lastError: note,
       sentAt: at,
     };
+    const values: Partial<OutboxMessage> = { status: 'sent', claimedBy: null, claimedUntil: null, ...sent };
     const update = (m: EntityManager, v: Partial<OutboxMessage>) =>
       m
         .createQueryBuilder()
@@ -411,10 +418,10 @@ export class OutboxDispatcher {
         .set(v as any)
         .where('id = :id AND status <> :sent', { id: row.id, sent: 'sent' })
         .execute();
-    const hook = this.opts.onSent;
+    const hook = this.opts.onSent && (this.opts.onSentWants?.(row) ?? true) ? this.opts.onSent : undefined;
     let recorded = false;
     try {
-      if (!hook) recorded = (await this.write((m) => update(m, values))).affected === 1;
+      if (!hook) recorded = await this.marks.mark(row.id, sent);
       else {
         await sqliteSerial(this.ds, () =>
           inTransaction(this.ds, async (m) => {
