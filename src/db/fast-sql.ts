@@ -1,4 +1,5 @@
-import { EntityManager, EntityTarget, ObjectLiteral, QueryFailedError } from 'typeorm';
+import { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral, QueryFailedError } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { AppError } from '../errors';
 
 /**
@@ -20,7 +21,7 @@ export function insertedId(raw: unknown): number {
 
 /** A MySQL/MariaDB connection as mysql2 hands it to TypeORM's query runner. */
 interface Mysql2Connection {
-  promise(): { execute(sql: string, params: unknown[]): Promise<[unknown, unknown]> };
+  execute(sql: string, params: unknown[], cb: (err: Error | null, result?: unknown) => void): unknown;
 }
 
 /**
@@ -39,8 +40,8 @@ export async function executePrepared(m: EntityManager, sql: string, params: unk
     m.connection.logger.logQuery(sql, params, qr);
     await (qr as unknown as { broadcaster: { broadcast(e: string, q: string, p: unknown[]): Promise<void> } }).broadcaster.broadcast('BeforeQuery', sql, params);
     try {
-      const [raw] = await conn.promise().execute(sql, params);
-      return raw;
+      // The callback API: mysql2's promise wrapper allocates a wrapper and captures a stack per call.
+      return await new Promise<unknown>((resolve, reject) => conn.execute(sql, params, (err, raw) => (err ? reject(err) : resolve(raw))));
     } catch (e) {
       m.connection.logger.logQueryError(e as Error, sql, params, qr);
       throw new QueryFailedError(sql, params, e as Error);
@@ -50,8 +51,64 @@ export async function executePrepared(m: EntityManager, sql: string, params: unk
   }
 }
 
-/** Rows per prepared statement: a few fixed sizes, so each table has a handful of shapes. */
-const PREPARED_SIZES = [1024, 256, 64, 16];
+/**
+ * Rows per prepared statement: a ladder of fixed sizes, so each table has a handful of
+ * statement shapes (mysql2 keeps one prepared statement per shape and connection) and a
+ * batch goes out in few statements (400 rows: 256 + 128 + 16).
+ */
+const PREPARED_SIZES = [1024, 512, 256, 128, 64, 32, 16];
+
+/** How one entity's columns are bound: read straight off the object, converted as TypeORM converts them. */
+interface InsertPlan {
+  cols: ColumnMetadata[];
+  value: Array<(row: ObjectLiteral) => unknown>;
+  head: string;
+  tuple: string;
+  sql: Map<number, string>;
+}
+
+const plans = new WeakMap<EntityMetadata, Map<string, InsertPlan>>();
+
+/** Column types whose values TypeORM's MySQL and SQLite drivers store unchanged. */
+const AS_IS = new Set<unknown>(['varchar', 'text', 'int', 'integer', 'bigint', 'mediumtext', 'longtext', 'char', 'smallint']);
+
+function insertPlan(m: EntityManager, meta: EntityMetadata, first: ObjectLiteral): InsertPlan {
+  const cols = meta.columns.filter((c) => c.isVersion || c.getEntityValue(first) !== undefined);
+  const key = cols.map((c) => c.propertyPath).join(',');
+  let byCols = plans.get(meta);
+  if (!byCols) plans.set(meta, (byCols = new Map()));
+  const known = byCols.get(key);
+  if (known) return known;
+  const driver = m.connection.driver;
+  const value = cols.map((c): ((row: ObjectLiteral) => unknown) => {
+    const plain = !c.embeddedMetadata && !c.relationMetadata && !c.referencedColumn;
+    const read = plain ? (r: ObjectLiteral) => r[c.propertyName] : (r: ObjectLiteral) => c.getEntityValue(r);
+    if (c.isVersion) return (r) => read(r) ?? 1;
+    if (plain && !c.transformer && AS_IS.has(c.type)) return (r) => read(r) ?? null;
+    return (r) => {
+      const v = read(r);
+      return v === undefined || v === null ? (c.transformer ? driver.preparePersistentValue(null, c) : null) : driver.preparePersistentValue(v, c);
+    };
+  });
+  const plan: InsertPlan = {
+    cols,
+    value,
+    head: `INSERT INTO ${q(m, meta.tableName)} (${cols.map((c) => q(m, c.databaseName)).join(', ')}) VALUES `,
+    tuple: `(${cols.map(() => '?').join(', ')})`,
+    sql: new Map(),
+  };
+  byCols.set(key, plan);
+  return plan;
+}
+
+function insertSql(plan: InsertPlan, rows: number): string {
+  let sql = plan.sql.get(rows);
+  if (!sql) {
+    sql = plan.head + Array.from({ length: rows }, () => plan.tuple).join(', ');
+    if (PREPARED_SIZES.includes(rows)) plan.sql.set(rows, sql);
+  }
+  return sql;
+}
 
 /**
  * Multi-row INSERT of entity objects (property names; every row mentions the same
@@ -59,20 +116,18 @@ const PREPARED_SIZES = [1024, 256, 64, 16];
  * driver's own value conversion. TypeORM's insert builder spends most of its time on
  * parameter bookkeeping when a statement carries thousands of values; this keeps bulk
  * writes to their database cost. On MySQL/MariaDB batches of 16 rows or more go out as
- * prepared statements of fixed sizes (1024, 256, 64 or 16 rows, under the 65,535 bind
- * limit), the tail of fewer than 16 rows as one plain statement; SQLite cuts batches to its
- * bind limit (32,766). Properties left undefined take their column default; a version
- * column starts at 1. Returns the generated id the driver reports for the first statement
- * (0 when the table has no generated column): the row's id when one row is inserted.
+ * prepared statements of the sizes above (under the 65,535 bind limit), the tail of fewer
+ * than 16 rows as one plain statement; SQLite cuts batches to its bind limit (32,766).
+ * Properties left undefined take their column default; a version column starts at 1.
+ * Returns the generated id the driver reports for the first statement (0 when the table
+ * has no generated column): the row's id when one row is inserted.
  */
 export async function insertRows<T extends ObjectLiteral>(m: EntityManager, target: EntityTarget<T>, rows: Array<Partial<T>>): Promise<number> {
   if (!rows.length) return 0;
   const meta = m.connection.getMetadata(target);
-  const driver = m.connection.driver;
-  const cols = meta.columns.filter((c) => c.isVersion || c.getEntityValue(rows[0]) !== undefined);
+  const plan = insertPlan(m, meta, rows[0]);
+  const { cols, value } = plan;
   const sqlite = m.connection.options.type === 'better-sqlite3';
-  const head = `INSERT INTO ${q(m, meta.tableName)} (${cols.map((c) => q(m, c.databaseName)).join(', ')}) VALUES `;
-  const tuple = `(${cols.map(() => '?').join(', ')})`;
   const sizes = sqlite ? [Math.max(1, Math.floor(30_000 / cols.length))] : [...PREPARED_SIZES.filter((n) => n * cols.length <= 60_000), 1];
   const generated = meta.columns.some((c) => c.isGenerated);
   let first = 0;
@@ -80,12 +135,13 @@ export async function insertRows<T extends ObjectLiteral>(m: EntityManager, targ
     const left = rows.length - i;
     // SQLite: as many as the bind limit allows; MySQL: the largest fixed size that fits, the short tail at once.
     const size = sqlite ? Math.min(left, sizes[0]) : sizes.find((n) => n > 1 && n <= left) ?? left;
-    const chunk = rows.slice(i, i + size);
-    const params: unknown[] = [];
-    for (const r of chunk) {
-      for (const c of cols) params.push(c.isVersion ? (c.getEntityValue(r) ?? 1) : driver.preparePersistentValue(c.getEntityValue(r) ?? null, c));
+    const params: unknown[] = new Array(size * cols.length);
+    let k = 0;
+    for (let j = i; j < i + size; j++) {
+      const r = rows[j];
+      for (const v of value) params[k++] = v(r);
     }
-    const sql = head + chunk.map(() => tuple).join(', ');
+    const sql = insertSql(plan, size);
     const prepared = !sqlite && PREPARED_SIZES.includes(size);
     const raw = prepared ? await executePrepared(m, sql, params) : await m.query(sql, params);
     if (i === 0 && generated) first = insertedId(raw);

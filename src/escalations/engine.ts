@@ -12,7 +12,7 @@ import { DeadlineDeps, REF, isOpen, uniq } from './deps';
 import { caseFacts, escalate } from './escalations';
 import { HolderStage, TEXT, unitItem } from './messages';
 import { foldIntoCards } from './holder-cards';
-import { EnqueueMessage, enqueueMany } from '../wecom/outbox';
+import { EnqueueMessage, OutboxRow, enqueueRows, shapeOutboxRow } from '../wecom/outbox';
 import { insertRows, placeholders, q, selectEntities, sqlValue } from '../db/fast-sql';
 import { isRetryableLockError } from '../db/errors';
 import type { Line } from '../scheduler';
@@ -76,7 +76,10 @@ export async function runStages(d: DeadlineDeps, now: Date, opts: StageOptions =
     if (tried.size) qb.andWhere('t.request_id NOT IN (:...tried)', { tried: [...tried] });
     const due = (await qb.getRawMany<{ requestId: number | string }>()).map((x) => Number(x.requestId));
     if (!due.length) break;
-    ctx ??= { d, cal: await d.calendar(), table: await loadStageTable(d.dataSource.manager), now, hooks: opts.hooks, staff: new Map(), unitNames: new Map() };
+    if (!ctx) {
+      const cal = await d.calendar();
+      ctx = { d, cal, today: cal.localDate(now), table: await loadStageTable(d.dataSource.manager), now, hooks: opts.hooks, staff: new Map(), unitNames: new Map() };
+    }
     const chunks: number[][] = [];
     for (let i = 0; i < due.length; i += batch) chunks.push(due.slice(i, i + batch));
     for (const id of due) tried.add(id);
@@ -103,6 +106,8 @@ export async function runStages(d: DeadlineDeps, now: Date, opts: StageOptions =
 interface Ctx {
   d: DeadlineDeps;
   cal: WorkingCalendar;
+  /** The office's local date at `now`. */
+  today: string;
   table: StageTable;
   now: Date;
   hooks?: SweepHooks;
@@ -159,7 +164,8 @@ async function processOne(c: Ctx, id: number, index: number): Promise<Line[]> {
 class Writes {
   constructor(readonly now: Date) {}
   claims: Array<Omit<DeadlineStageClaim, 'id'>> = [];
-  outbox: EnqueueMessage[] = [];
+  /** Shaped (validated, serialised) as each message is made: its payload object dies young. */
+  outbox: OutboxRow[] = [];
   recipients: Array<Omit<VerificationRecipient, 'id'>> = [];
   events: Array<Omit<VerificationEvent, 'id'>> = [];
   trackers: Array<{ id: number; nextStageAt: Date | null; level: number; state: 'active' | 'done' }> = [];
@@ -168,8 +174,12 @@ class Writes {
     this.events.push({ requestId: req.id, at, type, actor: 'system', fromStatus: null, toStatus: null, reason: null, data: JSON.stringify(data) });
   }
 
+  message(msg: EnqueueMessage): void {
+    this.outbox.push(shapeOutboxRow(msg));
+  }
+
   text(req: VerificationRequest, userid: string, content: string, key: string): void {
-    this.outbox.push({ channel: 'message', payload: textPayload(userid, content), refType: REF.text, refId: String(req.id), dedupeKey: key, now: this.now });
+    this.message({ channel: 'message', payload: textPayload(userid, content), refType: REF.text, refId: String(req.id), dedupeKey: key, now: this.now });
   }
 }
 
@@ -301,7 +311,7 @@ async function handleOne(c: Ctx, m: EntityManager, w: Writes, l: Loaded, t: Dead
 async function flush(m: EntityManager, w: Writes, now: Date): Promise<void> {
   // The claims first: their unique index is what makes a stage fire once.
   await insertRows(m, DeadlineStageClaim, w.claims);
-  await enqueueMany(m, w.outbox);
+  await enqueueRows(m, w.outbox);
   await insertRows(m, VerificationRecipient, w.recipients);
   await insertRows(m, VerificationEvent, w.events);
   if (!w.trackers.length) return;
@@ -335,10 +345,9 @@ function ownerAndLiaisons(l: Loaded, req: VerificationRequest, today: string): s
 }
 
 async function fire(c: Ctx, m: EntityManager, w: Writes, l: Loaded, req: VerificationRequest, s: PlannedStage, order: OfficeOrder | null): Promise<Fired> {
-  const { d, cal, now } = c;
+  const { d, cal, now, today } = c;
   const tz = d.config.officeTz;
   const due = shortTime(tz, req.dueAt);
-  const today = cal.localDate(now);
   const rs = l.recipients.get(req.id) ?? [];
   const ui = unitItem(l.unitName.get(req.requesterUnit) ?? req.requesterUnit, req.serviceItem);
   // After the deadline, whoever holds a card of the request sees the stage on it; the others get the text.
@@ -390,9 +399,8 @@ async function fire(c: Ctx, m: EntityManager, w: Writes, l: Loaded, req: Verific
  * so the verification module's click handler and closeOpenCards treat it like any other.
  */
 function backupPing(c: Ctx, w: Writes, l: Loaded, req: VerificationRequest, s: PlannedStage): Fired {
-  const { d, cal, now } = c;
+  const { d, now, today } = c;
   if (req.status !== 'pending') return { sent: false, note: 'acted', to: [] };
-  const today = cal.localDate(now);
   const rs = l.recipients.get(req.id) ?? [];
   const have = new Set(rs.map((r) => r.userid));
   const bs = (l.staffByUnit.get(req.issuerUnit) ?? []).filter((x) => x.role === 'deputy' && x.ab === 'B');
@@ -410,7 +418,7 @@ function backupPing(c: Ctx, w: Writes, l: Loaded, req: VerificationRequest, s: P
   const why = !as.length ? TEXT.backupNoA : as.every((a) => isAway(a, today)) ? TEXT.backupAAway(aNames) : TEXT.backupASilent(aNames);
   for (const b of here) {
     const taskId = taskIdFor(req.id, ordinal++, 0);
-    w.outbox.push({ channel: 'message', payload: cardPayload(b.userid, verificationRequestCard(view, taskId, now, TEXT.backupCardWhy(why))), refType: VREF.card, refId: taskId, dedupeKey: `verif-card:${taskId}`, now });
+    w.message({ channel: 'message', payload: cardPayload(b.userid, verificationRequestCard(view, taskId, now, TEXT.backupCardWhy(why))), refType: VREF.card, refId: taskId, dedupeKey: `verif-card:${taskId}`, now });
     // The card's outbox row is found by its ref (verification_card, task_id) when its response_code is needed.
     w.recipients.push({ requestId: req.id, userid: b.userid, role: b.role, ab: b.ab, reason: 'backup', notifiedAt: now, taskId, cardSeq: 0, cardOutboxId: null, codeUsed: false, closedAt: null, outcome: null });
     w.text(req, b.userid, TEXT.backup(req.number, view.requesterUnitName, req.serviceItem, due, why), `stage:${req.id}:${s.stage}:${b.userid}`);
