@@ -61,6 +61,7 @@ const PREPARED_SIZES = [1024, 512, 256, 128, 64, 32, 16];
 /** How one entity's columns are bound: read straight off the object, converted as TypeORM converts them. */
 interface InsertPlan {
   cols: ColumnMetadata[];
+  /** One per `?` of a row: the columns not written as a NULL literal. */
   value: Array<(row: ObjectLiteral) => unknown>;
   head: string;
   tuple: string;
@@ -72,29 +73,75 @@ const plans = new WeakMap<EntityMetadata, Map<string, InsertPlan>>();
 /** Column types whose values TypeORM's MySQL and SQLite drivers store unchanged. */
 const AS_IS = new Set<unknown>(['varchar', 'text', 'int', 'integer', 'bigint', 'mediumtext', 'longtext', 'char', 'smallint']);
 
-function insertPlan(m: EntityManager, meta: EntityMetadata, first: ObjectLiteral): InsertPlan {
+function isPlain(c: ColumnMetadata): boolean {
+  return !c.embeddedMetadata && !c.relationMetadata && !c.referencedColumn;
+}
+
+const MIN_DATETIME_MS = Date.UTC(1000, 0, 1);
+const MAX_DATETIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+let lastDatetime = { ms: NaN, text: '' };
+
+/**
+ * A Date as 'YYYY-MM-DD HH:MM:SS.mmm' in UTC (years 1000-9999; null otherwise): the text
+ * mysql2 writes for a Date into a plain statement with timezone 'Z', and what a datetime(3)
+ * column stores. A sweep writes one `now` thousands of times: the last answer is kept.
+ */
+function utcDatetimeText(d: Date): string | null {
+  const ms = d.getTime();
+  if (ms === lastDatetime.ms) return lastDatetime.text;
+  if (!(ms >= MIN_DATETIME_MS && ms <= MAX_DATETIME_MS)) return null;
+  const iso = d.toISOString();
+  const text = `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+  lastDatetime = { ms, text };
+  return text;
+}
+
+/**
+ * The driver's conversion of a non-null value of column c, except that on MySQL/MariaDB
+ * (timezone 'Z') a Date for a datetime column is bound as its UTC text: the same stored
+ * value, and for mysql2 a short string costs much less to encode than a Date parameter.
+ */
+function persistValue(m: EntityManager, c: ColumnMetadata): (v: unknown) => unknown {
+  const driver = m.connection.driver;
+  const type = m.connection.options.type;
+  const utcText = (type === 'mysql' || type === 'mariadb') && (m.connection.options as { timezone?: string }).timezone === 'Z' && c.type === 'datetime' && !c.transformer;
+  if (!utcText) return (v) => driver.preparePersistentValue(v, c);
+  return (v) => (v instanceof Date ? utcDatetimeText(v) : null) ?? driver.preparePersistentValue(v, c);
+}
+
+/**
+ * The statement shape of a batch: the columns the first row mentions, and among them those
+ * null in every row (a plain column without a transformer), which are written as NULL in the
+ * SQL text: the same value, without a bound parameter (fresh outbox rows have eight such columns).
+ */
+function insertPlan(m: EntityManager, meta: EntityMetadata, rows: ObjectLiteral[]): InsertPlan {
+  const first = rows[0];
   const cols = meta.columns.filter((c) => c.isVersion || c.getEntityValue(first) !== undefined);
-  const key = cols.map((c) => c.propertyPath).join(',');
+  const literalNull = cols.map((c) => !c.isVersion && !c.transformer && isPlain(c) && first[c.propertyName] === null && rows.every((r) => r[c.propertyName] === null || r[c.propertyName] === undefined));
+  const key = cols.map((c, i) => (literalNull[i] ? `${c.propertyPath}=null` : c.propertyPath)).join(',');
   let byCols = plans.get(meta);
   if (!byCols) plans.set(meta, (byCols = new Map()));
   const known = byCols.get(key);
   if (known) return known;
   const driver = m.connection.driver;
-  const value = cols.map((c): ((row: ObjectLiteral) => unknown) => {
-    const plain = !c.embeddedMetadata && !c.relationMetadata && !c.referencedColumn;
-    const read = plain ? (r: ObjectLiteral) => r[c.propertyName] : (r: ObjectLiteral) => c.getEntityValue(r);
-    if (c.isVersion) return (r) => read(r) ?? 1;
-    if (plain && !c.transformer && AS_IS.has(c.type)) return (r) => read(r) ?? null;
-    return (r) => {
-      const v = read(r);
-      return v === undefined || v === null ? (c.transformer ? driver.preparePersistentValue(null, c) : null) : driver.preparePersistentValue(v, c);
-    };
-  });
+  const value = cols
+    .filter((_, i) => !literalNull[i])
+    .map((c): ((row: ObjectLiteral) => unknown) => {
+      const plain = isPlain(c);
+      const read = plain ? (r: ObjectLiteral) => r[c.propertyName] : (r: ObjectLiteral) => c.getEntityValue(r);
+      if (c.isVersion) return (r) => read(r) ?? 1;
+      if (plain && !c.transformer && AS_IS.has(c.type)) return (r) => read(r) ?? null;
+      const persist = persistValue(m, c);
+      return (r) => {
+        const v = read(r);
+        return v === undefined || v === null ? (c.transformer ? driver.preparePersistentValue(null, c) : null) : persist(v);
+      };
+    });
   const plan: InsertPlan = {
     cols,
     value,
     head: `INSERT INTO ${q(m, meta.tableName)} (${cols.map((c) => q(m, c.databaseName)).join(', ')}) VALUES `,
-    tuple: `(${cols.map(() => '?').join(', ')})`,
+    tuple: `(${cols.map((_, i) => (literalNull[i] ? 'NULL' : '?')).join(', ')})`,
     sql: new Map(),
   };
   byCols.set(key, plan);
@@ -125,7 +172,7 @@ function insertSql(plan: InsertPlan, rows: number): string {
 export async function insertRows<T extends ObjectLiteral>(m: EntityManager, target: EntityTarget<T>, rows: Array<Partial<T>>): Promise<number> {
   if (!rows.length) return 0;
   const meta = m.connection.getMetadata(target);
-  const plan = insertPlan(m, meta, rows[0]);
+  const plan = insertPlan(m, meta, rows);
   const { cols, value } = plan;
   const sqlite = m.connection.options.type === 'better-sqlite3';
   const sizes = sqlite ? [Math.max(1, Math.floor(30_000 / cols.length))] : [...PREPARED_SIZES.filter((n) => n * cols.length <= 60_000), 1];
@@ -135,7 +182,7 @@ export async function insertRows<T extends ObjectLiteral>(m: EntityManager, targ
     const left = rows.length - i;
     // SQLite: as many as the bind limit allows; MySQL: the largest fixed size that fits, the short tail at once.
     const size = sqlite ? Math.min(left, sizes[0]) : sizes.find((n) => n > 1 && n <= left) ?? left;
-    const params: unknown[] = new Array(size * cols.length);
+    const params: unknown[] = new Array(size * value.length);
     let k = 0;
     for (let j = i; j < i + size; j++) {
       const r = rows[j];
@@ -154,7 +201,7 @@ export async function insertRows<T extends ObjectLiteral>(m: EntityManager, targ
 export function sqlValue<T extends ObjectLiteral>(m: EntityManager, target: EntityTarget<T>, property: keyof T & string, value: unknown): unknown {
   const col = m.connection.getMetadata(target).findColumnWithPropertyName(property);
   if (!col) throw new AppError('internal', `no column for ${property}`);
-  return m.connection.driver.preparePersistentValue(value, col);
+  return value === null || value === undefined ? m.connection.driver.preparePersistentValue(value, col) : persistValue(m, col)(value);
 }
 
 /**
@@ -165,15 +212,42 @@ export function sqlValue<T extends ObjectLiteral>(m: EntityManager, target: Enti
  */
 export async function selectEntities<T extends ObjectLiteral>(m: EntityManager, target: EntityTarget<T>, where: string, params: unknown[], tail = ''): Promise<T[]> {
   const meta = m.connection.getMetadata(target);
-  const driver = m.connection.driver;
-  const cols = meta.columns;
-  const sql = `SELECT ${cols.map((c) => q(m, c.databaseName)).join(', ')} FROM ${q(m, meta.tableName)} WHERE ${where}${tail ? ` ${tail}` : ''}`;
-  const rows = (await m.query(sql, params)) as Array<Record<string, unknown>>;
-  return rows.map((r) => {
+  const plan = readPlan(m, meta);
+  const rows = (await m.query(`${plan.select}${where}${tail ? ` ${tail}` : ''}`, params)) as Array<Record<string, unknown>>;
+  const out: T[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
     const e = meta.create() as T;
-    for (const c of cols) c.setEntityValue(e, driver.prepareHydratedValue(r[c.databaseName], c));
-    return e;
-  });
+    for (const set of plan.set) set(e, r);
+    out[i] = e;
+  }
+  return out;
+}
+
+/** How selectEntities reads an entity: its SELECT head, and one setter per column. */
+interface ReadPlan {
+  select: string;
+  set: Array<(e: ObjectLiteral, row: Record<string, unknown>) => void>;
+}
+
+const readPlans = new WeakMap<EntityMetadata, ReadPlan>();
+
+function readPlan(m: EntityManager, meta: EntityMetadata): ReadPlan {
+  const known = readPlans.get(meta);
+  if (known) return known;
+  const driver = m.connection.driver;
+  const plan: ReadPlan = {
+    select: `SELECT ${meta.columns.map((c) => q(m, c.databaseName)).join(', ')} FROM ${q(m, meta.tableName)} WHERE `,
+    set: meta.columns.map((c) => {
+      const name = c.databaseName;
+      const prop = c.propertyName;
+      // Plain columns of types the drivers hydrate unchanged: the value as the driver returned it.
+      if (isPlain(c) && !c.transformer && AS_IS.has(c.type)) return (e, r) => void (e[prop] = r[name]);
+      return (e, r) => c.setEntityValue(e, driver.prepareHydratedValue(r[name], c));
+    }),
+  };
+  readPlans.set(meta, plan);
+  return plan;
 }
 
 /** `?, ?, ?` for an IN list of n values. */
