@@ -22,6 +22,34 @@ export function insertedId(raw: unknown): number {
 /** A MySQL/MariaDB connection as mysql2 hands it to TypeORM's query runner. */
 interface Mysql2Connection {
   execute(sql: string, params: unknown[], cb: (err: Error | null, result?: unknown) => void): unknown;
+  query(sql: string, params: unknown[], cb: (err: Error | null, result?: unknown) => void): unknown;
+}
+
+/**
+ * One statement on MySQL/MariaDB through mysql2's callback API (m.query goes through its
+ * promise wrapper, which captures a stack trace per statement: a tenth of a due sweep's
+ * reads), in the caller's transaction, logged and announced to subscribers (beforeQuery)
+ * like m.query, its errors wrapped in QueryFailedError like m.query's.
+ */
+async function run(m: EntityManager, sql: string, params: unknown[], prepared: boolean): Promise<unknown> {
+  const qr = m.queryRunner ?? m.connection.createQueryRunner();
+  try {
+    const conn = (await qr.connect()) as Mysql2Connection;
+    m.connection.logger.logQuery(sql, params, qr);
+    await (qr as unknown as { broadcaster: { broadcast(e: string, q: string, p: unknown[]): Promise<void> } }).broadcaster.broadcast('BeforeQuery', sql, params);
+    try {
+      return await new Promise<unknown>((resolve, reject) => {
+        const done = (err: Error | null, raw?: unknown) => (err ? reject(err) : resolve(raw));
+        if (prepared) conn.execute(sql, params, done);
+        else conn.query(sql, params, done);
+      });
+    } catch (e) {
+      m.connection.logger.logQueryError(e as Error, sql, params, qr);
+      throw new QueryFailedError(sql, params, e as Error);
+    }
+  } finally {
+    if (!m.queryRunner) await qr.release();
+  }
 }
 
 /**
@@ -34,21 +62,13 @@ interface Mysql2Connection {
  */
 export async function executePrepared(m: EntityManager, sql: string, params: unknown[]): Promise<unknown> {
   if (m.connection.options.type === 'better-sqlite3') return m.query(sql, params);
-  const qr = m.queryRunner ?? m.connection.createQueryRunner();
-  try {
-    const conn = (await qr.connect()) as Mysql2Connection;
-    m.connection.logger.logQuery(sql, params, qr);
-    await (qr as unknown as { broadcaster: { broadcast(e: string, q: string, p: unknown[]): Promise<void> } }).broadcaster.broadcast('BeforeQuery', sql, params);
-    try {
-      // The callback API: mysql2's promise wrapper allocates a wrapper and captures a stack per call.
-      return await new Promise<unknown>((resolve, reject) => conn.execute(sql, params, (err, raw) => (err ? reject(err) : resolve(raw))));
-    } catch (e) {
-      m.connection.logger.logQueryError(e as Error, sql, params, qr);
-      throw new QueryFailedError(sql, params, e as Error);
-    }
-  } finally {
-    if (!m.queryRunner) await qr.release();
-  }
+  return run(m, sql, params, true);
+}
+
+/** m.query for hot paths: the same statement and result, without the promise wrapper's cost on MySQL/MariaDB. */
+export async function plainQuery<R = unknown>(m: EntityManager, sql: string, params: unknown[] = []): Promise<R> {
+  if (m.connection.options.type === 'better-sqlite3') return m.query(sql, params);
+  return (await run(m, sql, params, false)) as R;
 }
 
 /**
@@ -190,7 +210,7 @@ export async function insertRows<T extends ObjectLiteral>(m: EntityManager, targ
     }
     const sql = insertSql(plan, size);
     const prepared = !sqlite && PREPARED_SIZES.includes(size);
-    const raw = prepared ? await executePrepared(m, sql, params) : await m.query(sql, params);
+    const raw = prepared ? await executePrepared(m, sql, params) : await plainQuery(m, sql, params);
     if (i === 0 && generated) first = insertedId(raw);
     i += size;
   }
@@ -213,7 +233,7 @@ export function sqlValue<T extends ObjectLiteral>(m: EntityManager, target: Enti
 export async function selectEntities<T extends ObjectLiteral>(m: EntityManager, target: EntityTarget<T>, where: string, params: unknown[], tail = ''): Promise<T[]> {
   const meta = m.connection.getMetadata(target);
   const plan = readPlan(m, meta);
-  const rows = (await m.query(`${plan.select}${where}${tail ? ` ${tail}` : ''}`, params)) as Array<Record<string, unknown>>;
+  const rows = await plainQuery<Array<Record<string, unknown>>>(m, `${plan.select}${where}${tail ? ` ${tail}` : ''}`, params);
   const out: T[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];

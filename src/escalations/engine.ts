@@ -13,7 +13,7 @@ import { caseFacts, escalate } from './escalations';
 import { HolderStage, TEXT, unitItem } from './messages';
 import { foldIntoCards } from './holder-cards';
 import { EnqueueMessage, OutboxRow, enqueueRows, shapeOutboxRow } from '../wecom/outbox';
-import { insertRows, placeholders, q, selectEntities, sqlValue } from '../db/fast-sql';
+import { insertRows, placeholders, plainQuery, q, selectEntities, sqlValue } from '../db/fast-sql';
 import { isRetryableLockError } from '../db/errors';
 import type { Line } from '../scheduler';
 import { loadStageTable } from './settings';
@@ -231,7 +231,7 @@ async function handleMany(c: Ctx, m: EntityManager, ids: number[], first: number
     staffByUnit: c.staff,
     unitName: c.unitNames,
     recipients: group(open.length ? await selectEntities(m, VerificationRecipient, `${rid} ${inIds(openIds.length)}`, openIds, `ORDER BY ${q(m, 'id')}`) : [], (r) => r.requestId),
-    claims: new Map([...group(open.length ? ((await m.query(`SELECT ${rid} AS requestId, ${q(m, 'stage')} AS stage FROM ${q(m, 'deadline_stage_claims')} WHERE ${rid} ${inIds(openIds.length)}`, openIds)) as Array<{ requestId: number | string; stage: string }>) : [], (x) => Number(x.requestId))].map(([k, v]) => [k, new Set(v.map((x) => x.stage))])),
+    claims: new Map([...group(open.length ? await plainQuery<Array<{ requestId: number | string; stage: string }>>(m, `SELECT ${rid} AS requestId, ${q(m, 'stage')} AS stage FROM ${q(m, 'deadline_stage_claims')} WHERE ${rid} ${inIds(openIds.length)}`, openIds) : [], (x) => Number(x.requestId))].map(([k, v]) => [k, new Set(v.map((x) => x.stage))])),
     orders: new Map((orderIds.length ? await m.getRepository(OfficeOrder).findBy({ id: In(orderIds) }) : []).map((o) => [o.id, o])),
   };
   const w = new Writes(now);
@@ -301,7 +301,11 @@ async function handleOne(c: Ctx, m: EntityManager, w: Writes, l: Loaded, t: Dead
     claim(s, r.sent ? 'sent' : 'skipped', r.note, r.to);
     if (s.kind === 'escalation1') level = Math.max(level, 1);
     if (s.kind === 'escalation2') level = Math.max(level, 2);
-    lines.push({ ...base, stage: s.stage, action: r.sent ? 'sent' : 'skipped', ...(r.note ? { note: r.note } : {}), ...(r.to.length ? { to: r.to } : {}), ...(r.escalationId ? { escalationId: r.escalationId } : {}) });
+    const line: Line = { requestId: req.id, number: req.number, stage: s.stage, action: r.sent ? 'sent' : 'skipped' };
+    if (r.note) line.note = r.note;
+    if (r.to.length) line.to = r.to;
+    if (r.escalationId) line.escalationId = r.escalationId;
+    lines.push(line);
   }
   for (const s of decision.wait) lines.push({ ...base, stage: s.stage, action: 'waiting_for_office_hours' });
   w.trackers.push({ id: t.id, nextStageAt: nextWake(cal, plan, claimed, now), level, state: 'active' });
@@ -327,7 +331,8 @@ async function flush(m: EntityManager, w: Writes, now: Date): Promise<void> {
       .join(' ')} END`;
   const sets = [`${q(m, 'next_stage_at')} = ${cases((t) => at(t.nextStageAt))}`, `${q(m, 'level')} = ${cases((t) => t.level)}`, `${q(m, 'state')} = ${cases((t) => t.state)}`];
   params.push(sqlValue(m, DeadlineTracker, 'updatedAt', now), ...w.trackers.map((t) => t.id));
-  await m.query(
+  await plainQuery(
+    m,
     `UPDATE ${q(m, 'deadline_trackers')} SET ${sets.join(', ')}, ${q(m, 'failures')} = 0, ${q(m, 'last_error')} = NULL, ${q(m, 'updated_at')} = ?, ${q(m, 'version')} = ${q(m, 'version')} + 1 WHERE ${q(m, 'id')} IN (${placeholders(w.trackers.length)})`,
     params,
   );

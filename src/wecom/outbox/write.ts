@@ -69,6 +69,11 @@ export function isObject(v: unknown): v is Record<string, any> {
 export function recipientsOf(channel: OutboxChannel, payload: Record<string, any>): string[] {
   switch (channel) {
     case 'message':
+      // One userid (the usual case): the same key as the general path below, without its arrays.
+      if (typeof payload.touser === 'string' && !payload.touser.includes('|')) {
+        const one = payload.touser.trim();
+        return one && one !== '@all' ? [userKey(one)] : [];
+      }
       return typeof payload.touser === 'string'
         ? payload.touser
             .split('|')
