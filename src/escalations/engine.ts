@@ -78,7 +78,7 @@ export async function runStages(d: DeadlineDeps, now: Date, opts: StageOptions =
     if (!due.length) break;
     if (!ctx) {
       const cal = await d.calendar();
-      ctx = { d, cal, today: cal.localDate(now), table: await loadStageTable(d.dataSource.manager), now, hooks: opts.hooks, staff: new Map(), unitNames: new Map() };
+      ctx = { d, cal, today: cal.localDate(now), table: await loadStageTable(d.dataSource.manager), now, hooks: opts.hooks, staff: new Map(), unitNames: new Map(), loading: new Map() };
     }
     const chunks: number[][] = [];
     for (let i = 0; i < due.length; i += batch) chunks.push(due.slice(i, i + batch));
@@ -114,6 +114,8 @@ interface Ctx {
   /** The directory as this sweep first read it, by unit code: read once, not once per transaction. */
   staff: Map<string, Staff[]>;
   unitNames: Map<string, string>;
+  /** Directory reads in flight, by unit code. */
+  loading: Map<string, Promise<void>>;
 }
 
 /** A chunk in one transaction; on failure, each request alone. */
@@ -243,10 +245,24 @@ async function handleMany(c: Ctx, m: EntityManager, ids: number[], first: number
   return lines;
 }
 
-/** Staff and unit names of the units not read yet in this sweep. */
+/**
+ * Staff and unit names of the units not read yet in this sweep. The transactions that start
+ * together all need the same units: the first one reads them, the others wait for that read
+ * (a failed read is forgotten, so a retry reads again).
+ */
 async function loadDirectory(c: Ctx, m: EntityManager, units: string[]): Promise<void> {
-  const missing = units.filter((u) => !c.staff.has(u));
-  if (!missing.length) return;
+  const missing = units.filter((u) => !c.staff.has(u) && !c.loading.has(u));
+  if (missing.length) {
+    const read = readDirectory(c, m, missing).finally(() => {
+      for (const u of missing) c.loading.delete(u);
+    });
+    for (const u of missing) c.loading.set(u, read);
+  }
+  const pending = new Set(units.map((u) => c.loading.get(u)).filter((x): x is Promise<void> => x !== undefined));
+  if (pending.size) await Promise.all(pending);
+}
+
+async function readDirectory(c: Ctx, m: EntityManager, missing: string[]): Promise<void> {
   const staff = group(await m.getRepository(Staff).find({ where: { unitCode: In(missing) }, order: { userid: 'ASC' } }), (s) => s.unitCode);
   const names = await m.getRepository(Unit).findBy({ code: In(missing) });
   for (const u of names) c.unitNames.set(u.code, u.name);
