@@ -13,7 +13,7 @@ import { caseFacts, escalate } from './escalations';
 import { HolderStage, TEXT, unitItem } from './messages';
 import { foldIntoCards } from './holder-cards';
 import { EnqueueMessage, OutboxRow, enqueueRows, shapeOutboxRow } from '../wecom/outbox';
-import { insertRows, placeholders, plainQuery, q, selectEntities, sqlValue } from '../db/fast-sql';
+import { executePrepared, insertRows, placeholders, plainQuery, q, selectEntities, sqlValue } from '../db/fast-sql';
 import { isRetryableLockError } from '../db/errors';
 import type { Line } from '../scheduler';
 import { loadStageTable } from './settings';
@@ -335,23 +335,33 @@ async function flush(m: EntityManager, w: Writes, now: Date): Promise<void> {
   await insertRows(m, VerificationRecipient, w.recipients);
   await insertRows(m, VerificationEvent, w.events);
   if (!w.trackers.length) return;
-  // One plain UPDATE for all trackers: CASE by id, positional parameters.
-  const at = (d: Date | null) => sqlValue(m, DeadlineTracker, 'nextStageAt', d);
+  await updateTrackers(m, w.trackers, now);
+}
+
+/**
+ * One UPDATE for all trackers of the transaction: CASE by id, positional parameters. On
+ * MySQL/MariaDB a batch of 16 or more is a prepared statement of a power-of-two size, the
+ * free places taken by id 0 (no tracker has it: ids start at 1), so full batches share one
+ * statement shape and the values travel in the binary protocol.
+ */
+async function updateTrackers(m: EntityManager, trackers: Writes['trackers'], now: Date): Promise<void> {
+  const prepared = !isSqlite(m.connection) && trackers.length >= 16;
+  let size = trackers.length;
+  if (prepared) for (size = 16; size < trackers.length; size *= 2);
+  const rows = trackers.map((t) => ({ id: t.id, at: sqlValue(m, DeadlineTracker, 'nextStageAt', t.nextStageAt), level: t.level, state: t.state }));
+  while (rows.length < size) rows.push({ id: 0, at: null, level: 0, state: 'done' });
+  const whens = rows.map(() => 'WHEN ? THEN ?').join(' ');
   const params: unknown[] = [];
-  const cases = (value: (t: Writes['trackers'][number]) => unknown) =>
-    `CASE ${q(m, 'id')} ${w.trackers
-      .map((t) => {
-        params.push(t.id, value(t));
-        return 'WHEN ? THEN ?';
-      })
-      .join(' ')} END`;
-  const sets = [`${q(m, 'next_stage_at')} = ${cases((t) => at(t.nextStageAt))}`, `${q(m, 'level')} = ${cases((t) => t.level)}`, `${q(m, 'state')} = ${cases((t) => t.state)}`];
-  params.push(sqlValue(m, DeadlineTracker, 'updatedAt', now), ...w.trackers.map((t) => t.id));
-  await plainQuery(
-    m,
-    `UPDATE ${q(m, 'deadline_trackers')} SET ${sets.join(', ')}, ${q(m, 'failures')} = 0, ${q(m, 'last_error')} = NULL, ${q(m, 'updated_at')} = ?, ${q(m, 'version')} = ${q(m, 'version')} + 1 WHERE ${q(m, 'id')} IN (${placeholders(w.trackers.length)})`,
-    params,
-  );
+  for (const r of rows) params.push(r.id, r.at);
+  for (const r of rows) params.push(r.id, r.level);
+  for (const r of rows) params.push(r.id, r.state);
+  params.push(sqlValue(m, DeadlineTracker, 'updatedAt', now));
+  for (const r of rows) params.push(r.id);
+  const id = q(m, 'id');
+  const sql =
+    `UPDATE ${q(m, 'deadline_trackers')} SET ${q(m, 'next_stage_at')} = CASE ${id} ${whens} END, ${q(m, 'level')} = CASE ${id} ${whens} END, ${q(m, 'state')} = CASE ${id} ${whens} END, ` +
+    `${q(m, 'failures')} = 0, ${q(m, 'last_error')} = NULL, ${q(m, 'updated_at')} = ?, ${q(m, 'version')} = ${q(m, 'version')} + 1 WHERE ${id} IN (${placeholders(rows.length)})`;
+  await (prepared ? executePrepared(m, sql, params) : plainQuery(m, sql, params));
 }
 
 interface Fired {
