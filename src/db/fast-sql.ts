@@ -219,9 +219,16 @@ export async function insertRows<T extends ObjectLiteral>(m: EntityManager, targ
 
 /** A value for a plain statement, converted exactly as TypeORM stores that entity property. */
 export function sqlValue<T extends ObjectLiteral>(m: EntityManager, target: EntityTarget<T>, property: keyof T & string, value: unknown): unknown {
+  return sqlValueOf(m, target, property)(value);
+}
+
+/** sqlValue for many values of one property: the column is looked up once. */
+export function sqlValueOf<T extends ObjectLiteral>(m: EntityManager, target: EntityTarget<T>, property: keyof T & string): (value: unknown) => unknown {
   const col = m.connection.getMetadata(target).findColumnWithPropertyName(property);
   if (!col) throw new AppError('internal', `no column for ${property}`);
-  return value === null || value === undefined ? m.connection.driver.preparePersistentValue(value, col) : persistValue(m, col)(value);
+  const persist = persistValue(m, col);
+  const driver = m.connection.driver;
+  return (value) => (value === null || value === undefined ? driver.preparePersistentValue(value, col) : persist(value));
 }
 
 /**

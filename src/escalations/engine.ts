@@ -13,7 +13,7 @@ import { caseFacts, escalate } from './escalations';
 import { HolderStage, TEXT, unitItem } from './messages';
 import { foldIntoCards } from './holder-cards';
 import { EnqueueMessage, OutboxRow, enqueueRows, shapeOutboxRow } from '../wecom/outbox';
-import { executePrepared, insertRows, placeholders, plainQuery, q, selectEntities, sqlValue } from '../db/fast-sql';
+import { executePrepared, insertRows, placeholders, plainQuery, q, selectEntities, sqlValue, sqlValueOf } from '../db/fast-sql';
 import { isRetryableLockError } from '../db/errors';
 import type { Line } from '../scheduler';
 import { loadStageTable } from './settings';
@@ -348,7 +348,8 @@ async function updateTrackers(m: EntityManager, trackers: Writes['trackers'], no
   const prepared = !isSqlite(m.connection) && trackers.length >= 16;
   let size = trackers.length;
   if (prepared) for (size = 16; size < trackers.length; size *= 2);
-  const rows = trackers.map((t) => ({ id: t.id, at: sqlValue(m, DeadlineTracker, 'nextStageAt', t.nextStageAt), level: t.level, state: t.state }));
+  const at = sqlValueOf(m, DeadlineTracker, 'nextStageAt');
+  const rows = trackers.map((t) => ({ id: t.id, at: at(t.nextStageAt), level: t.level, state: t.state }));
   while (rows.length < size) rows.push({ id: 0, at: null, level: 0, state: 'done' });
   const whens = rows.map(() => 'WHEN ? THEN ?').join(' ');
   const params: unknown[] = [];
