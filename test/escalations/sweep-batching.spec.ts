@@ -3,10 +3,11 @@
  * sweep however many transactions need it, and the trackers moved on by one UPDATE per
  * transaction, a plain one for a few trackers and (MariaDB/MySQL) a prepared one padded to a
  * power of two for 16 or more. Each tracker must end exactly where its own plan puts it, and
- * nothing else may change.
+ * nothing else may change. And the backup card, built once for two deputies B: each gets it
+ * with their own touser and task_id.
  */
 import { expect } from 'chai';
-import { DeadlineStageClaim, DeadlineTracker } from '../../entities';
+import { DeadlineStageClaim, DeadlineTracker, OutboxMessage, VerificationRecipient } from '../../entities';
 import { startHarness, Harness } from '../helpers/system';
 import { createApiKey } from '../../src/http/auth';
 import { deadlineDeps, deadlineJobs } from '../../src/escalations';
@@ -15,13 +16,20 @@ import { SchedulerMother } from '../helpers/mothers/scheduler';
 import { Api } from '../helpers/api';
 import { QueryCounter } from '../helpers/query-count';
 import { createRequest, sweep, useOfficeChat } from '../helpers/scheduler';
+import { cardsTo, mark, textsTo } from '../helpers/inbox';
 import { seedDirectory } from '../helpers/seed';
 
 describe('scheduler: a sweep of many due requests (shared directory read, batched tracker updates)', () => {
   let h: Harness;
   let rsj: Api;
+  // A second deputy B in the issuing unit: the backup card is built once for both.
   const units = SchedulerMother.units();
-  const t = (hhmm: string) => `2026-11-26T${hhmm}:00+08:00`;
+  units.find((u) => u.code === 'GAJ')!.staff.push({ userid: 'gaj.b2', name: '公安代办B2', role: 'deputy', ab: 'B' });
+  // Each test on its own working day: the emulator's per-member minute windows outlive h.reset().
+  const DAYS = ['2026-11-26', '2026-11-27', '2026-11-30', '2026-12-01'];
+  let test = 0;
+  let day = DAYS[0];
+  const t = (hhmm: string) => `${day}T${hhmm}:00+08:00`;
 
   before(async () => {
     h = await startHarness({ members: DirectoryMother.members(units) });
@@ -29,6 +37,7 @@ describe('scheduler: a sweep of many due requests (shared directory read, batche
   after(async () => h.close());
   beforeEach(async () => {
     await h.reset();
+    day = DAYS[test++ % DAYS.length];
     h.clock.set(t('09:00'));
     await seedDirectory(h.sys.dataSource, units);
     rsj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'rsj-system', 'RSJ', h.clock.now));
@@ -73,6 +82,31 @@ describe('scheduler: a sweep of many due requests (shared directory read, batche
     // The next sweep at the stored instant finds every one of them due again (the warning).
     const lines = await sweep(h, moved[0].nextStageAt!, stagesJob({}));
     expect(lines.filter((l) => l.stage === 'warning' && l.action === 'sent').map((l) => l.requestId)).to.have.members(due);
+  });
+
+  it('the backup card, built once, reaches both deputies B with their own touser and task_id; the rows are byte for byte what each would get alone', async () => {
+    const [id] = await requests(1);
+    await sweep(h, t('09:01'));
+    const since = mark(h);
+    const lines = await sweep(h, t('09:15'));
+    expect(lines.find((l) => l.requestId === id && l.stage === 'backup')).to.deep.include({ action: 'sent', to: ['gaj.b', 'gaj.b2'] });
+    const recipients = await h.sys.dataSource.getRepository(VerificationRecipient).find({ where: { requestId: id, reason: 'backup' }, order: { id: 'ASC' } });
+    expect(recipients.map((r) => [r.userid, r.taskId])).to.deep.equal([
+      ['gaj.b', `vr${id}_2_0`],
+      ['gaj.b2', `vr${id}_3_0`],
+    ]);
+    const [b1, b2] = [cardsTo(h, 'gaj.b', since), cardsTo(h, 'gaj.b2', since)];
+    expect(b1.map((c) => c.taskId)).to.deep.equal([`vr${id}_2_0`]);
+    expect(b2.map((c) => c.taskId)).to.deep.equal([`vr${id}_3_0`]);
+    expect({ ...b2[0].card, task_id: 'x' }).to.deep.equal({ ...b1[0].card, task_id: 'x' });
+    expect(b2[0].card.button_list.map((b: { key: string }) => b.key)).to.deep.equal([`verif_accept:${id}`, `verif_return:${id}`]);
+    // The stored bodies: the same bytes but for touser and task_id, in the card's own key order.
+    const rows = await h.sys.dataSource.getRepository(OutboxMessage).find({ where: { refType: 'verification_card' }, order: { id: 'ASC' } });
+    const [p1, p2] = [`vr${id}_2_0`, `vr${id}_3_0`].map((task) => rows.find((r) => r.refId === task)!.payload);
+    expect(p2).to.equal(p1.replace('"touser":"gaj.b"', '"touser":"gaj.b2"').replace(`vr${id}_2_0`, `vr${id}_3_0`));
+    expect(Object.keys(JSON.parse(p2).template_card)).to.deep.equal(Object.keys(JSON.parse(p1).template_card));
+    expect(rows.find((r) => r.refId === `vr${id}_3_0`)).to.deep.include({ recipients: 'user:gaj.b2', dedupeKey: `verif-card:vr${id}_3_0` });
+    for (const b of ['gaj.b', 'gaj.b2']) expect(textsTo(h, b, since).filter((x) => x.startsWith('【B角补位】'))).to.have.length(1);
   });
 
   it('one directory read per sweep, however many transactions (four at once on MariaDB) need it', async () => {
