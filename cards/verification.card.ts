@@ -34,6 +34,8 @@ export interface VerificationCardView {
 
 /** WECOM.md section 3: horizontal values are cut near 30 characters, titles near 36. */
 export function clip(s: string, n: number): string {
+  // No more UTF-16 units than n: no more characters either (the usual case, without splitting).
+  if (s.length <= n) return s;
   const chars = [...s];
   return chars.length <= n ? s : `${chars.slice(0, n - 1).join('')}…`;
 }

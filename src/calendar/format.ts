@@ -63,8 +63,16 @@ export function parseInstant(s: string, calOrTz: WorkingCalendar | string): Date
 
 /** "YYYY-MM-DD HH:mm" in the office zone, for people. */
 export function shortTime(calOrTz: WorkingCalendar | string, d: Date): string {
-  return formatInZone(calOrTz, d).slice(0, 16).replace('T', ' ');
+  // A card and its texts show one request's deadline several times over: the last answer is kept.
+  const zone = zoneOf(calOrTz);
+  const ms = d instanceof Date ? d.getTime() : NaN;
+  if (lastShort.zone === zone && lastShort.ms === ms) return lastShort.text;
+  const text = formatInZone(calOrTz, d).slice(0, 16).replace('T', ' ');
+  lastShort = { zone, ms, text };
+  return text;
 }
+
+let lastShort: { zone: TimeZone | null; ms: number; text: string } = { zone: null, ms: NaN, text: '' };
 
 /** The local date (YYYY-MM-DD) n days after `date` (n may be negative). */
 export function addDays(date: string, n = 1): string {

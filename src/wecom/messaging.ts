@@ -24,7 +24,8 @@ export interface MessageRef {
 
 /** "a|b|c" from one userid or several; blanks and repeats dropped. */
 function touserOf(to: string | string[]): string {
-  return [...new Set(typeof to === 'string' ? [to] : to)].filter(Boolean).join('|');
+  if (typeof to === 'string') return to;
+  return [...new Set(to)].filter(Boolean).join('|');
 }
 
 /** A message/send body: text to one or more staff. */

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { formatInZone, parseInstant } from '../../src/calendar';
+import { shortTime } from '../../src/calendar/format';
 import { CalendarMother, thrown } from '../helpers/mothers/calendar';
 
 describe('calendar / format', () => {
@@ -19,6 +20,25 @@ describe('calendar / format', () => {
 
     it('rejects an invalid date', () => {
       expect(thrown(() => formatInZone(cal, new Date(NaN))).code).to.equal('bad_request');
+    });
+  });
+
+  describe('shortTime', () => {
+    it('keeps its last answer only for the same zone and instant: alternating zones, instants and invalid dates come out right', () => {
+      const a = new Date('2026-11-27T00:50:00.000Z');
+      const b = new Date('2026-11-27T00:50:00.999Z'); // same minute
+      const c = new Date('2026-11-27T01:50:00.000Z');
+      expect(shortTime(cal, a)).to.equal('2026-11-27 08:50');
+      expect(shortTime(cal, a)).to.equal('2026-11-27 08:50');
+      expect(shortTime('Asia/Shanghai', a)).to.equal('2026-11-27 08:50');
+      expect(shortTime('America/New_York', a)).to.equal('2026-11-26 19:50');
+      expect(shortTime('Asia/Shanghai', b)).to.equal('2026-11-27 08:50');
+      expect(shortTime('Asia/Shanghai', c)).to.equal('2026-11-27 09:50');
+      expect(shortTime('UTC', c)).to.equal('2026-11-27 01:50');
+      expect(shortTime(cal, a)).to.equal('2026-11-27 08:50');
+      expect(thrown(() => shortTime(cal, new Date(NaN))).code).to.equal('bad_request');
+      expect(thrown(() => shortTime(cal, new Date(NaN))).code, 'twice: an invalid date is never remembered').to.equal('bad_request');
+      expect(shortTime(cal, c)).to.equal('2026-11-27 09:50');
     });
   });
 

@@ -69,6 +69,11 @@ export function isObject(v: unknown): v is Record<string, any> {
 export function recipientsOf(channel: OutboxChannel, payload: Record<string, any>): string[] {
   switch (channel) {
     case 'message':
+      // One userid (the usual case): the same key as the general path below, without its arrays.
+      if (typeof payload.touser === 'string' && !payload.touser.includes('|')) {
+        const one = payload.touser.trim();
+        return one && one !== '@all' ? [userKey(one)] : [];
+      }
       return typeof payload.touser === 'string'
         ? payload.touser
             .split('|')
@@ -127,7 +132,7 @@ function normaliseRecipients(channel: OutboxChannel, list: string[]): string[] {
  * snapshot would not see it); the caller's transaction stays intact.
  */
 export async function enqueue(manager: EntityManager, msg: EnqueueMessage): Promise<OutboxMessage> {
-  const shaped = shapeRow(msg);
+  const shaped = shapeOutboxRow(msg);
   const repo = manager.getRepository(OutboxMessage);
   if (msg.dedupeKey) {
     const existing = await repo.findOneBy({ dedupeKey: msg.dedupeKey });
@@ -156,7 +161,7 @@ export async function enqueue(manager: EntityManager, msg: EnqueueMessage): Prom
  * false: taken, tried or sent already, send anew instead.
  */
 export async function rewritePending(manager: EntityManager, id: number, msg: Pick<EnqueueMessage, 'channel' | 'payload' | 'now'>): Promise<boolean> {
-  const shaped = shapeRow(msg);
+  const shaped = shapeOutboxRow(msg);
   const r = await manager
     .createQueryBuilder()
     .update(OutboxMessage)
@@ -166,16 +171,21 @@ export async function rewritePending(manager: EntityManager, id: number, msg: Pi
   return (r.affected ?? 0) > 0;
 }
 
-type OutboxRow = Omit<OutboxMessage, 'id' | 'version'>;
+/** An outbox row as it is stored, before it has an id: what shapeOutboxRow makes of a message. */
+export type OutboxRow = Omit<OutboxMessage, 'id' | 'version'>;
 
-/** Validates one message and shapes its row exactly as it is stored (enqueue and enqueueMany). */
-function shapeRow(msg: EnqueueMessage): OutboxRow {
+/**
+ * Validates one message and shapes its row exactly as it is stored (enqueue, enqueueMany).
+ * A caller that builds many messages before writing them (the sweep) shapes each one as it
+ * is made, so the payload objects are not kept alive until the INSERT; enqueueRows writes them.
+ */
+export function shapeOutboxRow(msg: EnqueueMessage): OutboxRow {
   if (!CHANNELS.has(msg.channel)) throw new AppError('validation_failed', `unknown outbox channel ${String(msg.channel)}`);
   if (!isObject(msg.payload)) throw new AppError('validation_failed', 'outbox payload must be an object');
   const problem = payloadProblem(msg.channel, msg.payload as Record<string, unknown>);
   if (problem) throw new AppError('validation_failed', `outbox ${msg.channel} payload: ${problem}`);
   const keys = msg.recipients ? normaliseRecipients(msg.channel, msg.recipients) : recipientsOf(msg.channel, msg.payload);
-  const joined = [...new Set(keys)].join('|');
+  const joined = keys.length === 1 ? keys[0] : [...new Set(keys)].join('|');
   return {
     channel: msg.channel,
     payload: JSON.stringify(msg.payload),
@@ -225,7 +235,11 @@ const MANY_BYTES = 4 * 1024 * 1024;
  * row by row. Ids are not returned: read rows back by dedupe key or ref when needed.
  */
 export async function enqueueMany(manager: EntityManager, messages: EnqueueMessage[]): Promise<EnqueueManyResult> {
-  const shaped = messages.map(shapeRow);
+  return enqueueRows(manager, messages.map(shapeOutboxRow));
+}
+
+/** enqueueMany for messages already shaped by shapeOutboxRow (validated there). */
+export async function enqueueRows(manager: EntityManager, shaped: OutboxRow[]): Promise<EnqueueManyResult> {
   const existing: string[] = [];
   // Repeats within the batch: the first one wins.
   const seen = new Set<string>();
