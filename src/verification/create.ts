@@ -75,7 +75,7 @@ export interface OfflineInput extends CreateInput {
   returned?: { reason: string; returnedAt: Date } | null;
 }
 
-interface Resolved {
+export interface Resolved {
   unitNames: Map<string, string>;
   issuerUnit: string;
   serviceItem: string;

@@ -13,7 +13,7 @@ import { QueryCounter } from '../helpers/query-count';
 import { isMysqlRun } from '../helpers/db';
 import { OutboxMessage, VerificationEvent, VerificationRecipient, VerificationRequest } from '../../entities';
 import { parseTaskId } from '../../src/verification/notify';
-import { CreateInput, planRequest } from '../../src/verification/create';
+import { CreateInput, RequestPlan, planRequest } from '../../src/verification/create';
 import { CreationBatcher } from '../../src/verification/create-batch';
 import type { Actor, OpContext } from '../../src/verification/common';
 
@@ -27,6 +27,13 @@ describe('verification: creations at the same moment share a transaction (issue 
   });
 
   const number = (n: number) => `HC20261126-${String(n).padStart(4, '0')}`;
+  /** Planned (checked and routed, not written) requests of RSJ, one per applicant name. */
+  async function plansFor(names: string[]): Promise<RequestPlan[]> {
+    const ctx: OpContext = { cal: await h.sys.calendar.get(), now: h.clock.now, publicUrl: 'http://nocert.test', tz: 'Asia/Shanghai' };
+    const actor: Actor = { kind: 'api', name: 'rsj-system', unitCode: 'RSJ' };
+    const body = (name: string) => ({ ...VerificationMother.body({ applicant: { name, idNumber: VerificationMother.body().applicant.idNumber } }), category: 'digital' }) as CreateInput;
+    return Promise.all(names.map((name) => planRequest(h.sys.dataSource.manager, ctx, actor, body(name), async () => null)));
+  }
 
   it('30 at once: fewer commits than requests, gap-free numbers, and each answer names its own request, recipients, events and cards', async () => {
     const qc = new QueryCounter(h.sys.dataSource);
@@ -61,10 +68,7 @@ describe('verification: creations at the same moment share a transaction (issue 
 
   it('requests submitted in the same turn of the event loop: one transaction, one counter step, one INSERT per table', async () => {
     const ds = h.sys.dataSource;
-    const ctx: OpContext = { cal: await h.sys.calendar.get(), now: h.clock.now, publicUrl: 'http://nocert.test', tz: 'Asia/Shanghai' };
-    const actor: Actor = { kind: 'api', name: 'rsj-system', unitCode: 'RSJ' };
-    const noEntry = async () => null;
-    const plans = await Promise.all(Array.from({ length: 5 }, () => planRequest(ds.manager, ctx, actor, { ...VerificationMother.body(), category: 'digital' } as CreateInput, noEntry)));
+    const plans = await plansFor(['甲', '乙', '丙', '丁', '戊']);
     const batcher = new CreationBatcher(ds);
     const qc = new QueryCounter(ds);
     qc.start();
@@ -110,10 +114,7 @@ describe('verification: creations at the same moment share a transaction (issue 
 
     it('in one batch for sure (same turn of the event loop): it is rejected, the three others resolve with numbers 0001-0003', async () => {
       const ds = h.sys.dataSource;
-      const ctx: OpContext = { cal: await h.sys.calendar.get(), now: h.clock.now, publicUrl: 'http://nocert.test', tz: 'Asia/Shanghai' };
-      const actor: Actor = { kind: 'api', name: 'rsj-system', unitCode: 'RSJ' };
-      const names = ['甲', '拒绝', '乙', '丙'];
-      const plans = await Promise.all(names.map((name) => planRequest(ds.manager, ctx, actor, { ...VerificationMother.body({ applicant: { name, idNumber: VerificationMother.body().applicant.idNumber } }), category: 'digital' } as CreateInput, async () => null)));
+      const plans = await plansFor(['甲', '拒绝', '乙', '丙']);
       const batcher = new CreationBatcher(ds);
       const out = await Promise.allSettled(plans.map((p) => batcher.submit(p)));
       expect(out.map((o) => o.status)).to.deep.equal(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
