@@ -1,19 +1,13 @@
 import http from 'http';
-import fs from 'fs';
-import os from 'os';
 import path from 'path';
-import { execFile, spawn } from 'child_process';
-import readline from 'readline';
-import { promisify } from 'util';
 import { AddressInfo } from 'net';
 import Koa from 'koa';
 import crypto from 'crypto';
 import { BenchResult } from './types';
 import { LoadResult, loadInChild } from './load-child';
+import { spawnServer } from './server-process';
 import { WeComEmulator } from '../src/sandbox';
 import { CallbackKeys, decryptFor, openCallback, parseXml, verifySignature } from '../src/wecom/callback';
-
-const execFileAsync = promisify(execFile);
 
 /** Runs the load generator in its own process so it does not steal the server's CPU. */
 const load = (url: string, requests: Req[], seconds: number): Promise<LoadResult> => loadInChild(url, requests, seconds, 50);
@@ -102,49 +96,36 @@ export async function benchCallbacks(dbUrl: string, seconds = 8): Promise<BenchR
   }
   const cryptoResult = cryptoRow(keys, bodies);
 
-  const env = { ...process.env, WECOM_CORP_ID: keys.corpId, WECOM_AGENT_ID: String(keys.agentId), WECOM_SECRET: secret, WECOM_TOKEN: keys.token, WECOM_AES_KEY: keys.aesKey, WECOM_API_BASE: apiBase };
-  // The server runs with the Node flags of `npm start` (package.json), plus any given here.
-  const start = String(JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).scripts.start);
-  const startFlags = (/\bnode((?: --[^ ]+)*) dist\/src\/main\.js/.exec(start)?.[1] ?? '').split(' ').filter(Boolean);
-  const nodeArgs = [...startFlags, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
-  const child = spawn(process.execPath, [...nodeArgs, path.join(__dirname, 'callback-server.js'), dbUrl], { stdio: ['pipe', 'pipe', 'inherit'], env });
-  const lines = readline.createInterface({ input: child.stdout! });
-  const nextLine = () => new Promise<any>((resolve) => lines.once('line', (l) => resolve(JSON.parse(l))));
-  const { url } = await nextLine();
-  const rssOf = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+  const server = await spawnServer(dbUrl, { WECOM_CORP_ID: keys.corpId, WECOM_AGENT_ID: String(keys.agentId), WECOM_SECRET: secret, WECOM_TOKEN: keys.token, WECOM_AES_KEY: keys.aesKey, WECOM_API_BASE: apiBase });
+  const { url, nodeArgs } = server;
+  const rssOf = () => server.rss();
   const bareCpu0 = process.cpuUsage();
   const base = await load(bareUrl, bodies, seconds);
   const bareCpu = process.cpuUsage(bareCpu0);
   const cpuUs = (c: { user: number; system: number }) => c.user + c.system;
   const profile = process.env.BENCH_PROFILE;
   if (profile) {
-    child.stdin!.write('profile-start\n');
-    await nextLine();
+    await server.command('profile-start');
   }
   const rssBefore = rssOf();
-  child.stdin!.write('mem\n');
-  const { memory: memBefore, cpu: memBeforeCpu } = await nextLine();
+  const { memory: memBefore, cpu: memBeforeCpu } = await server.command('mem');
   let rss = rssBefore;
   const sampler = setInterval(() => (rss = Math.max(rss, rssOf())), 100);
   const t0 = Date.now();
   const res = await load(url, bodies, seconds);
   clearInterval(sampler);
   if (profile) {
-    child.stdin!.write(`profile-stop ${path.join(profile, `callbacks-${Date.now()}.cpuprofile`)}\n`);
-    await nextLine();
+    await server.command(`profile-stop ${path.join(profile, `callbacks-${Date.now()}.cpuprofile`)}`);
   }
-  child.stdin!.write('mem\n');
-  const after = await nextLine();
+  const after = await server.command('mem');
   // Server CPU per acknowledged callback in the load phase (the processing running beside
   // it included), against bare Koa's per request: a figure that holds on a busy machine.
   const cpuPerCallbackUs = (cpuUs(after.cpu) - cpuUs(memBeforeCpu)) / (res.requests.average * seconds);
   const bareCpuPerRequestUs = cpuUs(bareCpu) / (base.requests.average * seconds);
   // The backlog answered but not yet processed drains after the load (bounded concurrency).
-  child.stdin!.write('drain\n');
-  const { stored } = await nextLine();
+  const { stored } = await server.command('drain');
   const processedPerSec = stored / ((Date.now() - t0) / 1000);
-  child.stdin!.write('close\n');
-  await new Promise((r) => child.once('exit', r));
+  await server.close();
   await new Promise((r) => bareServer.close(r));
   await emu.close();
   const mb = (b: number) => Math.round(b / 2 ** 20);

@@ -1,22 +1,28 @@
-import fs from 'fs';
+import crypto from 'crypto';
 import http from 'http';
-import inspector from 'inspector';
 import os from 'os';
 import path from 'path';
 import { AddressInfo } from 'net';
 import Koa from 'koa';
-import { startSystem } from '../src/system';
-import { loadConfig } from '../src/config';
-import { silentLogger } from '../src/logger';
-import { Unit } from '../entities';
 import { WeComEmulator } from '../src/sandbox';
-import { createKfWorker } from '../src/complaints';
+import { WeComClient } from '../src/wecom/client';
+import type { TokenProvider } from '../src/wecom/token-cache';
 import { ConversationState, step } from '../src/complaints/flow';
 import { BenchResult } from './types';
+import { spawnServer } from './server-process';
 
 export type ComplaintsBenchResult = BenchResult;
 
 const KF = 'wkSANDBOXKF';
+/**
+ * Citizens talking at the same time (BENCH_AT_ONCE). BENCH_CITIZENS (default 300) file one
+ * complaint each, AT_ONCE of them at a time: 2,700 steps, long enough for a steady figure.
+ */
+const AT_ONCE = Number(process.env.BENCH_AT_ONCE ?? 100);
+const AGENCIES = [
+  { code: 'BENCH-A', name: '县压测事务服务中心' },
+  { code: 'BENCH-B', name: '县压测备用中心' },
+];
 
 /**
  * One complaint filed in chat: 9 steps, the last registers the case (Art. 7); the number is
@@ -68,29 +74,13 @@ function replyCounter(emu: WeComEmulator): Replies & { close(): void } {
 }
 
 /**
- * BENCH_CPU_PROFILE=file.cpuprofile: a V8 CPU profile of the whole-path phase alone (the
- * baseline and worker-alone phases left out), for `node --cpu-prof`-style analysis.
+ * `at once` citizens talk at the same time, each sending the next message when the reply to
+ * the last one has arrived (a closed loop, as people do); when one has filed, the next
+ * citizen takes their place. Returns the seconds it took.
  */
-async function startProfile(file: string | undefined): Promise<() => Promise<void>> {
-  if (!file) return async () => undefined;
-  const session = new inspector.Session();
-  session.connect();
-  const post = (method: string, params?: object) => new Promise<any>((res, rej) => session.post(method, params ?? {}, (e, r) => (e ? rej(e) : res(r))));
-  await post('Profiler.enable');
-  await post('Profiler.start');
-  return async () => {
-    const { profile } = await post('Profiler.stop');
-    fs.writeFileSync(file, JSON.stringify(profile));
-    session.disconnect();
-  };
-}
-
-/**
- * Every citizen talks at once, each sending the next message when the reply to the last
- * one has arrived (a closed loop, as people do). Returns the seconds it took.
- */
-async function converse(people: string[], say: (p: string, content: string, menuId: string | undefined, replies: number) => Promise<void>, replied: Replies, timeoutMs: number): Promise<number> {
+async function converse(people: string[], say: (p: string, content: string, menuId: string | undefined, replies: number) => Promise<void>, replied: Replies, timeoutMs: number, atOnce = AT_ONCE): Promise<number> {
   const t0 = process.hrtime.bigint();
+  let next = 0;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`bench: the conversations did not finish within ${timeoutMs} ms`)), timeoutMs);
@@ -99,11 +89,14 @@ async function converse(people: string[], say: (p: string, content: string, menu
     await Promise.race([
       timeout,
       Promise.all(
-        people.map(async (p, i) => {
-          for (const [content, menuId, replies] of CONVERSATION) {
-            const before = replied.count(p);
-            await say(p, content === 'PHONE' ? `139${String(i).padStart(8, '0')}` : content, menuId, replies);
-            await replied.until(p, before + replies);
+        Array.from({ length: Math.min(atOnce, people.length) }, async () => {
+          for (let i = next++; i < people.length; i = next++) {
+            const p = people[i];
+            for (const [content, menuId, replies] of CONVERSATION) {
+              const before = replied.count(p);
+              await say(p, content === 'PHONE' ? `139${String(i).padStart(8, '0')}` : content, menuId, replies);
+              await replied.until(p, before + replies);
+            }
           }
         }),
       ),
@@ -114,26 +107,33 @@ async function converse(people: string[], say: (p: string, content: string, menu
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
+/** An access_token of the emulator's app, for the baseline's direct sends. */
+async function fixedToken(apiBase: string, corpId: string, secret: string): Promise<TokenProvider> {
+  const r = (await (await fetch(`${apiBase}/cgi-bin/gettoken?corpid=${encodeURIComponent(corpId)}&corpsecret=${encodeURIComponent(secret)}`)).json()) as { access_token: string };
+  return { getToken: async () => r.access_token, invalidate: async () => undefined };
+}
+
 /**
  * Conversation steps per second through the whole path on the real server: the emulator
  * posts kf_msg_or_event (encrypted), the inbox records "sync needed", the kf worker pulls
  * kf/sync_msg, runs flow.step (registering a complaint on the last step) and queues the
- * replies, and the outbox sends them with kf/send_msg; workers run as in production.
- * Baseline, same run, same emulator, same closed loop: the callback answered by a bare Koa
- * handler and one direct kf/send_msg per step (the transport alone). Database:
- * BENCH_DATABASE_URL, else TEST_DATABASE_URL, else a fresh SQLite file.
+ * replies, and the outbox sends them with kf/send_msg. The server runs in live mode in a
+ * process of its own (bench/server-child.ts) with its workers started as `npm start` starts
+ * them; the WeCom emulator and the citizens live in this process, as WeCom and its users
+ * live elsewhere. Baseline, same run, same emulator, same closed loop: the callback
+ * answered by a bare Koa handler and one direct kf/send_msg per step (the transport alone).
+ * Database: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else a fresh SQLite file.
  * Target (issue 5): >= 300 steps/s on MariaDB.
  */
-export async function benchComplaints(citizens = Number(process.env.BENCH_CITIZENS ?? 100)): Promise<ComplaintsBenchResult[]> {
+export async function benchComplaints(citizens = Number(process.env.BENCH_CITIZENS ?? 300)): Promise<ComplaintsBenchResult[]> {
   const dbUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || `sqlite:${path.join(os.tmpdir(), `nocert-bench-compl-${process.pid}.sqlite`)}`;
-  const config = loadConfig({ DATABASE_URL: dbUrl, LOG_LEVEL: 'silent', INSTANCE_ID: `bench-${process.pid}` }, { allowSandboxOnMysql: true });
-  const sys = await startSystem({ config, log: silentLogger, port: 0, workers: false });
-  const emu = sys.emulator as WeComEmulator;
-  const now = new Date();
-  await sys.dataSource.getRepository(Unit).save([
-    { code: 'BENCH-A', name: '县压测事务服务中心', isOffice: false, createdAt: now, updatedAt: now },
-    { code: 'BENCH-B', name: '县压测备用中心', isOffice: false, createdAt: now, updatedAt: now },
-  ]);
+  const keys = { corpId: `wwbench${crypto.randomBytes(4).toString('hex')}`, agentId: 1000002, token: crypto.randomBytes(12).toString('hex'), aesKey: crypto.randomBytes(32).toString('base64').slice(0, 43) };
+  const secret = crypto.randomBytes(24).toString('base64url');
+  // kf calls use the app's token, as every corp created since 2023-12-01 must (WECOM.md section 6).
+  const emu = new WeComEmulator({ corpId: keys.corpId, agentId: keys.agentId, secret, refuseKfSecret: true, token: keys.token, encodingAESKey: keys.aesKey, kfAccounts: [KF] });
+  const apiBase = await emu.listen(0);
+  const server = await spawnServer(dbUrl, { WECOM_CORP_ID: keys.corpId, WECOM_AGENT_ID: String(keys.agentId), WECOM_SECRET: secret, WECOM_TOKEN: keys.token, WECOM_AES_KEY: keys.aesKey, WECOM_API_BASE: apiBase });
+  await server.command(`units ${JSON.stringify(AGENCIES)}`);
   const tag = `${process.pid.toString(36)}${Date.now().toString(36)}`;
   const people = Array.from({ length: citizens }, (_, i) => `wmB${tag}${i}`);
   const total = people.length * CONVERSATION.length;
@@ -148,6 +148,7 @@ export async function benchComplaints(citizens = Number(process.env.BENCH_CITIZE
   const bareServer = http.createServer(bare.callback());
   await new Promise<void>((r) => bareServer.listen(0, '127.0.0.1', r));
   emu.setCallbackUrl(`http://127.0.0.1:${(bareServer.address() as AddressInfo).port}/`);
+  const client = new WeComClient({ apiBase, corpId: keys.corpId, agentId: keys.agentId, tokens: await fixedToken(apiBase, keys.corpId, secret) });
   const BASE_KF = `wkBASE${tag}`;
   const baseCpu0 = process.cpuUsage();
   emu.addKfAccount(BASE_KF);
@@ -157,7 +158,7 @@ export async function benchComplaints(citizens = Number(process.env.BENCH_CITIZE
     async (p, content, menuId, replies) => {
       await emu.kfCustomerSays(BASE_KF, p, content, menuId ? { menuId } : undefined);
       for (let r = 0; r < replies; r++) {
-        await sys.client.kfSendMsg({ touser: p, open_kfid: BASE_KF, msgtype: 'text', text: { content: '收到' } });
+        await client.kfSendMsg({ touser: p, open_kfid: BASE_KF, msgtype: 'text', text: { content: '收到' } });
         baseSent.set(p, (baseSent.get(p) ?? 0) + 1);
       }
     },
@@ -167,8 +168,7 @@ export async function benchComplaints(citizens = Number(process.env.BENCH_CITIZE
   const baseCpu = process.cpuUsage(baseCpu0);
   await new Promise((r) => bareServer.close(r));
 
-  emu.setCallbackUrl(`${sys.url}/wecom/callback`);
-  const worker = createKfWorker(sys.deps, sys.client, { instanceId: `bench-${process.pid}` });
+  emu.setCallbackUrl(`${server.url}/wecom/callback`);
 
   // ---- the worker alone: every message already queued at WeCom, replies left in the outbox
   const WORK_KF = `wkWORK${tag}`;
@@ -179,57 +179,28 @@ export async function benchComplaints(citizens = Number(process.env.BENCH_CITIZE
       await emu.kfCustomerSays(WORK_KF, p, content === 'PHONE' ? `138${String(i).padStart(8, '0')}` : content, menuId ? { menuId } : undefined);
     }
   }
-  await sys.inbox.drain();
-  const w0 = process.hrtime.bigint();
-  let handled = 0;
-  for (let guard = 0; handled < total && guard < 100_000; guard++) {
-    const r = await worker.runOnce();
-    handled += r.processed;
-  }
-  const workerSeconds = Number(process.hrtime.bigint() - w0) / 1e9;
+  const alone = (await server.command(`kf-alone ${total}`)) as { handled: number; seconds: number };
   // Its baseline: the same steps through flow.step alone, in memory.
-  const agencies = [
-    { code: 'BENCH-A', name: '县压测事务服务中心' },
-    { code: 'BENCH-B', name: '县压测备用中心' },
-  ];
   const s0 = process.hrtime.bigint();
   const at = new Date();
   for (const [i] of workers.entries()) {
     let state: ConversationState | null = null;
     for (const [content, menuId] of CONVERSATION) {
-      const r = step(state, { type: 'text', content: content === 'PHONE' ? `138${String(i).padStart(8, '0')}` : content, ...(menuId ? { menuId } : {}) }, at, { agencies });
+      const r = step(state, { type: 'text', content: content === 'PHONE' ? `138${String(i).padStart(8, '0')}` : content, ...(menuId ? { menuId } : {}) }, at, { agencies: AGENCIES });
       state = r.state;
-      if (r.effects.length) state = step(state, { type: 'effect_result', kind: 'file_complaint', ok: true, number: 'TS20261126-0001' }, at, { agencies }).state;
+      if (r.effects.length) state = step(state, { type: 'effect_result', kind: 'file_complaint', ok: true, number: 'TS20261126-0001' }, at, { agencies: AGENCIES }).state;
     }
   }
   const stepSeconds = Number(process.hrtime.bigint() - s0) / 1e9;
-  // Send what that phase queued before the next one starts its clock.
-  for (let guard = 0; guard < 10_000; guard++) {
-    const o = await sys.outbox.runOnce();
-    if (!o.sent && !o.failed && !o.deferred) break;
-  }
 
-  // ---- the whole path, workers running
-  worker.start(5);
-  sys.outbox.start(5);
-  sys.inbox.start(1000);
-  // Process CPU and SQL statements per step of this phase (the emulator shares the process).
-  // BENCH_STATEMENTS=1 also prints the statements by shape (the most frequent first).
-  let statements = 0;
-  const shapes = new Map<string, number>();
-  const byShape = !!process.env.BENCH_STATEMENTS;
-  sys.dataSource.subscribers.push({
-    beforeQuery: (e: { query: string }) => {
-      statements++;
-      if (byShape) {
-        const k = e.query.replace(/\s+/g, ' ').replace(/SELECT .*? FROM/, 'SELECT … FROM').replace(/\(\?(, \?)*\)/g, '(?…)').slice(0, 140);
-        shapes.set(k, (shapes.get(k) ?? 0) + 1);
-      }
-    },
-  } as never);
+  // ---- the whole path, the server's workers running as in production
+  await server.command('start-workers');
   const replies = replyCounter(emu);
-  const profile = await startProfile(process.env.BENCH_CPU_PROFILE);
-  const cpu0 = process.cpuUsage();
+  const profile = process.env.BENCH_PROFILE;
+  if (profile) await server.command('profile-start');
+  if (process.env.BENCH_STATEMENTS) await server.command('shapes');
+  const before = await server.command('mem');
+  const emuCpu0 = process.cpuUsage();
   let seconds: number;
   try {
     seconds = await converse(
@@ -242,18 +213,20 @@ export async function benchComplaints(citizens = Number(process.env.BENCH_CITIZE
     );
   } finally {
     replies.close();
-    await worker.stop();
   }
-  const cpu = process.cpuUsage(cpu0);
-  await profile();
-  const statementsSeen = statements;
-  if (byShape) for (const [k, n] of [...shapes].sort((a, b) => b[1] - a[1])) console.error(`${(n / total).toFixed(2).padStart(6)}/step  ${k}`);
+  const emuCpu = process.cpuUsage(emuCpu0);
+  const after = await server.command('mem');
+  if (profile) await server.command(`profile-stop ${path.join(profile, `complaints-${Date.now()}.cpuprofile`)}`);
+  if (process.env.BENCH_STATEMENTS) for (const [k, n] of Object.entries((await server.command('shapes')) as Record<string, number>)) console.error(`${(n / total).toFixed(2).padStart(6)}/step  ${k}`);
   const registered = people.filter((p) => emu.kfSent(p).some((m) => m.msgtype === 'text' && /编号：TS\d{8}-\d{4}/.test(String(m.payload.content)))).length;
-  await sys.close();
+  await server.close();
+  await emu.close();
 
+  const cpuMs = (c: { user: number; system: number }) => (c.user + c.system) / 1000;
+  const perStep = (ms: number) => Math.round((ms / total) * 100) / 100;
   const value = Math.round(total / seconds);
   const baseline = Math.round(total / baseSeconds);
-  const workerValue = Math.round(total / workerSeconds);
+  const workerValue = Math.round(total / alone.seconds);
   const stepBaseline = Math.round(total / stepSeconds);
   return [
     {
@@ -267,12 +240,14 @@ export async function benchComplaints(citizens = Number(process.env.BENCH_CITIZE
       extra: {
         database: dbUrl.split(':')[0],
         citizens: people.length,
+        atOnce: Math.min(AT_ONCE, people.length),
         steps: total,
         seconds: Math.round(seconds * 100) / 100,
         complaintsRegistered: registered,
-        cpuMsPerStep: Math.round(((cpu.user + cpu.system) / 1000 / total) * 100) / 100,
-        statementsPerStep: Math.round((statementsSeen / total) * 10) / 10,
-        baselineCpuMsPerStep: Math.round(((baseCpu.user + baseCpu.system) / 1000 / total) * 100) / 100,
+        serverCpuMsPerStep: perStep(cpuMs(after.cpu) - cpuMs(before.cpu)),
+        emulatorCpuMsPerStep: perStep(cpuMs(emuCpu)),
+        statementsPerStep: Math.round(((after.statements - before.statements) / total) * 10) / 10,
+        baselineCpuMsPerStep: perStep(cpuMs(baseCpu)),
       },
     },
     {
@@ -281,7 +256,7 @@ export async function benchComplaints(citizens = Number(process.env.BENCH_CITIZE
       unit: 'steps/s',
       baseline: stepBaseline,
       ratio: Math.round((workerValue / stepBaseline) * 100_000) / 100_000,
-      extra: { database: dbUrl.split(':')[0], steps: total, handled, seconds: Math.round(workerSeconds * 100) / 100, baselineIs: 'flow.step in memory' },
+      extra: { database: dbUrl.split(':')[0], steps: total, handled: alone.handled, seconds: Math.round(alone.seconds * 100) / 100, baselineIs: 'flow.step in memory' },
     },
   ];
 }

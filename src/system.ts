@@ -66,6 +66,8 @@ export interface System {
   /** The in-process WeCom emulator in sandbox mode, else null. */
   emulator: WeComEmulator | null;
   emulatorUrl: string | null;
+  /** Starts the workers as `workers: true` does (a system started without them; once). */
+  startWorkers(): void;
   /** Processes everything pending: inbox rows, then the outbox (tests and the CLI). */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -229,12 +231,16 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   if (opts.workers !== false) await recordServerEnv(dataSource, deps.config, now());
   const jobs = collectJobs(deps, modules);
 
-  if (opts.workers !== false) {
+  let started = false;
+  const startWorkers = () => {
+    if (started) return;
+    started = true;
     outbox.start(1000);
     inbox.start(5000);
     spool.start(5000);
     for (const w of workers) w.start(() => outbox.nudge());
-  }
+  };
+  if (opts.workers !== false) startWorkers();
 
   const system: System = {
     url,
@@ -255,6 +261,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     deps,
     emulator,
     emulatorUrl: emulator ? settings.apiBase : null,
+    startWorkers,
     async settle() {
       const idle = async () => {
         if (spool.hasPending()) await spool.drain();

@@ -35,6 +35,9 @@ export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions>
       supportBigNumbers: true,
       bigNumberStrings: true,
       poolSize: 10,
+      // No stack trace captured at every query (mysql2's default): it cost about 2% of the
+      // server's CPU under load, and errors still say what failed.
+      extra: { trace: false },
       ...extra,
     } as DataSourceOptions;
   }

@@ -2,6 +2,7 @@ import { clickableKeys, defaultSelection, menuKeys } from './template-card';
 import { PassiveReply, cardEventXml, enterAgentXml, kfEventXml, openPassiveReply, sealCallback, sealEchostr, textMessageXml } from './callback-xml';
 import { CallbackResult, CallbackSendOptions, ClickOptions, CardState, KF_WINDOW, KfSessionState, nonEmpty, randomId, randomDigits } from './state';
 import { AuthApi } from './api-auth';
+import { exchange } from '../wecom/http-exchange';
 /** The test driver: what people do in WeCom (texts, clicks, kf messages), posted to the app as signed, encrypted callbacks. */
 export abstract class EmulatorDriver extends AuthApi {
   // ---------------------------------------------------------------- callbacks to the app
@@ -268,8 +269,8 @@ export abstract class EmulatorDriver extends AuthApi {
     let res: CallbackResult;
     try {
       // WECOM.md section 1: the URL check must be answered within 1 s
-      const r = await fetch(u, { method: 'GET', signal: AbortSignal.timeout(Math.min(1000, this.callbackTimeoutMs)) });
-      res = { status: r.status, body: await r.text() };
+      const r = await exchange({ method: 'GET', url: u, timeoutMs: Math.min(1000, this.callbackTimeoutMs) });
+      res = { status: r.status, body: r.text };
     } catch (err) {
       res = { status: 0, body: (err as Error).message };
     }
@@ -328,13 +329,8 @@ export abstract class EmulatorDriver extends AuthApi {
 
   protected async post(url: string, query: Record<string, string>, body: string): Promise<CallbackResult> {
     try {
-      const r = await fetch(this.withQuery(url, query), {
-        method: 'POST',
-        headers: { 'content-type': 'text/xml; charset=utf-8' },
-        body,
-        signal: AbortSignal.timeout(this.callbackTimeoutMs),
-      });
-      return { status: r.status, body: await r.text() };
+      const r = await exchange({ method: 'POST', url: this.withQuery(url, query), headers: { 'content-type': 'text/xml; charset=utf-8' }, body, timeoutMs: this.callbackTimeoutMs });
+      return { status: r.status, body: r.text };
     } catch (err) {
       return { status: 0, body: (err as Error).message };
     }

@@ -60,7 +60,7 @@ interface Call {
  * only: never tokens, secrets, webhook keys or message contents.
  */
 export class WeComClient {
-  private readonly fetchImpl: FetchImpl;
+  private readonly fetchImpl: FetchImpl | undefined;
   private readonly baseMs: number;
   private readonly maxAttempts: number;
   private readonly timeoutMs: number;
@@ -68,7 +68,7 @@ export class WeComClient {
   private readonly random: () => number;
 
   constructor(private readonly opts: WeComClientOptions) {
-    this.fetchImpl = opts.fetchImpl ?? fetch;
+    this.fetchImpl = opts.fetchImpl;
     this.baseMs = opts.retry?.baseMs ?? 500;
     this.maxAttempts = Math.max(1, opts.retry?.maxAttempts ?? 3);
     this.timeoutMs = opts.timeoutMs ?? 10_000;

@@ -1,5 +1,7 @@
 import { WeComUnavailableError } from './errors';
+import { exchange } from './http-exchange';
 
+/** A fetch to use instead of the default exchange over node:http(s) (tests inject slow or failing ones). */
 export type FetchImpl = typeof fetch;
 
 export interface JsonRequest {
@@ -23,21 +25,20 @@ function reason(e: unknown): string {
 }
 
 /**
- * One HTTP exchange with WeCom. Network failures, HTTP 5xx and answers that are not
+ * One HTTP exchange with WeCom (http-exchange.ts unless a fetch is given). Network failures, HTTP 5xx and answers that are not
  * WeCom's JSON become WeComUnavailableError; anything carrying an errcode is returned.
  */
-export async function requestJson(fetchImpl: FetchImpl, req: JsonRequest): Promise<Record<string, unknown> & { errcode: number }> {
+export async function requestJson(fetchImpl: FetchImpl | undefined, req: JsonRequest): Promise<Record<string, unknown> & { errcode: number }> {
   let status: number;
   let text: string;
+  const headers = req.body === undefined ? undefined : { 'content-type': 'application/json' };
+  const body = req.body === undefined ? undefined : JSON.stringify(req.body);
   try {
-    const res = await fetchImpl(req.url, {
-      method: req.method,
-      headers: req.body === undefined ? undefined : { 'content-type': 'application/json' },
-      body: req.body === undefined ? undefined : JSON.stringify(req.body),
-      signal: AbortSignal.timeout(req.timeoutMs),
-    });
-    status = res.status;
-    text = await res.text();
+    if (fetchImpl) {
+      const res = await fetchImpl(req.url, { method: req.method, headers, body, signal: AbortSignal.timeout(req.timeoutMs) });
+      status = res.status;
+      text = await res.text();
+    } else ({ status, text } = await exchange({ method: req.method, url: req.url, headers, body, timeoutMs: req.timeoutMs }));
   } catch (e) {
     throw new WeComUnavailableError(req.path, reason(e));
   }

@@ -57,9 +57,10 @@ export async function storeCallbacks(ds: DataSource, writes: InboxWrite[]): Prom
 
 async function insertWithDedupe(ds: DataSource, rows: InboxWrite[], outcome: Map<string, Stored | Error>): Promise<void> {
   let fresh = rows;
+  let firstId = 0;
   for (let attempt = 1; fresh.length; attempt++) {
     try {
-      await insertRows(
+      firstId = await insertRows(
         ds.manager,
         InboxEvent,
         fresh.map((w) => ({ dedupeKey: w.cb.dedupeKey, kind: w.cb.kind.slice(0, 40), payload: JSON.stringify(w.cb.fields), status: 'received' as const, attempts: 0, receivedAt: w.receivedAt })),
@@ -75,6 +76,12 @@ async function insertWithDedupe(ds: DataSource, rows: InboxWrite[], outcome: Map
     }
   }
   if (!fresh.length) return;
+  // One row: its id is the statement's insert id (every dialect). Several: read back, as a
+  // multi-row INSERT's ids need not be consecutive everywhere (TiDB).
+  if (fresh.length === 1 && firstId > 0) {
+    outcome.set(fresh[0].cb.dedupeKey, { id: firstId, duplicate: false });
+    return;
+  }
   const ids = await idsOf(ds, fresh);
   for (const w of fresh) {
     const id = ids.get(w.cb.dedupeKey);

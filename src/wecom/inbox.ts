@@ -24,6 +24,12 @@ export interface InboxDeps {
   afterProcess?: (kind: string) => void;
   /** How callbacks arriving together share one INSERT and one commit (src/db/group-commit.ts). */
   groupCommit?: GroupCommitOptions;
+  /**
+   * How long the first kf "sync needed" row of an account waits for company before it is
+   * processed (default 5 ms): the rows arriving meanwhile share its transaction, and the kf
+   * worker it wakes syncs them in one pass.
+   */
+  coalesceMs?: number;
 }
 
 /**
@@ -51,6 +57,9 @@ export class Inbox {
   private readonly waiting: Array<() => void> = [];
   private stopped = false;
   private recovering: Promise<void> = Promise.resolve();
+  private readonly coalesceMs: number;
+  /** Coalescing windows open (makeReady); drain() waits for them. */
+  private readonly coalescing = new Set<NodeJS.Timeout>();
   /** Callbacks answered together are stored together: one multi-row INSERT, one commit. */
   readonly writes: GroupCommitter<InboxWrite, Stored>;
 
@@ -58,6 +67,7 @@ export class Inbox {
     this.now = deps.now ?? (() => new Date());
     this.maxAttempts = deps.maxAttempts ?? 5;
     this.concurrency = Math.max(1, deps.concurrency ?? 4);
+    this.coalesceMs = Math.max(0, deps.coalesceMs ?? 5);
     this.writes = new GroupCommitter((batch) => storeCallbacks(deps.dataSource, batch), deps.groupCommit);
   }
 
@@ -80,10 +90,24 @@ export class Inbox {
     let q = this.queued.get(senderKey);
     if (!q) {
       this.queued.set(senderKey, (q = []));
-      if (!this.busy.has(senderKey)) this.ready.push(senderKey);
+      if (!this.busy.has(senderKey)) this.makeReady(senderKey);
     }
     q.push(id);
     this.pump();
+  }
+
+  /** A sender with queued rows may start; a batched one after the coalescing window. */
+  private makeReady(senderKey: string): void {
+    if (!BATCHED.test(senderKey) || this.coalesceMs <= 0) {
+      this.ready.push(senderKey);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.coalescing.delete(timer);
+      this.ready.push(senderKey);
+      this.pump();
+    }, this.coalesceMs);
+    this.coalescing.add(timer);
   }
 
   /** Starts queued callbacks while processing slots are free, one per sender at a time. */
@@ -103,7 +127,7 @@ export class Inbox {
         .finally(() => {
           this.busy.delete(key);
           this.inflight.delete(run);
-          if (this.queued.has(key)) this.ready.push(key);
+          if (this.queued.has(key)) this.makeReady(key);
           this.release();
         });
       this.inflight.add(run);

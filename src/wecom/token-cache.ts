@@ -64,7 +64,7 @@ export function tokenCacheKey(kind: TokenKind, corpId: string, secret: string): 
 export class DbTokenProvider implements TokenProvider {
   private readonly ds: DataSource;
   private readonly now: () => Date;
-  private readonly fetchImpl: FetchImpl;
+  private readonly fetchImpl: FetchImpl | undefined;
   private readonly instanceId: string;
   private readonly marginMs: number;
   private readonly minRefreshMs: number;
@@ -79,7 +79,7 @@ export class DbTokenProvider implements TokenProvider {
   constructor(private readonly opts: DbTokenProviderOptions) {
     this.ds = opts.dataSource;
     this.now = opts.now ?? (() => new Date());
-    this.fetchImpl = opts.fetchImpl ?? fetch;
+    this.fetchImpl = opts.fetchImpl;
     this.instanceId = (opts.instanceId ?? `${os.hostname()}:${process.pid}`).slice(0, 80);
     this.marginMs = opts.refreshMarginMs ?? 5 * 60_000;
     this.minRefreshMs = opts.minRefreshIntervalMs ?? 60_000;

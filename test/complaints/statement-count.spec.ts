@@ -117,16 +117,17 @@ describe('complaints: statements per conversation step (issue 14)', () => {
     });
     const stored = await Promise.all(cbs.map((cb) => inbox.accept(cb)));
     qc.start();
-    // As the callback route does after each 200: the first runs at once, the rest queue behind it.
+    // As the callback route does after each 200: the first waits for company (the coalescing
+    // window), so all six share its transaction.
     stored.forEach((st, i) => inbox.schedule(st.id, senderKeyOf(cbs[i].fields, st.id)));
     await inbox.drain();
     const statements = qc.stop();
     const count = (re: RegExp) => statements.filter((x) => re.test(x)).length;
-    expect(count(/^(START TRANSACTION|BEGIN)/), statements.join('\n')).to.equal(2);
-    expect(count(/^UPDATE \W?kf_sync_cursors/), statements.join('\n')).to.equal(2);
+    expect(count(/^(START TRANSACTION|BEGIN)/), statements.join('\n')).to.equal(1);
+    expect(count(/^UPDATE \W?kf_sync_cursors/), statements.join('\n')).to.equal(1);
     const cursor = await kh.h.sys.dataSource.getRepository(KfSyncCursor).findOneByOrFail({ openKfId: kh.kf });
     expect(cursor.token).to.equal('token5');
-    expect(cursor.requested).to.equal(2);
+    expect(cursor.requested).to.equal(1);
     const rows = await kh.h.sys.dataSource.getRepository(InboxEvent).findBy({ id: In(stored.map((st) => st.id)) });
     expect(rows.map((r) => [r.status, r.attempts])).to.deep.equal(Array(6).fill(['done', 1]));
   });
