@@ -8,6 +8,7 @@ import { benchVerification } from './verification.bench';
 import { benchExemptions } from './exemptions.bench';
 import { benchCardLatency } from './card-latency.bench';
 import { benchDataServices } from './data-services.bench';
+import { waitForQuiet } from './quiet';
 
 /**
  * `npm run bench [name]`: every figure is printed as one JSON line beside a baseline
@@ -33,6 +34,8 @@ async function main() {
   if (only && !BENCHES[only]) throw new Error(`unknown bench ${only}; one of ${Object.keys(BENCHES).join(', ')}`);
   for (const [name, run] of Object.entries(BENCHES)) {
     if (only && only !== name) continue;
+    const waited = await waitForQuiet(db);
+    if (waited > 1000) console.error(`bench: waited ${(waited / 1000).toFixed(1)} s for a quiet machine before ${name}`);
     const out = await run(db);
     for (const r of Array.isArray(out) ? out : [out]) {
       console.log(JSON.stringify({ bench: name, ...(r as object) }));

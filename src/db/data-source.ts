@@ -14,7 +14,22 @@ export function dialectOf(url: string): Dialect {
 }
 
 /**
- * Options for MySQL 8 / MariaDB 10.6+ / TiDB (`mysql://`) or embedded SQLite (`sqlite:PATH`).
+ * A `mysql://` URL's `socket` parameter (`mysql://user@localhost/db?socket=/run/mysqld/mysqld.sock`):
+ * connect through that Unix socket instead of TCP, for a database on the same machine.
+ * Returns the URL without it and the socket path (null without one).
+ */
+export function mysqlSocketOf(url: string): { url: string; socketPath: string | null } {
+  const u = new URL(url);
+  const socketPath = u.searchParams.get('socket');
+  if (socketPath === null) return { url, socketPath: null };
+  if (!socketPath.startsWith('/')) throw new Error('DATABASE_URL: socket= must be an absolute path');
+  u.searchParams.delete('socket');
+  return { url: u.toString(), socketPath };
+}
+
+/**
+ * Options for MySQL 8 / MariaDB 10.6+ / TiDB (`mysql://`, optionally `?socket=PATH`) or
+ * embedded SQLite (`sqlite:PATH`).
  * `synchronize` is never on here: schema changes go through migrations only.
  */
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
@@ -26,10 +41,12 @@ export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions>
     logging: false,
   };
   if (dialectOf(url) === 'mysql') {
+    const socket = mysqlSocketOf(url);
     return {
       ...common,
       type: 'mysql',
-      url,
+      url: socket.url,
+      ...(socket.socketPath ? { socketPath: socket.socketPath } : {}),
       charset: 'utf8mb4_unicode_ci',
       timezone: 'Z',
       supportBigNumbers: true,
@@ -69,7 +86,8 @@ export async function openDataSource(url: string, extra: Partial<DataSourceOptio
   let ds = createDataSource(url, extra);
   if (dialectOf(url) === 'mysql') {
     const mysql = await import('mysql2/promise');
-    const conn = await mysql.createConnection({ uri: url });
+    const socket = mysqlSocketOf(url);
+    const conn = await mysql.createConnection({ uri: socket.url, ...(socket.socketPath ? { socketPath: socket.socketPath } : {}) });
     try {
       const [rows] = await conn.query('SELECT VERSION() AS v');
       if (/mariadb/i.test(String((rows as Array<{ v: string }>)[0].v))) {
