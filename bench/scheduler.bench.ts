@@ -268,6 +268,17 @@ export async function benchScheduler(dbUrl: string): Promise<SchedulerBenchResul
       cold.push(round(ms), round((cpu.user + cpu.system) / 1000));
     }
     const stopProfile = await startProfile(process.env.BENCH_PROFILE);
+    // BENCH_STATEMENTS=1: the statements of the timed due sweeps by shape, per sweep (stderr).
+    const shapes = new Map<string, number>();
+    let counting = false;
+    if (process.env.BENCH_STATEMENTS)
+      ds.subscribers.push({
+        beforeQuery: (e: { query: string }) => {
+          if (!counting) return;
+          const k = e.query.replace(/\s+/g, ' ').replace(/SELECT .*? FROM/, 'SELECT … FROM').replace(/\((\?|'[^']*'|\d+|NULL)(, ?(\?|'[^']*'|\d+|NULL))*\)(, \(…\))*/g, '(…)').slice(0, 150);
+          shapes.set(k, (shapes.get(k) ?? 0) + 1);
+        },
+      } as never);
     const busy: number[] = [];
     // CPU time of this process per due sweep: steadier than wall time on a shared machine.
     const busyCpu: number[] = [];
@@ -278,13 +289,16 @@ export async function benchScheduler(dbUrl: string): Promise<SchedulerBenchResul
       let n = 0;
       const got: Array<Record<string, unknown>> = [];
       const cpu0 = process.cpuUsage();
+      counting = true;
       busy.push(await time(async () => (n = await runSweep(jobs, NOW, (l) => got.push(l)))));
+      counting = false;
       const cpu = process.cpuUsage(cpu0);
       busyCpu.push(round((cpu.user + cpu.system) / 1000));
       lastLines = got;
       lines = n;
     }
     await stopProfile();
+    for (const [k, n] of [...shapes].sort((a, b) => b[1] - a[1])) console.error(`${(n / 5).toFixed(1).padStart(7)}/sweep  ${k}`);
     const outbox = Number((await ds.query('SELECT COUNT(*) AS n FROM outbox_messages'))[0].n);
     const results = await resultCounts(jobs);
     const extra = { closed, open, due, reusedSeed: reused !== null, processCpuMsMedian: median(busyCpu), warmupRuns: WARMUP, firstSweepMs: cold[0], firstSweepCpuMs: cold[1], warmupMsAndCpuMs: cold, results, dialect: isSqlite(ds) ? 'sqlite' : 'mysql', seedSeconds, reportLines: lines, outboxRows: outbox, runs: { idle, busy, busyCpu, settleMs } };

@@ -59,6 +59,11 @@ export class GroupCommitter<I, O> {
     });
   }
 
+  /** Items are queued or a batch is being written. */
+  get busy(): boolean {
+    return this.queue.length > 0 || this.inFlight > 0;
+  }
+
   /** Resolves when nothing is queued or being written (shutdown, tests). */
   async idle(): Promise<void> {
     while (this.queue.length || this.running.size) {

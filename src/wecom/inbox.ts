@@ -20,6 +20,12 @@ export interface InboxDeps {
   maxAttempts?: number;
   /** Callbacks processed at once in this instance (default 4; the pool holds 10 connections). */
   concurrency?: number;
+  /**
+   * Callbacks processed at once while others are being acknowledged (a batch is queued or
+   * being written; default 1): under a burst the answers get the CPU and the database first,
+   * and the processing, which may lag, catches up after.
+   */
+  busyConcurrency?: number;
   /** Called after a callback was processed (e.g. to wake the outbox for the replies it queued). */
   afterProcess?: (kind: string) => void;
   /** How callbacks arriving together share one INSERT and one commit (src/db/group-commit.ts). */
@@ -53,6 +59,7 @@ export class Inbox {
   private readonly inflight = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
   private readonly concurrency: number;
+  private readonly busyConcurrency: number;
   private active = 0;
   private readonly waiting: Array<() => void> = [];
   private stopped = false;
@@ -67,6 +74,7 @@ export class Inbox {
     this.now = deps.now ?? (() => new Date());
     this.maxAttempts = deps.maxAttempts ?? 5;
     this.concurrency = Math.max(1, deps.concurrency ?? 4);
+    this.busyConcurrency = Math.min(this.concurrency, Math.max(1, deps.busyConcurrency ?? 1));
     this.coalesceMs = Math.max(0, deps.coalesceMs ?? 5);
     this.writes = new GroupCommitter((batch) => storeCallbacks(deps.dataSource, batch), deps.groupCommit);
   }
@@ -77,7 +85,13 @@ export class Inbox {
    * reported, not stored. Rejects when the row could not be stored.
    */
   accept(cb: OpenedCallback): Promise<Stored> {
-    return this.writes.submit({ cb, receivedAt: this.now() });
+    const stored = this.writes.submit({ cb, receivedAt: this.now() });
+    // The answers done, processing may take its full concurrency again.
+    stored.then(
+      () => this.pump(),
+      () => this.pump(),
+    );
+    return stored;
   }
 
   /**
@@ -110,9 +124,12 @@ export class Inbox {
     this.coalescing.add(timer);
   }
 
-  /** Starts queued callbacks while processing slots are free, one per sender at a time. */
+  /**
+   * Starts queued callbacks while processing slots are free, one per sender at a time; while
+   * callbacks are being acknowledged, only busyConcurrency slots.
+   */
   private pump(): void {
-    while (this.active < this.concurrency && this.ready.length) {
+    while (this.active < (this.writes.busy ? this.busyConcurrency : this.concurrency) && this.ready.length) {
       const key = this.ready.shift()!;
       const q = this.queued.get(key)!;
       const ids = BATCHED.test(key) ? q.splice(0, BATCH_MAX) : [q.shift()!];

@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { OutboxMessage } from '../../entities';
 import { inTransaction } from '../../src/db/tx';
 import { clearTables, extraDataSource, isMysqlRun, testDataSource } from '../helpers/db';
+import { QueryCounter } from '../helpers/query-count';
 import { AGENT_ID, CORP_ID, KF, ROBOT, Receiver, SECRET, startEmulator, type EmulatorHarness } from '../sandbox/harness';
 import { DbTokenProvider } from '../../src/wecom/token-cache';
 import { WeComClient } from '../../src/wecom/client';
@@ -142,6 +143,21 @@ describe('wecom outbox (enqueue + dispatcher against the emulator over HTTP)', (
     expect(b.id).to.equal(a.id);
     expect(c.id).not.to.equal(a.id);
     expect(await ds.getRepository(OutboxMessage).count()).to.equal(2);
+  });
+
+  it('enqueue of a new dedupeKey is one INSERT, no read before it', async () => {
+    const qc = new QueryCounter(ds);
+    try {
+      const row = await inTransaction(ds, async (m) => {
+        qc.start();
+        const r = await enqueue(m, { channel: 'message', payload: text('alice', 'new key'), dedupeKey: 'fresh:1', now: now() });
+        expect(qc.stop().map((x) => x.split(' ')[0])).to.deep.equal(['INSERT']);
+        return r;
+      });
+      expect((await ds.getRepository(OutboxMessage).findOneByOrFail({ dedupeKey: 'fresh:1' })).id).to.equal(row.id);
+    } finally {
+      qc.detach();
+    }
   });
 
   it('a racing duplicate enqueue returns the committed row and its transaction still commits (MySQL/MariaDB)', async function () {

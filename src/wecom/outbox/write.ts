@@ -124,20 +124,18 @@ function normaliseRecipients(channel: OutboxChannel, list: string[]): string[] {
 /**
  * Writes one outgoing call in the caller's transaction; the dispatcher sends
  * it after commit. With a dedupeKey the call is idempotent: an existing row is returned.
- * We SELECT first, because a unique violation must not be the normal path. Race: two
- * transactions enqueueing the same new key at once both miss the SELECT; the second
- * INSERT waits for the first to commit and then fails with a duplicate key. On
- * MySQL/MariaDB (and SQLite) that error rolls back only the statement, so we catch it and
- * return the committed row, read with a locking read (a plain read in a REPEATABLE READ
- * snapshot would not see it); the caller's transaction stays intact.
+ * The INSERT goes first: a key is almost always new (a reply's key names the callback it
+ * answers, and a callback processed again after a crash had its rows rolled back with it),
+ * so a read before every write would cost a statement for nothing. When the key exists
+ * (stored before, or by a concurrent transaction: the second INSERT waits for the first to
+ * commit) the INSERT fails with a duplicate key; on MySQL/MariaDB (and SQLite) that rolls
+ * back only the statement, so we catch it and return the committed row, read with a locking
+ * read (a plain read in a REPEATABLE READ snapshot would not see a concurrent one); the
+ * caller's transaction stays intact.
  */
 export async function enqueue(manager: EntityManager, msg: EnqueueMessage): Promise<OutboxMessage> {
   const shaped = shapeOutboxRow(msg);
   const repo = manager.getRepository(OutboxMessage);
-  if (msg.dedupeKey) {
-    const existing = await repo.findOneBy({ dedupeKey: msg.dedupeKey });
-    if (existing) return existing;
-  }
   const row = repo.create(shaped);
   try {
     // One plain INSERT (no query builder), no re-read of the row it just wrote.
