@@ -1,5 +1,6 @@
 import fs from 'fs';
 import mysql from 'mysql2/promise';
+import { mysqlSocketOf } from '../src/db/data-source';
 
 /** Busy and total CPU ticks of the whole machine (/proc/stat). */
 function cpuTicks(): { busy: number; total: number } {
@@ -12,13 +13,18 @@ function cpuTicks(): { busy: number; total: number } {
 /**
  * Before each bench: waits (at most maxMs) until the machine is quiet, so one bench's
  * leftovers do not weigh on the next: the whole machine under 10 % busy over half a second
- * and, on MariaDB/MySQL, InnoDB's purge caught up (history list length under 100: a bench
- * that deleted or updated many rows leaves the purge threads working for seconds). Returns
- * the milliseconds waited.
+ * and, on MariaDB/MySQL, InnoDB caught up: its purge (history list length under 100: a bench
+ * that deleted or updated many rows leaves the purge threads working for seconds) and its
+ * page cleaner (fewer than 50 dirty pages written in the last half second: those writes
+ * compete with the next bench's commits; pages left dirty at rest stay so).
+ * Returns the milliseconds waited.
  */
 export async function waitForQuiet(dbUrl: string, maxMs = 60_000): Promise<number> {
   const t0 = Date.now();
-  const conn = dbUrl.startsWith('mysql') ? await mysql.createConnection(dbUrl) : null;
+  const socket = dbUrl.startsWith('mysql') ? mysqlSocketOf(dbUrl) : null;
+  const conn = socket ? await mysql.createConnection({ uri: socket.url, ...(socket.socketPath ? { socketPath: socket.socketPath } : {}) }) : null;
+  let flushed = Infinity;
+  let lastDirty = -1;
   try {
     while (Date.now() - t0 < maxMs) {
       const a = cpuTicks();
@@ -26,11 +32,16 @@ export async function waitForQuiet(dbUrl: string, maxMs = 60_000): Promise<numbe
       const b = cpuTicks();
       const busy = (b.busy - a.busy) / Math.max(1, b.total - a.total);
       let history = 0;
+      let dirty = 0;
       if (conn) {
-        const [rows] = (await conn.query(`SHOW GLOBAL STATUS LIKE 'Innodb_history_list_length'`)) as unknown as [Array<{ Value: string }>];
-        history = Number(rows[0]?.Value ?? 0);
-      }
-      if (busy < 0.1 && history < 100) break;
+        const [rows] = (await conn.query(`SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_history_list_length', 'Innodb_buffer_pool_pages_dirty')`)) as unknown as [Array<{ Variable_name: string; Value: string }>];
+        const v = (name: string) => Number(rows.find((r) => r.Variable_name.toLowerCase() === name.toLowerCase())?.Value ?? 0);
+        history = v('Innodb_history_list_length');
+        dirty = v('Innodb_buffer_pool_pages_dirty');
+        flushed = lastDirty < 0 ? Infinity : lastDirty - dirty;
+        lastDirty = dirty;
+      } else flushed = 0;
+      if (busy < 0.1 && history < 100 && flushed < 50) break;
     }
   } finally {
     await conn?.end();
