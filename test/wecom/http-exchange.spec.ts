@@ -79,6 +79,13 @@ describe('wecom: HTTP exchange', () => {
     expect(Date.now() - t0).to.be.below(2000);
   });
 
+  it('an answer slower than the idle-socket limit (4 s) still arrives within timeoutMs', async function () {
+    this.timeout(15_000);
+    handler = (_req, _body, res) => setTimeout(() => res.end('{"errcode":0,"errmsg":"ok"}'), 4500);
+    const a = await exchange({ method: 'POST', url: new URL(`${base}/slow`), body: '{}', timeoutMs: 8000 });
+    expect([a.status, JSON.parse(a.text).errcode]).to.deep.equal([200, 0]);
+  });
+
   it('a refused connection is WeCom unavailable (ECONNREFUSED)', async () => {
     const closed = http.createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
