@@ -33,9 +33,8 @@ describe('inbox: kf callbacks of one account coalesce', () => {
   }
 
   it('rows answered within the window are handled once together, with the newest token', async () => {
-    const { inbox, calls, deliver, statuses } = await setUp(50);
-    const ids: number[] = [];
-    for (let i = 0; i < 4; i++) ids.push(await deliver(kfCallback('wkA')));
+    const { inbox, calls, deliver, statuses } = await setUp(300);
+    const ids = await Promise.all([1, 2, 3, 4].map(() => deliver(kfCallback('wkA'))));
     await inbox.drain();
     expect(calls).to.have.length(1);
     expect(calls[0].token).to.equal(`token${n}`);
@@ -53,7 +52,7 @@ describe('inbox: kf callbacks of one account coalesce', () => {
 
   it('a row arriving after its window closed gets a window of its own; every row is done', async () => {
     const { inbox, calls, deliver, statuses } = await setUp(10);
-    const first = [await deliver(kfCallback('wkA')), await deliver(kfCallback('wkA'))];
+    const first = await Promise.all([deliver(kfCallback('wkA')), deliver(kfCallback('wkA'))]);
     await new Promise((r) => setTimeout(r, 40));
     const later = await deliver(kfCallback('wkA'));
     await inbox.drain();
@@ -63,10 +62,8 @@ describe('inbox: kf callbacks of one account coalesce', () => {
   });
 
   it('accounts coalesce apart: one handling per account', async () => {
-    const { inbox, calls, deliver } = await setUp(20);
-    await deliver(kfCallback('wkA'));
-    await deliver(kfCallback('wkB'));
-    await deliver(kfCallback('wkA'));
+    const { inbox, calls, deliver } = await setUp(300);
+    await Promise.all([deliver(kfCallback('wkA')), deliver(kfCallback('wkB')), deliver(kfCallback('wkA'))]);
     await inbox.drain();
     expect(calls).to.have.length(2);
   });

@@ -44,7 +44,7 @@ describe('inbox processing while callbacks are being acknowledged', () => {
     dispatcher.onText(async () => {
       active++;
       peaks.push(active);
-      await new Promise((r) => setTimeout(r, 25));
+      await new Promise((r) => setTimeout(r, 60));
       active--;
       return 'handled';
     });
