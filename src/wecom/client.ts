@@ -1,6 +1,6 @@
 import { AppError } from '../errors';
 import { BACKOFF_ERRCODES, FATAL_ERRCODES, TOKEN_ERRCODES, WeComError, WeComFatalError } from './errors';
-import { FetchImpl, apiUrl, requestJson } from './http-json';
+import { apiUrl, requestJson } from './http-json';
 import type { TokenProvider } from './token-cache';
 import type {
   AppchatCreateBody,
@@ -29,7 +29,6 @@ export interface WeComClientOptions {
   corpId: string;
   agentId: number;
   tokens: TokenProvider;
-  fetchImpl?: FetchImpl;
   /** Backoff for -1/45009/45033: attempts in all (default 3), first delay (default 500 ms). */
   retry?: { baseMs?: number; maxAttempts?: number };
   logger?: WeComLogger;
@@ -60,7 +59,6 @@ interface Call {
  * only: never tokens, secrets, webhook keys or message contents.
  */
 export class WeComClient {
-  private readonly fetchImpl: FetchImpl | undefined;
   private readonly baseMs: number;
   private readonly maxAttempts: number;
   private readonly timeoutMs: number;
@@ -68,7 +66,6 @@ export class WeComClient {
   private readonly random: () => number;
 
   constructor(private readonly opts: WeComClientOptions) {
-    this.fetchImpl = opts.fetchImpl;
     this.baseMs = opts.retry?.baseMs ?? 500;
     this.maxAttempts = Math.max(1, opts.retry?.maxAttempts ?? 3);
     this.timeoutMs = opts.timeoutMs ?? 10_000;
@@ -142,7 +139,7 @@ export class WeComClient {
       try {
         if (c.token) token = await this.opts.tokens.getToken(c.token);
         const url = c.url ?? apiUrl(this.opts.apiBase, c.path, { ...c.query, access_token: token });
-        answer = await requestJson(this.fetchImpl, { method: c.method, url, path: c.path, body: c.body, timeoutMs: this.timeoutMs });
+        answer = await requestJson({ method: c.method, url, path: c.path, body: c.body, timeoutMs: this.timeoutMs });
       } catch (e) {
         // A gettoken answer of -1/45009/45033 backs off like any other call.
         if (e instanceof WeComError && !(e instanceof WeComFatalError) && BACKOFF_ERRCODES.has(e.errcode) && attempt < this.maxAttempts) {

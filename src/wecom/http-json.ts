@@ -1,9 +1,6 @@
 import { WeComUnavailableError } from './errors';
 import { exchange } from './http-exchange';
 
-/** A fetch to use instead of the default exchange over node:http(s) (tests inject slow or failing ones). */
-export type FetchImpl = typeof fetch;
-
 export interface JsonRequest {
   method: 'GET' | 'POST';
   url: URL;
@@ -25,20 +22,21 @@ function reason(e: unknown): string {
 }
 
 /**
- * One HTTP exchange with WeCom (http-exchange.ts unless a fetch is given). Network failures, HTTP 5xx and answers that are not
- * WeCom's JSON become WeComUnavailableError; anything carrying an errcode is returned.
+ * One HTTP exchange with WeCom (http-exchange.ts). Network failures, HTTP 5xx and answers
+ * that are not WeCom's JSON become WeComUnavailableError; anything carrying an errcode is
+ * returned.
  */
-export async function requestJson(fetchImpl: FetchImpl | undefined, req: JsonRequest): Promise<Record<string, unknown> & { errcode: number }> {
+export async function requestJson(req: JsonRequest): Promise<Record<string, unknown> & { errcode: number }> {
   let status: number;
   let text: string;
-  const headers = req.body === undefined ? undefined : { 'content-type': 'application/json' };
-  const body = req.body === undefined ? undefined : JSON.stringify(req.body);
   try {
-    if (fetchImpl) {
-      const res = await fetchImpl(req.url, { method: req.method, headers, body, signal: AbortSignal.timeout(req.timeoutMs) });
-      status = res.status;
-      text = await res.text();
-    } else ({ status, text } = await exchange({ method: req.method, url: req.url, headers, body, timeoutMs: req.timeoutMs }));
+    ({ status, text } = await exchange({
+      method: req.method,
+      url: req.url,
+      headers: req.body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: req.body === undefined ? undefined : JSON.stringify(req.body),
+      timeoutMs: req.timeoutMs,
+    }));
   } catch (e) {
     throw new WeComUnavailableError(req.path, reason(e));
   }

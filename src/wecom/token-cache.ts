@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { WecomToken } from '../../entities/WecomToken';
 import { isUniqueViolation, sqliteSerial as serial } from '../db/tx';
 import { FATAL_ERRCODES, WeComError, WeComFatalError, WeComUnavailableError } from './errors';
-import { FetchImpl, apiUrl, requestJson } from './http-json';
+import { apiUrl, requestJson } from './http-json';
 import type { TokenKind, WeComLogger, WeComMetrics } from './types';
 
 /** Hands out access_tokens; the client calls invalidate() when WeCom answers 40014/42001. */
@@ -21,7 +21,6 @@ export interface DbTokenProviderOptions {
   secrets: { app: string; kf?: string };
   instanceId?: string;
   now?: () => Date;
-  fetchImpl?: FetchImpl;
   logger?: WeComLogger;
   metrics?: Pick<WeComMetrics, 'wecomError'>;
   /** Refresh when the token expires sooner than this (default 5 min). */
@@ -64,7 +63,6 @@ export function tokenCacheKey(kind: TokenKind, corpId: string, secret: string): 
 export class DbTokenProvider implements TokenProvider {
   private readonly ds: DataSource;
   private readonly now: () => Date;
-  private readonly fetchImpl: FetchImpl | undefined;
   private readonly instanceId: string;
   private readonly marginMs: number;
   private readonly minRefreshMs: number;
@@ -79,7 +77,6 @@ export class DbTokenProvider implements TokenProvider {
   constructor(private readonly opts: DbTokenProviderOptions) {
     this.ds = opts.dataSource;
     this.now = opts.now ?? (() => new Date());
-    this.fetchImpl = opts.fetchImpl;
     this.instanceId = (opts.instanceId ?? `${os.hostname()}:${process.pid}`).slice(0, 80);
     this.marginMs = opts.refreshMarginMs ?? 5 * 60_000;
     this.minRefreshMs = opts.minRefreshIntervalMs ?? 60_000;
@@ -224,7 +221,7 @@ export class DbTokenProvider implements TokenProvider {
     let answer: Record<string, unknown> & { errcode: number };
     try {
       // The URL carries the secret: it is never logged, nor put in an error.
-      answer = await requestJson(this.fetchImpl, {
+      answer = await requestJson({
         method: 'GET',
         url: apiUrl(this.opts.apiBase, GETTOKEN, { corpid: this.opts.corpId, corpsecret: this.secretOf(kind) }),
         path: GETTOKEN,

@@ -3,9 +3,13 @@ import { AddressInfo } from 'net';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A slow network between the app and WeCom: each call reaches `target` after `delayMs`. */
-export async function slowProxy(target: string, delayMs: number): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * A slow network between the app and WeCom: each call reaches `target` after `delayMs`;
+ * onRequest is told as each call arrives at the proxy.
+ */
+export async function slowProxy(target: string, delayMs: number, onRequest?: () => void): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
+    onRequest?.();
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', async () => {

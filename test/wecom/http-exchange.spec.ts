@@ -70,7 +70,7 @@ describe('wecom: HTTP exchange', () => {
   it('gives up after timeoutMs: requestJson reports WeCom unavailable (timeout), with the path and never the query', async () => {
     handler = () => undefined; // never answers
     const t0 = Date.now();
-    const err = await requestJson(undefined, { method: 'GET', url: new URL(`${base}/cgi-bin/gettoken?corpsecret=SECRET`), path: '/cgi-bin/gettoken', timeoutMs: 150 }).then(
+    const err = await requestJson({ method: 'GET', url: new URL(`${base}/cgi-bin/gettoken?corpsecret=SECRET`), path: '/cgi-bin/gettoken', timeoutMs: 150 }).then(
       () => null,
       (e: Error) => e,
     );
@@ -91,7 +91,7 @@ describe('wecom: HTTP exchange', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((r) => closed.close(r));
-    const err = await requestJson(undefined, { method: 'POST', url: new URL(`http://127.0.0.1:${port}/cgi-bin/message/send`), path: '/cgi-bin/message/send', body: { a: 1 }, timeoutMs: 2000 }).then(
+    const err = await requestJson({ method: 'POST', url: new URL(`http://127.0.0.1:${port}/cgi-bin/message/send`), path: '/cgi-bin/message/send', body: { a: 1 }, timeoutMs: 2000 }).then(
       () => null,
       (e: Error) => e,
     );

@@ -5,6 +5,7 @@ import { OutboxMessage } from '../../entities';
 import { inTransaction } from '../../src/db/tx';
 import { clearTables, extraDataSource, isMysqlRun, testDataSource } from '../helpers/db';
 import { QueryCounter } from '../helpers/query-count';
+import { slowProxy } from '../helpers/slow-proxy';
 import { AGENT_ID, CORP_ID, KF, ROBOT, Receiver, SECRET, startEmulator, type EmulatorHarness } from '../sandbox/harness';
 import { DbTokenProvider } from '../../src/wecom/token-cache';
 import { WeComClient } from '../../src/wecom/client';
@@ -454,18 +455,16 @@ describe('wecom outbox (enqueue + dispatcher against the emulator over HTTP)', (
     for (let i = 0; i < 6; i++) await add({ channel: 'message', payload: text('bob', `batch ${i}`) });
     let started!: () => void;
     const firstSend = new Promise<void>((r) => (started = r));
-    const slowFetch: typeof fetch = async (input, init) => {
-      started();
-      await new Promise((r) => setTimeout(r, 50));
-      return fetch(input, init);
-    };
+    // Sends reach WeCom 50 ms after they leave: stop() comes while the first is on its way.
+    const slow = await slowProxy(h.base, 50, () => started());
     const tokens = new DbTokenProvider({ dataSource: ds, apiBase: h.base, corpId: CORP_ID, secrets: { app: SECRET }, now });
     await tokens.getToken('app');
-    const client = new WeComClient({ apiBase: h.base, corpId: CORP_ID, agentId: AGENT_ID, tokens, fetchImpl: slowFetch });
+    const client = new WeComClient({ apiBase: slow.url, corpId: CORP_ID, agentId: AGENT_ID, tokens });
     const d = new OutboxDispatcher({ dataSource: ds, client, pacer: new Pacer({ dataSource: ds, now }), instanceId: 'stopper', now, batchSize: 10 });
     d.start(10);
     await firstSend;
     await d.stop();
+    await slow.close();
     const rows = await ds.getRepository(OutboxMessage).find();
     expect(rows.filter((r) => r.status === 'sending')).to.have.length(0);
     const sent = rows.filter((r) => r.status === 'sent');
