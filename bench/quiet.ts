@@ -1,6 +1,6 @@
 import fs from 'fs';
 import mysql from 'mysql2/promise';
-import { mysqlSocketOf } from '../src/db/data-source';
+import { mysql2Options } from '../src/db/data-source';
 
 /** Busy and total CPU ticks of the whole machine (/proc/stat). */
 function cpuTicks(): { busy: number; total: number } {
@@ -21,8 +21,7 @@ function cpuTicks(): { busy: number; total: number } {
  */
 export async function waitForQuiet(dbUrl: string, maxMs = 60_000): Promise<number> {
   const t0 = Date.now();
-  const socket = dbUrl.startsWith('mysql') ? mysqlSocketOf(dbUrl) : null;
-  const conn = socket ? await mysql.createConnection({ uri: socket.url, ...(socket.socketPath ? { socketPath: socket.socketPath } : {}) }) : null;
+  const conn = dbUrl.startsWith('mysql') ? await mysql.createConnection(mysql2Options(dbUrl)) : null;
   let flushed = Infinity;
   let lastDirty = -1;
   try {

@@ -27,6 +27,12 @@ export function mysqlSocketOf(url: string): { url: string; socketPath: string | 
   return { url: u.toString(), socketPath };
 }
 
+/** mysql2 connection options for a `mysql://` URL (with its socket, if it names one). */
+export function mysql2Options(url: string): { uri: string; socketPath?: string } {
+  const { url: uri, socketPath } = mysqlSocketOf(url);
+  return socketPath ? { uri, socketPath } : { uri };
+}
+
 /**
  * Options for MySQL 8 / MariaDB 10.6+ / TiDB (`mysql://`, optionally `?socket=PATH`) or
  * embedded SQLite (`sqlite:PATH`).
@@ -86,8 +92,7 @@ export async function openDataSource(url: string, extra: Partial<DataSourceOptio
   let ds = createDataSource(url, extra);
   if (dialectOf(url) === 'mysql') {
     const mysql = await import('mysql2/promise');
-    const socket = mysqlSocketOf(url);
-    const conn = await mysql.createConnection({ uri: socket.url, ...(socket.socketPath ? { socketPath: socket.socketPath } : {}) });
+    const conn = await mysql.createConnection(mysql2Options(url));
     try {
       const [rows] = await conn.query('SELECT VERSION() AS v');
       if (/mariadb/i.test(String((rows as Array<{ v: string }>)[0].v))) {

@@ -15,6 +15,8 @@ export interface GroupCommitOptions {
   maxBatch?: number;
   /** Batches being written at once at most (default 2). */
   maxInFlight?: number;
+  /** Called after each batch has settled (its callers told), e.g. to start work that waited for the writes. */
+  afterBatch?: () => void;
 }
 
 /**
@@ -37,6 +39,7 @@ export class GroupCommitter<I, O> {
   private readonly maxDelayMs: number;
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
+  private readonly afterBatch: (() => void) | undefined;
   /** Batches written and items in them (metrics, the bench). */
   readonly stats = { batches: 0, items: 0, failedBatches: 0 };
 
@@ -47,6 +50,7 @@ export class GroupCommitter<I, O> {
     this.maxDelayMs = Math.max(0, opts.maxDelayMs ?? 1);
     this.maxBatch = Math.max(1, opts.maxBatch ?? 200);
     this.maxInFlight = Math.max(1, opts.maxInFlight ?? 2);
+    this.afterBatch = opts.afterBatch;
   }
 
   /** Resolves with the item's outcome once its batch has committed; rejects when it did not. */
@@ -89,6 +93,7 @@ export class GroupCommitter<I, O> {
       this.running.delete(run);
       // Items that queued while every slot was busy have waited a batch already: go now.
       if (this.queue.length) this.flush();
+      this.afterBatch?.();
     });
     this.running.add(run);
   }

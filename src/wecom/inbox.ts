@@ -76,7 +76,8 @@ export class Inbox {
     this.concurrency = Math.max(1, deps.concurrency ?? 4);
     this.busyConcurrency = Math.min(this.concurrency, Math.max(1, deps.busyConcurrency ?? 1));
     this.coalesceMs = Math.max(0, deps.coalesceMs ?? 5);
-    this.writes = new GroupCommitter((batch) => storeCallbacks(deps.dataSource, batch), deps.groupCommit);
+    // The answers written, processing may take its full concurrency again (pump).
+    this.writes = new GroupCommitter((batch) => storeCallbacks(deps.dataSource, batch), { ...deps.groupCommit, afterBatch: () => this.pump() });
   }
 
   /**
@@ -85,13 +86,7 @@ export class Inbox {
    * reported, not stored. Rejects when the row could not be stored.
    */
   accept(cb: OpenedCallback): Promise<Stored> {
-    const stored = this.writes.submit({ cb, receivedAt: this.now() });
-    // The answers done, processing may take its full concurrency again.
-    stored.then(
-      () => this.pump(),
-      () => this.pump(),
-    );
-    return stored;
+    return this.writes.submit({ cb, receivedAt: this.now() });
   }
 
   /**

@@ -68,19 +68,16 @@ export function isObject(v: unknown): v is Record<string, any> {
 /** Pacing keys a row's payload implies (robot: resolved at send time, from the address). */
 export function recipientsOf(channel: OutboxChannel, payload: Record<string, any>): string[] {
   switch (channel) {
-    case 'message':
-      // One userid (the usual case): the same key as the general path below, without its arrays.
-      if (typeof payload.touser === 'string' && !payload.touser.includes('|')) {
-        const one = payload.touser.trim();
-        return one && one !== '@all' ? [userKey(one)] : [];
+    case 'message': {
+      if (typeof payload.touser !== 'string') return [];
+      // One pass, no intermediate arrays: a sweep shapes thousands of one-userid rows.
+      const keys: string[] = [];
+      for (const part of payload.touser.split('|')) {
+        const u = part.trim();
+        if (u && u !== '@all') keys.push(userKey(u));
       }
-      return typeof payload.touser === 'string'
-        ? payload.touser
-            .split('|')
-            .map((s: string) => s.trim())
-            .filter((s: string) => s && s !== '@all')
-            .map(userKey)
-        : [];
+      return keys;
+    }
     case 'appchat':
       return typeof payload.chatid === 'string' && payload.chatid ? [chatKey(payload.chatid)] : [];
     case 'kf':
