@@ -7,6 +7,7 @@ import { BenchResult } from './types';
 import { LoadResult, loadInChild } from './load-child';
 import { spawnServer } from './server-process';
 import { WeComEmulator } from '../src/sandbox';
+import { sandboxCredentials } from '../src/system';
 import { CallbackKeys, decryptFor, openCallback, parseXml, verifySignature } from '../src/wecom/callback';
 
 /** Runs the load generator in its own process so it does not steal the server's CPU. */
@@ -84,9 +85,8 @@ export async function benchCallbacks(dbUrl: string, seconds = 8): Promise<BenchR
   await new Promise<void>((r) => bareServer.listen(0, '127.0.0.1', r));
   const bareUrl = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}`;
 
-  const keys = { corpId: `wwbench${crypto.randomBytes(4).toString('hex')}`, agentId: 1000002, token: crypto.randomBytes(12).toString('hex'), aesKey: crypto.randomBytes(32).toString('base64').slice(0, 43) };
-  const secret = crypto.randomBytes(24).toString('base64url');
-  const emu = new WeComEmulator({ corpId: keys.corpId, agentId: keys.agentId, secret, token: keys.token, encodingAESKey: keys.aesKey });
+  const keys = sandboxCredentials();
+  const emu = new WeComEmulator({ corpId: keys.corpId, agentId: keys.agentId, secret: keys.secret, token: keys.token, encodingAESKey: keys.aesKey });
   const apiBase = await emu.listen(0);
   const bodies: Req[] = [];
   for (let n = 0; n < 50_000; n++) {
@@ -96,7 +96,7 @@ export async function benchCallbacks(dbUrl: string, seconds = 8): Promise<BenchR
   }
   const cryptoResult = cryptoRow(keys, bodies);
 
-  const server = await spawnServer(dbUrl, { WECOM_CORP_ID: keys.corpId, WECOM_AGENT_ID: String(keys.agentId), WECOM_SECRET: secret, WECOM_TOKEN: keys.token, WECOM_AES_KEY: keys.aesKey, WECOM_API_BASE: apiBase });
+  const server = await spawnServer(dbUrl, keys, apiBase);
   const { url, nodeArgs } = server;
   const rssOf = () => server.rss();
   const bareCpu0 = process.cpuUsage();

@@ -1,10 +1,10 @@
-import crypto from 'crypto';
 import http from 'http';
 import os from 'os';
 import path from 'path';
 import { AddressInfo } from 'net';
 import Koa from 'koa';
 import { WeComEmulator } from '../src/sandbox';
+import { sandboxCredentials } from '../src/system';
 import { WeComClient } from '../src/wecom/client';
 import type { TokenProvider } from '../src/wecom/token-cache';
 import { ConversationState, step } from '../src/complaints/flow';
@@ -127,12 +127,11 @@ async function fixedToken(apiBase: string, corpId: string, secret: string): Prom
  */
 export async function benchComplaints(citizens = Number(process.env.BENCH_CITIZENS ?? 300)): Promise<ComplaintsBenchResult[]> {
   const dbUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || `sqlite:${path.join(os.tmpdir(), `nocert-bench-compl-${process.pid}.sqlite`)}`;
-  const keys = { corpId: `wwbench${crypto.randomBytes(4).toString('hex')}`, agentId: 1000002, token: crypto.randomBytes(12).toString('hex'), aesKey: crypto.randomBytes(32).toString('base64').slice(0, 43) };
-  const secret = crypto.randomBytes(24).toString('base64url');
+  const keys = sandboxCredentials();
   // kf calls use the app's token, as every corp created since 2023-12-01 must (WECOM.md section 6).
-  const emu = new WeComEmulator({ corpId: keys.corpId, agentId: keys.agentId, secret, refuseKfSecret: true, token: keys.token, encodingAESKey: keys.aesKey, kfAccounts: [KF] });
+  const emu = new WeComEmulator({ corpId: keys.corpId, agentId: keys.agentId, secret: keys.secret, refuseKfSecret: true, token: keys.token, encodingAESKey: keys.aesKey, kfAccounts: [KF] });
   const apiBase = await emu.listen(0);
-  const server = await spawnServer(dbUrl, { WECOM_CORP_ID: keys.corpId, WECOM_AGENT_ID: String(keys.agentId), WECOM_SECRET: secret, WECOM_TOKEN: keys.token, WECOM_AES_KEY: keys.aesKey, WECOM_API_BASE: apiBase });
+  const server = await spawnServer(dbUrl, keys, apiBase);
   await server.command(`units ${JSON.stringify(AGENCIES)}`);
   const tag = `${process.pid.toString(36)}${Date.now().toString(36)}`;
   const people = Array.from({ length: citizens }, (_, i) => `wmB${tag}${i}`);
@@ -148,7 +147,7 @@ export async function benchComplaints(citizens = Number(process.env.BENCH_CITIZE
   const bareServer = http.createServer(bare.callback());
   await new Promise<void>((r) => bareServer.listen(0, '127.0.0.1', r));
   emu.setCallbackUrl(`http://127.0.0.1:${(bareServer.address() as AddressInfo).port}/`);
-  const client = new WeComClient({ apiBase, corpId: keys.corpId, agentId: keys.agentId, tokens: await fixedToken(apiBase, keys.corpId, secret) });
+  const client = new WeComClient({ apiBase, corpId: keys.corpId, agentId: keys.agentId, tokens: await fixedToken(apiBase, keys.corpId, keys.secret) });
   const BASE_KF = `wkBASE${tag}`;
   const baseCpu0 = process.cpuUsage();
   emu.addKfAccount(BASE_KF);

@@ -1,7 +1,6 @@
 import 'reflect-metadata';
-import fs from 'fs';
-import inspector from 'inspector';
 import path from 'path';
+import { startProfile, statementShape } from './profile';
 import { DataSource } from 'typeorm';
 import { openDataSource } from '../src/db/data-source';
 import { isSqlite } from '../src/db/tx';
@@ -21,20 +20,6 @@ const MIN = 60_000;
 /** Unmeasured due sweeps before the timed ones (BENCH_SWEEP_WARMUP, at least 1). */
 const WARMUP = Math.max(1, Number(process.env.BENCH_SWEEP_WARMUP ?? 3));
 
-/** BENCH_PROFILE=dir: a CPU profile of the timed due sweeps alone (resets and settling included). */
-async function startProfile(dir: string | undefined): Promise<() => Promise<void>> {
-  if (!dir) return async () => undefined;
-  const session = new inspector.Session();
-  session.connect();
-  const post = (method: string) => new Promise<any>((res, rej) => session.post(method, (e, r) => (e ? rej(e) : res(r))));
-  await post('Profiler.enable');
-  await post('Profiler.start');
-  return async () => {
-    const { profile } = await post('Profiler.stop');
-    fs.writeFileSync(path.join(dir, `scheduler-${Date.now()}.cpuprofile`), JSON.stringify(profile));
-    session.disconnect();
-  };
-}
 
 function lit(d: Date): string {
   return `'${d.toISOString().replace('T', ' ').replace('Z', '')}'`;
@@ -267,7 +252,9 @@ export async function benchScheduler(dbUrl: string): Promise<SchedulerBenchResul
       const cpu = process.cpuUsage(cpu0);
       cold.push(round(ms), round((cpu.user + cpu.system) / 1000));
     }
-    const stopProfile = await startProfile(process.env.BENCH_PROFILE);
+    // BENCH_PROFILE=dir: a CPU profile of the timed due sweeps alone (resets and settling included).
+    const profileDir = process.env.BENCH_PROFILE;
+    const stopProfile = profileDir ? await startProfile() : null;
     // BENCH_STATEMENTS=1: the statements of the timed due sweeps by shape, per sweep (stderr).
     const shapes = new Map<string, number>();
     let counting = false;
@@ -275,7 +262,7 @@ export async function benchScheduler(dbUrl: string): Promise<SchedulerBenchResul
       ds.subscribers.push({
         beforeQuery: (e: { query: string }) => {
           if (!counting) return;
-          const k = e.query.replace(/\s+/g, ' ').replace(/SELECT .*? FROM/, 'SELECT … FROM').replace(/\((\?|'[^']*'|\d+|NULL)(, ?(\?|'[^']*'|\d+|NULL))*\)(, \(…\))*/g, '(…)').slice(0, 150);
+          const k = statementShape(e.query);
           shapes.set(k, (shapes.get(k) ?? 0) + 1);
         },
       } as never);
@@ -297,7 +284,7 @@ export async function benchScheduler(dbUrl: string): Promise<SchedulerBenchResul
       lastLines = got;
       lines = n;
     }
-    await stopProfile();
+    await stopProfile?.(path.join(profileDir!, `scheduler-${Date.now()}.cpuprofile`));
     for (const [k, n] of [...shapes].sort((a, b) => b[1] - a[1])) console.error(`${(n / 5).toFixed(1).padStart(7)}/sweep  ${k}`);
     const outbox = Number((await ds.query('SELECT COUNT(*) AS n FROM outbox_messages'))[0].n);
     const results = await resultCounts(jobs);

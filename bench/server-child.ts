@@ -15,14 +15,13 @@
  * - "close" (or end of stdin) stops it.
  */
 import 'reflect-metadata';
-import fs from 'fs';
-import inspector from 'inspector';
 import readline from 'readline';
 import { startSystem } from '../src/system';
 import { loadConfig } from '../src/config';
 import { silentLogger } from '../src/logger';
 import { InboxEvent, Unit } from '../entities';
 import { createKfWorker } from '../src/complaints';
+import { startProfile, statementShape } from './profile';
 
 async function main() {
   const [dbUrl] = process.argv.slice(2);
@@ -39,7 +38,7 @@ async function main() {
     beforeQuery: (e: { query: string }) => {
       statements++;
       if (!byShape) return;
-      const k = e.query.replace(/\s+/g, ' ').replace(/SELECT .*? FROM/, 'SELECT … FROM').replace(/\((\?|'[^']*'|\d+|NULL)(, ?(\?|'[^']*'|\d+|NULL))*\)/g, '(…)').slice(0, 140);
+      const k = statementShape(e.query);
       shapes.set(k, (shapes.get(k) ?? 0) + 1);
     },
   } as never);
@@ -49,7 +48,7 @@ async function main() {
     await sys.close();
     process.exit(0);
   };
-  let profiler: inspector.Session | null = null;
+  let stopProfile: ((file: string) => Promise<void>) | null = null;
   const commands: Record<string, (arg: string) => Promise<void> | void> = {
     mem: () => {
       const { batches, items } = sys.inbox.writes.stats;
@@ -61,16 +60,14 @@ async function main() {
       answer({ memory: { ...memory, liveHeap: live }, cpu: process.cpuUsage(), batches, items, statements });
     },
     // BENCH_PROFILE=dir: a CPU profile of the load phase alone (not start-up, not the drain).
-    'profile-start': () => {
-      profiler = new inspector.Session();
-      profiler.connect();
-      profiler.post('Profiler.enable', () => profiler!.post('Profiler.start', () => answer({})));
+    'profile-start': async () => {
+      stopProfile = await startProfile();
+      answer({});
     },
-    'profile-stop': (file) => {
-      profiler!.post('Profiler.stop', (err, { profile }) => {
-        fs.writeFileSync(file, JSON.stringify(profile));
-        answer({});
-      });
+    'profile-stop': async (file) => {
+      await stopProfile?.(file);
+      stopProfile = null;
+      answer({});
     },
     drain: async () => {
       const t0 = Date.now();

@@ -2,6 +2,7 @@ import fs from 'fs';
 import path from 'path';
 import readline from 'readline';
 import { spawn } from 'child_process';
+import type { WeComSettings } from '../src/config';
 
 /** The server of a bench in a process of its own (bench/server-child.ts), driven by commands. */
 export interface ServerProcess {
@@ -16,10 +17,12 @@ export interface ServerProcess {
 }
 
 /**
- * Starts the server in live mode against the WeCom emulator at `wecom.WECOM_API_BASE`,
- * with the Node flags of `npm start` (package.json) plus BENCH_SERVER_NODE_ARGS.
+ * Starts the server in live mode with these WeCom credentials (sandboxCredentials) against
+ * the emulator at apiBase, with the Node flags of `npm start` (package.json) plus
+ * BENCH_SERVER_NODE_ARGS.
  */
-export async function spawnServer(dbUrl: string, wecom: Record<string, string>): Promise<ServerProcess> {
+export async function spawnServer(dbUrl: string, creds: Pick<WeComSettings, 'corpId' | 'agentId' | 'secret' | 'token' | 'aesKey'>, apiBase: string): Promise<ServerProcess> {
+  const wecom = { WECOM_CORP_ID: creds.corpId, WECOM_AGENT_ID: String(creds.agentId), WECOM_SECRET: creds.secret, WECOM_TOKEN: creds.token, WECOM_AES_KEY: creds.aesKey, WECOM_API_BASE: apiBase };
   const start = String(JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).scripts.start);
   const startFlags = (/\bnode((?: --[^ ]+)*) dist\/src\/main\.js/.exec(start)?.[1] ?? '').split(' ').filter(Boolean);
   const nodeArgs = [...startFlags, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];

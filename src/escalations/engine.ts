@@ -89,7 +89,6 @@ export async function runStages(d: DeadlineDeps, now: Date, opts: StageOptions =
   return lines;
 }
 
-
 /** A chunk in one transaction; on failure, each request alone. */
 async function processChunk(c: Ctx, ids: number[], first: number): Promise<Line[]> {
   if (ids.length > 1) {
@@ -133,9 +132,6 @@ async function processOne(c: Ctx, id: number, index: number): Promise<Line[]> {
     return [{ requestId: id, result: 'error', error: msg }];
   }
 }
-
-
-
 
 async function handleMany(c: Ctx, m: EntityManager, ids: number[], first: number): Promise<Line[]> {
   const { d, now } = c;
@@ -319,8 +315,3 @@ async function updateTrackers(m: EntityManager, trackers: Writes['trackers'], no
     `${q(m, 'failures')} = 0, ${q(m, 'last_error')} = NULL, ${q(m, 'updated_at')} = ?, ${q(m, 'version')} = ${q(m, 'version')} + 1 WHERE ${id} IN (${placeholders(rows.length)})`;
   await (prepared ? executePrepared(m, sql, params) : plainQuery(m, sql, params));
 }
-
-
-
-
-

@@ -8,40 +8,25 @@
  */
 import { expect } from 'chai';
 import { DeadlineStageClaim, DeadlineTracker, OutboxMessage, VerificationRecipient } from '../../entities';
-import { startHarness, Harness } from '../helpers/system';
-import { createApiKey } from '../../src/http/auth';
+import { Harness } from '../helpers/system';
 import { deadlineDeps, deadlineJobs } from '../../src/escalations';
-import { DirectoryMother } from '../helpers/mothers/directory';
 import { SchedulerMother } from '../helpers/mothers/scheduler';
 import { Api } from '../helpers/api';
 import { QueryCounter } from '../helpers/query-count';
-import { createRequest, sweep, useOfficeChat } from '../helpers/scheduler';
+import { createRequest, officeEnv, sweep } from '../helpers/scheduler';
 import { cardsTo, mark, textsTo } from '../helpers/inbox';
-import { seedDirectory } from '../helpers/seed';
 
 describe('scheduler: a sweep of many due requests (shared directory read, batched tracker updates)', () => {
-  let h: Harness;
-  let rsj: Api;
   // A second deputy B in the issuing unit: the backup card is built once for both.
   const units = SchedulerMother.units();
   units.find((u) => u.code === 'GAJ')!.staff.push({ userid: 'gaj.b2', name: '公安代办B2', role: 'deputy', ab: 'B' });
   // Each test on its own working day: the emulator's per-member minute windows outlive h.reset().
-  const DAYS = ['2026-11-26', '2026-11-27', '2026-11-30', '2026-12-01'];
-  let test = 0;
-  let day = DAYS[0];
-  const t = (hhmm: string) => `${day}T${hhmm}:00+08:00`;
-
-  before(async () => {
-    h = await startHarness({ members: DirectoryMother.members(units) });
-  });
-  after(async () => h.close());
-  beforeEach(async () => {
-    await h.reset();
-    day = DAYS[test++ % DAYS.length];
-    h.clock.set(t('09:00'));
-    await seedDirectory(h.sys.dataSource, units);
-    rsj = new Api(h.sys.url, await createApiKey(h.sys.dataSource, 'rsj-system', 'RSJ', h.clock.now));
-    await useOfficeChat(h);
+  const env = officeEnv({ units, days: ['2026-11-26', '2026-11-27', '2026-11-30', '2026-12-01'] });
+  let h: Harness;
+  let rsj: Api;
+  const t = (hhmm: string) => `${env.day}T${hhmm}:00+08:00`;
+  beforeEach(() => {
+    ({ h, rsj } = env);
   });
 
   async function requests(n: number): Promise<number[]> {

@@ -7,6 +7,7 @@ import { lastCard } from './inbox';
 import { Harness, directoryHarness } from './system';
 import { createApiKey } from '../../src/http/auth';
 import { SchedulerMother } from './mothers/scheduler';
+import type { UnitSpec } from './mothers/directory';
 import { VerificationMother } from './mothers/verification';
 
 export type Line = Record<string, unknown>;
@@ -87,14 +88,18 @@ export async function escalatedRequest(h: Harness, api: Api, at: (hhmm: string) 
 }
 
 /**
- * The scheduler's directory on a fresh harness for every test, with the requesting unit's
- * API key (`rsj`) and the office app chat. Call inside a `describe`.
+ * The scheduler's directory (or `units`) on a fresh harness for every test, with the
+ * requesting unit's API key (`rsj`) and the office app chat. Call inside a `describe`.
+ * `start`: the clock of every test; or `days`: each test on the next of them at 09:00
+ * (`day` says which).
  */
-export function officeEnv(start: string): { readonly h: Harness; readonly rsj: Api } {
-  const env = directoryHarness(SchedulerMother.units(), { start });
-  const out = { h: undefined as unknown as Harness, rsj: undefined as unknown as Api };
+export function officeEnv(opts: string | { units?: UnitSpec[]; days?: string[] }): { readonly h: Harness; readonly rsj: Api; readonly day: string } {
+  const o = typeof opts === 'string' ? { start: opts } : opts;
+  const env = directoryHarness('units' in o && o.units ? o.units : SchedulerMother.units(), o);
+  const out = { h: undefined as unknown as Harness, rsj: undefined as unknown as Api, day: '' };
   beforeEach(async () => {
     out.h = env.h;
+    out.day = env.day;
     out.rsj = new Api(env.h.sys.url, await createApiKey(env.h.sys.dataSource, 'rsj-system', 'RSJ', env.h.clock.now));
     await useOfficeChat(env.h);
   });

@@ -100,15 +100,18 @@ export async function startHarness(
  * inside a `describe`: it registers the mocha hooks (start once, reset, set the clock and
  * seed before each test, close at the end); the spec's own hooks run after these.
  */
-export function directoryHarness(units: UnitSpec[], opts: { start?: string; officeRobot?: boolean } = {}): { readonly h: Harness } {
-  const env = { h: undefined as unknown as Harness };
+export function directoryHarness(units: UnitSpec[], opts: { start?: string; days?: string[]; officeRobot?: boolean } = {}): { readonly h: Harness; readonly day: string } {
+  const env = { h: undefined as unknown as Harness, day: '' };
+  let test = 0;
   before(async () => {
     env.h = await startHarness({ members: DirectoryMother.members(units), officeRobot: opts.officeRobot });
   });
   after(async () => env.h.close());
   beforeEach(async () => {
     await env.h.reset();
-    env.h.clock.set(opts.start ?? '2026-11-26T09:00:00+08:00');
+    // days: each test on the next of them at 09:00 (the emulator's per-member minute windows outlive reset()).
+    if (opts.days?.length) env.day = opts.days[test++ % opts.days.length];
+    env.h.clock.set(opts.days?.length ? `${env.day}T09:00:00+08:00` : (opts.start ?? '2026-11-26T09:00:00+08:00'));
     await seedDirectory(env.h.sys.dataSource, units);
   });
   return env;
